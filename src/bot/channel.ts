@@ -1,0 +1,66 @@
+import type { Reply } from "../conversations/types.js";
+import type { ChannelName, ChatAddress } from "../domain/order.js";
+
+/**
+ * A file the shopper sent, as the channel describes it before we download anything.
+ * `ref` is channel-specific (a Telegram file_id, a WhatsApp message id).
+ */
+export interface InboundMedia {
+  readonly ref: string;
+  readonly kind: "photo" | "document";
+  /** Declared size, when the channel tells it before download. */
+  readonly size?: number;
+  /** Declared type; never trusted, the bytes are sniffed. */
+  readonly mimeType?: string;
+  readonly fileName?: string;
+}
+
+/** What a person said, normalized by the channel adapter. */
+export type InboundContent =
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "command"; readonly command: string; readonly args: string }
+  | { readonly kind: "choice"; readonly data: string }
+  | { readonly kind: "media"; readonly media: InboundMedia; readonly caption?: string }
+  | { readonly kind: "contact"; readonly phone: string; readonly own: boolean }
+  | { readonly kind: "unsupported"; readonly what: string };
+
+export interface InboundMessage {
+  /** Channel-unique id of this input, for deduplication (`tg-<update_id>`). */
+  readonly id: string;
+  readonly from: ChatAddress & { readonly name?: string };
+  readonly content: InboundContent;
+  readonly receivedAt: Date;
+}
+
+/** Bytes of a downloaded file; the size limit is enforced while downloading. */
+export interface DownloadedMedia {
+  readonly bytes: Buffer;
+  readonly declaredMimeType?: string;
+}
+
+export class MediaTooLargeError extends Error {
+  override readonly name = "MediaTooLargeError";
+  constructor(readonly limit: number) {
+    super(`The file is larger than ${Math.round(limit / 1024 / 1024)} MB`);
+  }
+}
+
+/**
+ * A channel adapter: the narrow interface every chat channel implements. Adapters translate;
+ * they never decide business rules.
+ */
+export interface ChannelAdapter {
+  readonly name: ChannelName;
+  /** Sends one reply; rejects with the channel's error (429 carries retry-after). */
+  send(chatId: string, reply: Reply): Promise<void>;
+  /** Downloads an inbound file, refusing more than `maxBytes`. */
+  download(media: InboundMedia, maxBytes: number): Promise<DownloadedMedia>;
+  /** Answers a button press so the client stops its spinner. Optional text shows as a toast. */
+  acknowledge?(inputId: string, text?: string): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Readiness detail: null when healthy, otherwise why not. */
+  health(): Promise<string | null>;
+}
+
+export type ChannelMap = Partial<Record<ChannelName, ChannelAdapter>>;

@@ -1,0 +1,138 @@
+/**
+ * The dialogue machine's contract. The machine is pure:
+ *
+ *   step(state, event, context) → { state, replies, actions }
+ *
+ * An `input` event is what the person said. Actions are effects the runtime performs
+ * (place an order, store a receipt, list orders, cancel); each action's outcome comes back to
+ * the machine as a `result` event, so the machine words every reply and owns every state
+ * change while the runtime owns all I/O. Actions carry a deterministic `key` so a retried
+ * step never performs an effect twice.
+ */
+import type { InboundContent, InboundMedia } from "../bot/channel.js";
+import type { Catalog } from "../catalog/types.js";
+import type { Money } from "../domain/money.js";
+import type { OrderStatus } from "../domain/order.js";
+import type { PaymentMethod, PaymentStatus } from "../domain/payment.js";
+
+/** A button (Telegram) or a numbered line (WhatsApp). `data` is at most 64 UTF-8 bytes. */
+export interface Choice {
+  readonly label: string;
+  readonly data: string;
+}
+
+/**
+ * A channel-neutral message. `text` may mark bold with `*asterisks*` (WhatsApp's own syntax;
+ * Telegram renders it as bold). Choices are rows of buttons.
+ */
+export interface Reply {
+  readonly text: string;
+  readonly choices?: readonly (readonly Choice[])[];
+  /** A stored image or PDF to show (a receipt, for the merchant). */
+  readonly media?: { readonly mediaId: string; readonly mimeType: string };
+  /** A link to open (a payment page); a URL button on Telegram. */
+  readonly link?: { readonly label: string; readonly url: string };
+}
+
+export interface CartLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+/** Where the conversation is. Each step says what input it waits for. */
+export type Step =
+  /** Never greeted: any input greets and shows the catalog. */
+  | { readonly name: "new" }
+  /** The catalog is shown; waits for a product. */
+  | { readonly name: "browsing" }
+  /** A product was chosen; waits for a quantity (buttons 1–5, or a typed number). */
+  | { readonly name: "choosing_quantity"; readonly sku: string }
+  /** The cart is shown with edit buttons. */
+  | { readonly name: "viewing_cart" }
+  /** Checkout: waits for a payment method. */
+  | { readonly name: "choosing_payment" }
+  /** Manual transfer: the order exists; waits for a receipt photo or PDF. */
+  | { readonly name: "awaiting_proof"; readonly orderRef: string }
+  /** The receipt is with the merchant; waits for their verdict (arrives as a result event). */
+  | { readonly name: "proof_under_review"; readonly orderRef: string };
+
+/** Persisted per (tenant, channel, chat). Bump `v` and migrate when the shape changes. */
+export interface ConversationState {
+  readonly v: 1;
+  readonly step: Step;
+  readonly cart: readonly CartLine[];
+  /** The choices of the latest prompt: what a button press or a typed number/label may pick. */
+  readonly menu: readonly Choice[];
+  /** Counts steps; part of every action key so keys are unique per conversation step. */
+  readonly seq: number;
+}
+
+/** A payment method the shop offers now (from the provider registry). */
+export interface PaymentOption {
+  readonly method: PaymentMethod;
+  /** "M-Pesa", "Card (Paystack)", "Bank transfer / manual". */
+  readonly label: string;
+  /** Test-mode instances say so to the shopper. */
+  readonly testMode?: boolean;
+}
+
+export interface OrderSummary {
+  readonly ref: string;
+  readonly total: Money;
+  readonly status: OrderStatus;
+  readonly paymentStatus?: PaymentStatus;
+  readonly createdAt: Date;
+}
+
+/** Read-only facts the machine needs; all data, no functions. */
+export interface StepContext {
+  readonly catalog: Catalog;
+  readonly paymentOptions: readonly PaymentOption[];
+  /** The shopper's display name, when the channel knows it. */
+  readonly customerName?: string;
+}
+
+/** Effects the runtime performs; `key` makes each idempotent. */
+export type Action =
+  | {
+      readonly kind: "place_order";
+      readonly key: string;
+      readonly lines: readonly CartLine[];
+      readonly method: PaymentMethod;
+    }
+  | {
+      readonly kind: "submit_proof";
+      readonly key: string;
+      readonly orderRef: string;
+      readonly media: InboundMedia;
+    }
+  | { readonly kind: "list_orders"; readonly key: string }
+  | { readonly kind: "cancel_order"; readonly key: string; readonly orderRef: string };
+
+/** Outcomes of actions, and news from elsewhere (a merchant's verdict). */
+export type ResultEvent =
+  | {
+      readonly kind: "order_placed";
+      readonly orderRef: string;
+      readonly total: Money;
+      /** What the shopper must do to pay (manual: the transfer instructions). */
+      readonly instructions: string;
+    }
+  | { readonly kind: "order_failed"; readonly reason: string }
+  | { readonly kind: "proof_received"; readonly orderRef: string }
+  | { readonly kind: "proof_refused"; readonly orderRef: string; readonly reason: string }
+  | { readonly kind: "orders_listed"; readonly orders: readonly OrderSummary[] }
+  | { readonly kind: "order_cancelled"; readonly orderRef: string }
+  | { readonly kind: "cancel_refused"; readonly orderRef: string; readonly reason: string }
+  | { readonly kind: "payment_confirmed"; readonly orderRef: string }
+  | { readonly kind: "proof_rejected"; readonly orderRef: string; readonly reason: string };
+
+export type ConversationEvent =
+  | { readonly type: "input"; readonly content: InboundContent }
+  | { readonly type: "result"; readonly result: ResultEvent };
+
+export interface StepOutcome {
+  readonly state: ConversationState;
+  readonly replies: readonly Reply[];
+  readonly actions: readonly Action[];
+}

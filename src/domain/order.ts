@@ -1,0 +1,49 @@
+import type { Money } from "./money.js";
+import type { TransitionTable } from "./transitions.js";
+
+export type ChannelName = "telegram" | "whatsapp";
+
+/** Where a person is reached: a channel and that channel's chat id. */
+export interface ChatAddress {
+  readonly channel: ChannelName;
+  readonly chatId: string;
+}
+
+export type OrderStatus = "awaiting_payment" | "paid" | "fulfilled" | "cancelled" | "expired";
+
+/** An expired order can still be paid: a late success means the shopper's money moved. */
+export const ORDER_TRANSITIONS: TransitionTable<OrderStatus> = {
+  awaiting_payment: ["paid", "cancelled", "expired"],
+  expired: ["paid"],
+  paid: ["fulfilled"],
+  fulfilled: [],
+  cancelled: [],
+};
+
+export interface OrderLine {
+  readonly sku: string;
+  readonly name: string;
+  readonly quantity: number;
+  /** Minor units of the order currency, as priced when the order was placed. */
+  readonly unitAmount: number;
+}
+
+export interface Order {
+  readonly _id: string;
+  readonly tenantId: string;
+  /** `DK-7F3K2`, unique per tenant, shown in every message about the order. */
+  readonly ref: string;
+  readonly customer: ChatAddress & { readonly name?: string };
+  readonly lines: readonly OrderLine[];
+  readonly total: Money;
+  readonly status: OrderStatus;
+  readonly paymentId?: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly paidAt?: Date;
+  readonly cancelledAt?: Date;
+}
+
+export function isOpen(order: Pick<Order, "status">): boolean {
+  return order.status === "awaiting_payment";
+}

@@ -1,0 +1,159 @@
+/**
+ * Repository contracts. Each repository is written once against MongoDB filter/update documents
+ * (`Collection`), and runs on mongoose in production and on the embedded engine otherwise.
+ * Status changes are compare-and-set: they return null when the document was not in a status
+ * the transition table allows, so a racing caller learns it lost instead of overwriting.
+ */
+
+import type { ConversationState, Reply } from "../conversations/types.js";
+import type { AuditEntry } from "../domain/audit.js";
+import type { ChatAddress, Order, OrderStatus } from "../domain/order.js";
+import type { Payment, PaymentStatus } from "../domain/payment.js";
+import type { Proof, ProofStatus } from "../domain/proof.js";
+
+export type Filter = Record<string, unknown>;
+export type Update = Record<string, unknown>;
+
+export interface FindOptions {
+  readonly sort?: Record<string, 1 | -1>;
+  readonly limit?: number;
+  readonly skip?: number;
+}
+
+/** The subset of a MongoDB collection the repositories use; both backends implement it. */
+export interface Collection<T extends { _id: string }> {
+  readonly name: string;
+  /** Throws DuplicateKeyError when a unique index refuses the document. */
+  insertOne(doc: T): Promise<void>;
+  findOne(filter: Filter, options?: Pick<FindOptions, "sort">): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  countDocuments(filter: Filter): Promise<number>;
+  /** Applies `update` to the first match and returns the document after the update, or null. */
+  findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<T | null>;
+  updateMany(filter: Filter, update: Update): Promise<number>;
+  deleteMany(filter: Filter): Promise<number>;
+}
+
+export interface OrderRepository {
+  create(order: Order): Promise<void>;
+  findById(tenantId: string, id: string): Promise<Order | null>;
+  findByRef(tenantId: string, ref: string): Promise<Order | null>;
+  /** Newest first. */
+  listByCustomer(tenantId: string, customer: ChatAddress, limit: number): Promise<Order[]>;
+  /** Newest first; all statuses when `status` is omitted. */
+  listByStatus(tenantId: string, status: OrderStatus | undefined, limit: number): Promise<Order[]>;
+  /** Compare-and-set along ORDER_TRANSITIONS; `changes` are set together with the status. */
+  transition(tenantId: string, id: string, to: OrderStatus, changes?: Partial<Order>): Promise<Order | null>;
+  setPayment(tenantId: string, id: string, paymentId: string): Promise<Order | null>;
+}
+
+export interface PaymentRepository {
+  create(payment: Payment): Promise<void>;
+  findById(tenantId: string, id: string): Promise<Payment | null>;
+  /** Compare-and-set along PAYMENT_TRANSITIONS. */
+  transition(
+    tenantId: string,
+    id: string,
+    to: PaymentStatus,
+    changes?: Partial<Payment>,
+  ): Promise<Payment | null>;
+}
+
+export interface ProofRepository {
+  create(proof: Proof): Promise<void>;
+  findById(tenantId: string, id: string): Promise<Proof | null>;
+  /** The newest pending proof of an order. */
+  findPendingByOrder(tenantId: string, orderId: string): Promise<Proof | null>;
+  /** Oldest first. */
+  listPending(tenantId: string, limit: number): Promise<Proof[]>;
+  /** A proof with these bytes for a different order, if any. */
+  findReuse(tenantId: string, sha256: string, orderId: string): Promise<Proof | null>;
+  /** Compare-and-set from `pending`. */
+  review(
+    tenantId: string,
+    id: string,
+    to: Exclude<ProofStatus, "pending">,
+    review: { reviewedBy: string; reviewedAt: Date; reason?: string },
+  ): Promise<Proof | null>;
+}
+
+export interface StoredConversation {
+  readonly state: ConversationState;
+  /** Increments on every save; the compare-and-set token. */
+  readonly version: number;
+}
+
+export interface ConversationRepository {
+  load(tenantId: string, chat: ChatAddress): Promise<StoredConversation | null>;
+  /**
+   * Saves when the stored version still equals `expectedVersion` (0: none stored yet) and
+   * returns true; false when another writer got there first.
+   */
+  save(
+    tenantId: string,
+    chat: ChatAddress,
+    state: ConversationState,
+    expectedVersion: number,
+  ): Promise<boolean>;
+}
+
+/**
+ * A batch of replies to one chat, stored before it is sent. The id is deterministic
+ * (`ob_<what it is about>`), so writing it twice is harmless and sending it is idempotent.
+ */
+export interface OutboxMessage {
+  readonly _id: string;
+  readonly tenantId: string;
+  readonly to: ChatAddress;
+  readonly replies: readonly Reply[];
+  readonly status: "pending" | "sent";
+  /** How many of `replies` were sent already, so a retry resumes instead of repeating. */
+  readonly sentCount: number;
+  readonly createdAt: Date;
+  readonly sentAt?: Date;
+}
+
+export interface OutboxRepository {
+  /** Inserts; when the id exists already returns the stored message unchanged. */
+  put(message: Omit<OutboxMessage, "status" | "sentCount" | "sentAt">): Promise<OutboxMessage>;
+  findById(id: string): Promise<OutboxMessage | null>;
+  recordProgress(id: string, sentCount: number): Promise<void>;
+  markSent(id: string, at: Date): Promise<void>;
+  /** Pending messages created before `before`, oldest first: the sweeper's work list. */
+  listPending(before: Date, limit: number): Promise<OutboxMessage[]>;
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(
+    tenantId: string,
+    filter: { orderRef?: string; action?: string },
+    limit: number,
+  ): Promise<AuditEntry[]>;
+}
+
+export interface StoredMedia {
+  readonly bytes: Buffer;
+  readonly mimeType: string;
+}
+
+/** Receipt images and PDFs: a local directory by default, GridFS with MongoDB. */
+export interface MediaStore {
+  put(tenantId: string, bytes: Buffer, mimeType: string): Promise<string>;
+  get(mediaId: string): Promise<StoredMedia | null>;
+}
+
+export interface Store {
+  readonly kind: "embedded" | "mongodb";
+  readonly orders: OrderRepository;
+  readonly payments: PaymentRepository;
+  readonly proofs: ProofRepository;
+  readonly conversations: ConversationRepository;
+  readonly outbox: OutboxRepository;
+  readonly audit: AuditRepository;
+  readonly media: MediaStore;
+  /** Rejects when the store cannot be reached (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
