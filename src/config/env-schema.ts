@@ -1,0 +1,294 @@
+import { extname } from "node:path";
+import { z } from "zod";
+import type { ChatAddress } from "../domain/order.js";
+import { LOG_LEVELS } from "../log/logger.js";
+import type { Config } from "./types.js";
+
+/**
+ * The environment contract: DESIGN §7's table plus Duka's own variables (NODE_ENV, LOG_LEVEL,
+ * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX). Each
+ * message completes "<VARIABLE> …" and says what a good value looks like.
+ */
+
+/** Values never echoed in an error, whatever is wrong with them. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  "DUKA_MASTER_KEY",
+  "ADMIN_TOKEN",
+  "TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_WEBHOOK_SECRET",
+  "MPESA_CONSUMER_KEY",
+  "MPESA_CONSUMER_SECRET",
+  "MPESA_PASSKEY",
+  "PAYSTACK_SECRET_KEY",
+  "PAYSTACK_PUBLIC_KEY",
+]);
+
+const MPESA_CREDENTIALS = [
+  "MPESA_CONSUMER_KEY",
+  "MPESA_CONSUMER_SECRET",
+  "MPESA_SHORTCODE",
+  "MPESA_PASSKEY",
+] as const;
+
+const MB = 1024 * 1024;
+
+function integer(min: number, max: number, message = `must be an integer from ${min} to ${max}`) {
+  return z
+    .string()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message));
+}
+
+/**
+ * true/false/1/0, any case. (Not z.stringbool: its failure aborts the object, which would hide the
+ * cross-variable problems from the same run.)
+ */
+function boolean(message: string) {
+  return z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false", "1", "0"], { error: message }))
+    .transform((value) => value === "true" || value === "1");
+}
+
+/**
+ * An absolute URL with one of the given schemes, kept without trailing slashes. Base URLs (the
+ * default) get paths appended, so a query or fragment would end up mid-URL and is refused.
+ */
+function url(schemes: readonly string[], message: string, { base = true } = {}) {
+  return z
+    .string()
+    .refine((value) => {
+      try {
+        const parsed = new URL(value);
+        const plain = parsed.search === "" && parsed.hash === "";
+        return schemes.includes(parsed.protocol.slice(0, -1)) && parsed.host !== "" && (plain || !base);
+      } catch {
+        return false;
+      }
+    }, message)
+    .transform((value) => value.replace(/\/+$/, ""));
+}
+
+function pattern(regex: RegExp, message: string) {
+  return z.string().regex(regex, message);
+}
+
+const httpUrlMessage = "must be an http(s) URL such as https://example.com (no ? or #)";
+
+/** `telegram:123,whatsapp:254700000001@c.us` → addresses; duplicates dropped. */
+const merchantChatIds = z.string().transform((value, ctx): ChatAddress[] => {
+  const addresses = new Map<string, ChatAddress>();
+  value.split(",").forEach((raw, index) => {
+    const entry = raw.trim();
+    if (entry === "") return;
+    const address = toChatAddress(entry);
+    if (typeof address === "string") {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} ${address}`,
+        params: { omitValue: true },
+      });
+      return;
+    }
+    addresses.set(`${address.channel}:${address.chatId}`, address);
+  });
+  return [...addresses.values()];
+});
+
+/** An address, or a message (completing "entry N …") saying why the entry is not one. */
+function toChatAddress(entry: string): ChatAddress | string {
+  const colon = entry.indexOf(":");
+  const channel = entry.slice(0, colon).trim().toLowerCase();
+  const id = entry.slice(colon + 1).trim();
+  const shape = "must look like telegram:<numeric chat id> or whatsapp:<phone number>@c.us";
+  if (colon === -1) return `has no channel: ${shape}`;
+  if (channel === "telegram") {
+    return /^-?\d{1,20}$/.test(id)
+      ? { channel, chatId: id }
+      : `has a Telegram chat id that is not an integer: ${shape}`;
+  }
+  if (channel === "whatsapp") {
+    const match = /^\+?(\d{6,20})(@c\.us|@lid)?$/.exec(id);
+    if (!match) return `has a WhatsApp id that is not a phone number: ${shape}`;
+    return { channel, chatId: `${match[1]}${match[2] ?? "@c.us"}` };
+  }
+  return `has channel "${channel.slice(0, 20)}", which is neither telegram nor whatsapp: ${shape}`;
+}
+
+/** Base64 (standard or URL-safe alphabet) of exactly 32 bytes. */
+const masterKey = z
+  .string()
+  .refine(
+    (value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, "base64").length === 32,
+    "must be base64 of exactly 32 bytes (make one with: openssl rand -base64 32)",
+  )
+  .transform((value) => Buffer.from(value, "base64"));
+
+const envObject = z.object({
+  NODE_ENV: z
+    .enum(["development", "test", "production"], { error: "must be development, test or production" })
+    .default("development"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  PORT: integer(1, 65535).default(3000),
+  PUBLIC_URL: url(["http", "https"], httpUrlMessage).optional(),
+  REDIS_URL: url(["redis", "rediss"], "must be a redis:// or rediss:// URL", { base: false }).default(
+    "redis://127.0.0.1:6379",
+  ),
+  MONGODB_URI: pattern(
+    /^mongodb(\+srv)?:\/\/\S+$/,
+    "must be a mongodb:// or mongodb+srv:// connection string",
+  ).optional(),
+  DUKA_DATA_DIR: z.string().default("./data"),
+  TENANT_ID: pattern(/^[A-Za-z0-9_-]{1,64}$/, "must be 1 to 64 letters, digits, - or _").default("default"),
+  DUKA_MASTER_KEY: masterKey.optional(),
+  ADMIN_TOKEN: pattern(/^\S{16,512}$/, "must be 16 to 512 characters without spaces").optional(),
+  CATALOG_FILE: z
+    .string()
+    .refine(
+      (value) => [".yaml", ".yml", ".json"].includes(extname(value).toLowerCase()),
+      "must name a .yaml, .yml or .json file",
+    )
+    .optional(),
+  MANUAL_PAYMENT_INSTRUCTIONS: z.string().max(1000, "must be at most 1000 characters").optional(),
+  MERCHANT_CHAT_IDS: merchantChatIds.default([]),
+  RECEIPT_MAX_BYTES: integer(1024, 20 * MB, `must be an integer from 1024 to ${20 * MB} (20 MB)`).default(
+    5 * MB,
+  ),
+  PROOF_REMINDER_MINUTES: integer(0, 10080, "must be an integer from 0 (never) to 10080 (a week)").default(
+    30,
+  ),
+  QUEUE_PREFIX: pattern(/^[A-Za-z0-9_.-]{1,32}$/, "must be 1 to 32 letters, digits, -, _ or .").default(
+    "duka",
+  ),
+  TELEGRAM_BOT_TOKEN: pattern(
+    /^\d{1,20}:[A-Za-z0-9_-]{30,64}$/,
+    "must be a bot token from @BotFather, like 123456789:AA… (digits, a colon, about 35 characters)",
+  ).optional(),
+  TELEGRAM_API_ROOT: url(["http", "https"], httpUrlMessage).default("https://api.telegram.org"),
+  TELEGRAM_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
+  TELEGRAM_WEBHOOK_SECRET: pattern(
+    /^[A-Za-z0-9_-]{1,256}$/,
+    "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+  ).optional(),
+  WHATSAPP_ENABLED: boolean("must be true or false (or 1 or 0)").default(false),
+  CHROMIUM_PATH: z.string().optional(),
+  MPESA_CONSUMER_KEY: pattern(/^\S+$/, "must not contain spaces").optional(),
+  MPESA_CONSUMER_SECRET: pattern(/^\S+$/, "must not contain spaces").optional(),
+  MPESA_SHORTCODE: pattern(/^\d{4,10}$/, "must be the Paybill or Till number (digits only)").optional(),
+  MPESA_PASSKEY: pattern(
+    /^[A-Za-z0-9]+$/,
+    "must be the Lipa na M-Pesa passkey (letters and digits)",
+  ).optional(),
+  MPESA_TRANSACTION_TYPE: z
+    .enum(["CustomerPayBillOnline", "CustomerBuyGoodsOnline"], {
+      error: "must be CustomerPayBillOnline or CustomerBuyGoodsOnline",
+    })
+    .default("CustomerPayBillOnline"),
+  MPESA_BASE_URL: url(["http", "https"], httpUrlMessage).default("https://sandbox.safaricom.co.ke"),
+  PAYSTACK_SECRET_KEY: pattern(
+    /^sk_(test|live)_[A-Za-z0-9]+$/,
+    "must be a Paystack secret key (sk_test_… or sk_live_…)",
+  ).optional(),
+  PAYSTACK_PUBLIC_KEY: pattern(
+    /^pk_(test|live)_[A-Za-z0-9]+$/,
+    "must be a Paystack public key (pk_test_… or pk_live_…)",
+  ).optional(),
+  PAYSTACK_BASE_URL: url(["http", "https"], httpUrlMessage).default("https://api.paystack.co"),
+});
+
+type Env = z.output<typeof envObject>;
+
+/** Rules that span variables. Written against presence so they hold even beside other errors. */
+function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
+  const issue = (variable: string, message: string) =>
+    ctx.addIssue({ code: "custom", path: [variable], message, params: { omitValue: true } });
+
+  if (env.NODE_ENV === "production" && env.DUKA_MASTER_KEY === undefined) {
+    issue("DUKA_MASTER_KEY", "is required when NODE_ENV=production (make one with: openssl rand -base64 32)");
+  }
+  if (
+    env.TELEGRAM_BOT_TOKEN !== undefined &&
+    env.TELEGRAM_MODE === "webhook" &&
+    !env.TELEGRAM_WEBHOOK_SECRET
+  ) {
+    issue("TELEGRAM_WEBHOOK_SECRET", "is required when TELEGRAM_MODE=webhook");
+  }
+  const setMpesa = MPESA_CREDENTIALS.filter((name) => env[name] !== undefined);
+  if (setMpesa.length > 0 && setMpesa.length < MPESA_CREDENTIALS.length) {
+    for (const name of MPESA_CREDENTIALS.filter((n) => env[n] === undefined)) {
+      issue(
+        name,
+        `is required because ${setMpesa.join(", ")} is set (M-Pesa needs all four MPESA_ credentials or none)`,
+      );
+    }
+  }
+  if (env.PAYSTACK_PUBLIC_KEY !== undefined && env.PAYSTACK_SECRET_KEY === undefined) {
+    issue("PAYSTACK_SECRET_KEY", "is required because PAYSTACK_PUBLIC_KEY is set");
+  }
+  const secretMode = /^sk_(test|live)_/.exec(String(env.PAYSTACK_SECRET_KEY ?? ""))?.[1];
+  const publicMode = /^pk_(test|live)_/.exec(String(env.PAYSTACK_PUBLIC_KEY ?? ""))?.[1];
+  if (secretMode && publicMode && secretMode !== publicMode) {
+    issue("PAYSTACK_PUBLIC_KEY", `is a ${publicMode} key but PAYSTACK_SECRET_KEY is a ${secretMode} key`);
+  }
+}
+
+function toConfig(env: Env): Config {
+  const telegram = env.TELEGRAM_BOT_TOKEN
+    ? {
+        token: env.TELEGRAM_BOT_TOKEN,
+        apiRoot: env.TELEGRAM_API_ROOT,
+        mode: env.TELEGRAM_MODE,
+        ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
+      }
+    : undefined;
+  const mpesa =
+    env.MPESA_CONSUMER_KEY && env.MPESA_CONSUMER_SECRET && env.MPESA_SHORTCODE && env.MPESA_PASSKEY
+      ? {
+          consumerKey: env.MPESA_CONSUMER_KEY,
+          consumerSecret: env.MPESA_CONSUMER_SECRET,
+          shortcode: env.MPESA_SHORTCODE,
+          passkey: env.MPESA_PASSKEY,
+          transactionType: env.MPESA_TRANSACTION_TYPE,
+          baseUrl: env.MPESA_BASE_URL,
+        }
+      : undefined;
+  const paystack = env.PAYSTACK_SECRET_KEY
+    ? {
+        secretKey: env.PAYSTACK_SECRET_KEY,
+        ...(env.PAYSTACK_PUBLIC_KEY ? { publicKey: env.PAYSTACK_PUBLIC_KEY } : {}),
+        baseUrl: env.PAYSTACK_BASE_URL,
+        testMode: env.PAYSTACK_SECRET_KEY.startsWith("sk_test_"),
+      }
+    : undefined;
+  return {
+    nodeEnv: env.NODE_ENV,
+    tenantId: env.TENANT_ID,
+    log: { level: env.LOG_LEVEL },
+    http: { port: env.PORT, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` },
+    redis: { url: env.REDIS_URL },
+    queue: { prefix: env.QUEUE_PREFIX },
+    storage: { ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}), dataDir: env.DUKA_DATA_DIR },
+    security: env.DUKA_MASTER_KEY ? { masterKey: env.DUKA_MASTER_KEY } : {},
+    ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN } } : {}),
+    catalog: {
+      ...(env.CATALOG_FILE ? { file: env.CATALOG_FILE } : {}),
+      ...(env.MANUAL_PAYMENT_INSTRUCTIONS ? { manualInstructions: env.MANUAL_PAYMENT_INSTRUCTIONS } : {}),
+    },
+    merchants: env.MERCHANT_CHAT_IDS,
+    proofs: { maxBytes: env.RECEIPT_MAX_BYTES, reminderMinutes: env.PROOF_REMINDER_MINUTES },
+    ...(telegram ? { telegram } : {}),
+    ...(env.WHATSAPP_ENABLED
+      ? { whatsapp: env.CHROMIUM_PATH ? { chromiumPath: env.CHROMIUM_PATH } : {} }
+      : {}),
+    ...(mpesa ? { mpesa } : {}),
+    ...(paystack ? { paystack } : {}),
+  };
+}
+
+/** The one schema over the (normalized) environment: variables, their combinations, the Config. */
+export const envSchema = envObject.superRefine(checkCombinations, { when: () => true }).transform(toConfig);
+
+/** Every variable the schema reads; nothing else in the environment is looked at. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envObject.shape);

@@ -1,0 +1,129 @@
+import type { ChatAddress } from "../domain/order.js";
+import type { LogLevel } from "../log/logger.js";
+
+export type NodeEnv = "development" | "test" | "production";
+export type TelegramMode = "polling" | "webhook";
+export type MpesaTransactionType = "CustomerPayBillOnline" | "CustomerBuyGoodsOnline";
+
+/**
+ * The whole service configuration, parsed once from the environment by `loadConfig`
+ * (DESIGN §7 lists the variables). Every URL is kept without a trailing slash. A channel or
+ * provider group is undefined when it is not configured, so `if (config.mpesa)` is the test.
+ */
+export interface Config {
+  /** NODE_ENV: development | test | production. Default development. */
+  readonly nodeEnv: NodeEnv;
+  /** TENANT_ID: the tenant the env-configured shop and providers belong to. Default "default". */
+  readonly tenantId: string;
+  readonly log: LogConfig;
+  readonly http: HttpConfig;
+  readonly redis: RedisConfig;
+  readonly queue: QueueConfig;
+  readonly storage: StorageConfig;
+  readonly security: SecurityConfig;
+  /** ADMIN_TOKEN; undefined = the admin API is disabled. */
+  readonly admin?: AdminConfig;
+  /** Pass straight to `loadCatalog`. */
+  readonly catalog: CatalogSourceConfig;
+  /** MERCHANT_CHAT_IDS: who may run merchant commands. Default none. */
+  readonly merchants: readonly ChatAddress[];
+  readonly proofs: ProofsConfig;
+  /** TELEGRAM_BOT_TOKEN set = the Telegram channel is on. */
+  readonly telegram?: TelegramConfig;
+  /** WHATSAPP_ENABLED=true = the whatsapp-web.js channel is on. */
+  readonly whatsapp?: WhatsAppConfig;
+  /** All four MPESA_* credentials set = an `mpesa` instance for the default tenant. */
+  readonly mpesa?: MpesaConfig;
+  /** PAYSTACK_SECRET_KEY set = a `paystack` instance for the default tenant. */
+  readonly paystack?: PaystackConfig;
+}
+
+export interface LogConfig {
+  /** LOG_LEVEL: pino level or `silent`. Default info. */
+  readonly level: LogLevel;
+}
+
+export interface HttpConfig {
+  /** PORT. Default 3000. */
+  readonly port: number;
+  /** PUBLIC_URL: base of every callback URL. Default `http://localhost:${port}`. */
+  readonly publicUrl: string;
+}
+
+export interface RedisConfig {
+  /** REDIS_URL. Default redis://127.0.0.1:6379. May hold a password: log `describeConfig` only. */
+  readonly url: string;
+}
+
+export interface QueueConfig {
+  /** QUEUE_PREFIX: BullMQ key prefix. Default "duka". */
+  readonly prefix: string;
+}
+
+export interface StorageConfig {
+  /** MONGODB_URI; undefined = the embedded store. */
+  readonly mongodbUri?: string;
+  /** DUKA_DATA_DIR: the embedded store's journal and the local media store. Default ./data. */
+  readonly dataDir: string;
+}
+
+export interface SecurityConfig {
+  /** DUKA_MASTER_KEY decoded: 32 bytes, encrypts provider secrets. Required in production. */
+  readonly masterKey?: Buffer;
+}
+
+export interface AdminConfig {
+  /** ADMIN_TOKEN: bearer token of the admin API, at least 16 characters. */
+  readonly token: string;
+}
+
+export interface CatalogSourceConfig {
+  /** CATALOG_FILE (.yaml, .yml or .json); undefined = the built-in demo shop. */
+  readonly file?: string;
+  /** MANUAL_PAYMENT_INSTRUCTIONS: overrides the catalog's paymentInstructions. */
+  readonly manualInstructions?: string;
+}
+
+export interface ProofsConfig {
+  /** RECEIPT_MAX_BYTES: largest receipt image accepted. Default 5 MB, at most 20 MB. */
+  readonly maxBytes: number;
+  /** PROOF_REMINDER_MINUTES: remind the merchant of unreviewed proofs after this. Default 30; 0 = never. */
+  readonly reminderMinutes: number;
+}
+
+export interface TelegramConfig {
+  /** TELEGRAM_BOT_TOKEN. */
+  readonly token: string;
+  /** TELEGRAM_API_ROOT. Default https://api.telegram.org. */
+  readonly apiRoot: string;
+  /** TELEGRAM_MODE. Default polling. */
+  readonly mode: TelegramMode;
+  /** TELEGRAM_WEBHOOK_SECRET: the `secret_token`; always set in webhook mode. */
+  readonly webhookSecret?: string;
+}
+
+export interface WhatsAppConfig {
+  /** CHROMIUM_PATH; undefined = puppeteer's lookup of a system browser. */
+  readonly chromiumPath?: string;
+}
+
+export interface MpesaConfig {
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  /** MPESA_SHORTCODE: the Paybill or Till number (BusinessShortCode). */
+  readonly shortcode: string;
+  readonly passkey: string;
+  /** MPESA_TRANSACTION_TYPE. Default CustomerPayBillOnline. */
+  readonly transactionType: MpesaTransactionType;
+  /** MPESA_BASE_URL. Default https://sandbox.safaricom.co.ke. */
+  readonly baseUrl: string;
+}
+
+export interface PaystackConfig {
+  readonly secretKey: string;
+  readonly publicKey?: string;
+  /** PAYSTACK_BASE_URL. Default https://api.paystack.co. */
+  readonly baseUrl: string;
+  /** True for `sk_test_` keys. */
+  readonly testMode: boolean;
+}
