@@ -14,19 +14,18 @@ export class MoneyError extends Error {
 }
 
 const exponentCache = new Map<string, number>();
+// Intl.NumberFormat accepts any three letters ("KSH"); the list of codes ICU knows does not.
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
 
 /** Number of minor-unit digits of a currency (KES 2, UGX 0), from the ICU data Node ships. */
 export function currencyExponent(currency: string): number {
   const cached = exponentCache.get(currency);
   if (cached !== undefined) return cached;
-  let exponent: number;
-  try {
-    exponent =
-      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-  } catch {
+  if (!KNOWN_CURRENCIES.has(currency)) {
     throw new MoneyError(`Unknown currency "${currency}": use an ISO 4217 code such as KES or NGN`);
   }
+  const exponent =
+    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   exponentCache.set(currency, exponent);
   return exponent;
 }
@@ -51,15 +50,18 @@ export function money(amount: number, currency: string): Money {
 
 /** 450.5 KES → 45050. Refuses more decimals than the currency has (450.505 KES). */
 export function fromMajor(major: number, currency: string): Money {
-  const factor = 10 ** currencyExponent(currency);
-  const scaled = major * factor;
-  const rounded = Math.round(scaled);
-  if (!Number.isFinite(major) || Math.abs(scaled - rounded) > 1e-6) {
+  const exponent = currencyExponent(currency);
+  if (!Number.isFinite(major)) throw new MoneyError(`${major} is not an amount of money`);
+  // The shortest decimal text of the number is what the person wrote; count its decimals there,
+  // not in the binary float, which has none that are exact.
+  const [digits = "", power = "0"] = String(major).split("e");
+  const decimals = (digits.split(".")[1]?.length ?? 0) - Number(power);
+  if (decimals > exponent) {
     throw new MoneyError(
-      `${major} ${currency} has more decimal places than ${currency} allows (${Math.log10(factor)})`,
+      `${major} ${currency} has more decimal places than ${currency} allows (${exponent})`,
     );
   }
-  return money(rounded, currency);
+  return money(Math.round(major * 10 ** exponent), currency);
 }
 
 export function toMajor(value: Money): number {
