@@ -5,7 +5,8 @@
 export type TransitionTable<S extends string> = Readonly<Record<S, readonly S[]>>;
 
 export function canTransition<S extends string>(table: TransitionTable<S>, from: S, to: S): boolean {
-  return table[from].includes(to);
+  // Stored data may hold a status this code no longer knows: that is simply not a legal move.
+  return (table[from] ?? []).includes(to);
 }
 
 /** The statuses from which `to` may be reached: the `$in` of a compare-and-set filter. */

@@ -106,19 +106,25 @@ export interface OutboxMessage {
   readonly tenantId: string;
   readonly to: ChatAddress;
   readonly replies: readonly Reply[];
-  readonly status: "pending" | "sent";
+  /** `failed`: the channel refused for good (the shopper blocked the bot); not retried. */
+  readonly status: "pending" | "sent" | "failed";
   /** How many of `replies` were sent already, so a retry resumes instead of repeating. */
   readonly sentCount: number;
   readonly createdAt: Date;
   readonly sentAt?: Date;
+  readonly failedAt?: Date;
+  readonly error?: string;
 }
 
 export interface OutboxRepository {
   /** Inserts; when the id exists already returns the stored message unchanged. */
-  put(message: Omit<OutboxMessage, "status" | "sentCount" | "sentAt">): Promise<OutboxMessage>;
+  put(
+    message: Omit<OutboxMessage, "status" | "sentCount" | "sentAt" | "failedAt" | "error">,
+  ): Promise<OutboxMessage>;
   findById(id: string): Promise<OutboxMessage | null>;
   recordProgress(id: string, sentCount: number): Promise<void>;
   markSent(id: string, at: Date): Promise<void>;
+  markFailed(id: string, at: Date, error: string): Promise<void>;
   /** Pending messages created before `before`, oldest first: the sweeper's work list. */
   listPending(before: Date, limit: number): Promise<OutboxMessage[]>;
 }

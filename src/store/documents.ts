@@ -1,0 +1,30 @@
+import type { ConversationState } from "../conversations/types.js";
+import type { AuditEntry } from "../domain/audit.js";
+import type { ChannelName, Order } from "../domain/order.js";
+import type { Payment } from "../domain/payment.js";
+import type { Proof } from "../domain/proof.js";
+import type { CollectionName } from "./schemas.js";
+import type { Collection, OutboxMessage } from "./types.js";
+
+/** One dialogue per chat; `_id` is `${tenantId}:${channel}:${chatId}`. */
+export interface ConversationDocument {
+  readonly _id: string;
+  readonly tenantId: string;
+  readonly channel: ChannelName;
+  readonly chatId: string;
+  readonly state: ConversationState;
+  readonly version: number;
+  readonly updatedAt: Date;
+}
+
+/** The document type each collection holds. */
+export interface StoredDocuments {
+  readonly orders: Order;
+  readonly payments: Payment;
+  readonly proofs: Proof;
+  readonly conversations: ConversationDocument;
+  readonly outbox: OutboxMessage;
+  readonly audit: AuditEntry;
+}
+
+export type Collections = { readonly [N in CollectionName]: Collection<StoredDocuments[N]> };

@@ -1,0 +1,169 @@
+/**
+ * A collection held in memory (optionally journaled), queried with the same filter and update
+ * documents the MongoDB backend sends, executed by mingo. Every operation runs to completion
+ * synchronously inside its promise, so each one is atomic with respect to every other: that
+ * is what makes compare-and-set filters safe here without locks. A refused updateMany changes
+ * nothing here, where MongoDB may have applied part of it: callers rely on neither.
+ */
+
+import { Query } from "mingo";
+import type { Schema } from "mongoose";
+import { DuplicateKeyError } from "../../domain/errors.js";
+import type { Collection, Filter, FindOptions, Update } from "../types.js";
+import { cloneDocument } from "./clone.js";
+import type { Journal, JournalRecord } from "./journal.js";
+import { type UniqueIndex, uniqueIndexesOf } from "./unique-index.js";
+import { applyUpdate, upsertDocument } from "./update.js";
+
+export interface EmbeddedCollectionOptions {
+  /** Where writes are appended; memory only when omitted. */
+  readonly journal?: Journal;
+  /** Documents replayed from the journal. */
+  readonly documents?: Iterable<{ _id: string }>;
+}
+
+/** A document's state before and after one write; `undefined` on the missing side. */
+interface Change<T> {
+  readonly before?: T;
+  readonly after?: T;
+}
+
+export class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
+  private readonly documents = new Map<string, T>();
+  private readonly indexes: readonly UniqueIndex[];
+  private readonly journal: Journal | undefined;
+
+  constructor(
+    readonly name: string,
+    schema: Schema,
+    options: EmbeddedCollectionOptions = {},
+  ) {
+    this.indexes = uniqueIndexesOf(schema);
+    this.journal = options.journal;
+    for (const doc of options.documents ?? []) {
+      this.documents.set(doc._id, doc as T);
+      for (const index of this.indexes) {
+        // Possible when a unique index is declared over data written before it existed;
+        // MongoDB refuses to build such an index too.
+        const owner = index.ownerOf(doc);
+        if (owner !== undefined) {
+          throw new Error(
+            `The stored ${name} documents ${owner} and ${doc._id} share the unique key ${JSON.stringify(index.keyOf(doc))}; remove one of them from the journal`,
+          );
+        }
+        index.add(doc);
+      }
+    }
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    this.commit([{ after: cloneDocument(doc) }]);
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, "sort"> = {}): Promise<T | null> {
+    const [found] = this.select(filter, { ...options, limit: 1 });
+    return found === undefined ? null : cloneDocument(found);
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    return this.select(filter, options).map(cloneDocument);
+  }
+
+  async countDocuments(filter: Filter): Promise<number> {
+    return this.select(filter, {}).length;
+  }
+
+  async findOneAndUpdate(
+    filter: Filter,
+    update: Update,
+    options: { upsert?: boolean } = {},
+  ): Promise<T | null> {
+    const modifier = cloneDocument(update);
+    const [before] = this.select(filter, { limit: 1 });
+    if (before !== undefined) {
+      const after = cloneDocument(before);
+      if (applyUpdate(after, modifier)) this.commit([{ before, after }]);
+      return cloneDocument(after);
+    }
+    if (!options.upsert) return null;
+    const inserted = upsertDocument(filter, modifier);
+    if (typeof inserted._id !== "string") {
+      throw new Error(`An upsert into ${this.name} needs a string _id in the filter or the update`);
+    }
+    this.commit([{ after: inserted as T }]);
+    return cloneDocument(inserted as T);
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<number> {
+    const modifier = cloneDocument(update);
+    const changes: Change<T>[] = [];
+    for (const before of this.select(filter, {})) {
+      const after = cloneDocument(before);
+      if (applyUpdate(after, modifier)) changes.push({ before, after });
+    }
+    this.commit(changes);
+    return changes.length;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    const changes = this.select(filter, {}).map((before) => ({ before }));
+    this.commit(changes);
+    return changes.length;
+  }
+
+  private select(filter: Filter, options: FindOptions): T[] {
+    let cursor = new Query(filter).find<T>(this.documents.values());
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    // As in MongoDB, a limit of 0 means none.
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return cursor.all();
+  }
+
+  /**
+   * Checks every unique index for the whole batch first, so a refused write changes nothing;
+   * then journals the batch and applies it.
+   */
+  private commit(changes: readonly Change<T>[]): void {
+    if (changes.length === 0) return;
+    this.assertUnique(changes);
+    this.journal?.append(changes.map(toRecord));
+    for (const { before, after } of changes) {
+      for (const index of this.indexes) {
+        if (before) index.remove(before);
+        if (after) index.add(after);
+      }
+      if (after) this.documents.set(after._id, after);
+      else if (before) this.documents.delete(before._id);
+    }
+  }
+
+  private assertUnique(changes: readonly Change<T>[]): void {
+    for (const { before, after } of changes) {
+      // Updates cannot change _id: mingo refuses any update path on it, as MongoDB does.
+      if (after && !before && this.documents.has(after._id)) {
+        throw new DuplicateKeyError(this.name, { _id: after._id });
+      }
+    }
+    // Documents this batch rewrites give up their current keys; a key another document of
+    // the batch takes over is only a conflict if two new versions claim it.
+    const rewritten = new Set(changes.flatMap(({ before }) => (before ? [before._id] : [])));
+    for (const index of this.indexes) {
+      const claimed = new Set<string>();
+      for (const { after } of changes) {
+        if (!after) continue;
+        const hash = index.hash(after);
+        const owner = index.ownerOf(after);
+        if (claimed.has(hash) || (owner !== undefined && !rewritten.has(owner))) {
+          throw new DuplicateKeyError(this.name, index.keyOf(after));
+        }
+        claimed.add(hash);
+      }
+    }
+  }
+}
+
+function toRecord<T extends { _id: string }>({ before, after }: Change<T>): JournalRecord {
+  if (after) return { op: "put", doc: after };
+  return { op: "del", _id: before!._id };
+}

@@ -1,0 +1,71 @@
+/**
+ * The store: MongoDB when a URI is given, the embedded engine otherwise. Both run the same
+ * repositories over the same filter and update documents (see types.ts).
+ */
+
+import type { Collections } from "./documents.js";
+import { openEmbeddedDatabase } from "./embedded/database.js";
+import type { StoreLogger } from "./logger.js";
+import { createGridFsMediaStore } from "./media/gridfs-media-store.js";
+import { createLocalMediaStore } from "./media/local-media-store.js";
+import { openMongoDatabase } from "./mongo/database.js";
+import { createAuditRepository } from "./repositories/audit-repository.js";
+import { createConversationRepository } from "./repositories/conversation-repository.js";
+import { createOrderRepository } from "./repositories/order-repository.js";
+import { createOutboxRepository } from "./repositories/outbox-repository.js";
+import { createPaymentRepository } from "./repositories/payment-repository.js";
+import { createProofRepository } from "./repositories/proof-repository.js";
+import type { MediaStore, Store } from "./types.js";
+
+export interface StoreOptions {
+  /** MongoDB connection string; unset: the embedded store. */
+  readonly mongodbUri?: string;
+  /** Embedded store only: where the journals live; unset: memory only, lost on exit. */
+  readonly dataDir?: string;
+  /** Embedded store only: where receipt images go (MongoDB keeps them in GridFS). */
+  readonly mediaDir: string;
+  readonly logger?: StoreLogger;
+}
+
+export async function createStore(options: StoreOptions): Promise<Store> {
+  if (options.mongodbUri) {
+    const database = await openMongoDatabase(options.mongodbUri, options.logger);
+    options.logger?.info({ store: "mongodb" }, "store opened");
+    return assemble("mongodb", database.collections, createGridFsMediaStore(database.connection), {
+      ping: database.ping,
+      close: database.close,
+    });
+  }
+  const database = openEmbeddedDatabase(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  options.logger?.info({ store: "embedded", persistent: options.dataDir !== undefined }, "store opened");
+  return assemble("embedded", database.collections, createLocalMediaStore(options.mediaDir), {
+    ping: async () => undefined,
+    close: async () => database.close(),
+  });
+}
+
+function assemble(
+  kind: Store["kind"],
+  collections: Collections,
+  media: MediaStore,
+  lifecycle: Pick<Store, "ping" | "close">,
+): Store {
+  return {
+    kind,
+    orders: createOrderRepository(collections.orders),
+    payments: createPaymentRepository(collections.payments),
+    proofs: createProofRepository(collections.proofs),
+    conversations: createConversationRepository(collections.conversations),
+    outbox: createOutboxRepository(collections.outbox),
+    audit: createAuditRepository(collections.audit),
+    media,
+    ping: lifecycle.ping,
+    close: lifecycle.close,
+  };
+}
+
+export { openEmbeddedCollection } from "./embedded/database.js";
+export type { StoreLogger } from "./logger.js";
+export { createMongoCollection } from "./mongo/collection.js";
+export type { CollectionName } from "./schemas.js";
+export { schemas } from "./schemas.js";

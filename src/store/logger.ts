@@ -1,0 +1,4 @@
+/** The slice of a pino logger the store uses, so the store does not depend on pino. */
+export interface StoreLogger {
+  info(obj: object, msg?: string): void;
+}

@@ -1,0 +1,40 @@
+import mongoose from "mongoose";
+import { DuplicateKeyError, StoreUnavailableError } from "../../domain/errors.js";
+
+const { mongo } = mongoose;
+
+// Errors meaning "MongoDB could not be reached", as opposed to "MongoDB refused this".
+const UNREACHABLE = [
+  mongo.MongoNetworkError,
+  mongo.MongoServerSelectionError,
+  mongo.MongoNotConnectedError,
+  mongo.MongoTopologyClosedError,
+  mongoose.Error.MongooseServerSelectionError,
+];
+
+// Server codes the retryable-reads/-writes specifications treat as a failover or shutdown in
+// progress (HostUnreachable … NotPrimaryOrSecondary): the same request succeeds later.
+const TRANSIENT_CODES = new Set([6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Translates driver errors into the store's vocabulary; anything else passes through. */
+export function toStoreError(collection: string, error: unknown): unknown {
+  if (error instanceof mongo.MongoServerError && error.code === 11000) {
+    return new DuplicateKeyError(collection, (error.keyValue as Record<string, unknown> | undefined) ?? {});
+  }
+  if (isUnavailable(error)) {
+    return new StoreUnavailableError(
+      `MongoDB is unreachable (${(error as Error).name}); check MONGODB_URI and that the server is up`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+function isUnavailable(error: unknown): boolean {
+  if (UNREACHABLE.some((type) => error instanceof type)) return true;
+  if (!(error instanceof mongo.MongoError)) return false;
+  return (
+    error.hasErrorLabel("RetryableWriteError") ||
+    (typeof error.code === "number" && TRANSIENT_CODES.has(error.code))
+  );
+}

@@ -1,0 +1,14 @@
+import { PAYMENT_TRANSITIONS, type Payment } from "../../domain/payment.js";
+import type { Collection, PaymentRepository } from "../types.js";
+import { transitionOf } from "./transition.js";
+
+export function createPaymentRepository(payments: Collection<Payment>): PaymentRepository {
+  return {
+    create: (payment) => payments.insertOne(payment),
+    findById: (tenantId, id) => payments.findOne({ tenantId, _id: id }),
+    transition: (tenantId, id, to, changes) => {
+      const { filter, update } = transitionOf(PAYMENT_TRANSITIONS, tenantId, id, to, changes);
+      return payments.findOneAndUpdate(filter, update);
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * The stored shape of every collection, and the one place indexes are declared. The MongoDB
+ * backend syncs these indexes at open; the embedded engine reads the unique ones from
+ * `schema.indexes()` and enforces them itself, so both refuse the same duplicates.
+ *
+ * Repositories write through the native driver (see mongo/collection.ts), so these schemas
+ * describe documents and indexes; they do not cast or validate writes.
+ */
+
+import { Schema } from "mongoose";
+import { ORDER_TRANSITIONS } from "../domain/order.js";
+import { PAYMENT_TRANSITIONS } from "../domain/payment.js";
+
+const CHANNELS = ["telegram", "whatsapp"] as const;
+const PROOF_STATUSES = ["pending", "confirmed", "rejected"] as const;
+const OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
+const PAYMENT_METHODS = ["manual", "mobile_money", "card"] as const;
+
+// Documents are keyed by our own prefixed string ids and never carry mongoose's `__v`.
+const options = { versionKey: false } as const;
+
+const moneySchema = new Schema(
+  {
+    amount: {
+      type: Number,
+      required: true,
+      validate: { validator: Number.isSafeInteger, message: "amount is whole minor units" },
+    },
+    currency: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const chatAddressSchema = new Schema(
+  {
+    channel: { type: String, enum: CHANNELS, required: true },
+    chatId: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const orderLineSchema = new Schema(
+  {
+    sku: { type: String, required: true },
+    name: { type: String, required: true },
+    quantity: { type: Number, required: true },
+    unitAmount: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+export const orderSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    ref: { type: String, required: true },
+    customer: {
+      channel: { type: String, enum: CHANNELS, required: true },
+      chatId: { type: String, required: true },
+      name: String,
+    },
+    lines: { type: [orderLineSchema], required: true },
+    total: { type: moneySchema, required: true },
+    status: { type: String, enum: Object.keys(ORDER_TRANSITIONS), required: true },
+    paymentId: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    paidAt: Date,
+    cancelledAt: Date,
+  },
+  options,
+);
+// Shoppers quote the reference; two orders of one shop must never share it.
+orderSchema.index({ tenantId: 1, ref: 1 }, { unique: true });
+orderSchema.index({ tenantId: 1, "customer.channel": 1, "customer.chatId": 1, createdAt: -1 });
+orderSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
+
+export const paymentSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    orderId: { type: String, required: true },
+    orderRef: { type: String, required: true },
+    method: { type: String, enum: PAYMENT_METHODS, required: true },
+    provider: { type: String, required: true },
+    amount: { type: moneySchema, required: true },
+    status: { type: String, enum: Object.keys(PAYMENT_TRANSITIONS), required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    settledAt: Date,
+  },
+  options,
+);
+paymentSchema.index({ tenantId: 1, orderId: 1 });
+
+export const proofSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    paymentId: { type: String, required: true },
+    orderId: { type: String, required: true },
+    orderRef: { type: String, required: true },
+    mediaId: { type: String, required: true },
+    mimeType: { type: String, required: true },
+    size: { type: Number, required: true },
+    sha256: { type: String, required: true },
+    submittedBy: { type: chatAddressSchema, required: true },
+    submittedAt: { type: Date, required: true },
+    status: { type: String, enum: PROOF_STATUSES, required: true },
+    reusedFromOrderRef: String,
+    reviewedBy: String,
+    reviewedAt: Date,
+    reason: String,
+  },
+  options,
+);
+proofSchema.index({ tenantId: 1, orderId: 1, status: 1 });
+proofSchema.index({ tenantId: 1, sha256: 1 });
+proofSchema.index({ tenantId: 1, status: 1, submittedAt: 1 });
+
+export const conversationSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    chatId: { type: String, required: true },
+    // Plain JSON owned by the dialogue machine; it migrates its own shape (`state.v`).
+    state: { type: Schema.Types.Mixed, required: true },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  options,
+);
+// One dialogue per chat: a second writer must lose, not fork the conversation.
+conversationSchema.index({ tenantId: 1, channel: 1, chatId: 1 }, { unique: true });
+
+export const outboxSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    to: { type: chatAddressSchema, required: true },
+    replies: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: OUTBOX_STATUSES, required: true },
+    sentCount: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    sentAt: Date,
+    failedAt: Date,
+    error: String,
+  },
+  options,
+);
+// The sweeper's work list spans tenants.
+outboxSchema.index({ status: 1, createdAt: 1 });
+
+export const auditSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    orderRef: String,
+    subjectId: String,
+    detail: Schema.Types.Mixed,
+  },
+  options,
+);
+auditSchema.index({ tenantId: 1, orderRef: 1, at: -1 });
+
+/** Collection name → schema; both backends open exactly these collections. */
+export const schemas = {
+  orders: orderSchema,
+  payments: paymentSchema,
+  proofs: proofSchema,
+  conversations: conversationSchema,
+  outbox: outboxSchema,
+  audit: auditSchema,
+} as const;
+
+export type CollectionName = keyof typeof schemas;

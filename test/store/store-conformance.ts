@@ -1,0 +1,473 @@
+/**
+ * What every store backend must do, written once against the Store interface. store.test.ts
+ * runs it per backend.
+ */
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DukaError, DuplicateKeyError } from "../../src/domain/errors.js";
+import type { Order, OrderLine } from "../../src/domain/order.js";
+import type { Store } from "../../src/store/types.js";
+import {
+  at,
+  makeAudit,
+  makeOrder,
+  makeOutbox,
+  makePayment,
+  makeProof,
+  makeState,
+  type StoreBackend,
+  type StoreHarness,
+} from "./fixtures.js";
+
+const chat = { channel: "telegram", chatId: "100" } as const;
+
+export function storeConformance(backend: StoreBackend): void {
+  let harness: StoreHarness;
+  let store: Store;
+
+  beforeEach(async () => {
+    harness = backend.create();
+    store = await harness.open();
+  });
+
+  afterEach(async () => {
+    await harness.dispose();
+  });
+
+  it("answers ping", async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  describe("orders", () => {
+    it("finds an order by id and by reference, only within its tenant", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      expect(await store.orders.findById("t1", order._id)).toEqual(order);
+      expect(await store.orders.findByRef("t1", order.ref)).toEqual(order);
+      expect(await store.orders.findById("t2", order._id)).toBeNull();
+      expect(await store.orders.findByRef("t2", order.ref)).toBeNull();
+    });
+
+    it("keeps references unique per tenant", async () => {
+      await store.orders.create(makeOrder({ ref: "DK-77777" }));
+      await store.orders.create(makeOrder({ tenantId: "t2", ref: "DK-77777" }));
+      const clash = makeOrder({ ref: "DK-77777" });
+      const error = await store.orders.create(clash).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DuplicateKeyError);
+      expect(error).toMatchObject({ collection: "orders", key: { tenantId: "t1", ref: "DK-77777" } });
+      expect(await store.orders.findById("t1", clash._id)).toBeNull();
+      expect(await store.orders.listByStatus("t1", undefined, 10)).toHaveLength(1);
+    });
+
+    it("refuses a second order with the same id", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      await expect(store.orders.create({ ...order, ref: "DK-22222" })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      expect(await store.orders.findByRef("t1", "DK-22222")).toBeNull();
+    });
+
+    it("lists a customer's orders newest first, limited", async () => {
+      for (const minute of [1, 3, 2]) await store.orders.create(makeOrder({ createdAt: at(minute) }));
+      await store.orders.create(
+        makeOrder({ createdAt: at(9), customer: { channel: "telegram", chatId: "200" } }),
+      );
+      await store.orders.create(
+        makeOrder({ createdAt: at(9), customer: { channel: "whatsapp", chatId: "100" } }),
+      );
+      await store.orders.create(makeOrder({ tenantId: "t2", createdAt: at(9) }));
+
+      const listed = await store.orders.listByCustomer("t1", chat, 10);
+      expect(listed.map((order) => order.createdAt)).toEqual([at(3), at(2), at(1)]);
+      const limited = await store.orders.listByCustomer("t1", chat, 2);
+      expect(limited.map((order) => order.createdAt)).toEqual([at(3), at(2)]);
+    });
+
+    it("lists by status newest first, or all statuses", async () => {
+      await store.orders.create(makeOrder({ createdAt: at(1) }));
+      await store.orders.create(makeOrder({ createdAt: at(2), status: "paid" }));
+      await store.orders.create(makeOrder({ createdAt: at(3) }));
+      await store.orders.create(makeOrder({ tenantId: "t2", createdAt: at(4) }));
+
+      const awaiting = await store.orders.listByStatus("t1", "awaiting_payment", 10);
+      expect(awaiting.map((order) => order.createdAt)).toEqual([at(3), at(1)]);
+      const all = await store.orders.listByStatus("t1", undefined, 10);
+      expect(all.map((order) => order.createdAt)).toEqual([at(3), at(2), at(1)]);
+      expect(await store.orders.listByStatus("t1", undefined, 1)).toHaveLength(1);
+    });
+
+    it("transitions along the table, setting the changes with the status", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      const paid = await store.orders.transition("t1", order._id, "paid", { paidAt: at(5) });
+      expect(paid).toMatchObject({ _id: order._id, status: "paid", paidAt: at(5) });
+      expect(paid!.updatedAt.getTime()).toBeGreaterThan(order.updatedAt.getTime());
+      expect(await store.orders.findById("t1", order._id)).toEqual(paid);
+    });
+
+    it("refuses an illegal transition and leaves the order as it was", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      expect(await store.orders.transition("t1", order._id, "fulfilled")).toBeNull();
+      expect(await store.orders.transition("t2", order._id, "paid")).toBeNull();
+      expect(await store.orders.findById("t1", order._id)).toEqual(order);
+    });
+
+    it("lets a late payment settle an expired order", async () => {
+      const order = makeOrder({ status: "expired" });
+      await store.orders.create(order);
+      expect(await store.orders.transition("t1", order._id, "paid")).toMatchObject({ status: "paid" });
+    });
+
+    it("lets exactly one of two racing transitions win", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      const results = await Promise.all([
+        store.orders.transition("t1", order._id, "paid", { paidAt: at(1) }),
+        store.orders.transition("t1", order._id, "paid", { paidAt: at(2) }),
+      ]);
+      expect(results.filter((result) => result !== null)).toHaveLength(1);
+      const winner = results.find((result) => result !== null)!;
+      expect(await store.orders.findById("t1", order._id)).toEqual(winner);
+    });
+
+    it("never lets changes move an order to another tenant or id", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      const changed = await store.orders.transition("t1", order._id, "cancelled", {
+        _id: "ord_other",
+        tenantId: "t2",
+        cancelledAt: at(7),
+      });
+      expect(changed).toMatchObject({
+        _id: order._id,
+        tenantId: "t1",
+        status: "cancelled",
+        cancelledAt: at(7),
+      });
+    });
+
+    it("attaches a payment", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      expect(await store.orders.setPayment("t1", order._id, "pay_9")).toMatchObject({ paymentId: "pay_9" });
+      expect(await store.orders.setPayment("t2", order._id, "pay_9")).toBeNull();
+    });
+
+    it("hands out copies: callers cannot change stored orders", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      const snapshot = structuredClone(order);
+      (order.lines as OrderLine[]).push({ sku: "X", name: "X", quantity: 1, unitAmount: 1 });
+      (order as { status: string }).status = "paid";
+
+      const found = await store.orders.findById("t1", order._id);
+      expect(found).toEqual(snapshot);
+      (found!.customer as { chatId: string }).chatId = "999";
+      (found!.createdAt as Date).setUTCFullYear(1999);
+      const transitioned = await store.orders.transition("t1", order._id, "cancelled");
+      (transitioned as { status: string }).status = "paid";
+
+      const again = await store.orders.findById("t1", order._id);
+      expect(again).toMatchObject({ customer: snapshot.customer, createdAt: snapshot.createdAt });
+      expect(again!.status).toBe("cancelled");
+    });
+  });
+
+  describe("payments", () => {
+    it("stores and finds a payment within its tenant", async () => {
+      const payment = makePayment();
+      await store.payments.create(payment);
+      expect(await store.payments.findById("t1", payment._id)).toEqual(payment);
+      expect(await store.payments.findById("t2", payment._id)).toBeNull();
+      await expect(store.payments.create(payment)).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+
+    it("transitions by compare-and-set", async () => {
+      const payment = makePayment();
+      await store.payments.create(payment);
+      const settled = await store.payments.transition("t1", payment._id, "succeeded", { settledAt: at(3) });
+      expect(settled).toMatchObject({ status: "succeeded", settledAt: at(3) });
+      expect(await store.payments.transition("t1", payment._id, "failed")).toBeNull();
+      expect(await store.payments.findById("t1", payment._id)).toEqual(settled);
+    });
+
+    it("follows the manual path and its retry after a rejection", async () => {
+      const payment = makePayment({ method: "manual", provider: "manual", status: "awaiting_proof" });
+      await store.payments.create(payment);
+      expect(await store.payments.transition("t1", payment._id, "succeeded")).toBeNull();
+      for (const to of ["under_review", "rejected", "under_review", "succeeded"] as const) {
+        expect(await store.payments.transition("t1", payment._id, to)).toMatchObject({ status: to });
+      }
+    });
+
+    it("settles once when two settlements race", async () => {
+      const payment = makePayment();
+      await store.payments.create(payment);
+      const results = await Promise.all([
+        store.payments.transition("t1", payment._id, "succeeded"),
+        store.payments.transition("t1", payment._id, "succeeded"),
+        store.payments.transition("t1", payment._id, "expired"),
+      ]);
+      expect(results.filter((result) => result !== null)).toHaveLength(1);
+    });
+  });
+
+  describe("proofs", () => {
+    it("finds the newest pending proof of an order", async () => {
+      await store.proofs.create(makeProof({ submittedAt: at(1) }));
+      const newest = makeProof({ submittedAt: at(2) });
+      await store.proofs.create(newest);
+      await store.proofs.create(makeProof({ submittedAt: at(3), status: "rejected" }));
+      await store.proofs.create(makeProof({ submittedAt: at(4), orderId: "ord_2" }));
+      expect(await store.proofs.findPendingByOrder("t1", "ord_1")).toEqual(newest);
+      expect(await store.proofs.findPendingByOrder("t2", "ord_1")).toBeNull();
+    });
+
+    it("lists pending proofs oldest first, limited", async () => {
+      for (const minute of [3, 1, 2]) await store.proofs.create(makeProof({ submittedAt: at(minute) }));
+      await store.proofs.create(makeProof({ submittedAt: at(0), status: "confirmed" }));
+      await store.proofs.create(makeProof({ submittedAt: at(0), tenantId: "t2" }));
+      const pending = await store.proofs.listPending("t1", 2);
+      expect(pending.map((proof) => proof.submittedAt)).toEqual([at(1), at(2)]);
+    });
+
+    it("finds the same bytes sent for a different order", async () => {
+      const original = makeProof({ orderId: "ord_1", orderRef: "DK-11111", sha256: "b".repeat(64) });
+      await store.proofs.create(original);
+      await store.proofs.create(makeProof({ orderId: "ord_3", sha256: "b".repeat(64), submittedAt: at(5) }));
+      await store.proofs.create(makeProof({ tenantId: "t2", orderId: "ord_9", sha256: "c".repeat(64) }));
+      expect(await store.proofs.findReuse("t1", "b".repeat(64), "ord_2")).toEqual(original);
+      expect(await store.proofs.findReuse("t1", "b".repeat(64), "ord_1")).toMatchObject({ orderId: "ord_3" });
+      expect(await store.proofs.findReuse("t1", "c".repeat(64), "ord_2")).toBeNull();
+    });
+
+    it("takes one verdict per proof", async () => {
+      const proof = makeProof();
+      await store.proofs.create(proof);
+      const confirmed = await store.proofs.review("t1", proof._id, "confirmed", {
+        reviewedBy: "telegram:1",
+        reviewedAt: at(9),
+      });
+      expect(confirmed).toMatchObject({ status: "confirmed", reviewedBy: "telegram:1", reviewedAt: at(9) });
+      expect(confirmed).not.toHaveProperty("reason");
+      const late = await store.proofs.review("t1", proof._id, "rejected", {
+        reviewedBy: "telegram:2",
+        reviewedAt: at(10),
+        reason: "blurry",
+      });
+      expect(late).toBeNull();
+      expect(await store.proofs.findById("t1", proof._id)).toEqual(confirmed);
+    });
+
+    it("records the reason of a rejection", async () => {
+      const proof = makeProof();
+      await store.proofs.create(proof);
+      const rejected = await store.proofs.review("t1", proof._id, "rejected", {
+        reviewedBy: "admin",
+        reviewedAt: at(9),
+        reason: "amount differs",
+      });
+      expect(rejected).toMatchObject({ status: "rejected", reason: "amount differs" });
+    });
+  });
+
+  describe("conversations", () => {
+    it("starts empty, then saves with versions", async () => {
+      expect(await store.conversations.load("t1", chat)).toBeNull();
+      const state = makeState();
+      expect(await store.conversations.save("t1", chat, state, 0)).toBe(true);
+      const loaded = await store.conversations.load("t1", chat);
+      expect(loaded).toEqual({ state, version: 1 });
+      expect(Object.getPrototypeOf(loaded!.state)).toBe(Object.prototype);
+
+      const next = makeState({ step: { name: "viewing_cart" }, seq: 5 });
+      expect(await store.conversations.save("t1", chat, next, 1)).toBe(true);
+      expect(await store.conversations.load("t1", chat)).toEqual({ state: next, version: 2 });
+    });
+
+    it("refuses a stale version and a second first save", async () => {
+      expect(await store.conversations.save("t1", chat, makeState(), 0)).toBe(true);
+      expect(await store.conversations.save("t1", chat, makeState({ seq: 9 }), 0)).toBe(false);
+      expect(await store.conversations.save("t1", chat, makeState({ seq: 9 }), 2)).toBe(false);
+      expect(await store.conversations.load("t1", chat)).toEqual({ state: makeState(), version: 1 });
+    });
+
+    it("lets one of two writers with the same version win", async () => {
+      await store.conversations.save("t1", chat, makeState(), 0);
+      const results = await Promise.all([
+        store.conversations.save("t1", chat, makeState({ seq: 10 }), 1),
+        store.conversations.save("t1", chat, makeState({ seq: 20 }), 1),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const loaded = await store.conversations.load("t1", chat);
+      expect(loaded!.version).toBe(2);
+      expect(loaded!.state.seq).toBe(results[0] ? 10 : 20);
+    });
+
+    it("lets one of two racing first saves win", async () => {
+      const results = await Promise.all([
+        store.conversations.save("t1", chat, makeState({ seq: 1 }), 0),
+        store.conversations.save("t1", chat, makeState({ seq: 2 }), 0),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it("keeps one conversation per tenant and chat", async () => {
+      await store.conversations.save("t1", chat, makeState({ seq: 1 }), 0);
+      expect(await store.conversations.save("t2", chat, makeState({ seq: 2 }), 0)).toBe(true);
+      expect(
+        await store.conversations.save(
+          "t1",
+          { channel: "whatsapp", chatId: "100" },
+          makeState({ seq: 3 }),
+          0,
+        ),
+      ).toBe(true);
+      expect((await store.conversations.load("t1", chat))!.state.seq).toBe(1);
+      expect((await store.conversations.load("t2", chat))!.state.seq).toBe(2);
+    });
+  });
+
+  describe("outbox", () => {
+    it("puts a message once and returns the stored one on a retry", async () => {
+      const message = makeOutbox();
+      const stored = await store.outbox.put(message);
+      expect(stored).toEqual({ ...message, status: "pending", sentCount: 0 });
+      const again = await store.outbox.put({ ...message, replies: [{ text: "different" }] });
+      expect(again).toEqual(stored);
+      expect(await store.outbox.findById(message._id)).toEqual(stored);
+      expect(Object.getPrototypeOf((await store.outbox.findById(message._id))!.replies[0])).toBe(
+        Object.prototype,
+      );
+    });
+
+    it("records progress forward only", async () => {
+      const message = makeOutbox();
+      await store.outbox.put(message);
+      await store.outbox.recordProgress(message._id, 2);
+      await store.outbox.recordProgress(message._id, 1);
+      expect(await store.outbox.findById(message._id)).toMatchObject({ sentCount: 2, status: "pending" });
+    });
+
+    it("marks a message sent or failed, once", async () => {
+      const sent = makeOutbox();
+      const failed = makeOutbox();
+      await store.outbox.put(sent);
+      await store.outbox.put(failed);
+      await store.outbox.markSent(sent._id, at(4));
+      await store.outbox.markFailed(sent._id, at(5), "blocked");
+      await store.outbox.markFailed(failed._id, at(6), "blocked by the user");
+      await store.outbox.markSent(failed._id, at(7));
+      expect(await store.outbox.findById(sent._id)).toMatchObject({ status: "sent", sentAt: at(4) });
+      expect(await store.outbox.findById(sent._id)).not.toHaveProperty("error");
+      expect(await store.outbox.findById(failed._id)).toMatchObject({
+        status: "failed",
+        failedAt: at(6),
+        error: "blocked by the user",
+      });
+      expect(await store.outbox.findById(failed._id)).not.toHaveProperty("sentAt");
+    });
+
+    it("lists pending messages created before a time, oldest first", async () => {
+      for (const minute of [3, 1, 2, 8]) await store.outbox.put(makeOutbox({ createdAt: at(minute) }));
+      const sent = makeOutbox({ createdAt: at(0) });
+      await store.outbox.put(sent);
+      await store.outbox.markSent(sent._id, at(1));
+      await store.outbox.put(makeOutbox({ tenantId: "t2", createdAt: at(4) }));
+
+      const pending = await store.outbox.listPending(at(5), 3);
+      expect(pending.map((message) => message.createdAt)).toEqual([at(1), at(2), at(3)]);
+      expect(await store.outbox.listPending(at(5), 10)).toHaveLength(4);
+    });
+  });
+
+  describe("audit", () => {
+    it("lists entries newest first, filtered, limited", async () => {
+      await store.audit.append(makeAudit({ at: at(1) }));
+      await store.audit.append(makeAudit({ at: at(3), action: "order.paid" }));
+      await store.audit.append(makeAudit({ at: at(2), orderRef: "DK-BBBBB" }));
+      await store.audit.append(makeAudit({ at: at(4), tenantId: "t2" }));
+
+      const all = await store.audit.list("t1", {}, 10);
+      expect(all.map((entry) => entry.at)).toEqual([at(3), at(2), at(1)]);
+      const byOrder = await store.audit.list("t1", { orderRef: "DK-AAAAA" }, 10);
+      expect(byOrder.map((entry) => entry.at)).toEqual([at(3), at(1)]);
+      const byAction = await store.audit.list("t1", { orderRef: "DK-AAAAA", action: "order.paid" }, 10);
+      expect(byAction.map((entry) => entry.at)).toEqual([at(3)]);
+      expect(await store.audit.list("t1", {}, 2)).toHaveLength(2);
+    });
+
+    it("refuses an entry id twice, so a retried step records once", async () => {
+      const entry = makeAudit();
+      await store.audit.append(entry);
+      await expect(store.audit.append({ ...entry, action: "again" })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      expect(await store.audit.list("t1", {}, 10)).toEqual([entry]);
+    });
+  });
+
+  describe("media", () => {
+    it("round-trips bytes and the mime type", async () => {
+      const bytes = Buffer.from([0xff, 0xd8, 0xff, 0x00, 0x01, 0x02]);
+      const id = await store.media.put("t1", bytes, "image/jpeg");
+      expect(id).toMatch(/^med_[a-f0-9]{24}$/);
+      const stored = await store.media.get(id);
+      expect(stored).toEqual({ bytes, mimeType: "image/jpeg" });
+      expect(await store.media.get("med_000000000000000000000000")).toBeNull();
+    });
+
+    it("refuses anything that is not a media id", async () => {
+      for (const id of [
+        "../../etc/passwd",
+        "med_../../etc/passwd",
+        "med_ABCDEF000000000000000000",
+        "",
+        "med_1",
+      ]) {
+        const error = await store.media.get(id).catch((caught: unknown) => caught);
+        expect(error, id).toBeInstanceOf(DukaError);
+        expect(error, id).toMatchObject({ code: "invalid" });
+      }
+    });
+  });
+
+  it.runIf(backend.persistent)("keeps everything across a restart", async () => {
+    const order = makeOrder({ paidAt: at(2) });
+    await store.orders.create(order);
+    const cancelled = makeOrder();
+    await store.orders.create(cancelled);
+    await store.orders.transition("t1", cancelled._id, "cancelled", { cancelledAt: at(4) });
+    await store.conversations.save("t1", chat, makeState(), 0);
+    await store.conversations.save("t1", chat, makeState({ seq: 5 }), 1);
+    const message = makeOutbox();
+    await store.outbox.put(message);
+    await store.outbox.recordProgress(message._id, 1);
+    const entry = makeAudit();
+    await store.audit.append(entry);
+    const mediaId = await store.media.put("t1", Buffer.from("receipt"), "application/pdf");
+
+    store = await harness.reopen!();
+
+    const reloaded = await store.orders.findById("t1", order._id);
+    expect(reloaded).toEqual(order);
+    expect(reloaded!.createdAt).toBeInstanceOf(Date);
+    expect(reloaded!.paidAt).toBeInstanceOf(Date);
+    const reloadedCancelled: Order | null = await store.orders.findById("t1", cancelled._id);
+    expect(reloadedCancelled).toMatchObject({ status: "cancelled", cancelledAt: at(4) });
+    expect(await store.conversations.load("t1", chat)).toEqual({ state: makeState({ seq: 5 }), version: 2 });
+    expect(await store.outbox.findById(message._id)).toEqual({ ...message, status: "pending", sentCount: 1 });
+    expect(await store.audit.list("t1", {}, 10)).toEqual([entry]);
+    expect(await store.media.get(mediaId)).toEqual({
+      bytes: Buffer.from("receipt"),
+      mimeType: "application/pdf",
+    });
+    // The unique indexes hold for what was replayed, too.
+    await expect(store.orders.create(makeOrder({ ref: order.ref }))).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+    expect(await store.conversations.save("t1", chat, makeState(), 0)).toBe(false);
+  });
+}
