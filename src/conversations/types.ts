@@ -114,6 +114,8 @@ export type ResultEvent =
   | {
       readonly kind: "order_placed";
       readonly orderRef: string;
+      /** The method the order will be paid with: it decides what the shopper waits for. */
+      readonly method: PaymentMethod;
       readonly total: Money;
       /** What the shopper must do to pay (manual: the transfer instructions). */
       readonly instructions: string;

@@ -1,0 +1,154 @@
+/**
+ * The dialogue machine: `step(state, event, context) → { state, replies, actions }`.
+ *
+ * Pure: no I/O, no clock, no randomness; the same arguments always give the same outcome, so a
+ * retried step emits the same action keys. It never throws: bad input is answered with a note
+ * and the current prompt, and an internal error with an apology, the step and cart unchanged.
+ *
+ * What stays true after every call:
+ *   - `seq` is one more than before; every action key ends with it (`place:<seq>`).
+ *   - `menu` is exactly the last reply's choices, flattened (see `finalize`).
+ *   - bad input changes nothing but `seq` and `menu`.
+ */
+import type { InboundContent, InboundMedia } from "../bot/channel.js";
+import { findProduct } from "./cart.js";
+import { addQuantity, onChoice, runIntent } from "./choices.js";
+import { cancel, listOrders, runCommand } from "./commands.js";
+import {
+  isNumberLike,
+  keywordOf,
+  matchMenu,
+  matchProduct,
+  parseQuantity,
+  typedOrderReference,
+} from "./input.js";
+import { NOTICES, noSuchOptionNotice, QUANTITY_NOTICES, unsupportedNotice } from "./prompts.js";
+import { onResult } from "./results.js";
+import { migrateState } from "./state.js";
+import { parseChoiceData } from "./tokens.js";
+import { beginTurn, type Draft, draft, finalize, type Turn } from "./turn.js";
+import type { ConversationEvent, ConversationState, StepContext, StepOutcome } from "./types.js";
+import {
+  orderRefOf,
+  showCart,
+  showCatalog,
+  showCurrent,
+  showHelp,
+  showQuantity,
+  startConversation,
+} from "./views.js";
+
+export { initialState, migrateState } from "./state.js";
+
+export function step(state: ConversationState, event: ConversationEvent, context: StepContext): StepOutcome {
+  const turn = beginTurn(migrateState(state), context);
+  try {
+    return finalize(turn, dispatch(turn, event));
+  } catch {
+    return finalize(turn, draft(turn, { replies: [{ text: NOTICES.failure }] }));
+  }
+}
+
+function dispatch(turn: Turn, event: ConversationEvent): Draft {
+  switch (event?.type) {
+    case "result":
+      return onResult(turn, event.result);
+    case "input":
+      return onInput(turn, event.content);
+    default:
+      return draft(turn, {});
+  }
+}
+
+function onInput(turn: Turn, content: InboundContent): Draft {
+  if (turn.state.step.name === "new") return startConversation(turn);
+  switch (content?.kind) {
+    case "command":
+      return runCommand(turn, asText(content.command), asText(content.args));
+    case "choice":
+      return onChoice(turn, content.data);
+    case "text":
+      return onText(turn, asText(content.text));
+    case "media":
+      return onMedia(turn, content.media);
+    case "contact":
+      return showCurrent(turn, NOTICES.contact);
+    case "unsupported":
+      return showCurrent(turn, unsupportedNotice(asText(content.what)));
+    default:
+      return showCurrent(turn, unsupportedNotice(""));
+  }
+}
+
+function asText(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** A receipt counts only while an order waits for one (a second receipt during review too). */
+function onMedia(turn: Turn, media: InboundMedia): Draft {
+  const orderRef = orderRefOf(turn.state.step);
+  if (!orderRef) return showCurrent(turn, NOTICES.receiptTooEarly);
+  return draft(turn, { actions: [{ kind: "submit_proof", key: `proof:${turn.seq}`, orderRef, media }] });
+}
+
+/**
+ * Typed text, in order: a quantity (on the quantity prompt a number is always one), a menu
+ * line by number or label, a keyword, then — while shopping — an order reference or a product
+ * name; else what the step says for text it does not understand.
+ */
+function onText(turn: Turn, text: string): Draft {
+  const current = turn.state.step;
+  if (current.name === "choosing_quantity" && isNumberLike(text)) return onQuantity(turn, current.sku, text);
+
+  const match = matchMenu(text, turn.state.menu);
+  const intent = match.kind === "choice" ? parseChoiceData(match.choice.data) : null;
+  if (intent) return runIntent(turn, intent);
+
+  const shopping = orderRefOf(current) === undefined;
+  switch (keywordOf(text)) {
+    case "help":
+      return showHelp(turn);
+    case "cart":
+      return showCart(turn);
+    case "orders":
+      return listOrders(turn);
+    case "cancel":
+      return cancel(turn);
+    case "greeting":
+      if (shopping) return startConversation(turn);
+      break;
+    case "catalog":
+      if (shopping) return showCatalog(turn);
+      break;
+    default:
+      break;
+  }
+
+  if (shopping) {
+    if (typedOrderReference(text)) return listOrders(turn);
+    const product = matchProduct(text, turn.context.catalog);
+    if (product) return showQuantity(turn, product);
+  }
+
+  switch (current.name) {
+    case "awaiting_proof":
+    case "proof_under_review":
+      return showCurrent(turn);
+    case "choosing_quantity":
+      return onQuantity(turn, current.sku, text);
+    default:
+      return showCurrent(
+        turn,
+        match.kind === "out_of_range" && turn.state.menu.length > 0
+          ? noSuchOptionNotice(match.number, turn.state.menu.length)
+          : NOTICES.didNotUnderstand,
+      );
+  }
+}
+
+function onQuantity(turn: Turn, sku: string, text: string): Draft {
+  if (!findProduct(turn.context.catalog, sku)) return showCatalog(turn, { notice: NOTICES.productGone });
+  const answer = parseQuantity(text);
+  if (answer.ok) return addQuantity(turn, sku, answer.quantity);
+  return showCurrent(turn, QUANTITY_NOTICES[answer.problem]);
+}

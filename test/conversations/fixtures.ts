@@ -1,0 +1,154 @@
+/** Test helpers for the dialogue machine: a small KES shop, event builders, a script runner. */
+import type { InboundMedia } from "../../src/bot/channel.js";
+import type { Catalog } from "../../src/catalog/types.js";
+import { initialState, step } from "../../src/conversations/machine.js";
+import type {
+  CartLine,
+  Choice,
+  ConversationEvent,
+  ConversationState,
+  PaymentOption,
+  Reply,
+  ResultEvent,
+  Step,
+  StepContext,
+  StepOutcome,
+} from "../../src/conversations/types.js";
+import { fromMajor } from "../../src/domain/money.js";
+
+export const catalog: Catalog = {
+  shop: { name: "Mama Mboga", currency: "KES", locale: "en" },
+  paymentInstructions: "Pay to Till 123456, then send a photo of the receipt.",
+  products: [
+    { sku: "SUKUMA", name: "Sukuma wiki (bunch)", price: fromMajor(30, "KES") },
+    { sku: "EGGS12", name: "Eggs, tray of 12", price: fromMajor(450.5, "KES"), description: "Kienyeji" },
+    { sku: "MILK-1L", name: "Milk 1L", price: fromMajor(65, "KES") },
+  ],
+};
+
+export const paymentOptions: readonly PaymentOption[] = [
+  { method: "mobile_money", label: "M-Pesa" },
+  { method: "card", label: "Card (Paystack)", testMode: true },
+  { method: "manual", label: "Bank transfer / manual" },
+];
+
+export const context: StepContext = { catalog, paymentOptions, customerName: "Amina" };
+
+export const REF = "DK-7F3K2";
+export const OTHER_REF = "DK-9QW4P";
+
+export const photo: InboundMedia = { ref: "file-1", kind: "photo", mimeType: "image/jpeg", size: 120_000 };
+export const pdf: InboundMedia = { ref: "file-2", kind: "document", mimeType: "application/pdf" };
+
+export const text = (value: string): ConversationEvent => ({
+  type: "input",
+  content: { kind: "text", text: value },
+});
+export const command = (name: string, args = ""): ConversationEvent => ({
+  type: "input",
+  content: { kind: "command", command: name, args },
+});
+export const choice = (data: string): ConversationEvent => ({
+  type: "input",
+  content: { kind: "choice", data },
+});
+export const media = (file: InboundMedia = photo, caption?: string): ConversationEvent => ({
+  type: "input",
+  content: caption === undefined ? { kind: "media", media: file } : { kind: "media", media: file, caption },
+});
+export const contact = (): ConversationEvent => ({
+  type: "input",
+  content: { kind: "contact", phone: "+254700000001", own: true },
+});
+export const unsupported = (what = "sticker"): ConversationEvent => ({
+  type: "input",
+  content: { kind: "unsupported", what },
+});
+export const result = (value: ResultEvent): ConversationEvent => ({ type: "result", result: value });
+
+export const kes = (major: number) => fromMajor(major, "KES");
+
+/** A state in the given step, with a cart and menu that fit it unless given. */
+export function stateAt(
+  current: Step,
+  parts: { cart?: readonly CartLine[]; menu?: readonly Choice[]; seq?: number } = {},
+): ConversationState {
+  return { v: 1, step: current, cart: parts.cart ?? [], menu: parts.menu ?? [], seq: parts.seq ?? 7 };
+}
+
+/** Runs events in order from a state; returns every outcome and the last state. */
+export function play(
+  events: readonly ConversationEvent[],
+  from: ConversationState = initialState(),
+  ctx: StepContext = context,
+): { outcomes: StepOutcome[]; state: ConversationState } {
+  const outcomes: StepOutcome[] = [];
+  let state = from;
+  for (const event of events) {
+    const outcome = step(state, event, ctx);
+    outcomes.push(outcome);
+    state = outcome.state;
+  }
+  return { outcomes, state };
+}
+
+/**
+ * Reaches a real state by playing events from the start, so the menu is the one the machine
+ * itself would have shown.
+ */
+export function reach(events: readonly ConversationEvent[], ctx: StepContext = context): ConversationState {
+  return play(events, initialState(), ctx).state;
+}
+
+export function allText(outcome: StepOutcome): string {
+  return outcome.replies.map((reply) => reply.text).join("\n---\n");
+}
+
+export function choicesOf(reply: Reply | undefined): Choice[] {
+  return (reply?.choices ?? []).flat();
+}
+
+export function dataOf(outcome: StepOutcome): string[] {
+  return outcome.replies.flatMap((reply) => choicesOf(reply).map((c) => c.data));
+}
+
+export function lastReply(outcome: StepOutcome): Reply {
+  const reply = outcome.replies.at(-1);
+  if (!reply) throw new Error("expected a reply");
+  return reply;
+}
+
+/** The paths to the common states, as event scripts from a fresh conversation. */
+export const scripts = {
+  browsing: [text("hi")],
+  quantityEggs: [text("hi"), choice("p:EGGS12")],
+  addedEggs: [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2")],
+  cart: [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2"), choice("cart")],
+  payment: [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2"), choice("checkout")],
+  awaitingProof: [
+    text("hi"),
+    choice("p:EGGS12"),
+    choice("q:EGGS12:2"),
+    choice("checkout"),
+    choice("pay:manual"),
+    result({
+      kind: "order_placed",
+      orderRef: REF,
+      method: "manual",
+      total: fromMajor(901, "KES"),
+      instructions: "Pay to Till 123456.",
+    }),
+  ],
+} satisfies Record<string, readonly ConversationEvent[]>;
+
+export const underReviewScript: readonly ConversationEvent[] = [
+  ...scripts.awaitingProof,
+  media(),
+  result({ kind: "proof_received", orderRef: REF }),
+];
+
+/** Bad input leaves the state alone but for the step counter and the menu. */
+export function withoutSeqAndMenu(state: ConversationState): Omit<ConversationState, "seq" | "menu"> {
+  const { seq: _seq, menu: _menu, ...rest } = state;
+  return rest;
+}

@@ -1,0 +1,163 @@
+/**
+ * Properties that hold for every step and every input, checked over the cross product of the
+ * reachable states and a broad set of events (good, bad and garbage).
+ */
+import { describe, expect, it } from "vitest";
+import type { Catalog } from "../../src/catalog/types.js";
+import { initialState, step } from "../../src/conversations/machine.js";
+import { CHOICE_DATA_MAX_BYTES, parseChoiceData, utf8Length } from "../../src/conversations/tokens.js";
+import type { ConversationEvent, ConversationState, StepContext } from "../../src/conversations/types.js";
+import {
+  catalog,
+  choice,
+  command,
+  contact,
+  context,
+  kes,
+  media,
+  pdf,
+  play,
+  REF,
+  reach,
+  result,
+  scripts,
+  stateAt,
+  text,
+  underReviewScript,
+  unsupported,
+} from "./fixtures.js";
+
+const states: [string, ConversationState][] = [
+  ["new", initialState()],
+  ...Object.entries(scripts).map(([name, script]) => [name, reach(script)] as [string, ConversationState]),
+  ["under review", reach(underReviewScript)],
+  ["choosing a product that is gone", stateAt({ name: "choosing_quantity", sku: "GONE" })],
+  [
+    "a cart with a product that is gone",
+    stateAt({ name: "viewing_cart" }, { cart: [{ sku: "GONE", quantity: 2 }] }),
+  ],
+  ["paying with an empty cart", stateAt({ name: "choosing_payment" })],
+];
+
+const events: [string, ConversationEvent][] = [
+  ["text", text("hello there")],
+  ["number 1", text("1")],
+  ["number 3", text("3")],
+  ["number 42", text("42")],
+  ["empty text", text("")],
+  ["long text", text("x".repeat(5000))],
+  ["/start", command("start")],
+  ["/help", command("help")],
+  ["/cart", command("cart")],
+  ["/orders", command("orders")],
+  ["/cancel", command("cancel")],
+  ["/xyz", command("xyz")],
+  ...[
+    "shop",
+    "cart",
+    "checkout",
+    "clear",
+    "cancel",
+    "p:EGGS12",
+    "q:EGGS12:2",
+    "inc:EGGS12",
+    "dec:EGGS12",
+  ].map((data) => [`choice ${data}`, choice(data)] as [string, ConversationEvent]),
+  ["pay:manual", choice("pay:manual")],
+  ["garbage choice", choice("zzz")],
+  ["overlong choice", choice("p:".padEnd(300, "A"))],
+  ["unknown SKU", choice("p:NOPE")],
+  ["photo", media()],
+  ["pdf", media(pdf)],
+  ["contact", contact()],
+  ["sticker", unsupported("sticker")],
+  ["unknown content", { type: "input", content: { kind: "hologram" } } as never],
+  [
+    "result placed",
+    result({ kind: "order_placed", orderRef: REF, method: "manual", total: kes(901), instructions: "Pay" }),
+  ],
+  ["result confirmed", result({ kind: "payment_confirmed", orderRef: REF })],
+  ["result rejected", result({ kind: "proof_rejected", orderRef: REF, reason: "blurry" })],
+];
+
+describe.each(states)("from %s", (_stateName, state) => {
+  it.each(events)("%s keeps every rule of the contract", (_eventName, event) => {
+    const outcome = step(state, event, context);
+    const { state: next, replies, actions } = outcome;
+
+    expect(next.seq).toBe(state.seq + 1);
+    // Never drops input silently.
+    if (event.type === "input") expect(replies.length + actions.length).toBeGreaterThan(0);
+    for (const reply of replies) expect(reply.text.trim().length).toBeGreaterThan(0);
+
+    // The menu is exactly the last reply's choices; an action without a reply clears it.
+    const last = replies.at(-1);
+    if (last) expect(next.menu).toEqual((last.choices ?? []).flat());
+    else if (actions.length > 0) expect(next.menu).toEqual([]);
+
+    // Every choice is a token this machine understands, within Telegram's limit.
+    for (const data of replies.flatMap((reply) => (reply.choices ?? []).flat().map((c) => c.data))) {
+      expect(utf8Length(data)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
+      expect(parseChoiceData(data)).not.toBeNull();
+    }
+    for (const action of actions) expect(action.key.endsWith(`:${next.seq}`)).toBe(true);
+
+    // The result is a valid stored state.
+    expect(JSON.parse(JSON.stringify(next))).toEqual(next);
+  });
+});
+
+describe("choice data stays within 64 bytes for any catalog", () => {
+  const wide: Catalog = {
+    ...catalog,
+    products: [
+      { sku: "S".repeat(32), name: "Ndizi 🍌 ".repeat(20), price: kes(10) },
+      { sku: "a-b_C-9".padEnd(32, "_"), name: "Maziwa mala (lita moja) — fresh", price: kes(99_999.99) },
+      { sku: "X".repeat(33), name: "Not sellable: SKU too long", price: kes(1) },
+      { sku: "ÜBER", name: "Not sellable: SKU not ASCII", price: kes(1) },
+    ],
+  };
+  const wideContext: StepContext = { ...context, catalog: wide };
+
+  it("on every prompt of a walk through the widest SKUs", () => {
+    const sku = "S".repeat(32);
+    const { outcomes } = play(
+      [
+        text("hi"),
+        choice(`p:${sku}`),
+        choice(`q:${sku}:5`),
+        choice("cart"),
+        choice(`inc:${sku}`),
+        choice("checkout"),
+        choice("pay:mobile_money"),
+        result({
+          kind: "orders_listed",
+          orders: [
+            {
+              ref: REF,
+              total: kes(1),
+              status: "awaiting_payment",
+              paymentStatus: "rejected",
+              createdAt: new Date(0),
+            },
+          ],
+        }),
+      ],
+      initialState(),
+      wideContext,
+    );
+    const data = outcomes.flatMap((o) =>
+      o.replies.flatMap((r) => (r.choices ?? []).flat().map((c) => c.data)),
+    );
+    expect(data).toContain(`q:${sku}:5`);
+    expect(data).toContain(`receipt:${REF}`);
+    for (const value of data) expect(utf8Length(value)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
+    expect(outcomes[6]!.actions[0]).toMatchObject({ kind: "place_order", lines: [{ sku, quantity: 6 }] });
+  });
+
+  it("does not offer products whose SKU cannot fit a button", () => {
+    const outcome = step(initialState(), text("hi"), wideContext);
+    const data = outcome.replies.flatMap((r) => (r.choices ?? []).flat().map((c) => c.data));
+    expect(data).toEqual([`p:${"S".repeat(32)}`, `p:${"a-b_C-9".padEnd(32, "_")}`]);
+  });
+});

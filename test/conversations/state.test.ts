@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { initialState, migrateState } from "../../src/conversations/machine.js";
+import { isConversationState } from "../../src/conversations/state.js";
+import { REF, reach, scripts, underReviewScript } from "./fixtures.js";
+
+const valid = {
+  v: 1,
+  step: { name: "choosing_quantity", sku: "EGGS12" },
+  cart: [{ sku: "EGGS12", quantity: 2 }],
+  menu: [{ label: "1", data: "q:EGGS12:1" }],
+  seq: 12,
+} as const;
+
+describe("initialState", () => {
+  it("is new, with an empty cart and menu, at seq 0", () => {
+    expect(initialState()).toEqual({ v: 1, step: { name: "new" }, cart: [], menu: [], seq: 0 });
+  });
+
+  it("returns a fresh object each time", () => {
+    expect(initialState()).not.toBe(initialState());
+  });
+});
+
+describe("migrateState", () => {
+  it("returns a valid v1 state as is", () => {
+    expect(migrateState(valid)).toBe(valid);
+  });
+
+  it("keeps every state the machine itself reaches, also after a JSON round trip", () => {
+    const states = [...Object.values(scripts), underReviewScript].map((script) => reach(script));
+    for (const state of states) {
+      expect(migrateState(state)).toBe(state);
+      expect(migrateState(JSON.parse(JSON.stringify(state)))).toEqual(state);
+    }
+  });
+
+  it.each([
+    ["awaiting_proof", { name: "awaiting_proof", orderRef: REF }],
+    ["proof_under_review", { name: "proof_under_review", orderRef: REF }],
+    ["browsing", { name: "browsing" }],
+    ["viewing_cart", { name: "viewing_cart" }],
+    ["choosing_payment", { name: "choosing_payment" }],
+    ["new", { name: "new" }],
+  ])("accepts step %s", (_name, stepValue) => {
+    const state = { ...valid, step: stepValue };
+    expect(migrateState(state)).toBe(state);
+  });
+
+  const throwing = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error("boom");
+      },
+    },
+  );
+
+  it.each([
+    ["null", null],
+    ["undefined", undefined],
+    ["a number", 42],
+    ["a string", "state"],
+    ["an array", [valid]],
+    ["an empty object", {}],
+    ["version 0", { ...valid, v: 0 }],
+    ["version 2", { ...valid, v: 2 }],
+    ["version as string", { ...valid, v: "1" }],
+    ["an old shape", { stage: "cart", items: { EGGS12: 2 } }],
+    ["an unknown step", { ...valid, step: { name: "paying" } }],
+    ["a step that is a string", { ...valid, step: "browsing" }],
+    ["choosing_quantity without a sku", { ...valid, step: { name: "choosing_quantity" } }],
+    ["choosing_quantity with a bad sku", { ...valid, step: { name: "choosing_quantity", sku: "a b" } }],
+    ["awaiting_proof without a reference", { ...valid, step: { name: "awaiting_proof" } }],
+    [
+      "proof_under_review with an empty ref",
+      { ...valid, step: { name: "proof_under_review", orderRef: "" } },
+    ],
+    ["cart not an array", { ...valid, cart: { EGGS12: 2 } }],
+    ["a cart line with quantity 0", { ...valid, cart: [{ sku: "EGGS12", quantity: 0 }] }],
+    ["a cart line with a fractional quantity", { ...valid, cart: [{ sku: "EGGS12", quantity: 1.5 }] }],
+    ["a cart line over the limit", { ...valid, cart: [{ sku: "EGGS12", quantity: 100 }] }],
+    ["a cart line without sku", { ...valid, cart: [{ quantity: 1 }] }],
+    [
+      "duplicate cart lines",
+      {
+        ...valid,
+        cart: [
+          { sku: "A", quantity: 1 },
+          { sku: "A", quantity: 2 },
+        ],
+      },
+    ],
+    ["menu missing", { ...valid, menu: undefined }],
+    ["a menu item without data", { ...valid, menu: [{ label: "x" }] }],
+    ["a negative seq", { ...valid, seq: -1 }],
+    ["a fractional seq", { ...valid, seq: 1.5 }],
+    ["a string seq", { ...valid, seq: "3" }],
+    ["an object whose getters throw", throwing],
+  ])("resets %s to the initial state without throwing", (_what, stored) => {
+    expect(() => migrateState(stored)).not.toThrow();
+    expect(migrateState(stored)).toEqual(initialState());
+    expect(isConversationState(stored)).toBe(false);
+  });
+});

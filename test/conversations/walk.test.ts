@@ -1,0 +1,189 @@
+/** Whole conversations, scripted, as a shopper would have them. */
+import { describe, expect, it } from "vitest";
+import { initialState, migrateState, step } from "../../src/conversations/machine.js";
+import type { ConversationEvent, ConversationState, StepOutcome } from "../../src/conversations/types.js";
+import { choice, context, kes, lastReply, media, photo, REF, result, text } from "./fixtures.js";
+
+/** Plays a script, storing the state as JSON between steps like the runtime does. */
+function converse(script: readonly [ConversationEvent, (outcome: StepOutcome) => void][]): ConversationState {
+  let stored: unknown = null;
+  for (const [event, check] of script) {
+    const outcome = step(migrateState(stored), event, context);
+    check(outcome);
+    stored = JSON.parse(JSON.stringify(outcome.state));
+  }
+  return migrateState(stored);
+}
+
+describe("a Telegram shopper, buttons all the way", () => {
+  it("new → browse → add → cart → inc/dec → checkout → manual → receipt → confirmed", () => {
+    const final = converse([
+      [
+        text("hi"),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "browsing" });
+          expect(lastReply(o).text).toContain("Welcome to *Mama Mboga*");
+        },
+      ],
+      [choice("p:EGGS12"), (o) => expect(o.state.step).toEqual({ name: "choosing_quantity", sku: "EGGS12" })],
+      [
+        choice("q:EGGS12:2"),
+        (o) => {
+          expect(o.state.cart).toEqual([{ sku: "EGGS12", quantity: 2 }]);
+          expect(lastReply(o).text).toBe("Added 2 × Eggs, tray of 12. Cart total: *KES 901.00*");
+        },
+      ],
+      [choice("shop"), (o) => expect(o.state.step).toEqual({ name: "browsing" })],
+      [choice("p:SUKUMA"), (o) => expect(o.state.step).toEqual({ name: "choosing_quantity", sku: "SUKUMA" })],
+      [choice("q:SUKUMA:1"), (o) => expect(lastReply(o).text).toContain("Cart total: *KES 931.00*")],
+      [
+        choice("cart"),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "viewing_cart" });
+          expect(lastReply(o).text).toContain("Total: *KES 931.00*");
+        },
+      ],
+      [choice("inc:SUKUMA"), (o) => expect(lastReply(o).text).toContain("Total: *KES 961.00*")],
+      [choice("dec:EGGS12"), (o) => expect(lastReply(o).text).toContain("Total: *KES 510.50*")],
+      [
+        choice("checkout"),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "choosing_payment" });
+          expect(lastReply(o).text).toContain("Total: *KES 510.50*");
+        },
+      ],
+      [
+        choice("pay:manual"),
+        (o) => {
+          expect(o.replies).toEqual([]);
+          expect(o.actions).toEqual([
+            {
+              kind: "place_order",
+              key: `place:${o.state.seq}`,
+              lines: [
+                { sku: "EGGS12", quantity: 1 },
+                { sku: "SUKUMA", quantity: 2 },
+              ],
+              method: "manual",
+            },
+          ]);
+        },
+      ],
+      [
+        result({
+          kind: "order_placed",
+          orderRef: REF,
+          method: "manual",
+          total: kes(510.5),
+          instructions: "Pay to Till 123456.",
+        }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "awaiting_proof", orderRef: REF });
+          expect(o.state.cart).toEqual([]);
+          expect(lastReply(o).text).toContain(`*${REF}*`);
+          expect(lastReply(o).text).toContain("*KES 510.50*");
+        },
+      ],
+      [
+        media(),
+        (o) =>
+          expect(o.actions).toEqual([
+            { kind: "submit_proof", key: `proof:${o.state.seq}`, orderRef: REF, media: photo },
+          ]),
+      ],
+      [
+        result({ kind: "proof_received", orderRef: REF }),
+        (o) => expect(o.state.step).toEqual({ name: "proof_under_review", orderRef: REF }),
+      ],
+      [
+        result({ kind: "payment_confirmed", orderRef: REF }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "browsing" });
+          expect(lastReply(o).text).toBe(`✅ Payment for *${REF}* confirmed. Thank you!`);
+        },
+      ],
+      [choice("shop"), (o) => expect(o.state.step).toEqual({ name: "browsing" })],
+    ]);
+    expect(final.seq).toBe(16);
+    expect(final.cart).toEqual([]);
+  });
+});
+
+describe("a WhatsApp shopper, typing numbers and labels", () => {
+  it("orders, has a receipt rejected, sends a new one and gets confirmed", () => {
+    converse([
+      [text("Habari"), (o) => expect(o.state.step).toEqual({ name: "browsing" })],
+      [text("3"), (o) => expect(o.state.step).toEqual({ name: "choosing_quantity", sku: "MILK-1L" })],
+      [text("4"), (o) => expect(o.state.cart).toEqual([{ sku: "MILK-1L", quantity: 4 }])],
+      [text("Checkout"), (o) => expect(o.state.step).toEqual({ name: "choosing_payment" })],
+      [text("3"), (o) => expect(o.actions[0]).toMatchObject({ kind: "place_order", method: "manual" })],
+      [
+        result({
+          kind: "order_placed",
+          orderRef: REF,
+          method: "manual",
+          total: kes(260),
+          instructions: "Till 123456",
+        }),
+        (o) => expect(o.state.step).toEqual({ name: "awaiting_proof", orderRef: REF }),
+      ],
+      [text("nimelipa"), (o) => expect(lastReply(o).text).toContain("photo (or PDF) of the receipt")],
+      [media(), (o) => expect(o.actions[0]?.kind).toBe("submit_proof")],
+      [
+        result({ kind: "proof_received", orderRef: REF }),
+        (o) => expect(o.state.step.name).toBe("proof_under_review"),
+      ],
+      [
+        result({ kind: "proof_rejected", orderRef: REF, reason: "The amount is not visible" }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "awaiting_proof", orderRef: REF });
+          expect(lastReply(o).text).toContain("The amount is not visible.");
+        },
+      ],
+      [media(), (o) => expect(o.actions[0]).toMatchObject({ kind: "submit_proof", orderRef: REF })],
+      [
+        result({ kind: "proof_received", orderRef: REF }),
+        (o) => expect(o.state.step.name).toBe("proof_under_review"),
+      ],
+      [
+        result({ kind: "payment_confirmed", orderRef: REF }),
+        (o) => expect(o.state.step.name).toBe("browsing"),
+      ],
+    ]);
+  });
+
+  it("changes their mind: cancels the order waiting for a receipt", () => {
+    const state = converse([
+      [text("hi"), () => {}],
+      [text("1"), () => {}],
+      [text("2"), () => {}],
+      [text("checkout"), () => {}],
+      [text("bank transfer / manual"), (o) => expect(o.actions).toHaveLength(1)],
+      [
+        result({
+          kind: "order_placed",
+          orderRef: REF,
+          method: "manual",
+          total: kes(60),
+          instructions: "Till",
+        }),
+        () => {},
+      ],
+      [
+        text("1"),
+        (o) =>
+          expect(o.actions).toEqual([{ kind: "cancel_order", key: `cancel:${o.state.seq}`, orderRef: REF }]),
+      ],
+      [
+        result({ kind: "order_cancelled", orderRef: REF }),
+        (o) => expect(lastReply(o).text).toBe(`Order *${REF}* cancelled.`),
+      ],
+    ]);
+    expect(state.step).toEqual({ name: "browsing" });
+    expect(state.seq).toBe(8);
+  });
+});
+
+it("initialState is where a stored nothing starts", () => {
+  expect(migrateState(null)).toEqual(initialState());
+});
