@@ -55,8 +55,6 @@ export interface ChannelAdapter {
   send(chatId: string, reply: Reply): Promise<void>;
   /** Downloads an inbound file, refusing more than `maxBytes`. */
   download(media: InboundMedia, maxBytes: number): Promise<DownloadedMedia>;
-  /** Answers a button press so the client stops its spinner. Optional text shows as a toast. */
-  acknowledge?(inputId: string, text?: string): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Readiness detail: null when healthy, otherwise why not. */
@@ -64,3 +62,19 @@ export interface ChannelAdapter {
 }
 
 export type ChannelMap = Partial<Record<ChannelName, ChannelAdapter>>;
+
+/** The channel asked us to slow down; retry the same send after `retryAfterMs`. */
+export class ChannelRateLimitError extends Error {
+  override readonly name = "ChannelRateLimitError";
+  constructor(
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`The channel asked to retry after ${retryAfterMs} ms`, options);
+  }
+}
+
+/** The channel refused for good (blocked by the user, chat gone): retrying cannot help. */
+export class ChannelRejectedError extends Error {
+  override readonly name = "ChannelRejectedError";
+}

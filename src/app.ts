@@ -1,0 +1,262 @@
+/**
+ * The composition root: builds every part from its `createXxx(deps)` factory for one process
+ * role, and owns the one shutdown path that closes them in reverse order.
+ */
+import type { Server } from "node:http";
+import { join } from "node:path";
+import type { Worker } from "bullmq";
+import type { Logger } from "pino";
+import type { ChannelMap, InboundMessage } from "./bot/channel.js";
+import { createInboundDedupe } from "./bot/inbound-dedupe.js";
+import { createTelegramAdapter, type TelegramAdapter } from "./bot/telegram/adapter.js";
+import { loadCatalog } from "./catalog/index.js";
+import type { Catalog } from "./catalog/types.js";
+import type { Config } from "./config/index.js";
+import { createLogger } from "./log/index.js";
+import { createManualMethod } from "./payments/manual/method.js";
+import { createProofIntake } from "./payments/manual/proof-intake.js";
+import { createProofReview } from "./payments/manual/review.js";
+import { createPaymentService } from "./payments/payment-service.js";
+import { createRedis, evictionPolicyProblem, waitForRedis } from "./queue/connection.js";
+import { createOutboundWorker } from "./queue/outbound-worker.js";
+import { createOutbox } from "./queue/outbox.js";
+import { createPacer, TELEGRAM_PACING } from "./queue/pacing.js";
+import { createQueues } from "./queue/queues.js";
+import { createReminderScheduler, createReminderWorker } from "./queue/reminders.js";
+import { startSweeper } from "./queue/sweeper.js";
+import { createHttpApp } from "./server/app.js";
+import { createMetrics } from "./server/metrics.js";
+import { createActionPerformer } from "./shop/actions.js";
+import { type ActionPerformer, createConversationRunner } from "./shop/conversation-runner.js";
+import { createInboundRouter } from "./shop/inbound-router.js";
+import { createMerchantCommands } from "./shop/merchant-commands.js";
+import { createMerchantNotifier } from "./shop/merchant-notifier.js";
+import { createOrderService } from "./shop/orders.js";
+import { createStore } from "./store/index.js";
+import type { Store } from "./store/types.js";
+
+/** `all` runs everything in one process; the others let the service scale out (DESIGN §2). */
+export const ROLES = ["all", "web", "worker", "telegram"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface DukaOptions {
+  readonly config: Config;
+  readonly role?: Role;
+  readonly logger?: Logger;
+  /** A catalog already loaded (tests); otherwise read from the config. */
+  readonly catalog?: Catalog;
+  /** An already open store (tests sharing one between "processes"); otherwise opened here. */
+  readonly store?: Store;
+  /** Sweeper cadence; tests shorten it. */
+  readonly sweepEveryMs?: number;
+  /** Proof reminder delay in ms, overriding PROOF_REMINDER_MINUTES; tests shorten it. */
+  readonly reminderDelayMs?: number;
+}
+
+export interface Duka {
+  readonly config: Config;
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly telegram?: TelegramAdapter;
+  /** The bound HTTP port (web roles), once started. */
+  port(): number | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createDuka(options: DukaOptions): Promise<Duka> {
+  const { config } = options;
+  const role = options.role ?? "all";
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const runs = (...roles: Role[]) => role === "all" || roles.includes(role);
+  const closers: (() => Promise<unknown>)[] = [];
+
+  const catalog = options.catalog ?? (await loadCatalog(config.catalog));
+  const store =
+    options.store ??
+    (await createStore({
+      ...(config.storage.mongodbUri ? { mongodbUri: config.storage.mongodbUri } : {}),
+      dataDir: join(config.storage.dataDir, "store"),
+      mediaDir: join(config.storage.dataDir, "media"),
+      logger,
+    }));
+  if (!options.store) closers.push(() => store.close());
+
+  const producer = createRedis(config.redis.url, "producer");
+  const workerConnection = createRedis(config.redis.url, "worker");
+  closers.push(() => Promise.all([producer.quit(), workerConnection.quit()]).catch(() => undefined));
+  for (const redis of [producer, workerConnection])
+    redis.on("error", (error) => logger.debug({ err: error }, "redis"));
+  const prefix = config.queue.prefix;
+  const queues = createQueues({ connection: producer, prefix });
+  closers.push(() => queues.close());
+  const outbox = createOutbox({ store, queues });
+  const metrics = createMetrics();
+
+  const telegram = config.telegram
+    ? createTelegramAdapter({
+        token: config.telegram.token,
+        apiRoot: config.telegram.apiRoot,
+        media: store.media,
+        logger: logger.child({ channel: "telegram" }),
+        ...(config.telegram.mode === "webhook"
+          ? {
+              webhook: {
+                url: `${config.http.publicUrl}/webhooks/telegram`,
+                secret: config.telegram.webhookSecret!,
+              },
+            }
+          : {}),
+      })
+    : undefined;
+  const channels: ChannelMap = telegram ? { telegram } : {};
+
+  const tenantId = config.tenantId;
+  const payments = createPaymentService({ store, methods: [createManualMethod(catalog)] });
+  const orders = createOrderService({ tenantId, store, catalog, payments });
+  // The runner performs actions through services that themselves tell shoppers through the
+  // runner; the late binding breaks that construction cycle.
+  let perform: ActionPerformer = async () => {
+    throw new Error("action performer not ready");
+  };
+  const conversations = createConversationRunner({
+    tenantId,
+    store,
+    catalog,
+    payments,
+    outbox,
+    perform: (...args) => perform(...args),
+    logger,
+  });
+  const notifier = createMerchantNotifier({
+    tenantId,
+    merchants: config.merchants,
+    outbox,
+    conversations,
+    catalog,
+  });
+  const proofs = createProofIntake({
+    store,
+    channels,
+    notifier,
+    maxBytes: config.proofs.maxBytes,
+    scheduleReminder: createReminderScheduler(
+      queues,
+      options.reminderDelayMs ?? config.proofs.reminderMinutes * 60_000,
+    ),
+  });
+  perform = createActionPerformer({ tenantId, orders, proofs });
+  const review = createProofReview({ store, notifier });
+  const router = createInboundRouter({
+    tenantId,
+    merchants: config.merchants,
+    dedupe: createInboundDedupe(producer, prefix, logger),
+    conversations,
+    merchantCommands: createMerchantCommands({ tenantId, store, review, catalog }),
+    outbox,
+    channels,
+    logger,
+  });
+  const onInput = async (message: InboundMessage) => {
+    metrics.inbound.inc({ channel: message.from.channel });
+    await router.handle(message);
+  };
+
+  const webhookMode = config.telegram?.mode === "webhook";
+  const receivesTelegram = telegram && (webhookMode ? runs("web") : runs("telegram"));
+  let server: Server | undefined;
+
+  async function start(): Promise<void> {
+    await Promise.all([
+      waitForRedis(producer, logger, "queues"),
+      waitForRedis(workerConnection, logger, "workers"),
+    ]);
+    const evictionProblem = await evictionPolicyProblem(producer);
+    if (evictionProblem) logger.warn(evictionProblem);
+    if (runs("worker")) {
+      const workers: Worker[] = [
+        createReminderWorker({ remind: review.remind, connection: workerConnection, prefix, logger }),
+        await startSweeper({
+          store,
+          outbox,
+          queues,
+          connection: workerConnection,
+          prefix,
+          logger,
+          ...(options.sweepEveryMs
+            ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
+            : {}),
+        }),
+      ];
+      if (telegram) {
+        workers.push(
+          createOutboundWorker({
+            channel: telegram,
+            store,
+            pacer: createPacer(producer, prefix, TELEGRAM_PACING),
+            connection: workerConnection,
+            prefix,
+            logger,
+          }),
+        );
+      }
+      // Closing waits for the jobs in flight, so a deploy never cuts a send in half.
+      closers.push(() => Promise.all(workers.map((worker) => worker.close())));
+    }
+    if (receivesTelegram) {
+      telegram.listen(onInput);
+      await telegram.start();
+      closers.push(() => telegram.stop());
+    }
+    if (runs("web")) {
+      const app = createHttpApp({
+        logger,
+        metrics,
+        readiness: {
+          redis: async () => ((await producer.ping()) === "PONG" ? null : "Redis did not answer PING"),
+          store: async () => {
+            await store.ping();
+            return null;
+          },
+          ...(telegram ? { telegram: () => telegram.health() } : {}),
+        },
+        ...(webhookMode && telegram
+          ? { telegramWebhook: telegram.webhookHandler(config.telegram!.webhookSecret!) }
+          : {}),
+      });
+      server = await new Promise<Server>((resolve, reject) => {
+        const listening = app.listen(config.http.port, () => resolve(listening));
+        listening.once("error", reject);
+      });
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server!.close(() => resolve());
+            server!.closeIdleConnections();
+          }),
+      );
+    }
+    logger.info(
+      { role, store: store.kind, telegram: Boolean(telegram), port: currentPort() },
+      "duka started",
+    );
+  }
+
+  function currentPort(): number | undefined {
+    const address = server?.address();
+    return address && typeof address === "object" ? address.port : undefined;
+  }
+
+  let stopping: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    stopping ??= (async () => {
+      for (const close of closers.reverse()) {
+        await close().catch((error: unknown) => logger.error({ err: error }, "error while shutting down"));
+      }
+      logger.info({ role }, "duka stopped");
+    })();
+    return stopping;
+  }
+
+  return { config, store, catalog, ...(telegram ? { telegram } : {}), port: currentPort, start, stop };
+}

@@ -1,0 +1,45 @@
+/** Turns channel-neutral replies into Telegram's HTML and inline keyboards. Pure. */
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { Reply } from "../../conversations/types.js";
+
+export const MAX_TEXT = 4096;
+export const MAX_CAPTION = 1024;
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** `*bold*` (the replies' one piece of markup) becomes `<b>bold</b>`; everything else is escaped. */
+export function toTelegramHtml(text: string): string {
+  return escapeHtml(text).replace(/\*([^*\n]+)\*/g, "<b>$1</b>");
+}
+
+export function toInlineKeyboard(reply: Reply): InlineKeyboardMarkup | undefined {
+  const rows: InlineKeyboardButton[][] = (reply.choices ?? []).map((row) =>
+    row.map((choice) => ({ text: choice.label, callback_data: choice.data })),
+  );
+  if (reply.link) rows.unshift([{ text: reply.link.label, url: reply.link.url }]);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}
+
+/** Splits text at line breaks into pieces Telegram accepts; a single overlong line is cut. */
+export function splitText(text: string, limit = MAX_TEXT): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const line of text.split("\n")) {
+    const candidate = current ? `${current}\n${line}` : line;
+    if (candidate.length <= limit) {
+      current = candidate;
+      continue;
+    }
+    if (current) pieces.push(current);
+    let rest = line;
+    while (rest.length > limit) {
+      pieces.push(rest.slice(0, limit));
+      rest = rest.slice(limit);
+    }
+    current = rest;
+  }
+  if (current || pieces.length === 0) pieces.push(current);
+  return pieces;
+}

@@ -1,0 +1,50 @@
+import type { Reply } from "../conversations/types.js";
+import { deterministicId } from "../domain/ids.js";
+import type { ChatAddress } from "../domain/order.js";
+import type { Store } from "../store/types.js";
+import { OUTBOUND_JOB_OPTIONS, type Queues } from "./queues.js";
+
+/**
+ * The outbox id of a message about `parts` (`"paid", orderId`): the same event always yields
+ * the same id, so a retried job or a replayed input never sends twice.
+ */
+export function outboxId(...parts: readonly string[]): string {
+  return deterministicId("ob", ...parts);
+}
+
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly to: ChatAddress;
+  readonly replies: readonly Reply[];
+}
+
+/** Every outgoing chat message takes this path: stored first, then queued by its id. */
+export interface Outbox {
+  send(message: OutgoingMessage): Promise<void>;
+  /** Queues a stored message again (the sweeper's path). */
+  enqueue(id: string, to: ChatAddress): Promise<void>;
+}
+
+export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
+  const enqueue = async (id: string, to: ChatAddress) => {
+    await deps.queues
+      .outbound(to.channel)
+      .add("send", { outboxId: id }, { ...OUTBOUND_JOB_OPTIONS, jobId: id });
+  };
+  return {
+    async send(message) {
+      if (message.replies.length === 0) return;
+      const stored = await deps.store.outbox.put({
+        _id: message.id,
+        tenantId: message.tenantId,
+        to: message.to,
+        replies: message.replies,
+        createdAt: new Date(),
+      });
+      // A message stored earlier and already sent is not queued again.
+      if (stored.status === "pending") await enqueue(message.id, message.to);
+    },
+    enqueue,
+  };
+}

@@ -1,0 +1,110 @@
+import type { Logger } from "pino";
+import type { InboundMessage } from "../bot/channel.js";
+import type { Catalog } from "../catalog/types.js";
+import { initialState, migrateState, step } from "../conversations/index.js";
+import type {
+  Action,
+  ConversationEvent,
+  ConversationState,
+  Reply,
+  ResultEvent,
+  StepContext,
+} from "../conversations/types.js";
+import type { ChatAddress } from "../domain/order.js";
+import type { PaymentService } from "../payments/payment-service.js";
+import { type Outbox, outboxId } from "../queue/outbox.js";
+import type { Store } from "../store/types.js";
+
+/** Performs one action of the dialogue machine and reports its outcome as a result event. */
+export type ActionPerformer = (
+  action: Action,
+  from: InboundMessage["from"],
+  idempotencyKey: string,
+) => Promise<ResultEvent>;
+
+export interface ConversationRunnerOptions {
+  readonly tenantId: string;
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly payments: PaymentService;
+  readonly outbox: Outbox;
+  readonly perform: ActionPerformer;
+  readonly logger: Logger;
+}
+
+/** Saving loses to a concurrent writer at most this often before we give up loudly. */
+const SAVE_ATTEMPTS = 5;
+/** A machine that keeps asking for actions is a bug; stop instead of looping. */
+const MAX_ACTION_ROUNDS = 4;
+
+/**
+ * Runs the pure dialogue machine against stored state: load, step, perform the actions, feed
+ * their results back, save with a version check, then send the replies through the outbox.
+ * When another writer saved first, the whole turn is recomputed from the newer state; actions
+ * are keyed by the inbound message, so a recomputed turn finds the effects the first one made.
+ */
+export function createConversationRunner(options: ConversationRunnerOptions) {
+  const { tenantId, store, outbox, logger } = options;
+
+  async function context(name: string | undefined): Promise<StepContext> {
+    return {
+      catalog: options.catalog,
+      paymentOptions: await options.payments.options(tenantId),
+      ...(name ? { customerName: name } : {}),
+    };
+  }
+
+  async function turn(
+    chat: InboundMessage["from"],
+    event: ConversationEvent,
+    turnKey: string,
+  ): Promise<readonly Reply[]> {
+    const ctx = await context(chat.name);
+    for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
+      const stored = await store.conversations.load(tenantId, chat);
+      let state: ConversationState = stored ? migrateState(stored.state) : initialState();
+      let outcome = step(state, event, ctx);
+      const replies = [...outcome.replies];
+      for (let round = 0; outcome.actions.length > 0; round++) {
+        if (round >= MAX_ACTION_ROUNDS) throw new Error("The dialogue machine kept asking for actions");
+        state = outcome.state;
+        let next = { state, replies: [] as Reply[], actions: [] as Action[] };
+        for (const action of outcome.actions) {
+          const result = await options.perform(action, chat, `${turnKey}:${action.kind}`);
+          const stepped = step(next.state, { type: "result", result }, ctx);
+          next = {
+            state: stepped.state,
+            replies: [...next.replies, ...stepped.replies],
+            actions: [...next.actions, ...stepped.actions],
+          };
+        }
+        outcome = next;
+        replies.push(...next.replies);
+      }
+      if (await store.conversations.save(tenantId, chat, outcome.state, stored?.version ?? 0)) return replies;
+      logger.debug({ attempt }, "conversation changed while stepping; recomputing the turn");
+    }
+    throw new Error(`Conversation state kept changing under ${SAVE_ATTEMPTS} attempts`);
+  }
+
+  return {
+    /** A person's message: one turn of the dialogue, replies sent once per inbound id. */
+    async handle(message: InboundMessage): Promise<void> {
+      const replies = await turn(message.from, { type: "input", content: message.content }, message.id);
+      await outbox.send({
+        id: outboxId("turn", tenantId, message.from.channel, message.from.chatId, message.id),
+        tenantId,
+        to: message.from,
+        replies,
+      });
+    },
+
+    /** News from elsewhere (a merchant's verdict); `messageKey` makes the message sent once. */
+    async deliver(to: ChatAddress, result: ResultEvent, messageKey: string): Promise<void> {
+      const replies = await turn(to, { type: "result", result }, messageKey);
+      await outbox.send({ id: outboxId("news", tenantId, messageKey), tenantId, to, replies });
+    },
+  };
+}
+
+export type ConversationRunner = ReturnType<typeof createConversationRunner>;

@@ -1,0 +1,71 @@
+import type { Logger } from "pino";
+import type { ChannelMap, InboundMessage } from "../bot/channel.js";
+import type { InboundDedupe } from "../bot/inbound-dedupe.js";
+import type { Reply } from "../conversations/types.js";
+import type { ChatAddress } from "../domain/order.js";
+import { type Outbox, outboxId } from "../queue/outbox.js";
+import type { ConversationRunner } from "./conversation-runner.js";
+import { isMerchant, isMerchantInput, type MerchantCommands } from "./merchant-commands.js";
+import { MERCHANT_HELP } from "./merchant-messages.js";
+
+const SORRY: Reply = { text: "Sorry, something went wrong on our side. Please try again in a minute." };
+
+/**
+ * Where every inbound message goes: duplicates are dropped, merchant commands go to the
+ * merchant handler (and only from merchant chats), everything else to the shopper's dialogue.
+ */
+export function createInboundRouter(deps: {
+  tenantId: string;
+  merchants: readonly ChatAddress[];
+  dedupe: InboundDedupe;
+  conversations: ConversationRunner;
+  merchantCommands: MerchantCommands;
+  outbox: Outbox;
+  channels: ChannelMap;
+  logger: Logger;
+}) {
+  const { tenantId, merchants, outbox } = deps;
+
+  const answer = (message: InboundMessage, reply: Reply) =>
+    outbox.send({
+      id: outboxId("turn", tenantId, message.from.channel, message.from.chatId, message.id),
+      tenantId,
+      to: message.from,
+      replies: [reply],
+    });
+
+  async function route(message: InboundMessage): Promise<void> {
+    const { content, from } = message;
+    const merchant = isMerchant(from, merchants);
+    if (isMerchantInput(content, from, merchants)) {
+      const name = content.kind === "command" ? `/${content.command}` : "that button";
+      await answer(
+        message,
+        merchant
+          ? await deps.merchantCommands.handle(message)
+          : { text: `Only the shop's staff can use ${name}. Send /help to see what you can do.` },
+      );
+      return;
+    }
+    if (merchant && content.kind === "command" && content.command === "help") {
+      await answer(message, { text: MERCHANT_HELP });
+      return;
+    }
+    await deps.conversations.handle(message);
+  }
+
+  return {
+    async handle(message: InboundMessage): Promise<void> {
+      if (!(await deps.dedupe.firstTime(message.id))) return;
+      try {
+        await route(message);
+      } catch (error) {
+        deps.logger.error({ err: error, inputId: message.id }, "could not handle an inbound message");
+        // Straight to the channel: the store or queue that failed may be what the outbox needs.
+        await deps.channels[message.from.channel]?.send(message.from.chatId, SORRY).catch(() => undefined);
+      }
+    },
+  };
+}
+
+export type InboundRouter = ReturnType<typeof createInboundRouter>;

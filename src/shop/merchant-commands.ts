@@ -1,0 +1,108 @@
+import type { InboundContent, InboundMessage } from "../bot/channel.js";
+import type { Catalog } from "../catalog/types.js";
+import type { Reply } from "../conversations/types.js";
+import type { ChatAddress, OrderStatus } from "../domain/order.js";
+import { ORDER_TRANSITIONS } from "../domain/order.js";
+import { parseOrderReference } from "../domain/reference.js";
+import type { ProofReview } from "../payments/manual/review.js";
+import type { Store } from "../store/types.js";
+import {
+  MERCHANT_HELP,
+  orderList,
+  pendingList,
+  REJECT_REASONS,
+  rejectReasonPrompt,
+  reviewOutcomeReply,
+} from "./merchant-messages.js";
+
+const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders"]);
+const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
+
+/** True for inputs only a merchant may give: the merchant commands and the review buttons. */
+export function isMerchantInput(
+  content: InboundContent,
+  chat: ChatAddress,
+  merchants: readonly ChatAddress[],
+): boolean {
+  if (content.kind === "choice") return content.data.startsWith("m:");
+  if (content.kind !== "command") return false;
+  // `/orders` is also the shopper's own command: it means the shop's orders only for a merchant.
+  return content.command === "orders" ? isMerchant(chat, merchants) : MERCHANT_COMMANDS.has(content.command);
+}
+
+export function isMerchant(chat: ChatAddress, merchants: readonly ChatAddress[]): boolean {
+  return merchants.some((merchant) => merchant.channel === chat.channel && merchant.chatId === chat.chatId);
+}
+
+/** The merchant's chat commands and review buttons. Authorization happens before this is called. */
+export function createMerchantCommands(deps: {
+  tenantId: string;
+  store: Store;
+  review: ProofReview;
+  catalog: Catalog;
+}) {
+  const { tenantId, review } = deps;
+  const locale = deps.catalog.shop.locale;
+  const actorOf = (message: InboundMessage) => `${message.from.channel}:${message.from.chatId}`;
+
+  const withReference = async (raw: string, usage: string, run: (ref: string) => Promise<Reply>) => {
+    const ref = parseOrderReference(raw);
+    return ref ? run(ref) : { text: `Which order? Use ${usage}` };
+  };
+
+  const confirm = (message: InboundMessage, raw: string) =>
+    withReference(raw, "/confirm DK-XXXXX", async (ref) =>
+      reviewOutcomeReply(await review.confirm(tenantId, ref, actorOf(message))),
+    );
+
+  const reject = async (message: InboundMessage, ref: string, reason: string) =>
+    reviewOutcomeReply(await review.reject(tenantId, ref, reason, actorOf(message)));
+
+  async function command(message: InboundMessage, name: string, args: string): Promise<Reply> {
+    switch (name) {
+      case "pending":
+        return pendingList(await review.pending(tenantId, 20), locale);
+      case "confirm":
+        return confirm(message, args);
+      case "reject": {
+        const [first = "", ...rest] = args.trim().split(/\s+/);
+        const reason = rest.join(" ").trim();
+        return withReference(first, "/reject DK-XXXXX reason", async (ref) =>
+          reason ? reject(message, ref, reason.slice(0, 300)) : rejectReasonPrompt(ref),
+        );
+      }
+      case "orders": {
+        const wanted = args.trim().toLowerCase().replace(/\s+/g, "_");
+        if (wanted && !ORDER_STATUSES.includes(wanted as OrderStatus)) {
+          return { text: `Unknown status "${args.trim()}". Use one of: ${ORDER_STATUSES.join(", ")}.` };
+        }
+        const status = (wanted || undefined) as OrderStatus | undefined;
+        return orderList(await deps.store.orders.listByStatus(tenantId, status, 15), status, locale);
+      }
+      default:
+        return { text: MERCHANT_HELP };
+    }
+  }
+
+  async function button(message: InboundMessage, data: string): Promise<Reply> {
+    const [, verb, ref = "", reasonIndex] = data.split(":");
+    const reason = REJECT_REASONS[Number(reasonIndex)];
+    if (verb === "ok") return confirm(message, ref);
+    if (verb === "no")
+      return withReference(ref, "/reject DK-XXXXX reason", async (valid) => rejectReasonPrompt(valid));
+    if (verb === "nr" && reason)
+      return withReference(ref, "/reject DK-XXXXX reason", (valid) => reject(message, valid, reason));
+    return { text: `That button is not valid any more.\n\n${MERCHANT_HELP}` };
+  }
+
+  return {
+    async handle(message: InboundMessage): Promise<Reply> {
+      const { content } = message;
+      if (content.kind === "choice") return button(message, content.data);
+      if (content.kind === "command") return command(message, content.command, content.args);
+      return { text: MERCHANT_HELP };
+    },
+  };
+}
+
+export type MerchantCommands = ReturnType<typeof createMerchantCommands>;

@@ -1,0 +1,131 @@
+/**
+ * What merchants read. Pure: data in, channel-neutral replies out. Buttons carry compact data
+ * (`m:ok:<REF>`) that the merchant commands understand; typed commands work the same way.
+ */
+import type { Choice, Reply } from "../conversations/types.js";
+import { formatMoney } from "../domain/money.js";
+import type { Order, OrderStatus } from "../domain/order.js";
+import type { Proof } from "../domain/proof.js";
+import type { ReviewOutcome } from "../payments/manual/review.js";
+
+/** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
+export const REJECT_REASONS = [
+  "The amount does not match the order",
+  "No payment arrived",
+  "The receipt is unreadable",
+] as const;
+
+export const MERCHANT_HELP = [
+  "*Merchant commands*",
+  "/pending: receipts waiting for you",
+  "/confirm DK-XXXXX: the money arrived, confirm the order",
+  "/reject DK-XXXXX reason: the shopper is told the reason",
+  "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired)",
+].join("\n");
+
+export function shopperLabel(order: Order): string {
+  const who = order.customer.name ? `${order.customer.name} ` : "";
+  return `${who}(${order.customer.channel} ${order.customer.chatId})`;
+}
+
+function reviewButtons(ref: string): Choice[][] {
+  return [
+    [
+      { label: "✅ Confirm", data: `m:ok:${ref}` },
+      { label: "❌ Reject", data: `m:no:${ref}` },
+    ],
+  ];
+}
+
+export function proofNotification(order: Order, proof: Proof, locale: string): Reply {
+  const lines = [
+    `🧾 New receipt for *${order.ref}*: ${formatMoney(order.total, locale)}`,
+    `From ${shopperLabel(order)}`,
+    ...order.lines.map((line) => `• ${line.quantity} × ${line.name}`),
+  ];
+  if (proof.reusedFromOrderRef) {
+    lines.push(`⚠️ The same receipt was already sent for order ${proof.reusedFromOrderRef}. Check carefully.`);
+  }
+  lines.push(`Check that the money arrived, then confirm or reject.`);
+  return {
+    text: lines.join("\n"),
+    media: { mediaId: proof.mediaId, mimeType: proof.mimeType },
+    choices: reviewButtons(order.ref),
+  };
+}
+
+export function proofReminder(order: Order, proof: Proof, locale: string): Reply {
+  const minutes = Math.max(1, Math.round((Date.now() - proof.submittedAt.getTime()) / 60_000));
+  return {
+    text: `⏰ The receipt for *${order.ref}* (${formatMoney(order.total, locale)}) has waited ${minutes} min for review.`,
+    choices: reviewButtons(order.ref),
+  };
+}
+
+export function rejectReasonPrompt(ref: string): Reply {
+  return {
+    text: `Why reject *${ref}*? Pick a reason, or send /reject ${ref} followed by your own words.`,
+    choices: REJECT_REASONS.map((reason, index) => [{ label: reason, data: `m:nr:${ref}:${index}` }]),
+  };
+}
+
+export function reviewOutcomeReply(outcome: ReviewOutcome): Reply {
+  switch (outcome.kind) {
+    case "not_found":
+      return { text: `There is no order ${outcome.ref}. Check the reference (like DK-7F3K2).` };
+    case "confirmed":
+      return {
+        text: outcome.alreadyDone
+          ? `*${outcome.order.ref}* was already confirmed. Nothing changed.`
+          : `✅ *${outcome.order.ref}* confirmed. The shopper has been told.`,
+      };
+    case "rejected":
+      return {
+        text: outcome.alreadyDone
+          ? `The receipt for *${outcome.order.ref}* was already rejected. Nothing changed.`
+          : `❌ Receipt for *${outcome.order.ref}* rejected. The shopper has been told and can send a new one.`,
+      };
+    case "not_reviewable": {
+      const ref = outcome.order.ref;
+      const why = {
+        paid: `*${ref}* is already paid. Nothing changed.`,
+        cancelled: `*${ref}* was cancelled by the shopper. Nothing changed.`,
+        expired: `*${ref}* has expired. Nothing changed.`,
+        no_receipt: `*${ref}* has no receipt waiting for review. Nothing changed.`,
+        not_manual: `*${ref}* is not paid by transfer, so there is no receipt to review.`,
+      }[outcome.why];
+      return { text: why };
+    }
+  }
+}
+
+export function pendingList(rows: readonly { proof: Proof; order: Order }[], locale: string): Reply {
+  if (rows.length === 0) return { text: "No receipts are waiting for review. 🎉" };
+  return {
+    text: [
+      `*${rows.length} receipt(s) waiting:*`,
+      ...rows.map(
+        ({ order, proof }) =>
+          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      ),
+    ].join("\n"),
+    choices: rows.map(({ order }) => [
+      { label: `✅ ${order.ref}`, data: `m:ok:${order.ref}` },
+      { label: `❌ ${order.ref}`, data: `m:no:${order.ref}` },
+    ]),
+  };
+}
+
+export function orderList(orders: readonly Order[], status: OrderStatus | undefined, locale: string): Reply {
+  const scope = status ? ` (${status.replace("_", " ")})` : "";
+  if (orders.length === 0) return { text: `No orders${scope} yet.` };
+  return {
+    text: [
+      `*Recent orders${scope}:*`,
+      ...orders.map(
+        (order) =>
+          `• *${order.ref}* ${formatMoney(order.total, locale)}, ${order.status.replace("_", " ")}, ${shopperLabel(order)}`,
+      ),
+    ].join("\n"),
+  };
+}

@@ -1,0 +1,35 @@
+import type { Catalog } from "../catalog/types.js";
+import type { Reply } from "../conversations/types.js";
+import type { ChatAddress } from "../domain/order.js";
+import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
+import { type Outbox, outboxId } from "../queue/outbox.js";
+import type { ConversationRunner } from "./conversation-runner.js";
+import { proofNotification, proofReminder } from "./merchant-messages.js";
+
+/** Sends merchant alerts (one outbox message per merchant chat) and shopper news (through the dialogue). */
+export function createMerchantNotifier(deps: {
+  tenantId: string;
+  merchants: readonly ChatAddress[];
+  outbox: Outbox;
+  conversations: ConversationRunner;
+  catalog: Catalog;
+}): ManualPaymentNotifier {
+  const locale = deps.catalog.shop.locale;
+  const toMerchants = async (key: readonly string[], reply: Reply) => {
+    for (const merchant of deps.merchants) {
+      await deps.outbox.send({
+        id: outboxId(...key, merchant.channel, merchant.chatId),
+        tenantId: deps.tenantId,
+        to: merchant,
+        replies: [reply],
+      });
+    }
+  };
+  return {
+    proofSubmitted: (order, proof) =>
+      toMerchants(["proof", proof._id], proofNotification(order, proof, locale)),
+    proofReminder: (order, proof) => toMerchants(["remind", proof._id], proofReminder(order, proof, locale)),
+    tellShopper: (order, result, messageKey) =>
+      deps.conversations.deliver(order.customer, result, messageKey),
+  };
+}

@@ -1,0 +1,166 @@
+import type { Catalog } from "../catalog/types.js";
+import type { CartLine, OrderSummary, ResultEvent } from "../conversations/types.js";
+import { DuplicateKeyError } from "../domain/errors.js";
+import { deterministicId } from "../domain/ids.js";
+import { money, multiply, sum } from "../domain/money.js";
+import type { ChatAddress, Order, OrderLine } from "../domain/order.js";
+import type { PaymentMethod } from "../domain/payment.js";
+import { newOrderReference } from "../domain/reference.js";
+import type { PaymentService } from "../payments/payment-service.js";
+import { recordAudit } from "../store/audit-log.js";
+import type { Store } from "../store/types.js";
+
+export type Customer = ChatAddress & { readonly name?: string };
+
+const REFERENCE_ATTEMPTS = 8;
+
+function actorOf(customer: ChatAddress): string {
+  return `${customer.channel}:${customer.chatId}`;
+}
+
+function owns(order: Order, customer: ChatAddress): boolean {
+  return order.customer.channel === customer.channel && order.customer.chatId === customer.chatId;
+}
+
+/** Prices the cart from the catalog; null when an item is gone or a quantity is out of range. */
+export function priceLines(catalog: Catalog, cart: readonly CartLine[]): OrderLine[] | null {
+  const lines: OrderLine[] = [];
+  for (const item of cart) {
+    const product = catalog.products.find((candidate) => candidate.sku === item.sku);
+    if (!product || !Number.isInteger(item.quantity) || item.quantity < 1 || item.quantity > 99) return null;
+    lines.push({
+      sku: product.sku,
+      name: product.name,
+      quantity: item.quantity,
+      unitAmount: product.price.amount,
+    });
+  }
+  return lines.length > 0 ? lines : null;
+}
+
+/** Orders as the shopper's conversation needs them: place, cancel, list. */
+export function createOrderService(deps: {
+  tenantId: string;
+  store: Store;
+  catalog: Catalog;
+  payments: PaymentService;
+}) {
+  const { tenantId, store, catalog } = deps;
+  const currency = catalog.shop.currency;
+
+  /** Creates the order under `id` with a fresh reference, or returns the one a retry already made. */
+  async function createOrder(id: string, customer: Customer, lines: OrderLine[]): Promise<Order> {
+    for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
+      const existing = await store.orders.findById(tenantId, id);
+      if (existing) return existing;
+      const now = new Date();
+      const order: Order = {
+        _id: id,
+        tenantId,
+        ref: newOrderReference(),
+        customer,
+        lines,
+        total: sum(
+          lines.map((line) => multiply(money(line.unitAmount, currency), line.quantity)),
+          currency,
+        ),
+        status: "awaiting_payment",
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await store.orders.create(order);
+        return order;
+      } catch (error) {
+        // A reference collision: try another. An id collision: a retry of this step won; reload.
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+    throw new Error(`No free order reference after ${REFERENCE_ATTEMPTS} attempts`);
+  }
+
+  return {
+    async place(
+      customer: Customer,
+      cart: readonly CartLine[],
+      method: PaymentMethod,
+      key: string,
+    ): Promise<ResultEvent> {
+      const options = await deps.payments.options(tenantId);
+      if (!options.some((option) => option.method === method)) {
+        return { kind: "order_failed", reason: "That way of paying is not available right now." };
+      }
+      const lines = priceLines(catalog, cart);
+      if (!lines) return { kind: "order_failed", reason: "Some items in your cart are no longer available." };
+      const order = await createOrder(deterministicId("ord", tenantId, key), customer, lines);
+      const { instructions } = await deps.payments.start(order, method);
+      await recordAudit(store, {
+        _id: deterministicId("aud", order._id, "placed"),
+        tenantId,
+        at: order.createdAt,
+        actor: actorOf(customer),
+        action: "order.placed",
+        orderRef: order.ref,
+        subjectId: order._id,
+        detail: { method, total: order.total },
+      });
+      return { kind: "order_placed", orderRef: order.ref, method, total: order.total, instructions };
+    },
+
+    async cancel(customer: Customer, ref: string): Promise<ResultEvent> {
+      const order = await store.orders.findByRef(tenantId, ref);
+      if (!order || !owns(order, customer)) {
+        return { kind: "cancel_refused", orderRef: ref, reason: `I can't find order ${ref} for you.` };
+      }
+      if (order.status === "cancelled") return { kind: "order_cancelled", orderRef: ref };
+      if (order.status !== "awaiting_payment") {
+        return {
+          kind: "cancel_refused",
+          orderRef: ref,
+          reason: `Order ${ref} is ${order.status.replace("_", " ")} and can't be cancelled here.`,
+        };
+      }
+      const payment = order.paymentId ? await store.payments.findById(tenantId, order.paymentId) : null;
+      if (payment && payment.status !== "cancelled") {
+        const cancelled = await store.payments.transition(tenantId, payment._id, "cancelled");
+        if (!cancelled) {
+          return {
+            kind: "cancel_refused",
+            orderRef: ref,
+            reason: `Your receipt for ${ref} is being checked by the merchant, so it can't be cancelled now. Please ask the shop.`,
+          };
+        }
+      }
+      await store.orders.transition(tenantId, order._id, "cancelled", { cancelledAt: new Date() });
+      await recordAudit(store, {
+        _id: deterministicId("aud", order._id, "cancelled"),
+        tenantId,
+        at: new Date(),
+        actor: actorOf(customer),
+        action: "order.cancelled",
+        orderRef: ref,
+        subjectId: order._id,
+      });
+      return { kind: "order_cancelled", orderRef: ref };
+    },
+
+    async list(customer: Customer): Promise<ResultEvent> {
+      const orders = await store.orders.listByCustomer(tenantId, customer, 10);
+      const summaries: OrderSummary[] = await Promise.all(
+        orders.map(async (order) => {
+          const payment = order.paymentId ? await store.payments.findById(tenantId, order.paymentId) : null;
+          return {
+            ref: order.ref,
+            total: order.total,
+            status: order.status,
+            createdAt: order.createdAt,
+            ...(payment ? { paymentStatus: payment.status } : {}),
+          };
+        }),
+      );
+      return { kind: "orders_listed", orders: summaries };
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

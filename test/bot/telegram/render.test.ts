@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { splitText, toInlineKeyboard, toTelegramHtml } from "../../../src/bot/telegram/render.js";
+
+describe("toTelegramHtml", () => {
+  it.each([
+    ["plain", "plain"],
+    ["*DK-7F3K2*", "<b>DK-7F3K2</b>"],
+    ["Total: *KES 480.00* now", "Total: <b>KES 480.00</b> now"],
+    ["<script> & co", "&lt;script&gt; &amp; co"],
+    ["*<b>*", "<b>&lt;b&gt;</b>"],
+    ["2 * 3 = 6", "2 * 3 = 6"],
+    ["*not\nbold*", "*not\nbold*"],
+  ])("%j → %j", (input, expected) => {
+    expect(toTelegramHtml(input)).toBe(expected);
+  });
+});
+
+describe("toInlineKeyboard", () => {
+  it("maps choice rows to callback buttons and puts a link first", () => {
+    expect(
+      toInlineKeyboard({
+        text: "x",
+        choices: [[{ label: "A", data: "a" }], [{ label: "B", data: "b" }]],
+        link: { label: "Pay", url: "https://pay.example/x" },
+      }),
+    ).toEqual({
+      inline_keyboard: [
+        [{ text: "Pay", url: "https://pay.example/x" }],
+        [{ text: "A", callback_data: "a" }],
+        [{ text: "B", callback_data: "b" }],
+      ],
+    });
+  });
+
+  it("is undefined without choices or link", () => {
+    expect(toInlineKeyboard({ text: "x" })).toBeUndefined();
+  });
+});
+
+describe("splitText", () => {
+  it("keeps short text whole", () => {
+    expect(splitText("a\nb", 10)).toEqual(["a\nb"]);
+  });
+
+  it("splits at line breaks and cuts overlong lines", () => {
+    const pieces = splitText(`${"a".repeat(6)}\n${"b".repeat(12)}\nc`, 5);
+    expect(pieces).toEqual(["aaaaa", "a", "bbbbb", "bbbbb", "bb\nc"]);
+    expect(pieces.every((piece) => piece.length <= 5)).toBe(true);
+  });
+});
