@@ -30,7 +30,8 @@ export function runCommand(turn: Turn, command: string, args: string): Draft {
     case "cancel":
       return cancel(turn, args);
     case null:
-      return showHelp(turn, unknownCommandNotice(command.trim().replace(/^\//, "")));
+      // The current prompt again, so its buttons stay usable; /help is one tap away.
+      return showCurrent(turn, unknownCommandNotice(command.trim().replace(/^\//, "")));
   }
 }
 

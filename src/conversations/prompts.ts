@@ -358,7 +358,7 @@ export function helpReply(catalog: Catalog, step: Step, cartItems: number): Repl
 
 export function unknownCommandNotice(command: string): string {
   const shown = command.replace(/[^\p{L}\p{N}_-]/gu, "").slice(0, 32);
-  return shown ? `I don't know /${shown}.` : "I don't know that command.";
+  return `${shown ? `I don't know /${shown}.` : "I don't know that command."} Send /help to see what I can do.`;
 }
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
