@@ -1,8 +1,3 @@
-/**
- * Result events: the outcomes of actions, and news from the merchant that may arrive in any
- * step. A result about one order moves the step only where the words of the reply need it to.
- */
-import type { PaymentMethod } from "../domain/payment.js";
 import { priceCart } from "./cart.js";
 import {
   cancelRefusedNotice,
