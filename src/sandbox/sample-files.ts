@@ -1,4 +1,4 @@
-/** Small real files for tests: enough bytes for type sniffing, made here rather than shipped. */
+/** Small real files for emulated shoppers (demo and tests): enough bytes for type sniffing. */
 
 /** A 1×1 JPEG (JFIF). */
 export function tinyJpeg(): Buffer {

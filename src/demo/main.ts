@@ -1,0 +1,95 @@
+/**
+ * `npm run demo`: the whole flow on embedded defaults, with no credentials and no internet.
+ * Starts (or finds) Redis, a local Telegram Bot API emulator, and Duka with its real grammY bot
+ * against it; plays a shopper and a merchant through a purchase; prints the conversation.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { createDuka, type Duka } from "../app.js";
+import { loadConfig } from "../config/index.js";
+import { createTelegramEmulator, type TelegramEmulator } from "../sandbox/telegram/index.js";
+import { createConversationPrinter } from "./printer.js";
+import { ensureRedis, RedisMissingError } from "./redis.js";
+import { playPurchase } from "./script.js";
+
+const SHOPPER = { id: 254_700_001, firstName: "Amina" };
+const MERCHANT = { id: 254_700_002, firstName: "Mama Mboga (merchant)" };
+const DEMO_TIMEOUT_MS = 90_000;
+
+async function clearPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const redis = await ensureRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  write(redis.started ? `Started a temporary redis-server at ${redis.url}` : `Using Redis at ${redis.url}`);
+  const dataDir = await mkdtemp(join(tmpdir(), "duka-demo-"));
+  const prefix = `demo-${randomBytes(4).toString("hex")}`;
+  let emulator: TelegramEmulator | undefined;
+  let duka: Duka | undefined;
+  try {
+    emulator = await createTelegramEmulator();
+    const config = loadConfig({
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+      REDIS_URL: redis.url,
+      TELEGRAM_BOT_TOKEN: emulator.botToken,
+      TELEGRAM_API_ROOT: emulator.apiRoot,
+      MERCHANT_CHAT_IDS: `telegram:${MERCHANT.id}`,
+      DUKA_DATA_DIR: dataDir,
+      QUEUE_PREFIX: prefix,
+      PROOF_REMINDER_MINUTES: "0",
+    });
+    duka = await createDuka({ config: { ...config, http: { ...config.http, port: 0 } } });
+    await duka.start();
+    write(
+      `Duka is running (embedded store, Telegram emulator at ${emulator.apiRoot}, HTTP on port ${duka.port()}).`,
+    );
+    write(
+      `Shop: ${duka.catalog.shop.name}, ${duka.catalog.products.length} products in ${duka.catalog.shop.currency}.\n`,
+    );
+
+    const names = new Map([
+      [SHOPPER.id, SHOPPER.firstName],
+      [MERCHANT.id, MERCHANT.firstName],
+    ]);
+    emulator.on("message", createConversationPrinter(names, write));
+    let timer: NodeJS.Timeout | undefined;
+    const ref = await Promise.race([
+      playPurchase(emulator.user(SHOPPER), emulator.user(MERCHANT)),
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`The demo did not finish within ${DEMO_TIMEOUT_MS / 1000} s`)),
+          DEMO_TIMEOUT_MS,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const order = await duka.store.orders.findByRef(config.tenantId, ref);
+    write(`\n✅ Order ${ref} is ${order?.status}: the whole purchase ran end to end.`);
+  } finally {
+    await duka?.stop();
+    await emulator?.close();
+    await clearPrefix(redis.url, prefix).catch(() => undefined);
+    await redis.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `\n${error instanceof RedisMissingError ? error.message : `Demo failed: ${error instanceof Error ? error.stack : error}`}\n`,
+    );
+    process.exit(1);
+  },
+);

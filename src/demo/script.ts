@@ -1,0 +1,44 @@
+/**
+ * The scripted purchase the demo plays: a shopper buys on Telegram and pays by transfer with a
+ * receipt photo; the merchant checks the pending list and confirms; the shopper is told.
+ */
+
+import { tinyJpeg } from "../sandbox/sample-files.js";
+import type { ChatMessage, TelegramUser } from "../sandbox/telegram/index.js";
+
+function tap(user: TelegramUser, message: ChatMessage, label: string): void {
+  const found = message.buttons.find((button) => button.text.includes(label));
+  if (!found?.callback_data) throw new Error(`The bot offered no "${label}" button: ${message.text}`);
+  user.pressButton(message, found.callback_data);
+}
+
+export async function playPurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
+  shopper.sendText("/start");
+  const catalog = await shopper.nextMessage(/Mama Mboga/);
+  tap(shopper, catalog, "Sukuma");
+  tap(shopper, await shopper.nextMessage(/How many/), "2");
+  const added = await shopper.nextMessage(/Added/);
+  tap(shopper, added, "Keep shopping");
+  tap(shopper, await shopper.nextMessage(/Choose a product/), "eggs");
+  tap(shopper, await shopper.nextMessage(/How many/), "1");
+  tap(shopper, await shopper.nextMessage(/Added/), "View cart");
+  tap(shopper, await shopper.nextMessage(/Total/i), "Checkout");
+  tap(shopper, await shopper.nextMessage(/pay/i), "Bank transfer / manual");
+  const placed = await shopper.nextMessage(/DK-/);
+  const ref = /DK-[A-Z0-9]{5}/.exec(placed.text ?? "")?.[0];
+  if (!ref) throw new Error(`No order reference in: ${placed.text}`);
+
+  shopper.sendPhoto(tinyJpeg(), { caption: "Nimelipa" });
+  await shopper.nextMessage(/merchant/);
+  await merchant.nextMessage((message) => message.media !== undefined);
+
+  merchant.sendText("/pending");
+  await merchant.nextMessage(/waiting/);
+  merchant.sendText(`/confirm ${ref}`);
+  await merchant.nextMessage(/confirmed/);
+  await shopper.nextMessage(/confirmed/);
+
+  shopper.sendText("/orders");
+  await shopper.nextMessage(new RegExp(ref));
+  return ref;
+}

@@ -1,0 +1,105 @@
+/**
+ * A whole shop for end-to-end tests: the Bot API emulator, and Duka (real grammY bot, real
+ * BullMQ on the test Redis, embedded store in a temp directory) pointed at it. Each shop has its
+ * own queue prefix and data directory, removed on stop.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { createDuka, type Duka, type DukaOptions } from "../../src/app.js";
+import { type Config, loadConfig } from "../../src/config/index.js";
+import {
+  type ChatMessage,
+  createTelegramEmulator,
+  type TelegramEmulator,
+  type TelegramUser,
+} from "../../src/sandbox/telegram/index.js";
+
+export const MERCHANT_ID = 9001;
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Config as `loadConfig` makes it from `env`, on the test Redis; any free port unless PORT is given. */
+export function testConfig(env: Record<string, string>): Config {
+  const config = loadConfig({ LOG_LEVEL: "silent", REDIS_URL, PROOF_REMINDER_MINUTES: "0", ...env });
+  return env.PORT ? config : { ...config, http: { ...config.http, port: 0 } };
+}
+
+/** Deletes every Redis key under a test's prefix. */
+export async function clearPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface TestShop {
+  readonly emulator: TelegramEmulator;
+  readonly merchant: TelegramUser;
+  readonly config: Config;
+  duka: Duka;
+  shopper(id: number, firstName?: string): TelegramUser;
+  /** Stops this Duka and starts a new one on the same store and Redis: a process restart. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestShop(
+  options: { env?: Record<string, string> } & Pick<DukaOptions, "reminderDelayMs" | "sweepEveryMs"> = {},
+): Promise<TestShop> {
+  const emulator = await createTelegramEmulator();
+  const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
+  const prefix = `t-${randomBytes(4).toString("hex")}`;
+  const config = testConfig({
+    TELEGRAM_BOT_TOKEN: emulator.botToken,
+    TELEGRAM_API_ROOT: emulator.apiRoot,
+    MERCHANT_CHAT_IDS: `telegram:${MERCHANT_ID}`,
+    DUKA_DATA_DIR: dataDir,
+    QUEUE_PREFIX: prefix,
+    ...options.env,
+  });
+  const { env: _env, ...dukaOptions } = options;
+  const launch = async () => {
+    const duka = await createDuka({ config, ...dukaOptions });
+    await duka.start();
+    return duka;
+  };
+  const shop: TestShop = {
+    emulator,
+    config,
+    merchant: emulator.user({ id: MERCHANT_ID, firstName: "Baraka" }),
+    duka: await launch(),
+    shopper: (id, firstName = "Amina") => emulator.user({ id, firstName }),
+    async restart() {
+      await shop.duka.stop();
+      shop.duka = await launch();
+    },
+    async stop() {
+      await shop.duka.stop();
+      await emulator.close();
+      await clearPrefix(prefix);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return shop;
+}
+
+/** The callback data of the first button whose label contains `label`; fails loudly otherwise. */
+export function button(message: ChatMessage, label: string): string {
+  const found = message.buttons.find((candidate) => candidate.text.includes(label));
+  if (!found?.callback_data) {
+    throw new Error(`No button "${label}" on: ${message.text}\nbuttons: ${JSON.stringify(message.buttons)}`);
+  }
+  return found.callback_data;
+}
+
+/** The order reference a message mentions. */
+export function referenceIn(message: ChatMessage): string {
+  const match = /DK-[2-9A-HJ-NP-Z]{5}/.exec(message.text ?? "");
+  if (!match) throw new Error(`No order reference in: ${message.text}`);
+  return match[0];
+}
