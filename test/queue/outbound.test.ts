@@ -1,0 +1,158 @@
+/**
+ * The outbound path against real Redis and the real Telegram adapter talking to the emulator:
+ * outbox idempotency, pacing, 429 with retry_after, chats that blocked the bot, the sweeper.
+ */
+import { randomBytes } from "node:crypto";
+import type { Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTelegramAdapter } from "../../src/bot/telegram/adapter.js";
+import { createLogger } from "../../src/log/index.js";
+import { createOutboundWorker } from "../../src/queue/outbound-worker.js";
+import { createOutbox, type Outbox, outboxId } from "../../src/queue/outbox.js";
+import { createPacer, type PacingPolicy, TELEGRAM_PACING } from "../../src/queue/pacing.js";
+import { createQueues, type Queues } from "../../src/queue/queues.js";
+import { sweepOutbox } from "../../src/queue/sweeper.js";
+import { createTelegramEmulator, type TelegramEmulator } from "../../src/sandbox/telegram/index.js";
+import { createStore } from "../../src/store/index.js";
+import type { Store } from "../../src/store/types.js";
+import { clearPrefix, REDIS_URL } from "../helpers/shop.js";
+
+const logger = createLogger({ level: "silent" });
+let emulator: TelegramEmulator;
+let store: Store;
+let producer: Redis;
+let workerConnection: Redis;
+let queues: Queues;
+let outbox: Outbox;
+let prefix: string;
+let worker: Worker | undefined;
+
+beforeEach(async () => {
+  prefix = `t-${randomBytes(4).toString("hex")}`;
+  emulator = await createTelegramEmulator();
+  store = await createStore({ mediaDir: `/tmp/${prefix}-media` });
+  producer = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  queues = createQueues({ connection: producer, prefix });
+  outbox = createOutbox({ store, queues });
+});
+
+afterEach(async () => {
+  await worker?.close();
+  worker = undefined;
+  await queues.close();
+  await emulator.close();
+  await store.close();
+  producer.disconnect();
+  workerConnection.disconnect();
+  await clearPrefix(prefix);
+});
+
+function startWorker(policy: PacingPolicy = TELEGRAM_PACING) {
+  const telegram = createTelegramAdapter({
+    token: emulator.botToken,
+    apiRoot: emulator.apiRoot,
+    media: store.media,
+    logger,
+  });
+  worker = createOutboundWorker({
+    channel: telegram,
+    store,
+    pacer: createPacer(producer, prefix, policy),
+    connection: workerConnection,
+    prefix,
+    logger,
+  });
+}
+
+const to = (chatId: number) => ({ channel: "telegram" as const, chatId: String(chatId) });
+
+/** Resolves when the worker has finished the job of this outbox message. */
+function completion(id: string): Promise<void> {
+  return new Promise((resolve) => worker!.on("completed", (job) => job.id === id && resolve()));
+}
+
+describe("outbound messages", () => {
+  it("sends an outbox message once, however often it is put and queued", async () => {
+    startWorker();
+    const user = emulator.user({ id: 501, firstName: "A" });
+    const message = {
+      id: outboxId("test", "once"),
+      tenantId: "default",
+      to: to(501),
+      replies: [{ text: "Paid ✅" }],
+    };
+    await Promise.all([outbox.send(message), outbox.send(message), outbox.send(message)]);
+    await user.nextMessage("Paid");
+    await outbox.send(message);
+    await outbox.enqueue(message.id, message.to);
+    const sentMarker = {
+      id: outboxId("test", "marker"),
+      tenantId: "default",
+      to: to(501),
+      replies: [{ text: "marker" }],
+    };
+    await outbox.send(sentMarker);
+    await user.nextMessage("marker");
+    expect(user.messages().filter((m) => m.text === "Paid ✅")).toHaveLength(1);
+    expect((await store.outbox.findById(message.id))?.status).toBe("sent");
+  });
+
+  it("keeps one chat's replies in order and paces them to the per-chat limit", async () => {
+    startWorker({ globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 1, burstWindowSeconds: 10 });
+    const user = emulator.user({ id: 502, firstName: "B" });
+    const replies = ["one", "two", "three", "four"].map((text) => ({ text }));
+    await outbox.send({ id: outboxId("test", "paced"), tenantId: "default", to: to(502), replies });
+    for (const reply of replies) await user.nextMessage(reply.text);
+    const sends = emulator.calls("sendMessage").filter((call) => call.params.chat_id === "502");
+    expect(sends.map((call) => call.params.text)).toEqual(["one", "two", "three", "four"]);
+    // One burst slot plus one per second: the fourth cannot go out before about 2 s.
+    expect(sends[3]!.receivedAt - sends[0]!.receivedAt).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it("waits out a 429's retry_after, then delivers without repeating earlier replies", async () => {
+    startWorker();
+    const user = emulator.user({ id: 503, firstName: "C" });
+    emulator.failNext("sendMessage", { errorCode: 429, retryAfter: 7 });
+    const id = outboxId("test", "429");
+    const done = completion(id);
+    await outbox.send({ id, tenantId: "default", to: to(503), replies: [{ text: "after the wait" }] });
+    await done;
+    expect(user.messages().map((message) => message.text)).toEqual(["after the wait"]);
+    const calls = emulator.calls("sendMessage").filter((call) => call.params.chat_id === "503");
+    expect(calls.map((call) => call.status)).toEqual([429, 200]);
+    expect(calls[1]!.receivedAt - calls[0]!.receivedAt).toBeGreaterThanOrEqual(7_000);
+  });
+
+  it("gives up on a chat that blocked the bot and records why", async () => {
+    startWorker();
+    const user = emulator.user({ id: 504, firstName: "D" });
+    user.block();
+    const id = outboxId("test", "blocked");
+    const failed = completion(id);
+    await outbox.send({ id, tenantId: "default", to: to(504), replies: [{ text: "never seen" }] });
+    await failed;
+    const stored = await store.outbox.findById(id);
+    expect(stored?.status).toBe("failed");
+    expect(stored?.error).toMatch(/blocked/i);
+    expect(emulator.calls("sendMessage").filter((call) => call.params.chat_id === "504")).toHaveLength(1);
+  });
+
+  it("the sweeper queues a message that was stored but never queued", async () => {
+    const user = emulator.user({ id: 505, firstName: "E" });
+    const stranded = await store.outbox.put({
+      _id: outboxId("test", "stranded"),
+      tenantId: "default",
+      to: to(505),
+      replies: [{ text: "found again" }],
+      createdAt: new Date(Date.now() - 120_000),
+    });
+    expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(1);
+    startWorker();
+    await completion(stranded._id);
+    expect(user.messages().map((message) => message.text)).toEqual(["found again"]);
+    expect((await store.outbox.findById(stranded._id))?.status).toBe("sent");
+    expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(0);
+  });
+});
