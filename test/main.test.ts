@@ -1,0 +1,107 @@
+/**
+ * The `duka` command as a process: configuration errors, a start, and a graceful SIGTERM.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../src/sandbox/free-port.js";
+import { clearPrefix, REDIS_URL } from "./helpers/shop.js";
+
+const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function duka(args: string[], env: Record<string, string>): ChildProcess {
+  const { LOG_LEVEL: _ignored, ...parentEnv } = process.env;
+  const child = spawn(TSX, ["src/main.ts", ...args], {
+    env: { ...parentEnv, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  return child;
+}
+
+function exit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+async function output(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
+
+/** Resolves with the first JSON log line whose msg is `message`. */
+function logLine(child: ChildProcess, message: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (parsed.msg === message) resolve(parsed);
+      } catch {}
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code} before logging "${message}"`)));
+  });
+}
+
+describe("duka start", () => {
+  it("stops with one line naming the variable when the configuration is bad", async () => {
+    const child = duka(["start"], { PORT: "abc", TELEGRAM_BOT_TOKEN: "" });
+    const [code, stderr] = await Promise.all([exit(child), output(child.stderr!)]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^Invalid configuration: PORT .*"abc"/),
+    ]);
+  });
+
+  it("never echoes a bad secret", async () => {
+    const child = duka(["start"], { PAYSTACK_SECRET_KEY: "sk_live_not a key at all" });
+    const [code, stderr] = await Promise.all([exit(child), output(child.stderr!)]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("PAYSTACK_SECRET_KEY");
+    expect(stderr).not.toContain("not a key");
+  });
+
+  it("refuses an unknown role with the usage", async () => {
+    const child = duka(["start", "everything"], {});
+    const [code, stderr] = await Promise.all([exit(child), output(child.stderr!)]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Usage: duka start [all|web|worker|telegram]");
+  });
+
+  it("starts, serves /healthz, and shuts down cleanly on SIGTERM", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "duka-main-"));
+    const prefix = `t-${randomBytes(4).toString("hex")}`;
+    cleanups.push(async () => {
+      await clearPrefix(prefix);
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    const port = await freePort();
+    const child = duka(["start", "all"], {
+      PORT: String(port),
+      REDIS_URL,
+      DUKA_DATA_DIR: dataDir,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: "info",
+    });
+    const started = await logLine(child, "duka started");
+    expect(started).toMatchObject({ role: "all", store: "embedded", port });
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const stopped = logLine(child, "duka stopped");
+    const exited = exit(child);
+    child.kill("SIGTERM");
+    await stopped;
+    expect(await exited).toBe(0);
+  });
+});
