@@ -152,7 +152,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     merchants: config.merchants,
     dedupe: createInboundDedupe(producer, prefix, logger),
     conversations,
-    merchantCommands: createMerchantCommands({ tenantId, store, review, catalog }),
+    merchantCommands: createMerchantCommands({ tenantId, store, review, catalog, logger }),
     outbox,
     channels,
     logger,

@@ -52,6 +52,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
       await store.outbox.recordProgress(message._id, index + 1);
     }
     await store.outbox.markSent(message._id, new Date());
+    logger.debug({ outboxId: message._id, replies: message.replies.length }, "message sent");
   };
 
   const worker = new Worker<JobDataMap["outbound"]>(outboundQueueName(channel.name), processor, {

@@ -81,7 +81,13 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
         outcome = next;
         replies.push(...next.replies);
       }
-      if (await store.conversations.save(tenantId, chat, outcome.state, stored?.version ?? 0)) return replies;
+      if (await store.conversations.save(tenantId, chat, outcome.state, stored?.version ?? 0)) {
+        logger.debug(
+          { turnKey, step: outcome.state.step.name, replies: replies.length },
+          "conversation turn",
+        );
+        return replies;
+      }
       logger.debug({ attempt }, "conversation changed while stepping; recomputing the turn");
     }
     throw new Error(`Conversation state kept changing under ${SAVE_ATTEMPTS} attempts`);

@@ -39,6 +39,7 @@ export function createInboundRouter(deps: {
     const merchant = isMerchant(from, merchants);
     if (isMerchantInput(content, from, merchants)) {
       const name = content.kind === "command" ? `/${content.command}` : "that button";
+      deps.logger.info({ inputId: message.id, merchant, kind: content.kind }, "merchant input");
       await answer(
         message,
         merchant
@@ -56,7 +57,14 @@ export function createInboundRouter(deps: {
 
   return {
     async handle(message: InboundMessage): Promise<void> {
-      if (!(await deps.dedupe.firstTime(message.id))) return;
+      if (!(await deps.dedupe.firstTime(message.id))) {
+        deps.logger.debug({ inputId: message.id }, "duplicate inbound message ignored");
+        return;
+      }
+      deps.logger.debug(
+        { inputId: message.id, channel: message.from.channel, kind: message.content.kind },
+        "inbound message",
+      );
       try {
         await route(message);
       } catch (error) {

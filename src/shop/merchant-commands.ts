@@ -1,10 +1,11 @@
+import type { Logger } from "pino";
 import type { InboundContent, InboundMessage } from "../bot/channel.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Reply } from "../conversations/types.js";
 import type { ChatAddress, OrderStatus } from "../domain/order.js";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";
-import type { ProofReview } from "../payments/manual/review.js";
+import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
 import type { Store } from "../store/types.js";
 import {
   MERCHANT_HELP,
@@ -40,6 +41,7 @@ export function createMerchantCommands(deps: {
   store: Store;
   review: ProofReview;
   catalog: Catalog;
+  logger: Logger;
 }) {
   const { tenantId, review } = deps;
   const locale = deps.catalog.shop.locale;
@@ -50,13 +52,22 @@ export function createMerchantCommands(deps: {
     return ref ? run(ref) : { text: `Which order? Use ${usage}` };
   };
 
+  const decided = (message: InboundMessage, ref: string, outcome: ReviewOutcome): Reply => {
+    const alreadyDone = "alreadyDone" in outcome ? outcome.alreadyDone : undefined;
+    deps.logger.info(
+      { orderRef: ref, outcome: outcome.kind, alreadyDone, actor: actorOf(message) },
+      "merchant verdict",
+    );
+    return reviewOutcomeReply(outcome);
+  };
+
   const confirm = (message: InboundMessage, raw: string) =>
     withReference(raw, "/confirm DK-XXXXX", async (ref) =>
-      reviewOutcomeReply(await review.confirm(tenantId, ref, actorOf(message))),
+      decided(message, ref, await review.confirm(tenantId, ref, actorOf(message))),
     );
 
   const reject = async (message: InboundMessage, ref: string, reason: string) =>
-    reviewOutcomeReply(await review.reject(tenantId, ref, reason, actorOf(message)));
+    decided(message, ref, await review.reject(tenantId, ref, reason, actorOf(message)));
 
   async function command(message: InboundMessage, name: string, args: string): Promise<Reply> {
     switch (name) {

@@ -72,7 +72,7 @@ describe("process roles", () => {
     const web = await start("web");
     const ready = await fetch(`http://127.0.0.1:${web.port()}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).checks).toEqual({
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({
       redis: { ok: true },
       store: { ok: true },
       telegram: { ok: true },

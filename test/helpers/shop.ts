@@ -49,7 +49,10 @@ export interface TestShop {
 }
 
 export async function startTestShop(
-  options: { env?: Record<string, string> } & Pick<DukaOptions, "reminderDelayMs" | "sweepEveryMs"> = {},
+  options: { env?: Record<string, string> } & Pick<
+    DukaOptions,
+    "reminderDelayMs" | "sweepEveryMs" | "logger"
+  > = {},
 ): Promise<TestShop> {
   const emulator = await createTelegramEmulator();
   const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
