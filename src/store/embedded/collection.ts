@@ -112,12 +112,19 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
   }
 
   private select(filter: Filter, options: FindOptions): T[] {
-    let cursor = new Query(filter).find<T>(this.documents.values());
+    let cursor = new Query(filter).find<T>(this.candidates(filter));
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     // As in MongoDB, a limit of 0 means none.
     if (options.limit) cursor = cursor.limit(options.limit);
     return cursor.all();
+  }
+
+  /** An equality on `_id` needs one document, not a scan; the query still checks the rest. */
+  private candidates(filter: Filter): Iterable<T> {
+    if (typeof filter._id !== "string") return this.documents.values();
+    const found = this.documents.get(filter._id);
+    return found === undefined ? [] : [found];
   }
 
   /**
