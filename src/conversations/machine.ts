@@ -13,7 +13,7 @@
 import type { InboundContent, InboundMedia } from "../bot/channel.js";
 import { findProduct } from "./cart.js";
 import { addQuantity, onChoice, runIntent } from "./choices.js";
-import { cancel, listOrders, runCommand } from "./commands.js";
+import { listOrders, runCommand, toCommandName } from "./commands.js";
 import {
   isNumberLike,
   keywordOf,
@@ -28,15 +28,7 @@ import { migrateState } from "./state.js";
 import { parseChoiceData } from "./tokens.js";
 import { beginTurn, type Draft, draft, finalize, type Turn } from "./turn.js";
 import type { ConversationEvent, ConversationState, StepContext, StepOutcome } from "./types.js";
-import {
-  orderRefOf,
-  showCart,
-  showCatalog,
-  showCurrent,
-  showHelp,
-  showQuantity,
-  startConversation,
-} from "./views.js";
+import { orderRefOf, showCatalog, showCurrent, showQuantity, startConversation } from "./views.js";
 
 export { initialState, migrateState } from "./state.js";
 
@@ -105,24 +97,11 @@ function onText(turn: Turn, text: string): Draft {
   if (intent) return runIntent(turn, intent);
 
   const shopping = orderRefOf(current) === undefined;
-  switch (keywordOf(text)) {
-    case "help":
-      return showHelp(turn);
-    case "cart":
-      return showCart(turn);
-    case "orders":
-      return listOrders(turn);
-    case "cancel":
-      return cancel(turn);
-    case "greeting":
-      if (shopping) return startConversation(turn);
-      break;
-    case "catalog":
-      if (shopping) return showCatalog(turn);
-      break;
-    default:
-      break;
-  }
+  const keyword = keywordOf(text);
+  // "help", "cart", "orders", "cancel" typed as words do what their commands do.
+  if (keyword && toCommandName(keyword)) return runCommand(turn, keyword, "");
+  if (shopping && keyword === "greeting") return startConversation(turn);
+  if (shopping && keyword === "catalog") return showCatalog(turn);
 
   if (shopping) {
     if (typedOrderReference(text)) return listOrders(turn);

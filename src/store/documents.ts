@@ -1,9 +1,10 @@
+import type { Schema } from "mongoose";
 import type { ConversationState } from "../conversations/types.js";
 import type { AuditEntry } from "../domain/audit.js";
 import type { ChannelName, Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
-import type { CollectionName } from "./schemas.js";
+import { type CollectionName, schemas } from "./schemas.js";
 import type { Collection, OutboxMessage } from "./types.js";
 
 /** One dialogue per chat; `_id` is `${tenantId}:${channel}:${chatId}`. */
@@ -28,3 +29,11 @@ export interface StoredDocuments {
 }
 
 export type Collections = { readonly [N in CollectionName]: Collection<StoredDocuments[N]> };
+
+/** Opens every collection the schemas declare with `open`: the list lives in schemas.ts alone. */
+export function openCollections(
+  open: (name: CollectionName, schema: Schema) => Collection<{ _id: string }>,
+): Collections {
+  const entries = (Object.keys(schemas) as CollectionName[]).map((name) => [name, open(name, schemas[name])]);
+  return Object.fromEntries(entries) as Collections;
+}

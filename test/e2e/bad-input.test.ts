@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyJpeg } from "../../src/sandbox/sample-files.js";
 import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
-import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import { button, orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;
 
@@ -17,16 +17,7 @@ afterAll(async () => {
 });
 
 async function orderAwaitingReceipt(shopper: TelegramUser): Promise<string> {
-  shopper.sendText("/start");
-  const catalog = await shopper.nextMessage(/Choose a product/);
-  shopper.pressButton(catalog, button(catalog, "avocado"));
-  const quantity = await shopper.nextMessage(/How many/);
-  shopper.pressButton(quantity, button(quantity, "4"));
-  const added = await shopper.nextMessage(/Added/);
-  shopper.pressButton(added, button(added, "Checkout"));
-  const checkout = await shopper.nextMessage(/How would you like to pay/);
-  shopper.pressButton(checkout, button(checkout, "Bank transfer"));
-  return referenceIn(await shopper.nextMessage(/DK-/));
+  return (await orderByTransfer(shopper, "avocado", 4)).ref;
 }
 
 async function paymentStatus(ref: string) {

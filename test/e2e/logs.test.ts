@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/log/index.js";
 import { tinyJpeg } from "../../src/sandbox/sample-files.js";
-import { button, startTestShop, type TestShop } from "../helpers/shop.js";
+import { orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop | undefined;
 
@@ -32,17 +32,9 @@ describe("logs", () => {
     shop = await startTestShop({ logger: createLogger({ level: "debug", destination }) });
     const { emulator } = shop;
     const shopper = shop.shopper(8001);
+    await orderByTransfer(shopper, "Sukuma");
     emulator.failNext("sendMessage", { errorCode: 500, description: "Internal Server Error" }, 2);
     emulator.failNext("getFile", { errorCode: 500, description: "Internal Server Error" }, 1);
-    shopper.sendText("/start");
-    const catalog = await shopper.nextMessage(/Choose a product/, { timeoutMs: 20_000 });
-    shopper.pressButton(catalog, button(catalog, "Sukuma"));
-    shopper.pressButton(await shopper.nextMessage(/How many/), "q:SUKUMA:1");
-    const added = await shopper.nextMessage(/Added/);
-    shopper.pressButton(added, button(added, "Checkout"));
-    const checkout = await shopper.nextMessage(/How would you like to pay/);
-    shopper.pressButton(checkout, button(checkout, "Bank transfer"));
-    await shopper.nextMessage(/DK-/);
     shopper.sendPhoto(tinyJpeg());
     await shopper.nextMessage(/receipt/, { timeoutMs: 20_000 });
     shop.merchant.sendText("/pending");

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tinyJpeg, tinyPng } from "../../src/sandbox/sample-files.js";
 import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
-import { button, MERCHANT_ID, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import { button, MERCHANT_ID, orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;
 
@@ -19,21 +19,10 @@ afterEach(async () => {
 
 /** /start → 2 × Sukuma → checkout → transfer: returns the order reference. */
 async function placeManualOrder(shopper: TelegramUser): Promise<string> {
-  shopper.sendText("/start");
-  const catalog = await shopper.nextMessage(/Mama Mboga/);
-  shopper.pressButton(catalog, button(catalog, "Sukuma"));
-  const quantity = await shopper.nextMessage(/How many/);
-  shopper.pressButton(quantity, button(quantity, "2"));
-  const added = await shopper.nextMessage(/Added/);
-  shopper.pressButton(added, button(added, "Checkout"));
-  const checkout = await shopper.nextMessage((message) =>
-    message.buttons.some((b) => b.text.includes("Bank transfer")),
-  );
-  shopper.pressButton(checkout, button(checkout, "Bank transfer / manual"));
-  const placed = await shopper.nextMessage(/DK-/);
+  const { ref, placed } = await orderByTransfer(shopper, "Sukuma", 2);
   expect(placed.text).toContain("KES 60.00");
   expect(placed.text).toContain("Till 123456");
-  return referenceIn(placed);
+  return ref;
 }
 
 async function sendReceipt(shopper: TelegramUser, ref: string, bytes = tinyJpeg()) {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyJpeg, tinyPng } from "../../src/sandbox/sample-files.js";
 import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
-import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import { orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;
 
@@ -18,15 +18,7 @@ afterAll(async () => {
 });
 
 async function orderAndReceipt(shopper: TelegramUser, receipt: Buffer): Promise<string> {
-  shopper.sendText("/start");
-  const catalog = await shopper.nextMessage(/Choose a product/);
-  shopper.pressButton(catalog, button(catalog, "milk"));
-  shopper.pressButton(await shopper.nextMessage(/How many/), "q:MILK500:1");
-  const added = await shopper.nextMessage(/Added/);
-  shopper.pressButton(added, button(added, "Checkout"));
-  const checkout = await shopper.nextMessage(/How would you like to pay/);
-  shopper.pressButton(checkout, button(checkout, "Bank transfer"));
-  const ref = referenceIn(await shopper.nextMessage(/DK-/));
+  const { ref } = await orderByTransfer(shopper, "milk");
   shopper.sendPhoto(receipt);
   await shopper.nextMessage(/with the merchant/);
   return ref;

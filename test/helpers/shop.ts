@@ -106,3 +106,25 @@ export function referenceIn(message: ChatMessage): string {
   if (!match) throw new Error(`No order reference in: ${message.text}`);
   return match[0];
 }
+
+/**
+ * The shopper's way to an order paid by transfer: /start, a product (by label), a quantity,
+ * checkout, "Bank transfer / manual". Returns the reference and the bot's "order placed" message.
+ */
+export async function orderByTransfer(
+  shopper: TelegramUser,
+  product: string,
+  quantity = 1,
+): Promise<{ ref: string; placed: ChatMessage }> {
+  shopper.sendText("/start");
+  const catalog = await shopper.nextMessage(/Choose a product/);
+  shopper.pressButton(catalog, button(catalog, product));
+  const prompt = await shopper.nextMessage(/How many/);
+  shopper.pressButton(prompt, button(prompt, String(quantity)));
+  const added = await shopper.nextMessage(/Added/);
+  shopper.pressButton(added, button(added, "Checkout"));
+  const checkout = await shopper.nextMessage(/How would you like to pay/);
+  shopper.pressButton(checkout, button(checkout, "Bank transfer / manual"));
+  const placed = await shopper.nextMessage(/DK-/);
+  return { ref: referenceIn(placed), placed };
+}

@@ -5,6 +5,7 @@ import { type HttpServerHandle, startHttpServer } from "./http/server.js";
 import { invokeMethod } from "./invoke.js";
 import { resolveOptions, type TelegramEmulatorOptions } from "./options.js";
 import { Params } from "./params.js";
+import { toMedia } from "./state/files.js";
 import { formatTranscriptEntry } from "./state/transcript.js";
 import type {
   ApiCallRecord,
@@ -165,16 +166,7 @@ export class TelegramEmulator {
   /** A stored file (sent by a user or uploaded by the bot) by file_id. */
   file(fileId: string): MessageMedia | undefined {
     const file = this.ctx.files.get(fileId);
-    if (file === undefined) return undefined;
-    return {
-      kind: file.kind,
-      fileId: file.fileId,
-      fileUniqueId: file.fileUniqueId,
-      bytes: file.bytes,
-      fileSize: file.fileSize,
-      ...(file.fileName === undefined ? {} : { fileName: file.fileName }),
-      ...(file.mimeType === undefined ? {} : { mimeType: file.mimeType }),
-    };
+    return file === undefined ? undefined : toMedia(file);
   }
 
   /**

@@ -7,8 +7,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Schema } from "mongoose";
-import type { Collections } from "../documents.js";
-import { type CollectionName, schemas } from "../schemas.js";
+import { type Collections, openCollections } from "../documents.js";
+import type { CollectionName } from "../schemas.js";
 import { EmbeddedCollection } from "./collection.js";
 import { Journal } from "./journal.js";
 
@@ -25,14 +25,7 @@ export function openEmbeddedDatabase(options: { dataDir?: string } = {}): Embedd
     if (opened.journal) journals.push(opened.journal);
     return opened.collection;
   };
-  const collections: Collections = {
-    orders: open("orders", schemas.orders),
-    payments: open("payments", schemas.payments),
-    proofs: open("proofs", schemas.proofs),
-    conversations: open("conversations", schemas.conversations),
-    outbox: open("outbox", schemas.outbox),
-    audit: open("audit", schemas.audit),
-  };
+  const collections = openCollections(open);
   return {
     collections,
     close: () => {

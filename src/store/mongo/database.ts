@@ -5,9 +5,9 @@
 
 import mongoose, { type Connection, type Model, type Schema } from "mongoose";
 import { DukaError, StoreUnavailableError } from "../../domain/errors.js";
-import type { Collections } from "../documents.js";
+import { type Collections, openCollections } from "../documents.js";
 import type { StoreLogger } from "../logger.js";
-import { type CollectionName, schemas } from "../schemas.js";
+import type { CollectionName } from "../schemas.js";
 import { createMongoCollection } from "./collection.js";
 import { toStoreError } from "./errors.js";
 
@@ -33,14 +33,7 @@ export async function openMongoDatabase(uri: string, logger?: StoreLogger): Prom
   }
   const open = <T extends { _id: string }>(name: CollectionName, schema: Schema) =>
     createMongoCollection<T>(connection.model<T>(name, schema, name));
-  const collections: Collections = {
-    orders: open("orders", schemas.orders),
-    payments: open("payments", schemas.payments),
-    proofs: open("proofs", schemas.proofs),
-    conversations: open("conversations", schemas.conversations),
-    outbox: open("outbox", schemas.outbox),
-    audit: open("audit", schemas.audit),
-  };
+  const collections = openCollections(open);
   try {
     await syncIndexes(Object.values(connection.models), logger);
   } catch (error) {

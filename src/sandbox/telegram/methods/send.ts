@@ -2,8 +2,7 @@ import type { EmulatorContext } from "../context.js";
 import { BotApiError, badRequest } from "../errors.js";
 import type { InputFileRef } from "../params.js";
 import { parseReplyMarkup } from "../reply-markup.js";
-import { guessMimeType, type StoredFile, toDocument, toPhotoSize } from "../state/files.js";
-import type { MessageMedia } from "../types.js";
+import { guessMimeType, type StoredFile, toDocument, toMedia, toPhotoSize } from "../state/files.js";
 import { assertReachable, pushBotMessage, readCaption, readMessageText } from "./bot-message.js";
 import type { MethodCall } from "./method.js";
 
@@ -16,18 +15,6 @@ export function sendMessage({ ctx, params }: MethodCall): unknown {
   const text = readMessageText(params);
   const markup = parseReplyMarkup(params);
   return pushBotMessage(ctx, chat, { content: {}, textField: "text", text, markup }).message;
-}
-
-function toMedia(file: StoredFile): MessageMedia {
-  return {
-    kind: file.kind,
-    fileId: file.fileId,
-    fileUniqueId: file.fileUniqueId,
-    bytes: file.bytes,
-    fileSize: file.fileSize,
-    ...(file.fileName === undefined ? {} : { fileName: file.fileName }),
-    ...(file.mimeType === undefined ? {} : { mimeType: file.mimeType }),
-  };
 }
 
 const KIND_NAMES = { photo: "Photo", document: "Document" } as const;

@@ -1,6 +1,7 @@
 import { extname } from "node:path";
 import type { Document, File, PhotoSize } from "grammy/types";
 import { newFileId, newFileUniqueId } from "../ids.js";
+import type { MessageMedia } from "../types.js";
 import { sniffImageSize } from "./image-size.js";
 
 /** A file the emulator holds: uploaded by the bot or sent by a simulated user. */
@@ -165,5 +166,18 @@ export function toTelegramFile(file: StoredFile): File {
     file_unique_id: file.fileUniqueId,
     file_size: file.fileSize,
     file_path: file.filePath,
+  };
+}
+
+/** The public view of a stored file, as tests read it. */
+export function toMedia(file: StoredFile): MessageMedia {
+  return {
+    kind: file.kind,
+    fileId: file.fileId,
+    fileUniqueId: file.fileUniqueId,
+    bytes: file.bytes,
+    fileSize: file.fileSize,
+    ...(file.fileName === undefined ? {} : { fileName: file.fileName }),
+    ...(file.mimeType === undefined ? {} : { mimeType: file.mimeType }),
   };
 }
