@@ -34,6 +34,7 @@ import { createMerchantNotifier } from "./shop/merchant-notifier.js";
 import { createOrderService } from "./shop/orders.js";
 import { createStore } from "./store/index.js";
 import type { Store } from "./store/types.js";
+import { telegramWebhookRoutes } from "./webhooks/telegram.js";
 
 /** `all` runs everything in one process; the others let the service scale out (DESIGN §2). */
 export const ROLES = ["all", "web", "worker", "telegram"] as const;
@@ -221,7 +222,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
           ...(telegram ? { telegram: () => telegram.health() } : {}),
         },
         ...(webhookMode && telegram
-          ? { telegramWebhook: telegram.webhookHandler(config.telegram!.webhookSecret!) }
+          ? { webhooks: [telegramWebhookRoutes(telegram.webhookHandler(config.telegram!.webhookSecret!))] }
           : {}),
       });
       server = await new Promise<Server>((resolve, reject) => {

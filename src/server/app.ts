@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from "express";
+import express, { type Router } from "express";
 import type { Logger } from "pino";
 import { errorHandler, notFound } from "./errors.js";
 import type { Metrics } from "./metrics.js";
@@ -10,8 +10,8 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
-  /** Telegram webhook handler (webhook mode only). */
-  readonly telegramWebhook?: RequestHandler;
+  /** Webhook routes (src/webhooks/), mounted before the JSON 404. */
+  readonly webhooks?: readonly Router[];
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -56,9 +56,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     response.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
 
-  if (options.telegramWebhook) {
-    app.post("/webhooks/telegram", express.json({ limit: "256kb" }), options.telegramWebhook);
-  }
+  for (const routes of options.webhooks ?? []) app.use(routes);
 
   app.use(notFound);
   app.use(errorHandler(options.logger));
