@@ -237,6 +237,9 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
           }),
       );
     }
+    if (config.merchants.length === 0) {
+      logger.warn("MERCHANT_CHAT_IDS is empty: nobody is told about receipts or can confirm them");
+    }
     logger.info(
       { role, store: store.kind, telegram: Boolean(telegram), port: currentPort() },
       "duka started",
