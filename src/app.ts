@@ -1,5 +1,5 @@
 /**
- * The composition root: builds every part from its `createXxx(deps)` factory for one process
+ * The composition root: builds every part from its `create…(deps)` factory for one process
  * role, and owns the one shutdown path that closes them in reverse order.
  */
 import type { Server } from "node:http";

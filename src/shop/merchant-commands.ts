@@ -62,7 +62,7 @@ export function createMerchantCommands(deps: {
   };
 
   const confirm = (message: InboundMessage, raw: string) =>
-    withReference(raw, "/confirm DK-XXXXX", async (ref) =>
+    withReference(raw, "/confirm DK-7F3K2", async (ref) =>
       decided(message, ref, await review.confirm(tenantId, ref, actorOf(message))),
     );
 
@@ -78,7 +78,7 @@ export function createMerchantCommands(deps: {
       case "reject": {
         const [first = "", ...rest] = args.trim().split(/\s+/);
         const reason = rest.join(" ").trim();
-        return withReference(first, "/reject DK-XXXXX reason", async (ref) =>
+        return withReference(first, "/reject DK-7F3K2 reason", async (ref) =>
           reason ? reject(message, ref, reason.slice(0, 300)) : rejectReasonPrompt(ref),
         );
       }
@@ -100,9 +100,9 @@ export function createMerchantCommands(deps: {
     const reason = REJECT_REASONS[Number(reasonIndex)];
     if (verb === "ok") return confirm(message, ref);
     if (verb === "no")
-      return withReference(ref, "/reject DK-XXXXX reason", async (valid) => rejectReasonPrompt(valid));
+      return withReference(ref, "/reject DK-7F3K2 reason", async (valid) => rejectReasonPrompt(valid));
     if (verb === "nr" && reason)
-      return withReference(ref, "/reject DK-XXXXX reason", (valid) => reject(message, valid, reason));
+      return withReference(ref, "/reject DK-7F3K2 reason", (valid) => reject(message, valid, reason));
     return { text: `That button is not valid any more.\n\n${MERCHANT_HELP}` };
   }
 

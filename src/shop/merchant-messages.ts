@@ -18,8 +18,8 @@ export const REJECT_REASONS = [
 export const MERCHANT_HELP = [
   "*Merchant commands*",
   "/pending: receipts waiting for you",
-  "/confirm DK-XXXXX: the money arrived, confirm the order",
-  "/reject DK-XXXXX reason: the shopper is told the reason",
+  "/confirm DK-7F3K2: the money arrived, confirm the order",
+  "/reject DK-7F3K2 reason: the shopper is told the reason",
   "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired)",
 ].join("\n");
 
