@@ -1,0 +1,139 @@
+/**
+ * The payment provider plugin contract. A plugin is code registered at start-up; a provider
+ * instance is data (which plugin, for which tenant, its config and encrypted secrets). Services
+ * reach providers only through this contract and the registry, never through a provider's SDK.
+ *
+ * Config: one zod object schema per plugin. Fields marked `.meta({ secret: true })` are secrets:
+ * stored encrypted, decrypted only when the plugin instance is built, never logged or returned.
+ */
+import type { z } from "zod";
+import { DukaError } from "../domain/errors.js";
+import type { Money } from "../domain/money.js";
+import type { ChatAddress, Order } from "../domain/order.js";
+import type { Payment, PaymentMethod, PaymentStatus } from "../domain/payment.js";
+
+/** What the shopper must do after `initiate`. */
+export type ShopperAction =
+  /** Pay by transfer and send proof (manual). */
+  | { readonly kind: "instructions"; readonly text: string }
+  /** A prompt was pushed to the shopper's phone (M-Pesa STK). */
+  | { readonly kind: "push"; readonly text: string }
+  /** Open a payment page (Paystack). */
+  | { readonly kind: "link"; readonly url: string; readonly label: string; readonly expiresAt?: Date };
+
+export interface InitiateRequest {
+  readonly payment: Payment;
+  readonly order: Order;
+  readonly customer: ChatAddress;
+  /** Mobile-money number, normalized by the dialogue. */
+  readonly phone?: string;
+  readonly email?: string;
+}
+
+export interface InitiateResult {
+  /** The payment's status after initiating: `pending` (provider) or `awaiting_proof` (manual). */
+  readonly status: Extract<PaymentStatus, "pending" | "awaiting_proof">;
+  /** The provider's id for this attempt (CheckoutRequestID, Paystack reference). */
+  readonly providerRef?: string;
+  readonly action: ShopperAction;
+}
+
+/** The closed vocabulary every provider's news is normalized into. */
+export type ProviderOutcome = "succeeded" | "failed" | "cancelled" | "pending" | "not_handled";
+
+export interface VerifyResult {
+  readonly outcome: ProviderOutcome;
+  /** What the provider says was paid; compared with the payment before settling. */
+  readonly amount?: Money;
+  /** A receipt number the shopper recognizes (M-Pesa receipt). */
+  readonly receipt?: string;
+  readonly message?: string;
+}
+
+export interface WebhookRequest {
+  /** The exact bytes received: signatures are computed over these, never over parsed JSON. */
+  readonly rawBody: Buffer;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface WebhookEvent {
+  /** Unique per provider event: the inbox's dedupe key. */
+  readonly eventKey: string;
+  readonly outcome: ProviderOutcome;
+  /** Our payment id, or the provider reference it was started with. */
+  readonly paymentId?: string;
+  readonly providerRef?: string;
+  readonly amount?: Money;
+}
+
+export interface HealthResult {
+  readonly ok: boolean;
+  /** Why not, in words an operator can act on; never a secret. */
+  readonly message?: string;
+  readonly latencyMs?: number;
+}
+
+/** One configured provider, ready to call. */
+export interface ProviderClient {
+  initiate(request: InitiateRequest): Promise<InitiateResult>;
+  /** Asks the provider for the truth about a payment (reconciliation, before giving value). */
+  verify(payment: Payment): Promise<VerifyResult>;
+  /** Verifies authenticity first; throws ProviderError (code `unauthorized`) on a forged request. */
+  parseWebhook(request: WebhookRequest): Promise<WebhookEvent>;
+  healthCheck(): Promise<HealthResult>;
+  refund?(payment: Payment, amount: Money): Promise<{ readonly providerRef: string }>;
+}
+
+/** What the registry hands a plugin when it builds an instance. */
+export interface PluginInstance<Config> {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly testMode: boolean;
+  /** Validated config with secrets decrypted. */
+  readonly config: Config;
+  /** Base URL for callbacks (`PUBLIC_URL`). */
+  readonly publicUrl: string;
+}
+
+export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
+  /** Stable id (`manual`, `mpesa`, `paystack`). */
+  readonly name: string;
+  /** What the shopper sees on the payment button ("M-Pesa", "Card (Paystack)"). */
+  readonly label: string;
+  readonly methods: readonly PaymentMethod[];
+  readonly configSchema: Schema;
+  create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
+  /** The path providers call back for this instance (`/webhooks/paystack/pi_…`), if any. */
+  webhookPath?(instance: { readonly id: string; readonly config: z.output<Schema> }): string;
+}
+
+/**
+ * A provider failure. `retryable` says whether another attempt (or another instance, through
+ * fallback) may succeed; `shopperMessage` is safe to show in the chat.
+ */
+export class ProviderError extends DukaError {
+  override name = "ProviderError";
+  constructor(
+    readonly providerCode: string,
+    message: string,
+    readonly options: { readonly retryable: boolean; readonly shopperMessage: string; readonly cause?: unknown },
+  ) {
+    super("unavailable", message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+
+  get retryable(): boolean {
+    return this.options.retryable;
+  }
+
+  get shopperMessage(): string {
+    return this.options.shopperMessage;
+  }
+}
+
+/** The names of a plugin's secret fields (marked with `.meta({ secret: true })`). */
+export function secretFieldsOf(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => (field as z.ZodType).meta()?.secret === true)
+    .map(([name]) => name);
+}
