@@ -6,7 +6,8 @@ export type ConfigSummary = Readonly<Record<string, unknown>>;
 
 /**
  * What the service runs with, for the start-up log line: secrets as `sk_live_…1234` (or `***`),
- * the master key only as present or absent, passwords in URLs as `***`, WhatsApp numbers masked.
+ * the master key only as present or absent (old keys only counted), passwords in URLs as `***`,
+ * WhatsApp numbers masked.
  */
 export function describeConfig(config: Config): ConfigSummary {
   return {
@@ -21,7 +22,15 @@ export function describeConfig(config: Config): ConfigSummary {
       ...(config.storage.mongodbUri ? { mongodbUri: maskUrlCredentials(config.storage.mongodbUri) } : {}),
       dataDir: config.storage.dataDir,
     },
-    security: { masterKey: config.security.masterKey ? "set (32 bytes)" : "unset" },
+    security: {
+      masterKey: config.security.masterKey ? "set (32 bytes)" : "unset",
+      previousKeys: config.security.previousKeys.length,
+    },
+    providers: {
+      healthIntervalSeconds: config.providers.healthIntervalSeconds,
+      refreshSeconds: config.providers.refreshSeconds,
+      pluginModules: [...config.providers.pluginModules],
+    },
     admin: config.admin ? { token: maskSecret(config.admin.token) } : "disabled",
     catalog: {
       file: config.catalog.file ?? "built-in demo shop",

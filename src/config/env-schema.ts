@@ -6,13 +6,15 @@ import type { Config } from "./types.js";
 
 /**
  * The environment contract: DESIGN §7's table plus Duka's own variables (NODE_ENV, LOG_LEVEL,
- * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX). Each
- * message completes "<VARIABLE> …" and says what a good value looks like.
+ * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX, and the provider
+ * registry's DUKA_MASTER_KEY_PREVIOUS, PROVIDER_HEALTH_INTERVAL_SECONDS, PROVIDER_REFRESH_SECONDS and
+ * PAYMENT_PLUGINS). Each message completes "<VARIABLE> …" and says what a good value looks like.
  */
 
 /** Values never echoed in an error, whatever is wrong with them. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   "DUKA_MASTER_KEY",
+  "DUKA_MASTER_KEY_PREVIOUS",
   "ADMIN_TOKEN",
   "TELEGRAM_BOT_TOKEN",
   "TELEGRAM_WEBHOOK_SECRET",
@@ -117,14 +119,65 @@ function toChatAddress(entry: string): ChatAddress | string {
   return `has channel "${channel.slice(0, 20)}", which is neither telegram nor whatsapp: ${shape}`;
 }
 
+const masterKeyMessage = "must be base64 of exactly 32 bytes (make one with: openssl rand -base64 32)";
+
 /** Base64 (standard or URL-safe alphabet) of exactly 32 bytes. */
+function isMasterKey(value: string): boolean {
+  return /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
+
 const masterKey = z
   .string()
-  .refine(
-    (value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value) && Buffer.from(value, "base64").length === 32,
-    "must be base64 of exactly 32 bytes (make one with: openssl rand -base64 32)",
-  )
+  .refine(isMasterKey, masterKeyMessage)
   .transform((value) => Buffer.from(value, "base64"));
+
+/** Old master keys, comma-separated, still accepted for reading secrets while rotating. */
+const previousMasterKeys = z.string().transform((value, ctx): Buffer[] => {
+  const keys: Buffer[] = [];
+  value.split(",").forEach((raw, index) => {
+    const entry = raw.trim();
+    if (entry === "") return;
+    if (!isMasterKey(entry)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} ${masterKeyMessage}; list the old DUKA_MASTER_KEY values separated by commas`,
+      });
+      return;
+    }
+    const key = Buffer.from(entry, "base64");
+    if (!keys.some((known) => known.equals(key))) keys.push(key);
+  });
+  return keys;
+});
+
+/**
+ * Extra payment plugin modules: npm package names (`duka-plugin-mtn`, `@acme/duka-pay/plugin`)
+ * or file paths starting with `./`, `../` or `/`; duplicates dropped.
+ */
+const pluginModules = z.string().transform((value, ctx): string[] => {
+  const modules = new Set<string>();
+  value.split(",").forEach((raw, index) => {
+    const entry = raw.trim();
+    if (entry === "") return;
+    if (!isPackageName(entry) && !/^\.{0,2}\/.+$/.test(entry)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} must be an npm package name (duka-plugin-x, @scope/name) or a file path starting with ./, ../ or /`,
+      });
+      return;
+    }
+    modules.add(entry);
+  });
+  return [...modules];
+});
+
+/** An npm package name (lowercase, optionally scoped), optionally with a subpath export. */
+function isPackageName(value: string): boolean {
+  return (
+    value.length <= 214 &&
+    /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(?:\/[A-Za-z0-9._~-]+)*$/.test(value)
+  );
+}
 
 const envObject = z.object({
   NODE_ENV: z
@@ -143,6 +196,12 @@ const envObject = z.object({
   DUKA_DATA_DIR: z.string().default("./data"),
   TENANT_ID: pattern(/^[A-Za-z0-9_-]{1,64}$/, "must be 1 to 64 letters, digits, - or _").default("default"),
   DUKA_MASTER_KEY: masterKey.optional(),
+  DUKA_MASTER_KEY_PREVIOUS: previousMasterKeys.default([]),
+  PROVIDER_HEALTH_INTERVAL_SECONDS: integer(10, 86400, "must be an integer from 10 to 86400 (a day)").default(
+    300,
+  ),
+  PROVIDER_REFRESH_SECONDS: integer(1, 3600, "must be an integer from 1 to 3600 (an hour)").default(30),
+  PAYMENT_PLUGINS: pluginModules.default([]),
   ADMIN_TOKEN: pattern(/^\S{16,512}$/, "must be 16 to 512 characters without spaces").optional(),
   CATALOG_FILE: z
     .string()
@@ -208,6 +267,15 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
   if (env.NODE_ENV === "production" && env.DUKA_MASTER_KEY === undefined) {
     issue("DUKA_MASTER_KEY", "is required when NODE_ENV=production (make one with: openssl rand -base64 32)");
   }
+  // Beside other errors a field may still hold its raw string: any value counts as set.
+  const previousKeys: unknown = env.DUKA_MASTER_KEY_PREVIOUS;
+  const rotating = Array.isArray(previousKeys) ? previousKeys.length > 0 : previousKeys !== undefined;
+  if (rotating && env.DUKA_MASTER_KEY === undefined) {
+    issue(
+      "DUKA_MASTER_KEY_PREVIOUS",
+      "is set but DUKA_MASTER_KEY is not: while rotating, put the new key in DUKA_MASTER_KEY and the old ones here",
+    );
+  }
   if (
     env.TELEGRAM_BOT_TOKEN !== undefined &&
     env.TELEGRAM_MODE === "webhook" &&
@@ -270,7 +338,15 @@ function toConfig(env: Env): Config {
     redis: { url: env.REDIS_URL },
     queue: { prefix: env.QUEUE_PREFIX },
     storage: { ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}), dataDir: env.DUKA_DATA_DIR },
-    security: env.DUKA_MASTER_KEY ? { masterKey: env.DUKA_MASTER_KEY } : {},
+    security: {
+      ...(env.DUKA_MASTER_KEY ? { masterKey: env.DUKA_MASTER_KEY } : {}),
+      previousKeys: env.DUKA_MASTER_KEY_PREVIOUS,
+    },
+    providers: {
+      healthIntervalSeconds: env.PROVIDER_HEALTH_INTERVAL_SECONDS,
+      refreshSeconds: env.PROVIDER_REFRESH_SECONDS,
+      pluginModules: env.PAYMENT_PLUGINS,
+    },
     ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN } } : {}),
     catalog: {
       ...(env.CATALOG_FILE ? { file: env.CATALOG_FILE } : {}),

@@ -21,6 +21,7 @@ export interface Config {
   readonly queue: QueueConfig;
   readonly storage: StorageConfig;
   readonly security: SecurityConfig;
+  readonly providers: ProvidersConfig;
   /** ADMIN_TOKEN; undefined = the admin API is disabled. */
   readonly admin?: AdminConfig;
   /** Pass straight to `loadCatalog`. */
@@ -70,6 +71,27 @@ export interface StorageConfig {
 export interface SecurityConfig {
   /** DUKA_MASTER_KEY decoded: 32 bytes, encrypts provider secrets. Required in production. */
   readonly masterKey?: Buffer;
+  /**
+   * DUKA_MASTER_KEY_PREVIOUS decoded: older 32-byte keys (comma-separated base64), accepted for
+   * reading secrets saved before a rotation; never used to encrypt. Needs DUKA_MASTER_KEY.
+   * Default none.
+   */
+  readonly previousKeys: readonly Buffer[];
+}
+
+export interface ProvidersConfig {
+  /** PROVIDER_HEALTH_INTERVAL_SECONDS: how often each instance is health-checked. Default 300, 10–86400. */
+  readonly healthIntervalSeconds: number;
+  /**
+   * PROVIDER_REFRESH_SECONDS: the registry reloads instances at least this often, a safety net
+   * behind the change feed. Default 30, 1–3600.
+   */
+  readonly refreshSeconds: number;
+  /**
+   * PAYMENT_PLUGINS: extra plugin modules to load at start-up, as given: npm package names or
+   * file paths starting with ./, ../ (relative to the working directory) or /. Default none.
+   */
+  readonly pluginModules: readonly string[];
 }
 
 export interface AdminConfig {

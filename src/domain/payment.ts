@@ -43,6 +43,34 @@ export interface Payment {
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly settledAt?: Date;
+  /** The provider instance (`pi_…`) that took the payment: the last attempt that succeeded. */
+  readonly instanceId?: string;
+  /** That instance's id for the payment (CheckoutRequestID, Paystack reference). */
+  readonly providerRef?: string;
+  /** Every initiate attempt, oldest first, so a fallback to another instance is visible. */
+  readonly attempts?: readonly PaymentAttempt[];
+  /** What the shopper was asked to do to pay, so it can be shown again. */
+  readonly action?: ShopperAction;
+}
+
+/** What the shopper must do to pay, as the provider's `initiate` said. */
+export type ShopperAction =
+  /** Pay by transfer and send proof (manual). */
+  | { readonly kind: "instructions"; readonly text: string }
+  /** A prompt was pushed to the shopper's phone (M-Pesa STK). */
+  | { readonly kind: "push"; readonly text: string }
+  /** Open a payment page (Paystack). */
+  | { readonly kind: "link"; readonly url: string; readonly label: string; readonly expiresAt?: Date };
+
+/** One call to a provider instance's `initiate` for a payment. */
+export interface PaymentAttempt {
+  readonly instanceId: string;
+  /** Plugin name of that instance. */
+  readonly plugin: string;
+  readonly at: Date;
+  readonly ok: boolean;
+  /** Why it failed (ProviderError's provider code and message); never a secret. */
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 export function isSettled(payment: Pick<Payment, "status">): boolean {

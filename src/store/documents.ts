@@ -4,6 +4,7 @@ import type { AuditEntry } from "../domain/audit.js";
 import type { ChannelName, Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
+import type { ProviderInstance } from "../payments/registry/types.js";
 import { type CollectionName, schemas } from "./schemas.js";
 import type { Collection, OutboxMessage } from "./types.js";
 
@@ -26,6 +27,7 @@ export interface StoredDocuments {
   readonly conversations: ConversationDocument;
   readonly outbox: OutboxMessage;
   readonly audit: AuditEntry;
+  readonly providerInstances: ProviderInstance;
 }
 
 export type Collections = { readonly [N in CollectionName]: Collection<StoredDocuments[N]> };

@@ -15,6 +15,7 @@ import { createOrderRepository } from "./repositories/order-repository.js";
 import { createOutboxRepository } from "./repositories/outbox-repository.js";
 import { createPaymentRepository } from "./repositories/payment-repository.js";
 import { createProofRepository } from "./repositories/proof-repository.js";
+import { createProviderInstanceRepository } from "./repositories/provider-instance-repository.js";
 import type { MediaStore, Store } from "./types.js";
 
 export interface StoreOptions {
@@ -58,6 +59,7 @@ function assemble(
     conversations: createConversationRepository(collections.conversations),
     outbox: createOutboxRepository(collections.outbox),
     audit: createAuditRepository(collections.audit),
+    providers: createProviderInstanceRepository(collections.providerInstances),
     media,
     ping: lifecycle.ping,
     close: lifecycle.close,

@@ -15,6 +15,7 @@ const CHANNELS = ["telegram", "whatsapp"] as const;
 const PROOF_STATUSES = ["pending", "confirmed", "rejected"] as const;
 const OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
 const PAYMENT_METHODS = ["manual", "mobile_money", "card"] as const;
+const HEALTH_STATUSES = ["unknown", "healthy", "unhealthy"] as const;
 
 // Documents are keyed by our own prefixed string ids and never carry mongoose's `__v`.
 const options = { versionKey: false } as const;
@@ -75,6 +76,25 @@ orderSchema.index({ tenantId: 1, ref: 1 }, { unique: true });
 orderSchema.index({ tenantId: 1, "customer.channel": 1, "customer.chatId": 1, createdAt: -1 });
 orderSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
 
+const attemptErrorSchema = new Schema(
+  {
+    code: { type: String, required: true },
+    message: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const paymentAttemptSchema = new Schema(
+  {
+    instanceId: { type: String, required: true },
+    plugin: { type: String, required: true },
+    at: { type: Date, required: true },
+    ok: { type: Boolean, required: true },
+    error: attemptErrorSchema,
+  },
+  { _id: false },
+);
+
 export const paymentSchema = new Schema(
   {
     _id: String,
@@ -88,6 +108,10 @@ export const paymentSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     settledAt: Date,
+    instanceId: String,
+    providerRef: String,
+    attempts: { type: [paymentAttemptSchema], default: undefined },
+    action: Schema.Types.Mixed,
   },
   options,
 );
@@ -167,6 +191,40 @@ export const auditSchema = new Schema(
 );
 auditSchema.index({ tenantId: 1, orderRef: 1, at: -1 });
 
+const instanceHealthSchema = new Schema(
+  {
+    status: { type: String, enum: HEALTH_STATUSES, required: true },
+    checkedAt: Date,
+    message: String,
+    latencyMs: Number,
+  },
+  { _id: false },
+);
+
+export const providerInstanceSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    plugin: { type: String, required: true },
+    displayName: { type: String, required: true },
+    // Plain JSON validated by the plugin's own zod schema, which the store does not know.
+    config: { type: Schema.Types.Mixed, required: true },
+    // Field name → { keyId, iv, tag, data }: AES-256-GCM ciphertexts, never plaintext.
+    secrets: { type: Schema.Types.Mixed, required: true },
+    active: { type: Boolean, required: true },
+    testMode: { type: Boolean, required: true },
+    priority: { type: Number, required: true },
+    health: { type: instanceHealthSchema, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  options,
+);
+// Operators and audit entries name instances by display name: one per name within a tenant.
+providerInstanceSchema.index({ tenantId: 1, displayName: 1 }, { unique: true });
+// The registry's lookup: a tenant's instances in fallback order.
+providerInstanceSchema.index({ tenantId: 1, priority: 1 });
+
 /** Collection name → schema; both backends open exactly these collections. */
 export const schemas = {
   orders: orderSchema,
@@ -175,6 +233,7 @@ export const schemas = {
   conversations: conversationSchema,
   outbox: outboxSchema,
   audit: auditSchema,
+  providerInstances: providerInstanceSchema,
 } as const;
 
 export type CollectionName = keyof typeof schemas;

@@ -10,6 +10,7 @@ import type { AuditEntry } from "../domain/audit.js";
 import type { ChatAddress, Order, OrderStatus } from "../domain/order.js";
 import type { Payment, PaymentStatus } from "../domain/payment.js";
 import type { Proof, ProofStatus } from "../domain/proof.js";
+import type { ProviderInstanceRepository } from "../payments/registry/types.js";
 
 export type Filter = Record<string, unknown>;
 export type Update = Record<string, unknown>;
@@ -158,6 +159,8 @@ export interface Store {
   readonly conversations: ConversationRepository;
   readonly outbox: OutboxRepository;
   readonly audit: AuditRepository;
+  /** Payment provider instances, across tenants (see payments/registry/types.ts). */
+  readonly providers: ProviderInstanceRepository;
   readonly media: MediaStore;
   /** Rejects when the store cannot be reached (readiness). */
   ping(): Promise<void>;

@@ -4,6 +4,7 @@ import { describeConfig, loadConfig } from "../../src/config/index.js";
 const BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1";
 const SECRETS = {
   DUKA_MASTER_KEY: Buffer.alloc(32, 9).toString("base64"),
+  DUKA_MASTER_KEY_PREVIOUS: Buffer.alloc(32, 8).toString("base64"),
   ADMIN_TOKEN: "admin-token-0123456789abcdefXYZ",
   TELEGRAM_BOT_TOKEN: BOT_TOKEN,
   TELEGRAM_WEBHOOK_SECRET: "hook_secret_value",
@@ -48,7 +49,21 @@ describe("describeConfig", () => {
         shortcode: "174379",
       },
       paystack: { secretKey: "sk_live_…4321", testMode: false },
-      security: { masterKey: "set (32 bytes)" },
+      security: { masterKey: "set (32 bytes)", previousKeys: 1 },
+    });
+  });
+
+  it("shows the provider registry settings", () => {
+    const described = describeConfig(
+      loadConfig({ PROVIDER_REFRESH_SECONDS: "15", PAYMENT_PLUGINS: "duka-plugin-mtn,./local.js" }),
+    );
+    expect(described).toMatchObject({
+      providers: {
+        healthIntervalSeconds: 300,
+        refreshSeconds: 15,
+        pluginModules: ["duka-plugin-mtn", "./local.js"],
+      },
+      security: { masterKey: "unset", previousKeys: 0 },
     });
   });
 

@@ -4,6 +4,7 @@ import { ConfigError } from "../../src/domain/errors.js";
 
 const BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1";
 const MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
+const OLD_KEY = Buffer.alloc(32, 6).toString("base64");
 const MPESA = {
   MPESA_CONSUMER_KEY: "consumerKeyABCDEFGHIJKLMNOP",
   MPESA_CONSUMER_SECRET: "consumerSecret1234",
@@ -35,7 +36,8 @@ describe("loadConfig defaults", () => {
       redis: { url: "redis://127.0.0.1:6379" },
       queue: { prefix: "duka" },
       storage: { dataDir: "./data" },
-      security: {},
+      security: { previousKeys: [] },
+      providers: { healthIntervalSeconds: 300, refreshSeconds: 30, pluginModules: [] },
       catalog: {},
       merchants: [],
       proofs: { maxBytes: 5_242_880, reminderMinutes: 30 },
@@ -52,6 +54,10 @@ describe("loadConfig defaults", () => {
     ["DUKA_DATA_DIR", (c) => c.storage.dataDir, "./data"],
     ["TENANT_ID", (c) => c.tenantId, "default"],
     ["DUKA_MASTER_KEY", (c) => c.security.masterKey, undefined],
+    ["DUKA_MASTER_KEY_PREVIOUS", (c) => c.security.previousKeys, []],
+    ["PROVIDER_HEALTH_INTERVAL_SECONDS", (c) => c.providers.healthIntervalSeconds, 300],
+    ["PROVIDER_REFRESH_SECONDS", (c) => c.providers.refreshSeconds, 30],
+    ["PAYMENT_PLUGINS", (c) => c.providers.pluginModules, []],
     ["ADMIN_TOKEN", (c) => c.admin, undefined],
     ["CATALOG_FILE", (c) => c.catalog.file, undefined],
     ["MANUAL_PAYMENT_INSTRUCTIONS", (c) => c.catalog.manualInstructions, undefined],
@@ -137,6 +143,10 @@ describe("loadConfig values", () => {
       DUKA_DATA_DIR: "/var/lib/duka",
       TENANT_ID: "mama-mboga",
       DUKA_MASTER_KEY: MASTER_KEY,
+      DUKA_MASTER_KEY_PREVIOUS: OLD_KEY,
+      PROVIDER_HEALTH_INTERVAL_SECONDS: "60",
+      PROVIDER_REFRESH_SECONDS: "5",
+      PAYMENT_PLUGINS: "duka-plugin-mtn",
       ADMIN_TOKEN: "admin-token-0123456789",
       CATALOG_FILE: "/etc/duka/shop.yaml",
       MANUAL_PAYMENT_INSTRUCTIONS: "Pay to Till 999999",
@@ -165,7 +175,8 @@ describe("loadConfig values", () => {
       redis: { url: "rediss://redis.internal:6380" },
       queue: { prefix: "duka-test" },
       storage: { mongodbUri: "mongodb://db1:27017,db2:27017/duka?replicaSet=rs0", dataDir: "/var/lib/duka" },
-      security: { masterKey: Buffer.alloc(32, 7) },
+      security: { masterKey: Buffer.alloc(32, 7), previousKeys: [Buffer.alloc(32, 6)] },
+      providers: { healthIntervalSeconds: 60, refreshSeconds: 5, pluginModules: ["duka-plugin-mtn"] },
       admin: { token: "admin-token-0123456789" },
       catalog: { file: "/etc/duka/shop.yaml", manualInstructions: "Pay to Till 999999" },
       merchants: [{ channel: "telegram", chatId: "42" }],
@@ -212,6 +223,65 @@ describe("loadConfig values", () => {
     const key = Buffer.alloc(32, 0xfb);
     const config = loadConfig({ DUKA_MASTER_KEY: key.toString("base64url") });
     expect(config.security.masterKey?.equals(key)).toBe(true);
+  });
+});
+
+describe("provider registry variables", () => {
+  it("reads bounds of the health interval and the refresh period", () => {
+    const low = loadConfig({ PROVIDER_HEALTH_INTERVAL_SECONDS: "10", PROVIDER_REFRESH_SECONDS: "1" });
+    expect(low.providers).toMatchObject({ healthIntervalSeconds: 10, refreshSeconds: 1 });
+    const high = loadConfig({ PROVIDER_HEALTH_INTERVAL_SECONDS: "86400", PROVIDER_REFRESH_SECONDS: "3600" });
+    expect(high.providers).toMatchObject({ healthIntervalSeconds: 86400, refreshSeconds: 3600 });
+  });
+
+  it("reads PAYMENT_PLUGINS as package names and paths, blanks and duplicates dropped", () => {
+    const config = loadConfig({
+      PAYMENT_PLUGINS:
+        " duka-plugin-mtn , @acme/duka-pay/plugin,, ./plugins/airtel.js,../x.ts,/opt/p.mjs,duka-plugin-mtn",
+    });
+    expect(config.providers.pluginModules).toEqual([
+      "duka-plugin-mtn",
+      "@acme/duka-pay/plugin",
+      "./plugins/airtel.js",
+      "../x.ts",
+      "/opt/p.mjs",
+    ]);
+  });
+
+  it("decodes DUKA_MASTER_KEY_PREVIOUS, standard or URL-safe, duplicates dropped", () => {
+    const second = Buffer.alloc(32, 0xfb);
+    const config = loadConfig({
+      DUKA_MASTER_KEY: MASTER_KEY,
+      DUKA_MASTER_KEY_PREVIOUS: ` ${OLD_KEY}, ${second.toString("base64url")},,${OLD_KEY}`,
+    });
+    expect(config.security.previousKeys).toEqual([Buffer.alloc(32, 6), second]);
+    expect(Object.isFrozen(config.security.previousKeys)).toBe(true);
+  });
+
+  it.each([
+    ["c2hvcnQta2V5LXNlY3JldA==", 1],
+    [`${OLD_KEY},${Buffer.alloc(33, 1).toString("base64")}`, 2],
+    [`${OLD_KEY},${"!".repeat(43)}=`, 2],
+  ])("refuses a previous key that is not 32 bytes of base64, hiding the value (%#)", (value, entry) => {
+    const message = errorOf({ DUKA_MASTER_KEY: MASTER_KEY, DUKA_MASTER_KEY_PREVIOUS: value });
+    expect(message).toBe(
+      `Invalid configuration: DUKA_MASTER_KEY_PREVIOUS entry ${entry} must be base64 of exactly 32 bytes (make one with: openssl rand -base64 32); list the old DUKA_MASTER_KEY values separated by commas (value hidden)`,
+    );
+    expect(message).not.toContain(OLD_KEY);
+    expect(message).not.toContain(value.split(",").at(-1));
+  });
+
+  it("needs DUKA_MASTER_KEY beside DUKA_MASTER_KEY_PREVIOUS", () => {
+    expect(errorOf({ DUKA_MASTER_KEY_PREVIOUS: OLD_KEY })).toBe(
+      "Invalid configuration: DUKA_MASTER_KEY_PREVIOUS is set but DUKA_MASTER_KEY is not: while rotating, put the new key in DUKA_MASTER_KEY and the old ones here",
+    );
+  });
+
+  it("does not add the rotation rule to a previous key that is already refused", () => {
+    const lines = errorOf({ DUKA_MASTER_KEY_PREVIOUS: "c2hvcnQta2V5LXNlY3JldA==" }).split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid configuration: DUKA_MASTER_KEY_PREVIOUS entry 1 must be base64/);
+    expect(lines.join("\n")).not.toContain("c2hvcnQta2V5LXNlY3JldA");
   });
 });
 
@@ -305,6 +375,34 @@ describe("loadConfig errors", () => {
     [
       { QUEUE_PREFIX: "duka:prod" },
       'QUEUE_PREFIX must be 1 to 32 letters, digits, -, _ or . (got "duka:prod")',
+    ],
+    [
+      { PROVIDER_HEALTH_INTERVAL_SECONDS: "9" },
+      'PROVIDER_HEALTH_INTERVAL_SECONDS must be an integer from 10 to 86400 (a day) (got "9")',
+    ],
+    [
+      { PROVIDER_HEALTH_INTERVAL_SECONDS: "86401" },
+      'PROVIDER_HEALTH_INTERVAL_SECONDS must be an integer from 10 to 86400 (a day) (got "86401")',
+    ],
+    [
+      { PROVIDER_HEALTH_INTERVAL_SECONDS: "5m" },
+      'PROVIDER_HEALTH_INTERVAL_SECONDS must be an integer from 10 to 86400 (a day) (got "5m")',
+    ],
+    [
+      { PROVIDER_REFRESH_SECONDS: "0" },
+      'PROVIDER_REFRESH_SECONDS must be an integer from 1 to 3600 (an hour) (got "0")',
+    ],
+    [
+      { PROVIDER_REFRESH_SECONDS: "3601" },
+      'PROVIDER_REFRESH_SECONDS must be an integer from 1 to 3600 (an hour) (got "3601")',
+    ],
+    [
+      { PAYMENT_PLUGINS: "duka-plugin-mtn,My Plugin" },
+      'PAYMENT_PLUGINS entry 2 must be an npm package name (duka-plugin-x, @scope/name) or a file path starting with ./, ../ or / (got "duka-plugin-mtn,My Plugin")',
+    ],
+    [
+      { PAYMENT_PLUGINS: "Duka-Plugin-MTN" },
+      'PAYMENT_PLUGINS entry 1 must be an npm package name (duka-plugin-x, @scope/name) or a file path starting with ./, ../ or / (got "Duka-Plugin-MTN")',
     ],
     [{ TELEGRAM_MODE: "hook" }, 'TELEGRAM_MODE must be polling or webhook (got "hook")'],
     [

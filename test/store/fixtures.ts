@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mongoose from "mongoose";
@@ -8,6 +8,7 @@ import { newId } from "../../src/domain/ids.js";
 import type { Order } from "../../src/domain/order.js";
 import type { Payment } from "../../src/domain/payment.js";
 import type { Proof } from "../../src/domain/proof.js";
+import type { ProviderInstance } from "../../src/payments/registry/types.js";
 import { createStore } from "../../src/store/index.js";
 import type { OutboxMessage, Store } from "../../src/store/types.js";
 
@@ -65,6 +66,24 @@ export function makeProof(overrides: Partial<Proof> = {}): Proof {
   };
 }
 
+export function makeInstance(overrides: Partial<ProviderInstance> = {}): ProviderInstance {
+  return {
+    _id: newId("pi"),
+    tenantId: "t1",
+    plugin: "mpesa",
+    displayName: `M-Pesa ${newId("pi").slice(3, 9)}`,
+    config: { shortcode: "174379", accounts: [{ bank: "KCB", number: "1234" }] },
+    secrets: {},
+    active: true,
+    testMode: false,
+    priority: 0,
+    health: { status: "unknown" },
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
 export function makeState(overrides: Partial<ConversationState> = {}): ConversationState {
   return {
     v: 1,
@@ -117,6 +136,8 @@ export function temporaryDirectory(): { path: string; remove(): void } {
 export interface StoreHarness {
   open(): Promise<Store>;
   reopen?(): Promise<Store>;
+  /** Everything the backend has written for `collection`, as text (persistent backends only). */
+  storedText?(collection: string): Promise<string>;
   /** Closes what is open and removes the test data. */
   dispose(): Promise<void>;
 }
@@ -165,6 +186,11 @@ export const embeddedJournaled: StoreBackend = {
         store = await createStore(options);
         return store;
       },
+      storedText: async (collection) =>
+        readdirSync(options.dataDir)
+          .filter((file) => file.startsWith(`${collection}.`))
+          .map((file) => readFileSync(join(options.dataDir, file), "utf8"))
+          .join("\n"),
       dispose: async () => {
         await store?.close();
         directory.remove();
@@ -191,6 +217,15 @@ export const mongodb: StoreBackend = {
       reopen: async () => {
         await store?.close();
         return open();
+      },
+      storedText: async (collection) => {
+        const connection = await mongoose.createConnection(uri.toString()).asPromise();
+        try {
+          const documents = await connection.collection(collection).find({}).toArray();
+          return mongoose.mongo.BSON.EJSON.stringify(documents);
+        } finally {
+          await connection.close();
+        }
       },
       dispose: async () => {
         await store?.close();

@@ -4,12 +4,16 @@
  */
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { DukaError, DuplicateKeyError } from "../../src/domain/errors.js";
 import type { Order, OrderLine } from "../../src/domain/order.js";
+import { splitConfig } from "../../src/payments/registry/instance-config.js";
+import { createSecretBox } from "../../src/payments/registry/secrets.js";
 import type { Store } from "../../src/store/types.js";
 import {
   at,
   makeAudit,
+  makeInstance,
   makeOrder,
   makeOutbox,
   makePayment,
@@ -211,6 +215,147 @@ export function storeConformance(backend: StoreBackend): void {
         store.payments.transition("t1", payment._id, "expired"),
       ]);
       expect(results.filter((result) => result !== null)).toHaveLength(1);
+    });
+  });
+
+  describe("provider instances", () => {
+    it("creates, finds and deletes an instance", async () => {
+      const instance = makeInstance();
+      await store.providers.create(instance);
+      expect(await store.providers.findById(instance._id)).toEqual(instance);
+      await expect(store.providers.create(instance)).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.providers.delete(instance._id)).toBe(true);
+      expect(await store.providers.delete(instance._id)).toBe(false);
+      expect(await store.providers.findById(instance._id)).toBeNull();
+    });
+
+    it("keeps display names unique per tenant", async () => {
+      const original = makeInstance({ displayName: "M-Pesa" });
+      await store.providers.create(original);
+      await store.providers.create(makeInstance({ tenantId: "t2", displayName: "M-Pesa" }));
+      const clash = makeInstance({ displayName: "M-Pesa", plugin: "paystack" });
+      const error = await store.providers.create(clash).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DuplicateKeyError);
+      expect(error).toMatchObject({ key: { tenantId: "t1", displayName: "M-Pesa" } });
+      expect(await store.providers.findById(clash._id)).toBeNull();
+
+      const other = makeInstance({ displayName: "Paystack" });
+      await store.providers.create(other);
+      await expect(store.providers.update(other._id, { displayName: "M-Pesa" })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      expect(await store.providers.findById(other._id)).toMatchObject({ displayName: "Paystack" });
+      // A deleted instance frees its name.
+      await store.providers.delete(original._id);
+      expect(await store.providers.update(other._id, { displayName: "M-Pesa" })).toMatchObject({
+        displayName: "M-Pesa",
+      });
+    });
+
+    it("lists by priority then creation, filtered by tenant and plugin", async () => {
+      const later = makeInstance({ priority: 1, createdAt: at(5) });
+      const earlier = makeInstance({ priority: 1, createdAt: at(2) });
+      const first = makeInstance({ priority: 0, createdAt: at(9), plugin: "paystack" });
+      const last = makeInstance({ priority: 7, createdAt: at(0) });
+      const elsewhere = makeInstance({ tenantId: "t2", priority: -1 });
+      for (const instance of [later, earlier, first, last, elsewhere]) await store.providers.create(instance);
+
+      const ids = (list: { _id: string }[]) => list.map((instance) => instance._id);
+      expect(ids(await store.providers.list({ tenantId: "t1" }))).toEqual([
+        first._id,
+        earlier._id,
+        later._id,
+        last._id,
+      ]);
+      expect(ids(await store.providers.list({ tenantId: "t1", plugin: "mpesa" }))).toEqual([
+        earlier._id,
+        later._id,
+        last._id,
+      ]);
+      expect(ids(await store.providers.list({ plugin: "paystack" }))).toEqual([first._id]);
+      expect(ids(await store.providers.list())).toEqual([
+        elsewhere._id,
+        first._id,
+        earlier._id,
+        later._id,
+        last._id,
+      ]);
+      expect(await store.providers.list({ tenantId: "t3" })).toEqual([]);
+    });
+
+    it("updates the changes and updatedAt only, and nothing for an unknown id", async () => {
+      const instance = makeInstance();
+      await store.providers.create(instance);
+      const updated = await store.providers.update(instance._id, {
+        active: false,
+        priority: 3,
+        config: { shortcode: "600000" },
+        ...({ tenantId: "t2", _id: "pi_other", health: { status: "healthy" } } as object),
+      });
+      expect(updated).toMatchObject({
+        _id: instance._id,
+        tenantId: "t1",
+        active: false,
+        priority: 3,
+        testMode: false,
+        config: { shortcode: "600000" },
+        health: { status: "unknown" },
+        createdAt: instance.createdAt,
+      });
+      expect(updated!.updatedAt.getTime()).toBeGreaterThan(instance.updatedAt.getTime());
+      expect(await store.providers.findById(instance._id)).toEqual(updated);
+      expect(await store.providers.update("pi_missing", { active: false })).toBeNull();
+    });
+
+    it("sets health by compare-and-set on the status", async () => {
+      const instance = makeInstance();
+      await store.providers.create(instance);
+      const healthy = { status: "healthy", checkedAt: at(3), latencyMs: 120 } as const;
+      expect(await store.providers.setHealth(instance._id, healthy, "healthy")).toBeNull();
+      const stored = await store.providers.setHealth(instance._id, healthy, "unknown");
+      expect(stored).toMatchObject({ health: healthy, updatedAt: instance.updatedAt });
+      expect(stored!.health.checkedAt).toBeInstanceOf(Date);
+      // Replaced whole: a healthy result carries no stale message.
+      await store.providers.setHealth(
+        instance._id,
+        { status: "unhealthy", checkedAt: at(4), message: "401 from the provider" },
+        "healthy",
+      );
+      const recovered = await store.providers.setHealth(instance._id, healthy, "unhealthy");
+      expect(recovered!.health).toEqual(healthy);
+      expect(await store.providers.setHealth("pi_missing", healthy, "unknown")).toBeNull();
+    });
+
+    it("lets exactly one of two racing health changes win", async () => {
+      const instance = makeInstance();
+      await store.providers.create(instance);
+      const results = await Promise.all([
+        store.providers.setHealth(instance._id, { status: "unhealthy", checkedAt: at(1) }, "unknown"),
+        store.providers.setHealth(instance._id, { status: "healthy", checkedAt: at(2) }, "unknown"),
+      ]);
+      expect(results.filter((result) => result !== null)).toHaveLength(1);
+      const winner = results.find((result) => result !== null)!;
+      expect(await store.providers.findById(instance._id)).toEqual(winner);
+    });
+
+    it("stores encrypted secrets and never their plaintext", async () => {
+      const plaintext = "sk_live_PLAINTEXT0123456789abcdef0123456789";
+      const box = createSecretBox({ current: Buffer.alloc(32, 3) });
+      const schema = z.object({ shortcode: z.string(), secretKey: z.string().meta({ secret: true }) });
+      const { config, secrets } = splitConfig(box, schema, { shortcode: "174379", secretKey: plaintext });
+      const instance = makeInstance({ config, secrets });
+      await store.providers.create(instance);
+      await store.providers.update(instance._id, { priority: 2 });
+
+      const found = await store.providers.findById(instance._id);
+      expect(found!.secrets).toEqual(secrets);
+      expect(box.decrypt(found!.secrets.secretKey!)).toBe(plaintext);
+      expect(JSON.stringify(found)).not.toContain("PLAINTEXT");
+      if (harness.storedText) {
+        const stored = await harness.storedText("providerInstances");
+        expect(stored).toContain(secrets.secretKey!.data);
+        expect(stored).not.toContain("PLAINTEXT");
+      }
     });
   });
 
@@ -448,6 +593,19 @@ export function storeConformance(backend: StoreBackend): void {
     const entry = makeAudit();
     await store.audit.append(entry);
     const mediaId = await store.media.put("t1", Buffer.from("receipt"), "application/pdf");
+    const instance = makeInstance({ displayName: "M-Pesa" });
+    await store.providers.create(instance);
+    const checked = await store.providers.setHealth(
+      instance._id,
+      { status: "healthy", checkedAt: at(6), latencyMs: 80 },
+      "unknown",
+    );
+    const attempted = makePayment({
+      instanceId: instance._id,
+      providerRef: "ws_CO_1",
+      attempts: [{ instanceId: instance._id, plugin: "mpesa", at: at(7), ok: true }],
+    });
+    await store.payments.create(attempted);
 
     store = await harness.reopen!();
 
@@ -469,5 +627,14 @@ export function storeConformance(backend: StoreBackend): void {
       DuplicateKeyError,
     );
     expect(await store.conversations.save("t1", chat, makeState(), 0)).toBe(false);
+    const reloadedInstance = await store.providers.findById(instance._id);
+    expect(reloadedInstance).toEqual(checked);
+    expect(reloadedInstance!.health.checkedAt).toBeInstanceOf(Date);
+    await expect(store.providers.create(makeInstance({ displayName: "M-Pesa" }))).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+    const reloadedPayment = await store.payments.findById("t1", attempted._id);
+    expect(reloadedPayment).toEqual(attempted);
+    expect(reloadedPayment!.attempts![0]!.at).toBeInstanceOf(Date);
   });
 }
