@@ -13,17 +13,28 @@ import { loadCatalog } from "./catalog/index.js";
 import type { Catalog } from "./catalog/types.js";
 import type { Config } from "./config/index.js";
 import { createLogger } from "./log/index.js";
-import { createManualMethod } from "./payments/manual/method.js";
+import { manualPlugin } from "./payments/manual/plugin.js";
 import { createProofIntake } from "./payments/manual/proof-intake.js";
 import { createProofReview } from "./payments/manual/review.js";
 import { createPaymentService } from "./payments/payment-service.js";
+import { createProviderAdmin } from "./payments/registry/admin.js";
+import { createRedisChangeFeed } from "./payments/registry/change-feed.js";
+import { createHealthMonitor } from "./payments/registry/health.js";
+import { assertSecretsReadable, plaintextSecrets } from "./payments/registry/instance-config.js";
+import { resolveMasterKeys } from "./payments/registry/master-key.js";
+import { loadPluginModules } from "./payments/registry/plugin-loader.js";
+import { createProviderRegistry, type ManagedProviderRegistry } from "./payments/registry/registry.js";
+import { createSecretBox } from "./payments/registry/secrets.js";
+import { seedInstances } from "./payments/registry/seed.js";
 import { createRedis, evictionPolicyProblem, waitForRedis } from "./queue/connection.js";
+import { startMaintenance } from "./queue/maintenance.js";
 import { createOutboundWorker } from "./queue/outbound-worker.js";
 import { createOutbox } from "./queue/outbox.js";
 import { createPacer, TELEGRAM_PACING } from "./queue/pacing.js";
 import { createQueues } from "./queue/queues.js";
 import { createReminderScheduler, createReminderWorker } from "./queue/reminders.js";
-import { startSweeper } from "./queue/sweeper.js";
+import { outboxSweepTask } from "./queue/sweeper.js";
+import { ADMIN_BASE, createAdminRoutes } from "./server/admin/index.js";
 import { createHttpApp } from "./server/app.js";
 import { createMetrics } from "./server/metrics.js";
 import { createActionPerformer } from "./shop/actions.js";
@@ -59,6 +70,7 @@ export interface Duka {
   readonly store: Store;
   readonly catalog: Catalog;
   readonly telegram?: TelegramAdapter;
+  readonly providers: ManagedProviderRegistry;
   /** The bound HTTP port (web roles), once started. */
   port(): number | undefined;
   start(): Promise<void>;
@@ -113,7 +125,23 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   const channels: ChannelMap = telegram ? { telegram } : {};
 
   const tenantId = config.tenantId;
-  const payments = createPaymentService({ store, methods: [createManualMethod(catalog)] });
+  const keys = resolveMasterKeys(config.security, logger);
+  const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
+  const registry = createProviderRegistry({
+    plugins: [manualPlugin, ...(await loadPluginModules(config.providers.pluginModules))],
+    instances: store.providers,
+    secrets,
+    publicUrl: config.http.publicUrl,
+    logger,
+  });
+  const changes = createRedisChangeFeed({
+    publisher: producer,
+    subscriber: createRedis(config.redis.url, "worker"),
+    channel: `${prefix}:providers:changed`,
+    logger,
+  });
+  closers.push(() => changes.close());
+  const payments = createPaymentService({ store, registry, logger });
   const orders = createOrderService({ tenantId, store, catalog, payments });
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.
@@ -148,6 +176,13 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   });
   perform = createActionPerformer({ tenantId, orders, proofs });
   const review = createProofReview({ store, notifier });
+  const health = createHealthMonitor({
+    instances: store.providers,
+    clientOf: registry.client,
+    secretsOf: (instance) => plaintextSecrets(secrets, instance),
+    onChange: (instance) => notifier.providerHealthChanged(instance),
+    logger,
+  });
   const router = createInboundRouter({
     tenantId,
     merchants: config.merchants,
@@ -174,19 +209,44 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     ]);
     const evictionProblem = await evictionPolicyProblem(producer);
     if (evictionProblem) logger.warn(evictionProblem);
+    // A wrong master key must stop the start, not surface later as garbage or failed payments.
+    assertSecretsReadable(secrets, await store.providers.list());
+    await seedInstances({
+      tenantId,
+      seeds: [
+        {
+          plugin: "manual",
+          displayName: "Bank transfer",
+          config: { instructions: catalog.paymentInstructions },
+        },
+      ],
+      registry,
+      instances: store.providers,
+      secrets,
+      logger,
+    });
+    await changes.subscribe((changed) => registry.invalidate(changed));
+    const refresh = setInterval(() => registry.invalidate(), config.providers.refreshSeconds * 1000);
+    closers.push(async () => clearInterval(refresh));
     if (runs("worker")) {
       const workers: Worker[] = [
         createReminderWorker({ remind: review.remind, connection: workerConnection, prefix, logger }),
-        await startSweeper({
-          store,
-          outbox,
+        await startMaintenance({
+          tasks: {
+            "sweep-outbox": outboxSweepTask({
+              store,
+              outbox,
+              logger,
+              ...(options.sweepEveryMs
+                ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
+                : {}),
+            }),
+            "provider-health": health.task(config.providers.healthIntervalSeconds * 1000),
+          },
           queues,
           connection: workerConnection,
           prefix,
           logger,
-          ...(options.sweepEveryMs
-            ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
-            : {}),
         }),
       ];
       if (telegram) {
@@ -221,9 +281,46 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
           },
           ...(telegram ? { telegram: () => telegram.health() } : {}),
         },
-        ...(webhookMode && telegram
-          ? { webhooks: [telegramWebhookRoutes(telegram.webhookHandler(config.telegram!.webhookSecret!))] }
-          : {}),
+        details: {
+          providers: async () =>
+            (await store.providers.list({ tenantId })).map((instance) => ({
+              id: instance._id,
+              plugin: instance.plugin,
+              displayName: instance.displayName,
+              active: instance.active,
+              health: instance.health,
+            })),
+        },
+        routes: [
+          ...(webhookMode && telegram
+            ? [
+                {
+                  path: "/",
+                  router: telegramWebhookRoutes(telegram.webhookHandler(config.telegram!.webhookSecret!)),
+                },
+              ]
+            : []),
+          ...(config.admin
+            ? [
+                {
+                  path: ADMIN_BASE,
+                  router: createAdminRoutes(
+                    createProviderAdmin({
+                      registry,
+                      instances: store.providers,
+                      secrets,
+                      changes,
+                      health,
+                      audit: store.audit,
+                      publicUrl: config.http.publicUrl,
+                      defaultTenantId: tenantId,
+                    }),
+                    { token: config.admin.token },
+                  ),
+                },
+              ]
+            : []),
+        ],
       });
       server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.http.port, () => resolve(listening));
@@ -262,5 +359,14 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     return stopping;
   }
 
-  return { config, store, catalog, ...(telegram ? { telegram } : {}), port: currentPort, start, stop };
+  return {
+    config,
+    store,
+    catalog,
+    providers: registry,
+    ...(telegram ? { telegram } : {}),
+    port: currentPort,
+    start,
+    stop,
+  };
 }

@@ -1,30 +1,27 @@
 /**
- * The service the shop talks to for payments. It knows methods, not providers: today the
- * manual transfer; provider plugins (M-Pesa, Paystack) register behind the same calls.
+ * The service the shop talks to for payments. It knows methods, not providers: the registry
+ * says which instances serve a method, in fallback order; each attempt is recorded on the
+ * payment, so a fallback is visible afterwards.
  */
+import type { Logger } from "pino";
 import type { PaymentOption } from "../conversations/types.js";
+import { DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
-import type { Payment, PaymentMethod } from "../domain/payment.js";
+import type { Payment, PaymentAttempt, PaymentMethod } from "../domain/payment.js";
 import type { Store } from "../store/types.js";
+import { ProviderError, type ShopperAction } from "./plugin.js";
+import type { ProviderRegistry } from "./registry/types.js";
 
 export interface PaymentStart {
   readonly payment: Payment;
-  /** What the shopper must do next, in words. */
-  readonly instructions: string;
-}
-
-/** One way to pay, as the shop offers it. */
-export interface PaymentMethodHandler {
-  readonly option: PaymentOption;
-  /** The payment record to create for `order` (no I/O: the service stores it). */
-  createPayment(order: Order, id: string, now: Date): Payment;
-  instructions(order: Order): string;
+  /** What the shopper must do next. */
+  readonly action: ShopperAction;
 }
 
 export interface PaymentService {
   options(tenantId: string): Promise<PaymentOption[]>;
-  /** Idempotent per order: a second call returns the payment the first one created. */
+  /** Idempotent per order and method: a second call returns the payment the first one created. */
   start(order: Order, method: PaymentMethod): Promise<PaymentStart>;
 }
 
@@ -35,29 +32,94 @@ export class PaymentMethodUnavailableError extends Error {
   }
 }
 
+/** The shopper-facing words for an action, for replies that carry plain text. */
+export function describeAction(action: ShopperAction): string {
+  return action.kind === "link" ? `${action.label}: ${action.url}` : action.text;
+}
+
 export function createPaymentService(deps: {
   store: Store;
-  methods: readonly PaymentMethodHandler[];
+  registry: ProviderRegistry;
+  logger: Logger;
 }): PaymentService {
-  const byMethod = new Map(deps.methods.map((handler) => [handler.option.method, handler]));
+  const { store, registry, logger } = deps;
+
+  async function remember(order: Order, payment: Payment): Promise<Payment> {
+    try {
+      await store.payments.create(payment);
+    } catch (error) {
+      // A concurrent start of the same order and method stored its payment first: use that one.
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      return (await store.payments.findById(order.tenantId, payment._id))!;
+    }
+    return payment;
+  }
+
   return {
-    async options() {
-      return deps.methods.map((handler) => handler.option);
-    },
+    options: (tenantId) => registry.options(tenantId),
+
     async start(order, method) {
-      const handler = byMethod.get(method);
-      if (!handler) throw new PaymentMethodUnavailableError(method);
       const id = deterministicId("pay", order._id, method);
-      let payment = await deps.store.payments.findById(order.tenantId, id);
-      if (!payment) {
-        payment = handler.createPayment(order, id, new Date());
-        await deps.store.payments.create(payment).catch(async (error: unknown) => {
-          // A concurrent start created it first: use theirs.
-          if (!(await deps.store.payments.findById(order.tenantId, id))) throw error;
-        });
+      let payment = await store.payments.findById(order.tenantId, id);
+      if (!payment?.action) {
+        const candidates = await registry.candidates(order.tenantId, method);
+        if (candidates.length === 0) throw new PaymentMethodUnavailableError(method);
+        const attempts: PaymentAttempt[] = [];
+        let lastError: ProviderError | undefined;
+        for (const { instance, plugin, client } of candidates) {
+          const now = new Date();
+          const draft: Payment = {
+            _id: id,
+            tenantId: order.tenantId,
+            orderId: order._id,
+            orderRef: order.ref,
+            method,
+            provider: plugin.name,
+            instanceId: instance._id,
+            amount: order.total,
+            status: "pending",
+            createdAt: now,
+            updatedAt: now,
+          };
+          try {
+            const result = await client.initiate({ payment: draft, order, customer: order.customer });
+            attempts.push({ instanceId: instance._id, plugin: plugin.name, at: new Date(), ok: true });
+            payment = await remember(order, {
+              ...draft,
+              status: result.status,
+              action: result.action,
+              attempts,
+              ...(result.providerRef ? { providerRef: result.providerRef } : {}),
+            });
+            break;
+          } catch (error) {
+            if (!(error instanceof ProviderError)) throw error;
+            attempts.push({
+              instanceId: instance._id,
+              plugin: plugin.name,
+              at: new Date(),
+              ok: false,
+              error: { code: error.providerCode, message: error.message },
+            });
+            logger.warn(
+              { orderRef: order.ref, instanceId: instance._id, err: error },
+              "payment initiation failed",
+            );
+            lastError = error;
+            if (!error.retryable) throw error;
+          }
+        }
+        if (!payment?.action) throw lastError ?? new PaymentMethodUnavailableError(method);
+        if (attempts.length > 1) {
+          logger.warn(
+            { orderRef: order.ref, attempts: attempts.length },
+            "payment initiated through a fallback instance",
+          );
+        }
       }
-      if (order.paymentId !== id) await deps.store.orders.setPayment(order.tenantId, order._id, id);
-      return { payment, instructions: handler.instructions(order) };
+      if (order.paymentId !== payment._id)
+        await store.orders.setPayment(order.tenantId, order._id, payment._id);
+      return { payment, action: payment.action! };
     },
   };
 }

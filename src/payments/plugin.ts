@@ -10,16 +10,9 @@ import type { z } from "zod";
 import { DukaError } from "../domain/errors.js";
 import type { Money } from "../domain/money.js";
 import type { ChatAddress, Order } from "../domain/order.js";
-import type { Payment, PaymentMethod, PaymentStatus } from "../domain/payment.js";
+import type { Payment, PaymentMethod, PaymentStatus, ShopperAction } from "../domain/payment.js";
 
-/** What the shopper must do after `initiate`. */
-export type ShopperAction =
-  /** Pay by transfer and send proof (manual). */
-  | { readonly kind: "instructions"; readonly text: string }
-  /** A prompt was pushed to the shopper's phone (M-Pesa STK). */
-  | { readonly kind: "push"; readonly text: string }
-  /** Open a payment page (Paystack). */
-  | { readonly kind: "link"; readonly url: string; readonly label: string; readonly expiresAt?: Date };
+export type { ShopperAction } from "../domain/payment.js";
 
 export interface InitiateRequest {
   readonly payment: Payment;
@@ -117,7 +110,11 @@ export class ProviderError extends DukaError {
   constructor(
     readonly providerCode: string,
     message: string,
-    readonly options: { readonly retryable: boolean; readonly shopperMessage: string; readonly cause?: unknown },
+    readonly options: {
+      readonly retryable: boolean;
+      readonly shopperMessage: string;
+      readonly cause?: unknown;
+    },
   ) {
     super("unavailable", message, options.cause === undefined ? undefined : { cause: options.cause });
   }

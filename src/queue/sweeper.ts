@@ -1,21 +1,7 @@
-import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Store } from "../store/types.js";
+import type { MaintenanceTask } from "./maintenance.js";
 import type { Outbox } from "./outbox.js";
-import type { JobDataMap, Queues } from "./queues.js";
-
-export interface SweeperOptions {
-  readonly store: Store;
-  readonly outbox: Outbox;
-  readonly queues: Queues;
-  readonly connection: Redis;
-  readonly prefix: string;
-  readonly logger: Logger;
-  /** How often to look, and how old a pending message must be to count as stranded. */
-  readonly everyMs?: number;
-  readonly staleAfterMs?: number;
-}
 
 /**
  * Re-queues outbox messages that were stored but never queued (Redis was down, or the process
@@ -33,22 +19,19 @@ export async function sweepOutbox(
   return stranded.length;
 }
 
-export async function startSweeper(options: SweeperOptions): Promise<Worker<JobDataMap["maintenance"]>> {
-  const everyMs = options.everyMs ?? 30_000;
+export function outboxSweepTask(options: {
+  store: Store;
+  outbox: Outbox;
+  logger: Logger;
+  everyMs?: number;
+  staleAfterMs?: number;
+}): MaintenanceTask {
   const staleAfterMs = options.staleAfterMs ?? 60_000;
-  await options.queues.maintenance.upsertJobScheduler(
-    "sweep-outbox",
-    { every: everyMs },
-    { name: "sweep-outbox", opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  const worker = new Worker<JobDataMap["maintenance"]>(
-    "maintenance",
-    async () => {
+  return {
+    everyMs: options.everyMs ?? 30_000,
+    async run() {
       const requeued = await sweepOutbox(options.store, options.outbox, new Date(), staleAfterMs);
       if (requeued > 0) options.logger.warn({ requeued }, "re-queued stranded outbox messages");
     },
-    { connection: options.connection, prefix: options.prefix },
-  );
-  worker.on("error", (error) => options.logger.error({ err: error }, "sweeper error"));
-  return worker;
+  };
 }

@@ -10,8 +10,10 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
-  /** Webhook routes (src/webhooks/), mounted before the JSON 404. */
-  readonly webhooks?: readonly Router[];
+  /** Informational readiness details (provider health): shown, never failing readiness. */
+  readonly details?: Readonly<Record<string, () => Promise<unknown>>>;
+  /** Routers to mount before the JSON 404: webhooks (src/webhooks/) and the admin API. */
+  readonly routes?: readonly { readonly path: string; readonly router: Router }[];
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -49,14 +51,25 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       ]),
     );
     const ready = results.every((problem) => problem === null);
-    response.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not_ready", checks });
+    const detailNames = Object.keys(options.details ?? {});
+    const detailValues = await Promise.all(
+      detailNames.map((name) =>
+        options.details![name]!().catch((error: unknown) => ({ error: String(error) })),
+      ),
+    );
+    const details = Object.fromEntries(detailNames.map((name, index) => [name, detailValues[index]]));
+    response.status(ready ? 200 : 503).json({
+      status: ready ? "ready" : "not_ready",
+      checks,
+      ...(detailNames.length > 0 ? { details } : {}),
+    });
   });
 
   app.get("/metrics", async (_request, response) => {
     response.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
 
-  for (const routes of options.webhooks ?? []) app.use(routes);
+  for (const { path, router } of options.routes ?? []) app.use(path, router);
 
   app.use(notFound);
   app.use(errorHandler(options.logger));

@@ -7,6 +7,7 @@ import { formatMoney } from "../domain/money.js";
 import type { Order, OrderStatus } from "../domain/order.js";
 import type { Proof } from "../domain/proof.js";
 import type { ReviewOutcome } from "../payments/manual/review.js";
+import type { ProviderInstance } from "../payments/registry/types.js";
 
 /** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
 export const REJECT_REASONS = [
@@ -128,4 +129,14 @@ export function orderList(orders: readonly Order[], status: OrderStatus | undefi
       ),
     ].join("\n"),
   };
+}
+
+/** A payment provider stopped working, or works again. */
+export function providerHealthAlert(instance: ProviderInstance): Reply {
+  const name = `*${instance.displayName}* (${instance.plugin})`;
+  return instance.health.status === "healthy"
+    ? { text: `✅ ${name} works again. Shoppers can pay with it.` }
+    : {
+        text: `⚠️ ${name} is not working: ${instance.health.message ?? "no answer"}.\nShoppers are offered the other ways to pay while it is down.`,
+      };
 }

@@ -2,9 +2,15 @@ import type { Catalog } from "../catalog/types.js";
 import type { Reply } from "../conversations/types.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
+import type { ProviderInstance } from "../payments/registry/types.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { ConversationRunner } from "./conversation-runner.js";
-import { proofNotification, proofReminder } from "./merchant-messages.js";
+import { proofNotification, proofReminder, providerHealthAlert } from "./merchant-messages.js";
+
+export interface MerchantNotifier extends ManualPaymentNotifier {
+  /** An instance turned unhealthy or recovered; sent once per change. */
+  providerHealthChanged(instance: ProviderInstance): Promise<void>;
+}
 
 /** Sends merchant alerts (one outbox message per merchant chat) and shopper news (through the dialogue). */
 export function createMerchantNotifier(deps: {
@@ -13,7 +19,7 @@ export function createMerchantNotifier(deps: {
   outbox: Outbox;
   conversations: ConversationRunner;
   catalog: Catalog;
-}): ManualPaymentNotifier {
+}): MerchantNotifier {
   const locale = deps.catalog.shop.locale;
   const toMerchants = async (key: readonly string[], reply: Reply) => {
     for (const merchant of deps.merchants) {
@@ -31,5 +37,10 @@ export function createMerchantNotifier(deps: {
     proofReminder: (order, proof) => toMerchants(["remind", proof._id], proofReminder(order, proof, locale)),
     tellShopper: (order, result, messageKey) =>
       deps.conversations.deliver(order.customer, result, messageKey),
+    providerHealthChanged: (instance) =>
+      toMerchants(
+        ["health", instance._id, instance.health.status, String(instance.health.checkedAt?.getTime())],
+        providerHealthAlert(instance),
+      ),
   };
 }

@@ -6,7 +6,12 @@ import { money, multiply, sum } from "../domain/money.js";
 import type { ChatAddress, Order, OrderLine } from "../domain/order.js";
 import type { PaymentMethod } from "../domain/payment.js";
 import { newOrderReference } from "../domain/reference.js";
-import type { PaymentService } from "../payments/payment-service.js";
+import {
+  describeAction,
+  PaymentMethodUnavailableError,
+  type PaymentService,
+} from "../payments/payment-service.js";
+import { ProviderError } from "../payments/plugin.js";
 import { recordAudit } from "../store/audit-log.js";
 import type { Store } from "../store/types.js";
 
@@ -93,7 +98,16 @@ export function createOrderService(deps: {
       const lines = priceLines(catalog, cart);
       if (!lines) return { kind: "order_failed", reason: "Some items in your cart are no longer available." };
       const order = await createOrder(deterministicId("ord", tenantId, key), customer, lines);
-      const { instructions } = await deps.payments.start(order, method);
+      let instructions: string;
+      try {
+        instructions = describeAction((await deps.payments.start(order, method)).action);
+      } catch (error) {
+        // The order stays open: the shopper can choose another way to pay.
+        if (error instanceof ProviderError) return { kind: "order_failed", reason: error.shopperMessage };
+        if (error instanceof PaymentMethodUnavailableError)
+          return { kind: "order_failed", reason: error.message };
+        throw error;
+      }
       await recordAudit(store, {
         _id: deterministicId("aud", order._id, "placed"),
         tenantId,

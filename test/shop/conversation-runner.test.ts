@@ -9,8 +9,11 @@ import type { InboundContent, InboundMessage } from "../../src/bot/channel.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import type { Catalog } from "../../src/catalog/types.js";
 import { createLogger } from "../../src/log/index.js";
-import { createManualMethod } from "../../src/payments/manual/method.js";
+import { manualPlugin } from "../../src/payments/manual/plugin.js";
 import { createPaymentService } from "../../src/payments/payment-service.js";
+import { createProviderRegistry } from "../../src/payments/registry/registry.js";
+import { createSecretBox } from "../../src/payments/registry/secrets.js";
+import { seedInstances } from "../../src/payments/registry/seed.js";
 import { createOutbox } from "../../src/queue/outbox.js";
 import { createQueues, type Queues } from "../../src/queue/queues.js";
 import { createActionPerformer } from "../../src/shop/actions.js";
@@ -35,7 +38,20 @@ beforeEach(async () => {
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   queues = createQueues({ connection: redis, prefix });
   catalog = await loadCatalog();
-  const payments = createPaymentService({ store, methods: [createManualMethod(catalog)] });
+  const logger = createLogger({ level: "silent" });
+  const secrets = createSecretBox({ current: randomBytes(32) });
+  const registry = createProviderRegistry({
+    plugins: [manualPlugin],
+    instances: store.providers,
+    secrets,
+    publicUrl: "http://localhost:3000",
+    logger,
+  });
+  const seeds = [
+    { plugin: "manual", displayName: "Bank transfer", config: { instructions: catalog.paymentInstructions } },
+  ];
+  await seedInstances({ tenantId, seeds, registry, instances: store.providers, secrets, logger });
+  const payments = createPaymentService({ store, registry, logger });
   const orders = createOrderService({ tenantId, store, catalog, payments });
   const proofs = {
     submit: async () => {
@@ -49,7 +65,7 @@ beforeEach(async () => {
     payments,
     outbox: createOutbox({ store, queues }),
     perform: createActionPerformer({ tenantId, orders, proofs }),
-    logger: createLogger({ level: "silent" }),
+    logger,
   });
 });
 

@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import type { PaymentOption } from "../../conversations/types.js";
 import type { PaymentMethod } from "../../domain/payment.js";
-import type { HealthResult, PaymentPlugin, ProviderClient } from "../plugin.js";
+import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 
 /** One secret value, encrypted; `keyId` names the master key so keys can be rotated. */
 export interface EncryptedSecret {
@@ -109,5 +109,3 @@ export type ConfigSplitter = (
   schema: z.ZodObject,
   input: Record<string, unknown>,
 ) => { config: Record<string, unknown>; secrets: Record<string, EncryptedSecret> };
-
-export type HealthChecker = (instance: ProviderInstance) => Promise<HealthResult>;

@@ -1,0 +1,550 @@
+/**
+ * Managing provider instances at run time: the business rules behind the admin API, free of
+ * HTTP. What must stay true:
+ * - No plaintext secret ever leaves: views carry masked secrets, audit entries carry the names
+ *   of changed secret fields and never their values, error messages are scrubbed.
+ * - Every successful change is recorded in the audit log and published on the change feed, so
+ *   every process (this one included) drops its cached instances of the tenant.
+ * - A change that changes nothing (activating an active instance) writes, records and
+ *   publishes nothing.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import { DukaError, DuplicateKeyError } from "../../domain/errors.js";
+import { newId } from "../../domain/ids.js";
+import type { PaymentMethod } from "../../domain/payment.js";
+import type { AuditRepository } from "../../store/types.js";
+import { type HealthResult, type PaymentPlugin, secretFieldsOf } from "../plugin.js";
+import type { HealthMonitor } from "./health.js";
+import {
+  InvalidConfigError,
+  joinConfig,
+  maskSecrets,
+  plaintextSecrets,
+  type SplitConfig,
+  scrubSecrets,
+  splitConfig,
+} from "./instance-config.js";
+import { SecretKeyError } from "./secrets.js";
+import type {
+  ChangeFeed,
+  InstanceChanges,
+  InstanceHealth,
+  ProviderInstance,
+  ProviderInstanceRepository,
+  ProviderRegistry,
+  SecretBox,
+} from "./types.js";
+
+export interface ProviderAdminDeps {
+  readonly registry: ProviderRegistry;
+  readonly instances: ProviderInstanceRepository;
+  readonly secrets: SecretBox;
+  readonly changes: ChangeFeed;
+  /** Checks, stores and alerts exactly as the periodic health task does. */
+  readonly health: HealthMonitor;
+  readonly audit: AuditRepository;
+  /** `PUBLIC_URL`: webhook URLs are built from it. */
+  readonly publicUrl: string;
+  /** The tenant of instances created without one. */
+  readonly defaultTenantId: string;
+  /** Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+/** A provider instance as the admin sees it: never a plaintext secret. */
+export interface ProviderView {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly plugin: string;
+  readonly displayName: string;
+  readonly active: boolean;
+  readonly testMode: boolean;
+  readonly priority: number;
+  readonly health: InstanceHealth;
+  /** Where the provider must call back (`PUBLIC_URL` + the plugin's webhook path), or null. */
+  readonly webhookUrl: string | null;
+  /** The non-secret config fields. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Each stored secret field, masked (`sk_live_…1234`). */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A registered plugin and the form its config takes. */
+export interface PluginView {
+  readonly name: string;
+  readonly label: string;
+  readonly methods: readonly PaymentMethod[];
+  /** JSON Schema of the config (input side); secret fields carry `secret: true, writeOnly: true`. */
+  readonly configSchema: Record<string, unknown>;
+  readonly secretFields: readonly string[];
+}
+
+export interface CreateProviderInput {
+  /** Default: the default tenant. */
+  readonly tenantId?: string;
+  readonly plugin: string;
+  /** Unique per tenant. */
+  readonly displayName: string;
+  /** The plugin's config, secret fields included (in plaintext; encrypted before storing). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Secret fields may also be given apart from `config` (DESIGN §7); never both for one field. */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Default true. */
+  readonly active?: boolean;
+  /** Default false. */
+  readonly testMode?: boolean;
+  /** Lower goes first. Default 100. */
+  readonly priority?: number;
+}
+
+export interface UpdateProviderInput {
+  readonly active?: boolean;
+  readonly testMode?: boolean;
+  readonly priority?: number;
+  readonly displayName?: string;
+  /** A partial config: fields given replace the stored ones, fields omitted keep their value. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Secret fields to replace; the same as giving them in `config`. */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+export interface ProviderAdmin {
+  /** Instances by priority; every tenant's when `tenantId` is omitted. */
+  list(tenantId?: string): Promise<ProviderView[]>;
+  /** Throws not_found. */
+  get(id: string): Promise<ProviderView>;
+  /** Throws invalid (unknown plugin, bad config; with `issues`) or conflict (displayName taken). */
+  create(input: CreateProviderInput): Promise<ProviderView>;
+  /** Throws not_found, invalid or conflict. */
+  update(id: string, input: UpdateProviderInput): Promise<ProviderView>;
+  /** Throws not_found. */
+  remove(id: string): Promise<void>;
+  /** Runs the health check now and stores the result. Throws not_found. */
+  checkNow(id: string): Promise<ProviderView>;
+  /** Checks a config before it is saved; stores nothing. Throws not_found (plugin) or invalid. */
+  testConnection(
+    pluginName: string,
+    config: Readonly<Record<string, unknown>>,
+    testMode: boolean,
+  ): Promise<HealthResult>;
+  plugins(): PluginView[];
+}
+
+/** One problem with the input, at a dotted path (`config.apiKey`). */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Input the admin refused, with every problem found. `issues` never hold a submitted value. */
+export class AdminValidationError extends DukaError {
+  override name = "AdminValidationError";
+  constructor(
+    message: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super("invalid", message);
+  }
+}
+
+const DEFAULTS = { active: true, testMode: false, priority: 100 } as const;
+
+/** Keys that could reach an object's prototype if merged. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export type AuditAction =
+  | "provider.created"
+  | "provider.updated"
+  | "provider.deleted"
+  | "provider.activated"
+  | "provider.deactivated"
+  | "provider.health_checked";
+
+export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
+  const { registry, instances, secrets: box } = deps;
+  const now = deps.now ?? (() => new Date());
+  const publicUrl = deps.publicUrl.replace(/\/+$/, "");
+
+  function registeredNames(): string {
+    return (
+      registry
+        .plugins()
+        .map((plugin) => plugin.name)
+        .join(", ") || "none"
+    );
+  }
+
+  function requirePlugin(name: string, code: "invalid" | "not_found" = "invalid"): PaymentPlugin {
+    const plugin = registry.plugin(name);
+    if (plugin) return plugin;
+    const message = `Unknown plugin "${name}", registered: ${registeredNames()}`;
+    if (code === "not_found") throw new DukaError("not_found", message);
+    throw new AdminValidationError(message, [{ path: "plugin", message }]);
+  }
+
+  async function requireInstance(id: string): Promise<ProviderInstance> {
+    const instance = await instances.findById(id);
+    if (!instance)
+      throw new DukaError("not_found", `No provider instance "${id}"; GET /providers lists them`);
+    return instance;
+  }
+
+  function webhookUrlOf(instance: ProviderInstance, plugin: PaymentPlugin | undefined): string | null {
+    if (!plugin?.webhookPath) return null;
+    try {
+      const config = joinConfig(box, plugin.configSchema, instance);
+      const path = plugin.webhookPath({ id: instance._id, config });
+      // A path may embed a secret (an unguessable callback token): it is not shown here.
+      return `${publicUrl}${scrubSecrets(path, plaintextSecrets(box, instance))}`;
+    } catch {
+      // Stored config no longer valid or secrets unreadable: no URL until it is fixed.
+      return null;
+    }
+  }
+
+  function toView(instance: ProviderInstance): ProviderView {
+    const plugin = registry.plugin(instance.plugin);
+    let masked: Record<string, string>;
+    try {
+      masked = maskSecrets(box, instance);
+    } catch {
+      // A secret under a retired key must not hide the instance from the admin who fixes it.
+      masked = Object.fromEntries(Object.keys(instance.secrets).map((name) => [name, "(unreadable)"]));
+    }
+    return {
+      id: instance._id,
+      tenantId: instance.tenantId,
+      plugin: instance.plugin,
+      displayName: instance.displayName,
+      active: instance.active,
+      testMode: instance.testMode,
+      priority: instance.priority,
+      health: instance.health,
+      webhookUrl: webhookUrlOf(instance, plugin),
+      config: instance.config,
+      secrets: masked,
+      createdAt: instance.createdAt,
+      updatedAt: instance.updatedAt,
+    };
+  }
+
+  async function assertNameFree(tenantId: string, displayName: string, exceptId?: string): Promise<void> {
+    const taken = (await instances.list({ tenantId })).some(
+      (instance) => instance.displayName === displayName && instance._id !== exceptId,
+    );
+    if (taken) throw nameTaken(tenantId, displayName);
+  }
+
+  async function announce(
+    instance: ProviderInstance,
+    action: AuditAction,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await deps.audit.append({
+      _id: newId("aud"),
+      tenantId: instance.tenantId,
+      at: now(),
+      actor: "admin",
+      action,
+      subjectId: instance._id,
+      detail: { plugin: instance.plugin, displayName: instance.displayName, ...detail },
+    });
+    // This process at once; the others through the feed.
+    registry.invalidate(instance.tenantId);
+    try {
+      await deps.changes.publish(instance.tenantId);
+    } catch (error) {
+      throw new DukaError(
+        "unavailable",
+        `The change to ${instance._id} was saved, but other processes could not be told; they pick it up at their next periodic reload`,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * Validates the config (secret fields in plaintext) against the plugin and splits it; with
+   * `existing`, fields omitted keep their stored values. Issues are reported at their path in
+   * the request (`config.apiKey`).
+   */
+  function split(
+    plugin: PaymentPlugin,
+    config: Readonly<Record<string, unknown>>,
+    secretsInput: Readonly<Record<string, string>> | undefined,
+    existing?: ProviderInstance,
+  ): SplitConfig {
+    const input = mergeInput(plugin, config, secretsInput);
+    try {
+      return splitConfig(box, plugin.configSchema, input, existing);
+    } catch (error) {
+      if (error instanceof InvalidConfigError) {
+        throw new AdminValidationError(
+          error.message,
+          error.issues.map(({ path, message }) => ({
+            path: path === "" ? "config" : `config.${path}`,
+            message,
+          })),
+        );
+      }
+      if (error instanceof SecretKeyError) {
+        // An omitted secret must be kept but cannot be read: the admin fixes it by giving it anew.
+        throw new AdminValidationError(
+          error.message,
+          error.unreadable.map(({ field }) => ({
+            path: `config.${field}`,
+            message: "The stored value cannot be decrypted; give a new value",
+          })),
+        );
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async list(tenantId) {
+      const found = await instances.list(tenantId === undefined ? {} : { tenantId });
+      return found.map(toView);
+    },
+
+    async get(id) {
+      return toView(await requireInstance(id));
+    },
+
+    async create(input) {
+      const plugin = requirePlugin(input.plugin);
+      const tenantId = input.tenantId ?? deps.defaultTenantId;
+      const displayName = input.displayName.trim();
+      const { config, secrets } = split(plugin, input.config, input.secrets);
+      await assertNameFree(tenantId, displayName);
+      const at = now();
+      const instance: ProviderInstance = {
+        _id: newId("pi"),
+        tenantId,
+        plugin: plugin.name,
+        displayName,
+        config,
+        secrets,
+        active: input.active ?? DEFAULTS.active,
+        testMode: input.testMode ?? DEFAULTS.testMode,
+        priority: input.priority ?? DEFAULTS.priority,
+        health: { status: "unknown" },
+        createdAt: at,
+        updatedAt: at,
+      };
+      try {
+        await instances.create(instance);
+      } catch (error) {
+        if (error instanceof DuplicateKeyError) throw nameTaken(tenantId, displayName);
+        throw error;
+      }
+      await announce(instance, "provider.created", {
+        fields: ["active", "testMode", "priority", ...configFieldNames(config, secrets)],
+        values: {
+          active: instance.active,
+          testMode: instance.testMode,
+          priority: instance.priority,
+          ...prefixed(config),
+        },
+      });
+      return toView(instance);
+    },
+
+    async update(id, input) {
+      const existing = await requireInstance(id);
+      const changes: { -readonly [K in keyof InstanceChanges]: InstanceChanges[K] } = {};
+      const fields: string[] = [];
+      const values: Record<string, unknown> = {};
+      const note = (field: string, value: unknown, secret = false) => {
+        fields.push(field);
+        if (!secret) values[field] = value;
+      };
+
+      if (input.active !== undefined && input.active !== existing.active) {
+        changes.active = input.active;
+        note("active", input.active);
+      }
+      if (input.testMode !== undefined && input.testMode !== existing.testMode) {
+        changes.testMode = input.testMode;
+        note("testMode", input.testMode);
+      }
+      if (input.priority !== undefined && input.priority !== existing.priority) {
+        changes.priority = input.priority;
+        note("priority", input.priority);
+      }
+      if (input.displayName !== undefined) {
+        const displayName = input.displayName.trim();
+        if (displayName !== existing.displayName) {
+          await assertNameFree(existing.tenantId, displayName, existing._id);
+          changes.displayName = displayName;
+          note("displayName", displayName);
+        }
+      }
+      if (input.config !== undefined || input.secrets !== undefined) {
+        const plugin = requirePlugin(existing.plugin);
+        const next = split(plugin, input.config ?? {}, input.secrets, existing);
+        const changedConfig = diffConfig(existing.config, next.config);
+        const changedSecrets = diffSecrets(box, existing.secrets, next.secrets);
+        if (changedConfig.length > 0 || changedSecrets.length > 0) {
+          changes.config = next.config;
+          changes.secrets = next.secrets;
+          for (const name of changedConfig) note(`config.${name}`, next.config[name]);
+          for (const name of changedSecrets) note(`config.${name}`, undefined, true);
+        }
+      }
+
+      if (fields.length === 0) return toView(existing);
+      let updated: ProviderInstance | null;
+      try {
+        updated = await instances.update(id, changes);
+      } catch (error) {
+        if (error instanceof DuplicateKeyError) {
+          throw nameTaken(existing.tenantId, changes.displayName ?? existing.displayName);
+        }
+        throw error;
+      }
+      if (!updated)
+        throw new DukaError("not_found", `No provider instance "${id}"; it was deleted meanwhile`);
+      const action: AuditAction =
+        fields.length === 1 && fields[0] === "active"
+          ? updated.active
+            ? "provider.activated"
+            : "provider.deactivated"
+          : "provider.updated";
+      await announce(updated, action, { fields, values });
+      return toView(updated);
+    },
+
+    async remove(id) {
+      const existing = await requireInstance(id);
+      if (!(await instances.delete(id))) {
+        throw new DukaError("not_found", `No provider instance "${id}"; it was deleted meanwhile`);
+      }
+      await announce(existing, "provider.deleted", { fields: [] });
+    },
+
+    async checkNow(id) {
+      const instance = await requireInstance(id);
+      const stored = await deps.health.checkAndRecord(instance);
+      await announce(stored, "provider.health_checked", {
+        fields: ["health"],
+        values: { status: stored.health.status, previousStatus: instance.health.status },
+      });
+      return toView(stored);
+    },
+
+    async testConnection(pluginName, config, testMode) {
+      const plugin = requirePlugin(pluginName, "not_found");
+      // Validates exactly as saving would (same issues), then throws the encrypted copy away.
+      split(plugin, config, undefined);
+      const plaintext = secretFieldsOf(plugin.configSchema)
+        .map((name) => config[name])
+        .filter((value): value is string => typeof value === "string");
+      return deps.health.probe(() => registry.probe(plugin, { ...config }, testMode), plaintext);
+    },
+
+    plugins() {
+      return registry.plugins().map(toPluginView);
+    },
+  };
+}
+
+/** A plugin's public description, with its config schema as JSON Schema (secret fields flagged). */
+export function toPluginView(plugin: PaymentPlugin): PluginView {
+  const secretFields = secretFieldsOf(plugin.configSchema);
+  const schema = z.toJSONSchema(plugin.configSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  for (const name of secretFields) {
+    const property = properties?.[name];
+    if (property) Object.assign(property, { secret: true, writeOnly: true });
+  }
+  return {
+    name: plugin.name,
+    label: plugin.label,
+    methods: plugin.methods,
+    configSchema: schema,
+    secretFields,
+  };
+}
+
+function nameTaken(tenantId: string, displayName: string): DukaError {
+  return new DukaError(
+    "conflict",
+    `Tenant "${tenantId}" already has a provider instance named "${displayName}"; choose another displayName`,
+  );
+}
+
+/**
+ * Joins `config` and the separately given `secrets`, refusing keys that could reach a prototype,
+ * `secrets` entries that are not secret fields, and fields given twice. Fields the plugin does
+ * not know are left for its strict schema to report together with every other issue.
+ */
+function mergeInput(
+  plugin: PaymentPlugin,
+  config: Readonly<Record<string, unknown>>,
+  secrets: Readonly<Record<string, string>> | undefined,
+): Record<string, unknown> {
+  const secretNames = new Set(secretFieldsOf(plugin.configSchema));
+  const issues: ValidationIssue[] = [];
+  const merged: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (FORBIDDEN_KEYS.has(name)) issues.push({ path: `config.${name}`, message: "Forbidden key" });
+    else merged[name] = value;
+  }
+  for (const [name, value] of Object.entries(secrets ?? {})) {
+    if (!secretNames.has(name)) {
+      issues.push({
+        path: `secrets.${name}`,
+        message: `Not a secret field of plugin "${plugin.name}"; secret fields: ${[...secretNames].join(", ") || "none"}`,
+      });
+    } else if (Object.hasOwn(config, name)) {
+      issues.push({ path: `secrets.${name}`, message: "Given in both config and secrets; give it once" });
+    } else merged[name] = value;
+  }
+  if (issues.length > 0) throw new AdminValidationError(`Invalid config for plugin "${plugin.name}"`, issues);
+  return merged;
+}
+
+function configFieldNames(
+  config: Readonly<Record<string, unknown>>,
+  secrets: Readonly<Record<string, unknown>>,
+) {
+  return [...Object.keys(config), ...Object.keys(secrets)].map((name) => `config.${name}`);
+}
+
+function prefixed(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([name, value]) => [`config.${name}`, value]));
+}
+
+function diffConfig(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => !isDeepStrictEqual(before[name], after[name]));
+}
+
+/** Secret fields whose plaintext changed (each encryption differs, so compare decrypted). */
+function diffSecrets(
+  box: SecretBox,
+  before: ProviderInstance["secrets"],
+  after: ProviderInstance["secrets"],
+): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => {
+    const old = before[name];
+    const next = after[name];
+    if (!old || !next) return old !== next;
+    if (old === next || isDeepStrictEqual(old, next)) return false;
+    try {
+      return box.decrypt(old) !== box.decrypt(next);
+    } catch {
+      return true;
+    }
+  });
+}

@@ -1,0 +1,131 @@
+import { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { PaymentOption } from "../../conversations/types.js";
+import type { PaymentMethod } from "../../domain/payment.js";
+import type { PaymentPlugin, ProviderClient } from "../plugin.js";
+import { joinConfig } from "./instance-config.js";
+import type {
+  ProviderInstance,
+  ProviderInstanceRepository,
+  ProviderRegistry,
+  ResolvedInstance,
+  SecretBox,
+} from "./types.js";
+
+export interface ProviderRegistryOptions {
+  readonly plugins: readonly PaymentPlugin[];
+  readonly instances: ProviderInstanceRepository;
+  readonly secrets: SecretBox;
+  readonly publicUrl: string;
+  readonly logger: Logger;
+}
+
+/** The registry plus what the composition root needs to keep it fresh and to check health. */
+export interface ManagedProviderRegistry extends ProviderRegistry {
+  /** Builds (or reuses) the client of a stored instance. */
+  client(instance: ProviderInstance): ProviderClient;
+  /** Emits "invalidated" (tenantId or undefined for all) whenever cached instances are dropped. */
+  readonly events: EventEmitter<{ invalidated: [tenantId: string | undefined] }>;
+}
+
+/**
+ * Plugins by name, and each tenant's active instances, cached until invalidated. A change
+ * anywhere (admin API, another process) reaches every process through the change feed, which
+ * calls `invalidate`; a periodic `invalidate()` is the safety net for anything the feed missed.
+ */
+export function createProviderRegistry(options: ProviderRegistryOptions): ManagedProviderRegistry {
+  const { logger } = options;
+  const byName = new Map(options.plugins.map((plugin) => [plugin.name, plugin]));
+  if (byName.size !== options.plugins.length) throw new Error("Two payment plugins share a name");
+  const cache = new Map<string, Promise<ResolvedInstance[]>>();
+  // Clients are built from decrypted config, once per stored version of an instance.
+  const clients = new Map<string, { updatedAt: number; client: ProviderClient }>();
+  const events = new EventEmitter<{ invalidated: [tenantId: string | undefined] }>();
+
+  function client(instance: ProviderInstance): ProviderClient {
+    const cached = clients.get(instance._id);
+    if (cached && cached.updatedAt === instance.updatedAt.getTime()) return cached.client;
+    const plugin = byName.get(instance.plugin);
+    if (!plugin) throw new Error(`Payment plugin "${instance.plugin}" is not registered`);
+    const built = plugin.create({
+      id: instance._id,
+      tenantId: instance.tenantId,
+      testMode: instance.testMode,
+      config: joinConfig(options.secrets, plugin.configSchema, instance),
+      publicUrl: options.publicUrl,
+    });
+    clients.set(instance._id, { updatedAt: instance.updatedAt.getTime(), client: built });
+    return built;
+  }
+
+  async function load(tenantId: string): Promise<ResolvedInstance[]> {
+    const resolved: ResolvedInstance[] = [];
+    for (const instance of await options.instances.list({ tenantId })) {
+      const plugin = byName.get(instance.plugin);
+      if (!instance.active) continue;
+      if (!plugin) {
+        logger.warn(
+          { instanceId: instance._id, plugin: instance.plugin },
+          "instance of an unregistered plugin skipped",
+        );
+        continue;
+      }
+      try {
+        resolved.push({ instance, plugin, client: client(instance) });
+      } catch (error) {
+        // One broken instance must not take the others down; fallback moves on.
+        logger.error({ instanceId: instance._id, err: error }, "provider instance cannot be built; skipped");
+      }
+    }
+    return resolved;
+  }
+
+  function active(tenantId: string): Promise<ResolvedInstance[]> {
+    let loaded = cache.get(tenantId);
+    if (!loaded) {
+      loaded = load(tenantId);
+      cache.set(tenantId, loaded);
+      // A failed load must not stick: the next call tries again.
+      loaded.catch(() => cache.delete(tenantId));
+    }
+    return loaded;
+  }
+
+  return {
+    events,
+    client,
+    plugins: () => options.plugins,
+    plugin: (name) => byName.get(name),
+
+    async candidates(tenantId: string, method: PaymentMethod) {
+      return (await active(tenantId)).filter(({ plugin }) => plugin.methods.includes(method));
+    },
+
+    async options(tenantId: string): Promise<PaymentOption[]> {
+      const offered = new Map<PaymentMethod, PaymentOption>();
+      for (const { plugin, instance } of await active(tenantId)) {
+        for (const method of plugin.methods) {
+          if (!offered.has(method))
+            offered.set(method, { method, label: plugin.label, testMode: instance.testMode });
+        }
+      }
+      return [...offered.values()];
+    },
+
+    probe(plugin, config, testMode) {
+      return plugin.create({
+        id: "probe",
+        tenantId: "probe",
+        testMode,
+        config: plugin.configSchema.parse(config),
+        publicUrl: options.publicUrl,
+      });
+    },
+
+    invalidate(tenantId?: string) {
+      if (tenantId === undefined) cache.clear();
+      else cache.delete(tenantId);
+      events.emit("invalidated", tenantId);
+    },
+  };
+}

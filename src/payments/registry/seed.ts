@@ -1,0 +1,56 @@
+import type { Logger } from "pino";
+import { DuplicateKeyError } from "../../domain/errors.js";
+import { newId } from "../../domain/ids.js";
+import { splitConfig } from "./instance-config.js";
+import type { ProviderInstanceRepository, ProviderRegistry, SecretBox } from "./types.js";
+
+/** An instance the environment asks for (MANUAL_PAYMENT_INSTRUCTIONS, MPESA_*, PAYSTACK_*). */
+export interface InstanceSeed {
+  readonly plugin: string;
+  readonly displayName: string;
+  readonly config: Record<string, unknown>;
+  readonly testMode?: boolean;
+}
+
+/**
+ * Creates the tenant's instance of each seeded plugin unless it has one already: the
+ * environment starts a shop, and from then on the database (the admin API) wins. Two processes
+ * seeding at once collide on the unique display name; the loser does nothing.
+ */
+export async function seedInstances(options: {
+  tenantId: string;
+  seeds: readonly InstanceSeed[];
+  registry: ProviderRegistry;
+  instances: ProviderInstanceRepository;
+  secrets: SecretBox;
+  logger: Logger;
+}): Promise<void> {
+  for (const seed of options.seeds) {
+    const plugin = options.registry.plugin(seed.plugin);
+    if (!plugin) throw new Error(`Cannot seed an instance of the unregistered plugin "${seed.plugin}"`);
+    if ((await options.instances.list({ tenantId: options.tenantId, plugin: seed.plugin })).length > 0)
+      continue;
+    const now = new Date();
+    try {
+      await options.instances.create({
+        _id: newId("pi"),
+        tenantId: options.tenantId,
+        plugin: seed.plugin,
+        displayName: seed.displayName,
+        ...splitConfig(options.secrets, plugin.configSchema, seed.config),
+        active: true,
+        testMode: seed.testMode ?? false,
+        priority: 100,
+        health: { status: "unknown" },
+        createdAt: now,
+        updatedAt: now,
+      });
+      options.logger.info(
+        { tenantId: options.tenantId, plugin: seed.plugin },
+        "provider instance seeded from the environment",
+      );
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+    }
+  }
+}

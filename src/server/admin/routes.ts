@@ -1,0 +1,122 @@
+import express, { type ErrorRequestHandler, type Request, Router } from "express";
+import { DukaError } from "../../domain/errors.js";
+import type { ProviderAdmin, ProviderView } from "../../payments/registry/admin.js";
+import { errorBody } from "../errors.js";
+import { bearerAuth } from "./auth.js";
+import {
+  createProviderBody,
+  emptyBody,
+  listQuery,
+  parseInput,
+  testConnectionBody,
+  updateProviderBody,
+} from "./validate.js";
+
+/** Where the app mounts the admin API. */
+export const ADMIN_BASE = "/admin/api";
+
+/** Provider configs are small; anything bigger is not one. */
+const BODY_LIMIT = "32kb";
+
+export interface AdminRoutesOptions {
+  /** `ADMIN_TOKEN`: the bearer token every request must carry. */
+  readonly token: string;
+}
+
+/**
+ * The admin API, mounted under ADMIN_BASE: provider instances and the plugins they use. Every
+ * request is authenticated before its body is read; every body is validated by a strict schema.
+ * Errors go to the app's error middleware, except refused input, answered here with its issues:
+ * `{ error: { code: "invalid", message, issues: [{ path, message }] } }` (422).
+ */
+export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOptions): Router {
+  const router = Router();
+  router.use(bearerAuth(options.token));
+  router.use((_request, response, next) => {
+    // Views carry masked secrets and webhook URLs: nothing here belongs in a shared cache.
+    response.set("Cache-Control", "no-store");
+    next();
+  });
+  router.use(express.json({ limit: BODY_LIMIT }));
+
+  const providerUrl = (request: Request, view: ProviderView) => `${request.baseUrl}/providers/${view.id}`;
+  const id = (request: Request) => String(request.params.id);
+  const noBody = (request: Request) => {
+    if (request.body !== undefined) parseInput(emptyBody, request.body, "body");
+  };
+
+  router.get("/plugins", (_request, response) => {
+    response.json(admin.plugins());
+  });
+
+  router.post("/plugins/:name/test", async (request, response) => {
+    const body = parseInput(testConnectionBody, request.body, "body");
+    response.json(
+      await admin.testConnection(String(request.params.name), body.config, body.testMode ?? false),
+    );
+  });
+
+  router.get("/providers", async (request, response) => {
+    const query = parseInput(listQuery, { ...request.query }, "query");
+    response.json(await admin.list(query.tenantId));
+  });
+
+  router.post("/providers", async (request, response) => {
+    const body = parseInput(createProviderBody, request.body, "body");
+    const view = await admin.create(body);
+    response.status(201).location(providerUrl(request, view)).json(view);
+  });
+
+  router.get("/providers/:id", async (request, response) => {
+    response.json(await admin.get(id(request)));
+  });
+
+  router.patch("/providers/:id", async (request, response) => {
+    const body = parseInput(updateProviderBody, request.body, "body");
+    response.json(await admin.update(id(request), body));
+  });
+
+  router.delete("/providers/:id", async (request, response) => {
+    await admin.remove(id(request));
+    response.status(204).end();
+  });
+
+  router.post("/providers/:id/activate", async (request, response) => {
+    noBody(request);
+    response.json(await admin.update(id(request), { active: true }));
+  });
+
+  router.post("/providers/:id/deactivate", async (request, response) => {
+    noBody(request);
+    response.json(await admin.update(id(request), { active: false }));
+  });
+
+  router.post("/providers/:id/health", async (request, response) => {
+    noBody(request);
+    response.json(await admin.checkNow(id(request)));
+  });
+
+  // Unknown routes under the admin base answer here, behind the token, so they reveal nothing.
+  router.use((request, _response, next) => {
+    next(new DukaError("not_found", `No route ${request.method} ${request.baseUrl}${request.path}`));
+  });
+  router.use(withIssues);
+  return router;
+}
+
+/** Refused input keeps its list of issues; everything else goes to the app's error middleware. */
+const withIssues: ErrorRequestHandler = (error, _request, response, next) => {
+  if (error instanceof DukaError && error.code === "invalid" && hasIssues(error)) {
+    response
+      .status(422)
+      .json({ error: { ...errorBody(error.code, error.message).error, issues: error.issues } });
+    return;
+  }
+  next(error);
+};
+
+function hasIssues(
+  error: DukaError,
+): error is DukaError & { issues: readonly { path: string; message: string }[] } {
+  return Array.isArray((error as { issues?: unknown }).issues);
+}
