@@ -25,7 +25,7 @@ import { resolveMasterKeys } from "./payments/registry/master-key.js";
 import { loadPluginModules } from "./payments/registry/plugin-loader.js";
 import { createProviderRegistry, type ManagedProviderRegistry } from "./payments/registry/registry.js";
 import { createSecretBox } from "./payments/registry/secrets.js";
-import { seedInstances } from "./payments/registry/seed.js";
+import { environmentSeeds, seedInstances } from "./payments/registry/seed.js";
 import { createRedis, evictionPolicyProblem, waitForRedis } from "./queue/connection.js";
 import { startMaintenance } from "./queue/maintenance.js";
 import { createOutboundWorker } from "./queue/outbound-worker.js";
@@ -213,13 +213,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     assertSecretsReadable(secrets, await store.providers.list());
     await seedInstances({
       tenantId,
-      seeds: [
-        {
-          plugin: "manual",
-          displayName: "Bank transfer",
-          config: { instructions: catalog.paymentInstructions },
-        },
-      ],
+      seeds: environmentSeeds({ config, catalog, registry, logger }),
       registry,
       instances: store.providers,
       secrets,

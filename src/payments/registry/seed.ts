@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import type { Catalog } from "../../catalog/types.js";
+import type { Config } from "../../config/index.js";
 import { DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
 import { splitConfig } from "./instance-config.js";
@@ -53,4 +55,34 @@ export async function seedInstances(options: {
       if (!(error instanceof DuplicateKeyError)) throw error;
     }
   }
+}
+
+/**
+ * The instances the environment asks for. Credentials for a plugin this build does not have are
+ * reported, not silently ignored.
+ */
+export function environmentSeeds(options: {
+  config: Pick<Config, "mpesa" | "paystack">;
+  catalog: Catalog;
+  registry: ProviderRegistry;
+  logger: Logger;
+}): InstanceSeed[] {
+  for (const [plugin, configured] of [
+    ["mpesa", options.config.mpesa],
+    ["paystack", options.config.paystack],
+  ] as const) {
+    if (configured && !options.registry.plugin(plugin)) {
+      options.logger.warn(
+        { plugin },
+        `${plugin} credentials are set, but this build has no ${plugin} plugin; ignored`,
+      );
+    }
+  }
+  return [
+    {
+      plugin: "manual",
+      displayName: "Bank transfer",
+      config: { instructions: options.catalog.paymentInstructions },
+    },
+  ];
 }
