@@ -1,10 +1,9 @@
 /**
  * Logs of a whole run, errors included, never carry the bot token.
  */
-import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/log/index.js";
 import { tinyJpeg } from "../../src/sandbox/sample-files.js";
+import { captureLogs } from "../helpers/logs.js";
 import { orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop | undefined;
@@ -15,21 +14,8 @@ afterAll(async () => {
 
 describe("logs", () => {
   it("hold no bot token, even when Telegram calls fail", async () => {
-    let logged = "";
-    let onLog = () => {};
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        logged += chunk;
-        onLog();
-        done();
-      },
-    });
-    const loggedSoon = (text: string) =>
-      new Promise<void>((resolve) => {
-        onLog = () => logged.includes(text) && resolve();
-        onLog();
-      });
-    shop = await startTestShop({ logger: createLogger({ level: "debug", destination }) });
+    const logs = captureLogs();
+    shop = await startTestShop({ logger: logs.logger });
     const { emulator } = shop;
     const shopper = shop.shopper(8001);
     await orderByTransfer(shopper, "Sukuma");
@@ -39,16 +25,16 @@ describe("logs", () => {
     await shopper.nextMessage(/receipt/, { timeoutMs: 20_000 });
     shop.merchant.sendText("/pending");
     await shop.merchant.nextMessage(/waiting/);
-    // A send Telegram refuses for good is logged with its reason.
-    const refused = loggedSoon("channel refused the message");
+    // A send Telegram refuses for good is logs.text() with its reason.
+    const refused = logs.contains("channel refused the message");
     emulator.failNext("sendMessage", { errorCode: 400, description: "Bad Request: chat not found" });
     shopper.sendText("/help");
     await refused;
 
-    expect(logged).toContain("duka started");
-    expect(logged).toContain("inbound message");
-    expect(logged).toContain("merchant input");
-    expect(logged).not.toContain(emulator.botToken);
-    expect(logged).not.toContain(emulator.botToken.split(":")[1]);
+    expect(logs.text()).toContain("duka started");
+    expect(logs.text()).toContain("inbound message");
+    expect(logs.text()).toContain("merchant input");
+    expect(logs.text()).not.toContain(emulator.botToken);
+    expect(logs.text()).not.toContain(emulator.botToken.split(":")[1]);
   });
 });

@@ -7,11 +7,10 @@ import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDuka, type Duka } from "../../src/app.js";
-import { createLogger } from "../../src/log/index.js";
+import { captureLogs } from "../helpers/logs.js";
 import { orderByTransfer, startTestShop, type TestShop, testConfig } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-0123456789abcdef";
@@ -74,24 +73,18 @@ function admin(duka: Duka) {
 describe("provider plugins through the registry", () => {
   let provider: Awaited<ReturnType<typeof startProvider>>;
   let shop: TestShop;
-  let logged = "";
+  const logs = captureLogs();
   const key = masterKey();
 
   beforeAll(async () => {
     provider = await startProvider();
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        logged += chunk;
-        done();
-      },
-    });
     shop = await startTestShop({
       env: {
         ADMIN_TOKEN,
         DUKA_MASTER_KEY: key,
         PAYMENT_PLUGINS: join(process.cwd(), "test/fixtures/transfer-plugin.ts"),
       },
-      logger: createLogger({ level: "debug", destination }),
+      logger: logs.logger,
     });
   });
 
@@ -142,8 +135,8 @@ describe("provider plugins through the registry", () => {
     for (const file of await readdir(storeDir)) {
       expect(await readFile(join(storeDir, file), "utf8")).not.toContain(API_KEY);
     }
-    expect(logged).toContain("provider instance");
-    expect(logged).not.toContain(API_KEY);
+    expect(logs.text()).toContain("provider instance");
+    expect(logs.text()).not.toContain(API_KEY);
   });
 
   it("alerts the merchants once when an instance turns unhealthy and once when it recovers", async () => {

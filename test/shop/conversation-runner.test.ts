@@ -9,10 +9,7 @@ import type { InboundContent, InboundMessage } from "../../src/bot/channel.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import type { Catalog } from "../../src/catalog/types.js";
 import { createLogger } from "../../src/log/index.js";
-import { manualPlugin } from "../../src/payments/manual/plugin.js";
 import { createPaymentService } from "../../src/payments/payment-service.js";
-import { createProviderRegistry } from "../../src/payments/registry/registry.js";
-import { createSecretBox } from "../../src/payments/registry/secrets.js";
 import { seedInstances } from "../../src/payments/registry/seed.js";
 import { createOutbox } from "../../src/queue/outbox.js";
 import { createQueues, type Queues } from "../../src/queue/queues.js";
@@ -21,6 +18,7 @@ import { type ConversationRunner, createConversationRunner } from "../../src/sho
 import { createOrderService } from "../../src/shop/orders.js";
 import { createStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/types.js";
+import { manualRegistry } from "../helpers/payments.js";
 import { clearPrefix, REDIS_URL } from "../helpers/shop.js";
 
 const tenantId = "default";
@@ -39,14 +37,7 @@ beforeEach(async () => {
   queues = createQueues({ connection: redis, prefix });
   catalog = await loadCatalog();
   const logger = createLogger({ level: "silent" });
-  const secrets = createSecretBox({ current: randomBytes(32) });
-  const registry = createProviderRegistry({
-    plugins: [manualPlugin],
-    instances: store.providers,
-    secrets,
-    publicUrl: "http://localhost:3000",
-    logger,
-  });
+  const { registry, secrets } = manualRegistry(store, logger);
   const seeds = [
     { plugin: "manual", displayName: "Bank transfer", config: { instructions: catalog.paymentInstructions } },
   ];

@@ -1,26 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../src/catalog/index.js";
 import type { Catalog } from "../../../src/catalog/types.js";
-import { createLogger } from "../../../src/log/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { joinConfig } from "../../../src/payments/registry/instance-config.js";
-import { createProviderRegistry } from "../../../src/payments/registry/registry.js";
-import { createSecretBox } from "../../../src/payments/registry/secrets.js";
 import { environmentSeeds, seedInstances } from "../../../src/payments/registry/seed.js";
 import { createStore } from "../../../src/store/index.js";
 import type { Store } from "../../../src/store/types.js";
+import { captureLogs } from "../../helpers/logs.js";
+import { manualRegistry } from "../../helpers/payments.js";
 
 let store: Store;
 let catalog: Catalog;
-let logged: string;
-const secrets = createSecretBox({ current: randomBytes(32) });
 
 beforeEach(async () => {
   store = await createStore({ mediaDir: `/tmp/duka-seed-${randomBytes(4).toString("hex")}` });
   catalog = await loadCatalog();
-  logged = "";
 });
 
 afterEach(async () => {
@@ -28,20 +23,9 @@ afterEach(async () => {
 });
 
 function setup() {
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logged += chunk;
-      done();
-    },
-  });
-  const logger = createLogger({ level: "info", destination });
-  const registry = createProviderRegistry({
-    plugins: [manualPlugin],
-    instances: store.providers,
-    secrets,
-    publicUrl: "http://localhost:3000",
-    logger,
-  });
+  const logs = captureLogs("info");
+  const { logger } = logs;
+  const { registry, secrets } = manualRegistry(store, logger);
   const seed = (mpesa = false) =>
     seedInstances({
       tenantId: "default",
@@ -67,12 +51,12 @@ function setup() {
       secrets,
       logger,
     });
-  return { seed };
+  return { seed, secrets, logs };
 }
 
 describe("seeding provider instances from the environment", () => {
   it("creates the manual instance once, however often or concurrently it runs", async () => {
-    const { seed } = setup();
+    const { seed, secrets } = setup();
     await Promise.all([seed(), seed()]);
     await seed();
     const instances = await store.providers.list({ tenantId: "default" });
@@ -88,17 +72,24 @@ describe("seeding provider instances from the environment", () => {
     const { seed } = setup();
     await seed();
     const [instance] = await store.providers.list({ tenantId: "default" });
-    await store.providers.update(instance!._id, { config: { instructions: "Pay to Paybill 999" }, active: false });
+    await store.providers.update(instance!._id, {
+      config: { instructions: "Pay to Paybill 999" },
+      active: false,
+    });
     await seed();
     const [after] = await store.providers.list({ tenantId: "default" });
-    expect(after).toMatchObject({ _id: instance!._id, config: { instructions: "Pay to Paybill 999" }, active: false });
+    expect(after).toMatchObject({
+      _id: instance!._id,
+      config: { instructions: "Pay to Paybill 999" },
+      active: false,
+    });
   });
 
   it("says so when credentials are set for a plugin this build does not have", async () => {
-    const { seed } = setup();
+    const { seed, logs } = setup();
     await seed(true);
-    expect(logged).toContain("mpesa credentials are set, but this build has no mpesa plugin");
-    expect(logged).not.toContain('"secret"');
+    expect(logs.text()).toContain("mpesa credentials are set, but this build has no mpesa plugin");
+    expect(logs.text()).not.toContain('"secret"');
     expect((await store.providers.list()).map((instance) => instance.plugin)).toEqual(["manual"]);
   });
 });
