@@ -175,6 +175,9 @@ export const outboxSchema = new Schema(
 );
 // The sweeper's work list spans tenants.
 outboxSchema.index({ status: 1, createdAt: 1 });
+// Sent messages are only needed to dedupe retries; MongoDB drops them after 30 days. (The
+// embedded store keeps them: it serves small shops and demos.)
+outboxSchema.index({ sentAt: 1 }, { expireAfterSeconds: 30 * 24 * 3600 });
 
 export const auditSchema = new Schema(
   {
