@@ -1,20 +1,15 @@
-/**
- * Managing provider instances at run time: the business rules behind the admin API, free of
- * HTTP. What must stay true:
- * - No plaintext secret ever leaves: views carry masked secrets, audit entries carry the names
- *   of changed secret fields and never their values, error messages are scrubbed.
- * - Every successful change is recorded in the audit log and published on the change feed, so
- *   every process (this one included) drops its cached instances of the tenant.
- * - A change that changes nothing (activating an active instance) writes, records and
- *   publishes nothing.
- */
-import { isDeepStrictEqual } from "node:util";
-import { z } from "zod";
 import { DukaError, DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
-import type { PaymentMethod } from "../../domain/payment.js";
 import type { AuditRepository } from "../../store/types.js";
 import { type HealthResult, type PaymentPlugin, secretFieldsOf } from "../plugin.js";
+import {
+  AdminValidationError,
+  configFieldNames,
+  diffConfig,
+  diffSecrets,
+  mergeInput,
+  prefixed,
+} from "./admin-input.js";
 import type { HealthMonitor } from "./health.js";
 import {
   InvalidConfigError,
@@ -25,6 +20,7 @@ import {
   scrubSecrets,
   splitConfig,
 } from "./instance-config.js";
+import { type PluginView, toPluginView } from "./plugin-view.js";
 import { SecretKeyError } from "./secrets.js";
 import type {
   ChangeFeed,
@@ -70,16 +66,6 @@ export interface ProviderView {
   readonly secrets: Readonly<Record<string, string>>;
   readonly createdAt: Date;
   readonly updatedAt: Date;
-}
-
-/** A registered plugin and the form its config takes. */
-export interface PluginView {
-  readonly name: string;
-  readonly label: string;
-  readonly methods: readonly PaymentMethod[];
-  /** JSON Schema of the config (input side); secret fields carry `secret: true, writeOnly: true`. */
-  readonly configSchema: Record<string, unknown>;
-  readonly secretFields: readonly string[];
 }
 
 export interface CreateProviderInput {
@@ -133,27 +119,7 @@ export interface ProviderAdmin {
   plugins(): PluginView[];
 }
 
-/** One problem with the input, at a dotted path (`config.apiKey`). */
-export interface ValidationIssue {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** Input the admin refused, with every problem found. `issues` never hold a submitted value. */
-export class AdminValidationError extends DukaError {
-  override name = "AdminValidationError";
-  constructor(
-    message: string,
-    readonly issues: readonly ValidationIssue[],
-  ) {
-    super("invalid", message);
-  }
-}
-
 const DEFAULTS = { active: true, testMode: false, priority: 100 } as const;
-
-/** Keys that could reach an object's prototype if merged. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export type AuditAction =
   | "provider.created"
@@ -451,100 +417,9 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
   };
 }
 
-/** A plugin's public description, with its config schema as JSON Schema (secret fields flagged). */
-export function toPluginView(plugin: PaymentPlugin): PluginView {
-  const secretFields = secretFieldsOf(plugin.configSchema);
-  const schema = z.toJSONSchema(plugin.configSchema, { io: "input", unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
-  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
-  for (const name of secretFields) {
-    const property = properties?.[name];
-    if (property) Object.assign(property, { secret: true, writeOnly: true });
-  }
-  return {
-    name: plugin.name,
-    label: plugin.label,
-    methods: plugin.methods,
-    configSchema: schema,
-    secretFields,
-  };
-}
-
 function nameTaken(tenantId: string, displayName: string): DukaError {
   return new DukaError(
     "conflict",
     `Tenant "${tenantId}" already has a provider instance named "${displayName}"; choose another displayName`,
   );
-}
-
-/**
- * Joins `config` and the separately given `secrets`, refusing keys that could reach a prototype,
- * `secrets` entries that are not secret fields, and fields given twice. Fields the plugin does
- * not know are left for its strict schema to report together with every other issue.
- */
-function mergeInput(
-  plugin: PaymentPlugin,
-  config: Readonly<Record<string, unknown>>,
-  secrets: Readonly<Record<string, string>> | undefined,
-): Record<string, unknown> {
-  const secretNames = new Set(secretFieldsOf(plugin.configSchema));
-  const issues: ValidationIssue[] = [];
-  const merged: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(config)) {
-    if (FORBIDDEN_KEYS.has(name)) issues.push({ path: `config.${name}`, message: "Forbidden key" });
-    else merged[name] = value;
-  }
-  for (const [name, value] of Object.entries(secrets ?? {})) {
-    if (!secretNames.has(name)) {
-      issues.push({
-        path: `secrets.${name}`,
-        message: `Not a secret field of plugin "${plugin.name}"; secret fields: ${[...secretNames].join(", ") || "none"}`,
-      });
-    } else if (Object.hasOwn(config, name)) {
-      issues.push({ path: `secrets.${name}`, message: "Given in both config and secrets; give it once" });
-    } else merged[name] = value;
-  }
-  if (issues.length > 0) throw new AdminValidationError(`Invalid config for plugin "${plugin.name}"`, issues);
-  return merged;
-}
-
-function configFieldNames(
-  config: Readonly<Record<string, unknown>>,
-  secrets: Readonly<Record<string, unknown>>,
-) {
-  return [...Object.keys(config), ...Object.keys(secrets)].map((name) => `config.${name}`);
-}
-
-function prefixed(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).map(([name, value]) => [`config.${name}`, value]));
-}
-
-function diffConfig(
-  before: Readonly<Record<string, unknown>>,
-  after: Readonly<Record<string, unknown>>,
-): string[] {
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => !isDeepStrictEqual(before[name], after[name]));
-}
-
-/** Secret fields whose plaintext changed (each encryption differs, so compare decrypted). */
-function diffSecrets(
-  box: SecretBox,
-  before: ProviderInstance["secrets"],
-  after: ProviderInstance["secrets"],
-): string[] {
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => {
-    const old = before[name];
-    const next = after[name];
-    if (!old || !next) return old !== next;
-    if (old === next || isDeepStrictEqual(old, next)) return false;
-    try {
-      return box.decrypt(old) !== box.decrypt(next);
-    } catch {
-      return true;
-    }
-  });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DukaError } from "../../domain/errors.js";
-import { AdminValidationError, type ValidationIssue } from "../../payments/registry/admin.js";
+import { AdminValidationError, type ValidationIssue } from "../../payments/registry/admin-input.js";
 
 /** Keys that could reach an object's prototype through a merge. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
