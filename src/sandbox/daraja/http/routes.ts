@@ -1,0 +1,25 @@
+import { generateToken } from "../api/oauth.js";
+import { processRequest } from "../api/stk-push.js";
+import { queryPush } from "../api/stk-query.js";
+import type { ApiAnswer, ApiRequest } from "../api/types.js";
+import type { DarajaContext } from "../context.js";
+
+/** The paths the emulator serves (relative to `baseUrl`, like Daraja's to its base URL). */
+export const DARAJA_PATHS = {
+  oauth: "/oauth/v1/generate",
+  stkPush: "/mpesa/stkpush/v1/processrequest",
+  stkQuery: "/mpesa/stkpushquery/v1/query",
+} as const;
+
+export interface Route {
+  readonly method: "GET" | "POST";
+  /** "basic": the OAuth endpoint checks its own header; "bearer": a valid access token is required. */
+  readonly auth: "basic" | "bearer";
+  readonly handle: (ctx: DarajaContext, request: ApiRequest) => ApiAnswer;
+}
+
+export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  [DARAJA_PATHS.oauth, { method: "GET", auth: "basic", handle: generateToken }],
+  [DARAJA_PATHS.stkPush, { method: "POST", auth: "bearer", handle: processRequest }],
+  [DARAJA_PATHS.stkQuery, { method: "POST", auth: "bearer", handle: queryPush }],
+]);
