@@ -51,6 +51,19 @@ export interface Payment {
   readonly attempts?: readonly PaymentAttempt[];
   /** What the shopper was asked to do to pay, so it can be shown again. */
   readonly action?: ShopperAction;
+  /** The provider's receipt (M-Pesa receipt number), once paid. */
+  readonly receipt?: string;
+  /** Why the provider said no, in the shopper's words, with its code. */
+  readonly failure?: { readonly code?: string; readonly reason: string };
+  /**
+   * Set when money arrived that cannot simply settle (wrong amount, an order already paid):
+   * the merchant is alerted and decides.
+   */
+  readonly flag?: {
+    readonly reason: "amount_mismatch" | "already_paid" | "order_closed" | "unconfirmed";
+    readonly at: Date;
+    readonly detail?: string;
+  };
 }
 
 /** What the shopper must do to pay, as the provider's `initiate` said. */

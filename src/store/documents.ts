@@ -1,6 +1,7 @@
 import type { Schema } from "mongoose";
 import type { ConversationState } from "../conversations/types.js";
 import type { AuditEntry } from "../domain/audit.js";
+import type { InboxEvent } from "../domain/inbox.js";
 import type { ChannelName, Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
@@ -28,6 +29,7 @@ export interface StoredDocuments {
   readonly outbox: OutboxMessage;
   readonly audit: AuditEntry;
   readonly providerInstances: ProviderInstance;
+  readonly inbox: InboxEvent;
 }
 
 export type Collections = { readonly [N in CollectionName]: Collection<StoredDocuments[N]> };

@@ -11,6 +11,7 @@ import { createLocalMediaStore } from "./media/local-media-store.js";
 import { openMongoDatabase } from "./mongo/database.js";
 import { createAuditRepository } from "./repositories/audit-repository.js";
 import { createConversationRepository } from "./repositories/conversation-repository.js";
+import { createInboxRepository } from "./repositories/inbox-repository.js";
 import { createOrderRepository } from "./repositories/order-repository.js";
 import { createOutboxRepository } from "./repositories/outbox-repository.js";
 import { createPaymentRepository } from "./repositories/payment-repository.js";
@@ -60,6 +61,7 @@ function assemble(
     outbox: createOutboxRepository(collections.outbox),
     audit: createAuditRepository(collections.audit),
     providers: createProviderInstanceRepository(collections.providerInstances),
+    inbox: createInboxRepository(collections.inbox),
     media,
     ping: lifecycle.ping,
     close: lifecycle.close,

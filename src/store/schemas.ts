@@ -112,10 +112,34 @@ export const paymentSchema = new Schema(
     providerRef: String,
     attempts: { type: [paymentAttemptSchema], default: undefined },
     action: Schema.Types.Mixed,
+    receipt: String,
+    failure: Schema.Types.Mixed,
+    flag: Schema.Types.Mixed,
   },
   options,
 );
 paymentSchema.index({ tenantId: 1, orderId: 1 });
+// Webhooks and reconciliation find a payment by the provider's reference for it.
+paymentSchema.index({ instanceId: 1, providerRef: 1 });
+
+export const inboxSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    provider: { type: String, required: true },
+    instanceId: { type: String, required: true },
+    eventKey: { type: String, required: true },
+    event: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: ["received", "processed", "ignored"], required: true },
+    note: String,
+    receivedAt: { type: Date, required: true },
+    processedAt: Date,
+  },
+  options,
+);
+// The guard against settling twice: a provider's event is recorded once, however often it comes.
+inboxSchema.index({ provider: 1, eventKey: 1 }, { unique: true });
+inboxSchema.index({ status: 1, receivedAt: 1 });
 
 export const proofSchema = new Schema(
   {
@@ -237,6 +261,7 @@ export const schemas = {
   outbox: outboxSchema,
   audit: auditSchema,
   providerInstances: providerInstanceSchema,
+  inbox: inboxSchema,
 } as const;
 
 export type CollectionName = keyof typeof schemas;

@@ -7,6 +7,7 @@
 
 import type { ConversationState, Reply } from "../conversations/types.js";
 import type { AuditEntry } from "../domain/audit.js";
+import type { InboxEvent } from "../domain/inbox.js";
 import type { ChatAddress, Order, OrderStatus } from "../domain/order.js";
 import type { Payment, PaymentStatus } from "../domain/payment.js";
 import type { Proof, ProofStatus } from "../domain/proof.js";
@@ -58,6 +59,22 @@ export interface PaymentRepository {
     to: PaymentStatus,
     changes?: Partial<Payment>,
   ): Promise<Payment | null>;
+  /** The payment a provider instance knows by `providerRef` (a CheckoutRequestID, a reference). */
+  findByProviderRef(instanceId: string, providerRef: string): Promise<Payment | null>;
+  /** Payments of an order, newest first. */
+  listByOrder(tenantId: string, orderId: string): Promise<Payment[]>;
+  /** Marks money that cannot simply settle, for the merchant; the status does not change. */
+  setFlag(tenantId: string, id: string, flag: NonNullable<Payment["flag"]>): Promise<Payment | null>;
+}
+
+export interface InboxRepository {
+  /** Stores a webhook event; `recorded: false` when this provider event was stored already. */
+  record(event: InboxEvent): Promise<{ recorded: boolean; event: InboxEvent }>;
+  findById(id: string): Promise<InboxEvent | null>;
+  /** Leaves `received` once; false when it had left already. */
+  finish(id: string, status: "processed" | "ignored", note?: string): Promise<boolean>;
+  /** Events still `received` that arrived before `before`, oldest first: the sweeper's list. */
+  listReceived(before: Date, limit: number): Promise<InboxEvent[]>;
 }
 
 export interface ProofRepository {
@@ -161,6 +178,7 @@ export interface Store {
   readonly audit: AuditRepository;
   /** Payment provider instances, across tenants (see payments/registry/types.ts). */
   readonly providers: ProviderInstanceRepository;
+  readonly inbox: InboxRepository;
   readonly media: MediaStore;
   /** Rejects when the store cannot be reached (readiness). */
   ping(): Promise<void>;

@@ -1,3 +1,4 @@
+import type { InboxEvent } from "../../src/domain/inbox.js";
 /**
  * What every store backend must do, written once against the Store interface. store.test.ts
  * runs it per backend.
@@ -6,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DukaError, DuplicateKeyError } from "../../src/domain/errors.js";
+import { newId } from "../../src/domain/ids.js";
 import type { Order, OrderLine } from "../../src/domain/order.js";
 import { splitConfig } from "../../src/payments/registry/instance-config.js";
 import { createSecretBox } from "../../src/payments/registry/secrets.js";
@@ -215,6 +217,82 @@ export function storeConformance(backend: StoreBackend): void {
         store.payments.transition("t1", payment._id, "expired"),
       ]);
       expect(results.filter((result) => result !== null)).toHaveLength(1);
+    });
+  });
+
+  describe("payments by provider reference", () => {
+    it("finds a payment by its instance and provider reference, and lists an order's newest first", async () => {
+      const first = makePayment({ instanceId: "pi_a", providerRef: "ws_CO_1", createdAt: at(1) });
+      const second = makePayment({
+        orderId: first.orderId,
+        instanceId: "pi_a",
+        providerRef: "ws_CO_2",
+        createdAt: at(2),
+      });
+      await store.payments.create(first);
+      await store.payments.create(second);
+      expect(await store.payments.findByProviderRef("pi_a", "ws_CO_2")).toEqual(second);
+      expect(await store.payments.findByProviderRef("pi_b", "ws_CO_2")).toBeNull();
+      expect((await store.payments.listByOrder("t1", first.orderId)).map((payment) => payment._id)).toEqual([
+        second._id,
+        first._id,
+      ]);
+    });
+
+    it("flags a payment without changing its status", async () => {
+      const payment = makePayment();
+      await store.payments.create(payment);
+      const flagged = await store.payments.setFlag("t1", payment._id, {
+        reason: "amount_mismatch",
+        at: at(3),
+        detail: "paid 100 KES",
+      });
+      expect(flagged).toMatchObject({
+        status: payment.status,
+        flag: { reason: "amount_mismatch", detail: "paid 100 KES" },
+      });
+      expect(
+        await store.payments.setFlag("t2", payment._id, { reason: "unconfirmed", at: at(4) }),
+      ).toBeNull();
+    });
+  });
+
+  describe("webhook inbox", () => {
+    const event = (overrides: Partial<InboxEvent> = {}): InboxEvent => ({
+      _id: newId("ibx"),
+      tenantId: "t1",
+      provider: "mpesa",
+      instanceId: "pi_a",
+      eventKey: "ws_CO_1:0",
+      event: { outcome: "succeeded", providerRef: "ws_CO_1", amount: { amount: 6000, currency: "KES" } },
+      status: "received",
+      receivedAt: at(1),
+      ...overrides,
+    });
+
+    it("records a provider event once, however often and concurrently it arrives", async () => {
+      const results = await Promise.all([
+        store.inbox.record(event()),
+        store.inbox.record(event()),
+        store.inbox.record(event()),
+      ]);
+      expect(results.filter((result) => result.recorded)).toHaveLength(1);
+      const kept = results.find((result) => result.recorded)!.event;
+      for (const result of results) expect(result.event._id).toBe(kept._id);
+      expect(await store.inbox.findById(kept._id)).toEqual(kept);
+      // The same key from another provider is another event.
+      expect((await store.inbox.record(event({ provider: "paystack" }))).recorded).toBe(true);
+    });
+
+    it("finishes an event once and lists only those still received, oldest first", async () => {
+      const old = event({ eventKey: "a", receivedAt: at(1) });
+      const newer = event({ eventKey: "b", receivedAt: at(2) });
+      const recent = event({ eventKey: "c", receivedAt: at(9) });
+      for (const item of [recent, newer, old]) await store.inbox.record(item);
+      expect(await store.inbox.finish(old._id, "processed")).toBe(true);
+      expect(await store.inbox.finish(old._id, "ignored", "again")).toBe(false);
+      expect(await store.inbox.findById(old._id)).toMatchObject({ status: "processed" });
+      expect((await store.inbox.listReceived(at(5), 10)).map((item) => item.eventKey)).toEqual(["b"]);
     });
   });
 

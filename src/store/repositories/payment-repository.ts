@@ -10,5 +10,9 @@ export function createPaymentRepository(payments: Collection<Payment>): PaymentR
       const { filter, update } = transitionOf(PAYMENT_TRANSITIONS, tenantId, id, to, changes);
       return payments.findOneAndUpdate(filter, update);
     },
+    findByProviderRef: (instanceId, providerRef) => payments.findOne({ instanceId, providerRef }),
+    listByOrder: (tenantId, orderId) => payments.find({ tenantId, orderId }, { sort: { createdAt: -1 } }),
+    setFlag: (tenantId, id, flag) =>
+      payments.findOneAndUpdate({ tenantId, _id: id }, { $set: { flag, updatedAt: new Date() } }),
   };
 }
