@@ -35,12 +35,15 @@ export interface InitiateResult {
 export type ProviderOutcome = "succeeded" | "failed" | "cancelled" | "pending" | "not_handled";
 
 export interface VerifyResult {
+  /** `pending`: the provider does not know yet (a prompt still open): ask again later. */
   readonly outcome: ProviderOutcome;
   /** What the provider says was paid; compared with the payment before settling. */
   readonly amount?: Money;
   /** A receipt number the shopper recognizes (M-Pesa receipt). */
   readonly receipt?: string;
-  readonly message?: string;
+  /** Why it failed, in words a shopper understands. */
+  readonly reason?: string;
+  readonly providerCode?: string;
 }
 
 export interface WebhookRequest {
@@ -51,13 +54,19 @@ export interface WebhookRequest {
 }
 
 export interface WebhookEvent {
-  /** Unique per provider event: the inbox's dedupe key. */
+  /** Unique per provider event: the inbox's dedupe key (a redelivery has the same key). */
   readonly eventKey: string;
   readonly outcome: ProviderOutcome;
   /** Our payment id, or the provider reference it was started with. */
   readonly paymentId?: string;
   readonly providerRef?: string;
   readonly amount?: Money;
+  /** A receipt number the shopper recognizes (M-Pesa receipt). */
+  readonly receipt?: string;
+  /** Why it failed, in words a shopper understands. */
+  readonly reason?: string;
+  /** The provider's own result code, for the record. */
+  readonly providerCode?: string;
 }
 
 export interface HealthResult {
@@ -78,6 +87,20 @@ export interface ProviderClient {
   refund?(payment: Payment, amount: Money): Promise<{ readonly providerRef: string }>;
 }
 
+/**
+ * State shared by every process through Redis, for plugins that must agree across processes
+ * (Daraja invalidates the previous OAuth token whenever a new one is issued).
+ */
+export interface SharedCache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Runs `task` while holding a lock on `key` across processes (at most `ttlMs`); callers that
+   * find it held wait for it and then run theirs, so they can see what the holder stored.
+   */
+  withLock<T>(key: string, ttlMs: number, task: () => Promise<T>): Promise<T>;
+}
+
 /** What the registry hands a plugin when it builds an instance. */
 export interface PluginInstance<Config> {
   readonly id: string;
@@ -87,6 +110,8 @@ export interface PluginInstance<Config> {
   readonly config: Config;
   /** Base URL for callbacks (`PUBLIC_URL`). */
   readonly publicUrl: string;
+  /** Keys are namespaced per instance by the registry. */
+  readonly shared: SharedCache;
 }
 
 export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {

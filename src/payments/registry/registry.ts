@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { PaymentOption } from "../../conversations/types.js";
 import type { PaymentMethod } from "../../domain/payment.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 import { joinConfig } from "./instance-config.js";
+import type { SharedCacheFactory } from "./shared-cache.js";
 import type {
   ProviderInstance,
   ProviderInstanceRepository,
@@ -17,6 +19,8 @@ export interface ProviderRegistryOptions {
   readonly instances: ProviderInstanceRepository;
   readonly secrets: SecretBox;
   readonly publicUrl: string;
+  /** State a plugin shares across processes (Redis), per instance. */
+  readonly shared: SharedCacheFactory;
   readonly logger: Logger;
 }
 
@@ -53,6 +57,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
       testMode: instance.testMode,
       config: joinConfig(options.secrets, plugin.configSchema, instance),
       publicUrl: options.publicUrl,
+      shared: options.shared(instance._id),
     });
     clients.set(instance._id, { updatedAt: instance.updatedAt.getTime(), client: built });
     return built;
@@ -119,6 +124,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
         testMode,
         config: plugin.configSchema.parse(config),
         publicUrl: options.publicUrl,
+        // A probe shares nothing with stored instances.
+        shared: options.shared(`probe-${randomBytes(6).toString("hex")}`),
       });
     },
 

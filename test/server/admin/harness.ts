@@ -10,6 +10,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
+import { Redis } from "ioredis";
 import { z } from "zod";
 import { createLogger } from "../../../src/log/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
@@ -22,11 +23,13 @@ import {
   type ManagedProviderRegistry,
 } from "../../../src/payments/registry/registry.js";
 import { createSecretBox } from "../../../src/payments/registry/secrets.js";
+import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
 import type { ChangeFeed, SecretBox } from "../../../src/payments/registry/types.js";
 import { ADMIN_BASE, createAdminRoutes } from "../../../src/server/admin/index.js";
 import { errorHandler, notFound } from "../../../src/server/errors.js";
 import { createStore } from "../../../src/store/index.js";
 import type { Store } from "../../../src/store/types.js";
+import { REDIS_URL } from "../../helpers/shop.js";
 
 export const TOKEN = "admin-token-for-tests-0123456789";
 export const PUBLIC_URL = "https://shop.example.test";
@@ -130,12 +133,14 @@ export async function startHarness(): Promise<Harness> {
   const dataDir = join(dir, "data");
   const store = await createStore({ dataDir, mediaDir: join(dir, "media") });
   const box = createSecretBox({ current: randomBytes(32) });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const logger = createLogger({ level: "silent" });
   const registry = createProviderRegistry({
     plugins: [manualPlugin, testpayPlugin],
     instances: store.providers,
     secrets: box,
     publicUrl: PUBLIC_URL,
+    shared: createRedisSharedCache(redis, `t-${randomBytes(4).toString("hex")}`),
     logger,
   });
   const feed = recordingFeed();
@@ -196,6 +201,7 @@ export async function startHarness(): Promise<Harness> {
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      redis.disconnect();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/**
+ * Where Daraja posts STK results: `/webhooks/daraja/<instance id>/<callbackToken>`. No "mpesa" (or
+ * "safaricom", "query", …) anywhere in a callback URL: Safaricom reportedly rejects such URLs
+ * (providers.md §1.5, reliability.md §2.4).
+ */
+export const MPESA_CALLBACK_PATH = "/webhooks/daraja";
+
+/** Words Daraja refuses in callback URLs (providers.md §1.5), checked case-insensitively. */
+export const FORBIDDEN_CALLBACK_WORDS = [
+  "m-pesa",
+  "mpesa",
+  "safaricom",
+  "exec",
+  "exe",
+  "cmd",
+  "sql",
+  "query",
+];
+
+const hasForbiddenWord = (value: string) =>
+  FORBIDDEN_CALLBACK_WORDS.some((word) => value.toLowerCase().includes(word));
+
+const digits = (min: number, max: number, what: string) =>
+  z.string().regex(new RegExp(`^\\d{${min},${max}}$`), `${what} must be ${min}–${max} digits`);
+
+/**
+ * One Daraja app and shortcode. Secrets (`consumerKey`, `consumerSecret`, `passkey`, `callbackToken`)
+ * are stored encrypted by the registry and never logged.
+ */
+export const mpesaConfigSchema = z.strictObject({
+  /** The Daraja app's consumer key ("My Apps" in the portal). */
+  consumerKey: z.string().trim().min(1, "consumerKey is required").meta({ secret: true }),
+  consumerSecret: z.string().trim().min(1, "consumerSecret is required").meta({ secret: true }),
+  /** The Lipa na M-Pesa Online passkey Safaricom sent for the shortcode at Go Live. */
+  passkey: z.string().trim().min(1, "passkey is required").meta({ secret: true }),
+  /** BusinessShortCode: the Paybill, or for tills the HO/store number used at Go Live. */
+  shortcode: digits(5, 7, "shortcode"),
+  /** Who receives the money: the Till number for CustomerBuyGoodsOnline. Default: `shortcode`. */
+  partyB: digits(5, 7, "partyB").optional(),
+  /** Default: CustomerPayBillOnline. */
+  transactionType: z
+    .enum(["CustomerPayBillOnline", "CustomerBuyGoodsOnline"])
+    .default("CustomerPayBillOnline"),
+  /** Default: the sandbox, https://sandbox.safaricom.co.ke (production: https://api.safaricom.co.ke). */
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .default("https://sandbox.safaricom.co.ke"),
+  /**
+   * The unguessable token in the callback path (Daraja signs nothing, so this is what proves a
+   * callback came from the URL we gave Daraja). Generate it with `generateCallbackToken()`.
+   */
+  callbackToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,128}$/, "callbackToken must be 24–128 characters of A-Z, a-z, 0-9, _ or -")
+    .refine((token) => !hasForbiddenWord(token), {
+      message: `callbackToken must not contain ${FORBIDDEN_CALLBACK_WORDS.join(", ")} (Daraja rejects such URLs); generate another`,
+    })
+    .meta({ secret: true }),
+});
+
+export type MpesaConfig = z.output<typeof mpesaConfigSchema>;
+
+/** A fresh callback token: 256 random bits as hex (hex cannot spell any word Daraja refuses). */
+export function generateCallbackToken(): string {
+  return randomBytes(32).toString("hex");
+}
+
+/** The instance's callback path; the registry mounts it and passes `token` as a route param. */
+export function mpesaWebhookPath(instance: { readonly id: string; readonly config: MpesaConfig }): string {
+  return `${MPESA_CALLBACK_PATH}/${instance.id}/${instance.config.callbackToken}`;
+}
+
+/** The PartyB actually sent: the Till for Buy Goods when configured, else the shortcode. */
+export function partyBOf(config: MpesaConfig): string {
+  return config.partyB ?? config.shortcode;
+}
+
+/** The CallBackURL Daraja gets: `publicUrl` + the instance's path, without a doubled slash. */
+export function callbackUrlOf(publicUrl: string, path: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}${path}`;
+}

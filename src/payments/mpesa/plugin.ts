@@ -1,0 +1,67 @@
+import { type PaymentPlugin, ProviderError } from "../plugin.js";
+import { parseStkCallback } from "./callback.js";
+import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "./client.js";
+import { callbackUrlOf, mpesaConfigSchema, mpesaWebhookPath } from "./config.js";
+import { initiateStkPush, queryStkPush, toStkPushRequest } from "./stk.js";
+
+export interface MpesaPluginOptions {
+  /** "Now" in epoch ms, for the Kenya-time `Timestamp`. Default: Date.now. */
+  readonly clock?: () => number;
+  /** Per Daraja HTTP call, body included. Default: 10 000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * M-Pesa Express (STK Push) through Safaricom Daraja. `initiate` pushes a PIN prompt to the
+ * shopper's phone; the result arrives as an unsigned callback (authenticated by the token in its
+ * path) and can always be asked for with `verify` (STK Query). No refunds: M-Pesa reversals need
+ * other Daraja APIs.
+ */
+export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlugin<typeof mpesaConfigSchema> {
+  const { clock = Date.now, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  return {
+    name: "mpesa",
+    label: "M-Pesa",
+    methods: ["mobile_money"],
+    configSchema: mpesaConfigSchema,
+    webhookPath: mpesaWebhookPath,
+    create(instance) {
+      const { config } = instance;
+      const client = createDarajaClient({ config, shared: instance.shared, timeoutMs });
+      const callbackUrl = callbackUrlOf(instance.publicUrl, mpesaWebhookPath(instance));
+      return {
+        async initiate({ payment, phone }) {
+          const request = toStkPushRequest({ config, payment, phone, callbackUrl, now: clock() });
+          return initiateStkPush(client, request, payment.amount);
+        },
+        async verify(payment) {
+          if (payment.providerRef === undefined || payment.providerRef === "") {
+            throw new ProviderError(
+              "no_reference",
+              `Payment ${payment._id} has no CheckoutRequestID to query`,
+              {
+                retryable: false,
+                shopperMessage: "M-Pesa could not complete the payment.",
+              },
+            );
+          }
+          return queryStkPush(client, config, payment.providerRef, clock());
+        },
+        parseWebhook: async (request) => parseStkCallback(request, config.callbackToken),
+        async healthCheck() {
+          const started = performance.now();
+          try {
+            await client.token();
+            return { ok: true, latencyMs: Math.round(performance.now() - started) };
+          } catch (error) {
+            // ProviderError messages name codes and statuses, never a key, secret or token.
+            const message = error instanceof ProviderError ? error.message : "Daraja could not be reached";
+            return { ok: false, message, latencyMs: Math.round(performance.now() - started) };
+          }
+        },
+      };
+    },
+  };
+}
+
+export const mpesaPlugin = createMpesaPlugin();
