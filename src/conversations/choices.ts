@@ -3,16 +3,16 @@
  * current menu (the latest prompt's choices): an older button, or data this machine never
  * emitted, gets the stale-button note and the current prompt again. Browsing (a product from an
  * earlier catalog message, the catalog, the cart) only shows things, so it works from any message
- * unless an order is waiting for its receipt.
+ * unless the step is about an order (waiting for its receipt, its M-Pesa PIN, or a new way to pay).
  */
-import type { PaymentMethod } from "../domain/payment.js";
 import { addToCart, changeQuantity, findProduct, priceCart, quantityOf } from "./cart.js";
 import { cancel } from "./commands.js";
+import { choosePayment, payAnotherWay, retryPayment, useKnownPhone } from "./paying.js";
 import { addedReply, NOTICES, proofReminderReply, withNotice } from "./prompts.js";
 import { type ChoiceIntent, parseChoiceData } from "./tokens.js";
 import { type Draft, draft, type Turn } from "./turn.js";
 import type { Choice } from "./types.js";
-import { paymentOptions, showCart, showCatalog, showCheckout, showCurrent, showQuantity } from "./views.js";
+import { orderRefOf, showCart, showCatalog, showCheckout, showCurrent, showQuantity } from "./views.js";
 
 export function isInMenu(menu: readonly Choice[], data: unknown): boolean {
   return typeof data === "string" && menu.some((choice) => choice.data === data);
@@ -20,14 +20,14 @@ export function isInMenu(menu: readonly Choice[], data: unknown): boolean {
 
 const BROWSING_INTENTS: ReadonlySet<ChoiceIntent["kind"]> = new Set(["product", "shop", "cart"]);
 
-/** While an order waits for its receipt, only that step's own buttons count: the order stays in focus. */
-function isWaitingForReceipt(turn: Turn): boolean {
-  return turn.state.step.name === "awaiting_proof" || turn.state.step.name === "proof_under_review";
+/** While the step is about an order, only that step's own buttons count: the order stays in focus. */
+function hasOrderInFocus(turn: Turn): boolean {
+  return orderRefOf(turn.state.step) !== undefined;
 }
 
 export function onChoice(turn: Turn, data: unknown): Draft {
   const intent = parseChoiceData(data);
-  const browsing = intent !== null && BROWSING_INTENTS.has(intent.kind) && !isWaitingForReceipt(turn);
+  const browsing = intent !== null && BROWSING_INTENTS.has(intent.kind) && !hasOrderInFocus(turn);
   const valid = intent !== null && (browsing || isInMenu(turn.state.menu, data));
   return valid ? runIntent(turn, intent) : showCurrent(turn, NOTICES.staleButton);
 }
@@ -56,7 +56,13 @@ export function runIntent(turn: Turn, intent: ChoiceIntent): Draft {
     case "clear":
       return showCatalog(turn, { cart: [], notice: NOTICES.cartEmptied });
     case "pay":
-      return placeOrder(turn, intent.method);
+      return choosePayment(turn, intent.method);
+    case "use_phone":
+      return useKnownPhone(turn);
+    case "retry":
+      return retryPayment(turn);
+    case "pay_other":
+      return payAnotherWay(turn);
     case "cancel":
       return cancel(turn);
     case "receipt":
@@ -80,21 +86,5 @@ export function addQuantity(turn: Turn, sku: string, quantity: number): Draft {
     step: { name: "browsing" },
     cart: change.cart,
     replies: [withNotice(change.capped ? NOTICES.capped : undefined, reply)],
-  });
-}
-
-/**
- * Asks the runtime to place the order and says nothing yet: `order_placed` or `order_failed`
- * comes back. The cart must still be exactly what the summary showed.
- */
-export function placeOrder(turn: Turn, method: PaymentMethod): Draft {
-  const priced = priceCart(turn.state.cart, turn.context.catalog);
-  if (priced.lines.length === 0 || priced.dropped > 0) return showCheckout(turn);
-  if (!paymentOptions(turn).some((option) => option.method === method)) {
-    return showCheckout(turn, priced.cart, NOTICES.methodGone);
-  }
-  return draft(turn, {
-    step: { name: "choosing_payment" },
-    actions: [{ kind: "place_order", key: `place:${turn.seq}`, lines: priced.cart, method }],
   });
 }

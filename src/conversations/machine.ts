@@ -11,6 +11,7 @@
  *   - bad input changes nothing but `seq` and `menu`.
  */
 import type { InboundContent, InboundMedia } from "../bot/channel.js";
+import { normalizeMsisdn } from "../domain/phone.js";
 import { findProduct } from "./cart.js";
 import { addQuantity, onChoice, runIntent } from "./choices.js";
 import { listOrders, runCommand, toCommandName } from "./commands.js";
@@ -22,6 +23,7 @@ import {
   parseQuantity,
   typedOrderReference,
 } from "./input.js";
+import { onContact, submitPhone } from "./paying.js";
 import { NOTICES, noSuchOptionNotice, QUANTITY_NOTICES, unsupportedNotice } from "./prompts.js";
 import { onResult } from "./results.js";
 import { migrateState } from "./state.js";
@@ -64,7 +66,7 @@ function onInput(turn: Turn, content: InboundContent): Draft {
     case "media":
       return onMedia(turn, content.media);
     case "contact":
-      return showCurrent(turn, NOTICES.contact);
+      return onContact(turn, asText(content.phone), content.own === true);
     case "unsupported":
       return showCurrent(turn, unsupportedNotice(asText(content.what)));
     default:
@@ -76,27 +78,47 @@ function asText(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-/** A receipt counts only while an order waits for one (a second receipt during review too). */
+/**
+ * A receipt counts only while an order waits for one (a second receipt during review too); an
+ * M-Pesa payment never takes one, whatever the shopper sends.
+ */
 function onMedia(turn: Turn, media: InboundMedia): Draft {
-  const orderRef = orderRefOf(turn.state.step);
-  if (!orderRef) return showCurrent(turn, NOTICES.receiptTooEarly);
-  return draft(turn, { actions: [{ kind: "submit_proof", key: `proof:${turn.seq}`, orderRef, media }] });
+  const current = turn.state.step;
+  switch (current.name) {
+    case "awaiting_proof":
+    case "proof_under_review":
+      return draft(turn, {
+        actions: [{ kind: "submit_proof", key: `proof:${turn.seq}`, orderRef: current.orderRef, media }],
+      });
+    case "awaiting_push":
+      return showCurrent(turn, NOTICES.mpesaNoReceipt);
+    case "entering_phone":
+      return showCurrent(turn, NOTICES.phoneNotFile);
+    default:
+      return showCurrent(turn, orderRefOf(current) ? NOTICES.fileNotNeeded : NOTICES.receiptTooEarly);
+  }
 }
 
 /**
- * Typed text, in order: a quantity (on the quantity prompt a number is always one), a menu
- * line by number or label, a keyword, then — while shopping — an order reference or a product
- * name; else what the step says for text it does not understand.
+ * Typed text, in order: a quantity (on the quantity prompt a number is always one) or a phone
+ * number (on the number prompt), a menu line by number or label, a keyword, then — while
+ * shopping — an order reference or a product name; else what the step says for text it does not
+ * understand.
  */
 function onText(turn: Turn, text: string): Draft {
   const current = turn.state.step;
   if (current.name === "choosing_quantity" && isNumberLike(text)) return onQuantity(turn, current.sku, text);
+  if (current.name === "entering_phone") {
+    const phone = normalizeMsisdn(text);
+    if (phone) return submitPhone(turn, phone);
+  }
 
   const match = matchMenu(text, turn.state.menu);
   const intent = match.kind === "choice" ? parseChoiceData(match.choice.data) : null;
   if (intent) return runIntent(turn, intent);
 
-  const shopping = orderRefOf(current) === undefined;
+  // The number prompt reads everything else as a number it cannot use, not as a product name.
+  const shopping = orderRefOf(current) === undefined && current.name !== "entering_phone";
   const keyword = keywordOf(text);
   // "help", "cart", "orders", "cancel" typed as words do what their commands do.
   if (keyword && toCommandName(keyword)) return runCommand(turn, keyword, "");
@@ -112,9 +134,13 @@ function onText(turn: Turn, text: string): Draft {
   switch (current.name) {
     case "awaiting_proof":
     case "proof_under_review":
+    case "awaiting_push":
+    case "payment_failed":
       return showCurrent(turn);
     case "choosing_quantity":
       return onQuantity(turn, current.sku, text);
+    case "entering_phone":
+      return showCurrent(turn, NOTICES.invalidPhone);
     default:
       return showCurrent(
         turn,

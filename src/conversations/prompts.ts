@@ -1,10 +1,12 @@
 /**
  * Every message the shopper sees, as channel-neutral Replies. Wording rules: short sentences,
- * the order reference and totals in *bold*, money through formatMoney with the shop's locale.
+ * the order reference and totals in *bold*, money through formatMoney with the shop's locale,
+ * phone numbers only masked (`0712 ••• 678`), never in full.
  */
 import type { Catalog, Product } from "../catalog/types.js";
 import { formatMoney, type Money } from "../domain/money.js";
 import type { PaymentMethod } from "../domain/payment.js";
+import { maskMsisdn, normalizeMsisdn } from "../domain/phone.js";
 import { type PricedCart, sellableProducts } from "./cart.js";
 import { type ChoiceIntent, MAX_QUANTITY, toChoiceData } from "./tokens.js";
 import type { Choice, OrderSummary, PaymentOption, Reply, Step } from "./types.js";
@@ -22,6 +24,11 @@ export const LABELS = {
   increase: (name: string) => `➕ ${name}`,
   decrease: (name: string) => `➖ ${name}`,
   sendReceipt: (ref: string) => `📎 Send receipt for ${ref}`,
+  usePhone: (phone: string) => `📱 Use ${maskMsisdn(phone)}`,
+  back: "⬅️ Back",
+  shareNumber: "📱 Share my number",
+  sendAgain: "🔁 Send the request again",
+  payAnotherWay: "💳 Pay another way",
 } as const;
 
 /** How many quantity buttons the quantity prompt offers; larger numbers are typed. */
@@ -43,6 +50,11 @@ export const NOTICES = {
     "I can only take a receipt after you check out. If you already placed an order, send /orders.",
   contact: "Thanks, but I don't need a contact card.",
   capped: `You can have at most ${MAX_QUANTITY} of one product in your cart.`,
+  invalidPhone: "That is not an M-Pesa number I can use. Send it like 0712 345 678.",
+  foreignContact: "Please share your own number, or type the number to charge.",
+  phoneNotFile: "Please type the number, like 0712 345 678.",
+  mpesaNoReceipt: "No receipt is needed for M-Pesa: just enter your PIN on your phone.",
+  fileNotNeeded: "I don't need a file for this order now: choose an option below.",
   failure: "Sorry, something went wrong on our side. Please try again, or send /start.",
 } as const;
 
@@ -64,9 +76,20 @@ export function bold(text: string): string {
   return `*${text.replace(/\*/g, "")}*`;
 }
 
-/** Ends a sentence taken from elsewhere (a reason) with exactly one full stop. */
+/** Kenyan mobile numbers written in any usual way, as whole numbers (not inside longer digit runs). */
+const PHONE_IN_TEXT = /(?<![\d+])(?:\+?254[\s-]?|0)?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)/g;
+
+/** Masks every Kenyan mobile number in text from elsewhere (a provider's reason may quote one). */
+export function maskPhones(text: string): string {
+  return text.replace(PHONE_IN_TEXT, (found) => {
+    const msisdn = normalizeMsisdn(found);
+    return msisdn ? maskMsisdn(msisdn) : found;
+  });
+}
+
+/** Ends a sentence taken from elsewhere (a reason) with exactly one full stop; masks phone numbers. */
 export function sentence(text: string, fallback: string): string {
-  const trimmed = text.trim();
+  const trimmed = maskPhones(typeof text === "string" ? text : "").trim();
   if (trimmed.length === 0) return fallback;
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
@@ -81,6 +104,12 @@ function choice(label: string, intent: ChoiceIntent): Choice {
 
 const seeCatalogRow: readonly Choice[] = [choice(LABELS.seeCatalog, { kind: "shop" })];
 const cancelOrderRow: readonly Choice[] = [choice(LABELS.cancelOrder, { kind: "cancel" })];
+/** What a shopper can do about an order whose M-Pesa payment did not happen. */
+const paymentFailedRows: readonly (readonly Choice[])[] = [
+  [choice(LABELS.sendAgain, { kind: "retry" })],
+  [choice(LABELS.payAnotherWay, { kind: "pay_other" })],
+  cancelOrderRow,
+];
 
 /** Puts a short note above a prompt, keeping the prompt's choices. */
 export function withNotice(notice: string | undefined, reply: Reply): Reply {
@@ -110,13 +139,22 @@ export function greeting(catalog: Catalog, customerName?: string): string {
 
 /** What an open order still needs, for /start and /help; nothing when no order is waiting. */
 export function openOrderReminder(step: Step): string | undefined {
-  if (step.name === "awaiting_proof") {
-    return `📎 Order ${bold(step.orderRef)} is waiting for your receipt: send a photo (or PDF) of it here, or /cancel.`;
+  switch (step.name) {
+    case "awaiting_proof":
+      return `📎 Order ${bold(step.orderRef)} is waiting for your receipt: send a photo (or PDF) of it here, or /cancel.`;
+    case "proof_under_review":
+      return `⏳ Your receipt for ${bold(step.orderRef)} is being checked; we'll message you here.`;
+    case "awaiting_push":
+      return `📲 Order ${bold(step.orderRef)} is waiting for your M-Pesa PIN: check your phone, or /cancel.`;
+    case "payment_failed":
+    case "choosing_payment":
+    case "entering_phone":
+      return step.orderRef
+        ? `💳 Order ${bold(step.orderRef)} is not paid yet: send me any message to see how to pay it, or /cancel.`
+        : undefined;
+    default:
+      return undefined;
   }
-  if (step.name === "proof_under_review") {
-    return `⏳ Your receipt for ${bold(step.orderRef)} is being checked; we'll message you here.`;
-  }
-  return undefined;
 }
 
 export function catalogReply(catalog: Catalog, cartItems: number, intro?: string): Reply {
@@ -259,8 +297,85 @@ export function proofRefusedReply(orderRef: string, reason: string): Reply {
   };
 }
 
-export function paymentConfirmedReply(orderRef: string): Reply {
-  return { text: `✅ Payment for ${bold(orderRef)} confirmed. Thank you!`, choices: [seeCatalogRow] };
+export function paymentConfirmedReply(orderRef: string, receipt?: string): Reply {
+  const shown = typeof receipt === "string" ? receipt.replace(/\*/g, "").trim() : "";
+  const note = shown ? ` (M-Pesa receipt ${bold(shown)})` : "";
+  return { text: `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`, choices: [seeCatalogRow] };
+}
+
+/**
+ * Entering the number to charge: the known one as a button, Back to where the method was
+ * chosen (the cart's checkout, or the order's ways to pay), and the channel's share-contact button.
+ */
+export function phoneReply(options: { readonly orderRef?: string; readonly knownPhone?: string }): Reply {
+  const { orderRef, knownPhone } = options;
+  const choices: Choice[][] = [];
+  if (knownPhone) choices.push([choice(LABELS.usePhone(knownPhone), { kind: "use_phone" })]);
+  choices.push([choice(LABELS.back, orderRef ? { kind: "pay_other" } : { kind: "checkout" })]);
+  const about = orderRef ? ` for ${bold(orderRef)}` : "";
+  return {
+    text: `Which M-Pesa number should get the payment request${about}?`,
+    choices,
+    requestContact: LABELS.shareNumber,
+  };
+}
+
+/** The order's payment was pushed to the phone (`order_placed` with mobile money). */
+export function pushSentReply(
+  catalog: Catalog,
+  order: { readonly orderRef: string; readonly total: Money },
+  phone: string | undefined,
+): Reply {
+  const to = phone ? maskMsisdn(phone) : "your phone";
+  return {
+    text: `📲 Check your phone: we sent an M-Pesa request for ${bold(price(catalog, order.total))} to ${to} (order ${bold(order.orderRef)}). Enter your M-Pesa PIN to pay.`,
+    choices: [cancelOrderRow],
+  };
+}
+
+/** What `awaiting_push` says to anything typed: the result comes from M-Pesa, not from the chat. */
+export function awaitingPushReply(orderRef: string): Reply {
+  return {
+    text: `Waiting for your M-Pesa PIN for ${bold(orderRef)}. Check your phone. If nothing came, wait a minute: I'll offer to send it again.`,
+    choices: [cancelOrderRow],
+  };
+}
+
+export function paymentFailedReply(orderRef: string, reason: string): Reply {
+  return {
+    text: `❌ The M-Pesa payment for ${bold(orderRef)} did not go through: ${sentence(reason, "it was not completed.")}`,
+    choices: paymentFailedRows,
+  };
+}
+
+export function paymentExpiredReply(orderRef: string): Reply {
+  return {
+    text: `⌛ M-Pesa did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
+    choices: paymentFailedRows,
+  };
+}
+
+/** The `payment_failed` step's prompt, when it is shown again. */
+export function paymentRetryReply(orderRef: string): Reply {
+  return {
+    text: `💳 Order ${bold(orderRef)} is not paid yet. Send the M-Pesa request again, pay another way, or cancel the order.`,
+    choices: paymentFailedRows,
+  };
+}
+
+/** The ways to pay an order that exists already (after a failed or expired payment). */
+export function orderPaymentReply(orderRef: string, options: readonly PaymentOption[]): Reply {
+  const text =
+    options.length > 0
+      ? `How would you like to pay for ${bold(orderRef)}?`
+      : `Sorry, we can't take payments for ${bold(orderRef)} right now. Please try again a little later, or cancel the order.`;
+  return {
+    text,
+    choices: [
+      ...options.map((option) => [choice(paymentLabel(option), { kind: "pay", method: option.method })]),
+      cancelOrderRow,
+    ],
+  };
 }
 
 export function proofRejectedReply(orderRef: string, reason: string): Reply {

@@ -1,3 +1,9 @@
+/**
+ * What the machine says and where it goes when an action's outcome (or news from the merchant
+ * or a payment provider) comes back. Results arrive at any step: one about the order the step
+ * is about moves the step on; one about another order is answered and leaves the shopper where
+ * they are, unless its reply asks for an answer the step must then take (a new receipt, a retry).
+ */
 import { priceCart } from "./cart.js";
 import {
   cancelRefusedNotice,
@@ -6,34 +12,37 @@ import {
   orderPlacedReply,
   ordersReply,
   paymentConfirmedReply,
+  paymentExpiredReply,
+  paymentFailedReply,
   proofReceivedReply,
   proofRefusedReply,
   proofRejectedReply,
+  pushSentReply,
 } from "./prompts.js";
 import { type Draft, draft, type Turn } from "./turn.js";
 import type { ResultEvent, Step } from "./types.js";
-import { orderRefOf, showCatalog, showCheckout, showCurrent } from "./views.js";
+import { orderRefOf, showCatalog, showCheckout, showCurrent, showOrderPayment } from "./views.js";
 
 const BROWSING: Step = { name: "browsing" };
+
+/** Steps in which an order is being (re)paid, so `order_failed` is about paying that order. */
+const PAYING_STEPS: ReadonlySet<Step["name"]> = new Set([
+  "choosing_payment",
+  "entering_phone",
+  "payment_failed",
+]);
 
 export function onResult(turn: Turn, result: ResultEvent): Draft {
   const { catalog } = turn.context;
   const step = turn.state.step;
   const isAbout = (orderRef: string) => orderRefOf(step) === orderRef;
   switch (result.kind) {
-    case "order_placed": {
-      const { method } = result;
-      const reply = orderPlacedReply(catalog, result, method);
-      const next: Step =
-        method === "manual"
-          ? { name: "awaiting_proof", orderRef: result.orderRef }
-          : orderRefOf(step)
-            ? step
-            : BROWSING;
-      return draft(turn, { step: next, cart: [], replies: [reply] });
-    }
+    case "order_placed":
+      return onOrderPlaced(turn, result);
     case "order_failed": {
       const notice = orderFailedNotice(result.reason);
+      const orderRef = orderRefOf(step);
+      if (orderRef && PAYING_STEPS.has(step.name)) return showOrderPayment(turn, orderRef, notice);
       return priceCart(turn.state.cart, catalog).lines.length > 0
         ? showCheckout(turn, turn.state.cart, notice)
         : showCatalog(turn, { notice });
@@ -61,7 +70,18 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_confirmed":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,
-        replies: [paymentConfirmedReply(result.orderRef)],
+        replies: [paymentConfirmedReply(result.orderRef, result.receipt)],
+      });
+    case "payment_failed":
+    case "payment_expired":
+      // The reply offers retry / another way / cancel for this order, so the step must take them.
+      return draft(turn, {
+        step: { name: "payment_failed", orderRef: result.orderRef },
+        replies: [
+          result.kind === "payment_failed"
+            ? paymentFailedReply(result.orderRef, result.reason)
+            : paymentExpiredReply(result.orderRef),
+        ],
       });
     case "orders_listed":
       return draft(turn, { replies: [ordersReply(catalog, result.orders)] });
@@ -75,4 +95,31 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     default:
       return draft(turn, {});
   }
+}
+
+/**
+ * The order exists and its payment started. The step follows the method: manual waits for a
+ * receipt, M-Pesa for the PIN on the phone (its reply has a Cancel button the step must take).
+ * A new order took the cart with it; paying an existing order leaves the cart alone.
+ */
+function onOrderPlaced(turn: Turn, result: Extract<ResultEvent, { kind: "order_placed" }>): Draft {
+  const { catalog } = turn.context;
+  const step = turn.state.step;
+  const { orderRef, method } = result;
+  const existing = orderRefOf(step) === orderRef;
+  const cart = existing ? turn.state.cart : [];
+  if (method === "mobile_money") {
+    return draft(turn, {
+      step: { name: "awaiting_push", orderRef },
+      cart,
+      replies: [pushSentReply(catalog, result, turn.state.phone)],
+    });
+  }
+  const next: Step =
+    method === "manual"
+      ? { name: "awaiting_proof", orderRef }
+      : existing || orderRefOf(step) === undefined
+        ? BROWSING
+        : step;
+  return draft(turn, { step: next, cart, replies: [orderPlacedReply(catalog, result, method)] });
 }

@@ -1,7 +1,12 @@
 /**
  * The stored state's shape check. A stored value is either a valid v1 state, used as is, or
  * anything else (an old version, a corrupt document), which starts the conversation over.
+ *
+ * `phone` was added to v1 without a version bump: it is optional, so a state stored before it
+ * existed is still valid. A stored phone that is not a normalized M-Pesa number is dropped (the
+ * shopper is simply asked again) rather than costing them their cart.
  */
+import { normalizeMsisdn } from "../domain/phone.js";
 import { isButtonSafeSku, MAX_QUANTITY } from "./tokens.js";
 import type { CartLine, Choice, ConversationState, Step } from "./types.js";
 
@@ -17,16 +22,25 @@ function isShortString(value: unknown, max: number): value is string {
   return typeof value === "string" && value.length > 0 && value.length <= max;
 }
 
-const PLAIN_STEPS = new Set(["new", "browsing", "viewing_cart", "choosing_payment"]);
+const PLAIN_STEPS = new Set(["new", "browsing", "viewing_cart"]);
+/** Steps that may be about an existing order, or about the cart (no `orderRef`). */
+const MAYBE_ORDER_STEPS = new Set(["choosing_payment", "entering_phone"]);
+const ORDER_STEPS = new Set(["awaiting_proof", "proof_under_review", "awaiting_push", "payment_failed"]);
 
 export function isStep(value: unknown): value is Step {
   if (!isRecord(value) || typeof value.name !== "string") return false;
   if (PLAIN_STEPS.has(value.name)) return true;
   if (value.name === "choosing_quantity") return isButtonSafeSku(value.sku);
-  if (value.name === "awaiting_proof" || value.name === "proof_under_review") {
-    return isShortString(value.orderRef, 64);
+  if (MAYBE_ORDER_STEPS.has(value.name)) {
+    return value.orderRef === undefined || isShortString(value.orderRef, 64);
   }
+  if (ORDER_STEPS.has(value.name)) return isShortString(value.orderRef, 64);
   return false;
+}
+
+/** A number as `normalizeMsisdn` writes it (`2547…`): nothing else is ever stored or charged. */
+export function isStoredPhone(value: unknown): value is string {
+  return typeof value === "string" && normalizeMsisdn(value) === value;
 }
 
 function isCartLine(value: unknown): value is CartLine {
@@ -66,11 +80,27 @@ function hasStateShape(value: unknown): value is ConversationState {
     Array.isArray(value.menu) &&
     value.menu.every(isChoice) &&
     Number.isSafeInteger(value.seq) &&
-    (value.seq as number) >= 0
+    (value.seq as number) >= 0 &&
+    (value.phone === undefined || isStoredPhone(value.phone))
   );
 }
 
-/** Never throws: a valid v1 state comes back as is, anything else is a fresh start. */
+/**
+ * Never throws: a valid v1 state comes back as is; one that is valid but for its phone comes
+ * back without the phone; anything else is a fresh start.
+ */
 export function migrateState(stored: unknown): ConversationState {
-  return isConversationState(stored) ? stored : initialState();
+  if (isConversationState(stored)) return stored;
+  const withoutPhone = dropPhone(stored);
+  return isConversationState(withoutPhone) ? withoutPhone : initialState();
+}
+
+function dropPhone(stored: unknown): unknown {
+  try {
+    if (!isRecord(stored) || !("phone" in stored)) return undefined;
+    const { phone: _phone, ...rest } = stored;
+    return rest;
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,9 @@
  *   p:<SKU>        pick a product            q:<SKU>:<n>   add n of a product
  *   inc:<SKU>      one more in the cart      dec:<SKU>     one fewer (at 1: remove the line)
  *   pay:<method>   pay with a method         receipt:<ref> send a receipt for an open order
+ *   phone:use      charge the number already known (M-Pesa)
+ *   retry          send the M-Pesa request for the step's order again
+ *   other          pay the step's order another way
  *   shop  cart  checkout  clear  cancel
  *
  * Every token is at most 64 UTF-8 bytes (Telegram's callback_data limit); SKUs that could break
@@ -37,6 +40,9 @@ export type ChoiceIntent =
   | { readonly kind: "decrease"; readonly sku: string }
   | { readonly kind: "pay"; readonly method: PaymentMethod }
   | { readonly kind: "receipt"; readonly orderRef: string }
+  | { readonly kind: "use_phone" }
+  | { readonly kind: "retry" }
+  | { readonly kind: "pay_other" }
   | { readonly kind: "shop" }
   | { readonly kind: "cart" }
   | { readonly kind: "checkout" }
@@ -57,6 +63,10 @@ export function toChoiceData(intent: ChoiceIntent): string {
       return `pay:${intent.method}`;
     case "receipt":
       return `receipt:${intent.orderRef}`;
+    case "use_phone":
+      return "phone:use";
+    case "pay_other":
+      return "other";
     default:
       return intent.kind;
   }
@@ -68,6 +78,8 @@ const BARE: Readonly<Record<string, ChoiceIntent>> = {
   checkout: { kind: "checkout" },
   clear: { kind: "clear" },
   cancel: { kind: "cancel" },
+  retry: { kind: "retry" },
+  other: { kind: "pay_other" },
 };
 
 export function utf8Length(text: string): number {
@@ -99,6 +111,8 @@ export function parseChoiceData(data: unknown): ChoiceIntent | null {
       return isPaymentMethod(rest) ? { kind: "pay", method: rest } : null;
     case "receipt":
       return parseOrderReference(rest) === rest ? { kind: "receipt", orderRef: rest } : null;
+    case "phone":
+      return rest === "use" ? { kind: "use_phone" } : null;
     default:
       return null;
   }

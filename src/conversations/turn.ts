@@ -1,7 +1,8 @@
 /**
  * One call of `step`: handlers read a Turn and return a Draft (where to go, the cart, what to
  * say, what to do); `finalize` turns it into the outcome and owns the two bookkeeping rules:
- * `seq` goes up by one, and `menu` becomes the choices of the last reply.
+ * `seq` goes up by one, and `menu` becomes the choices of the last reply. The remembered M-Pesa
+ * number is carried over unless a draft sets a new one.
  */
 import type { Action, CartLine, ConversationState, Reply, Step, StepContext, StepOutcome } from "./types.js";
 
@@ -17,6 +18,8 @@ export interface Draft {
   readonly cart: readonly CartLine[];
   readonly replies: readonly Reply[];
   readonly actions: readonly Action[];
+  /** A new mobile-money number to remember (normalized); absent: keep the one stored. */
+  readonly phone?: string;
 }
 
 export function beginTurn(state: ConversationState, context: StepContext): Turn {
@@ -26,13 +29,20 @@ export function beginTurn(state: ConversationState, context: StepContext): Turn 
 /** A draft that keeps the step and cart unless told otherwise. */
 export function draft(
   turn: Turn,
-  parts: { step?: Step; cart?: readonly CartLine[]; replies?: readonly Reply[]; actions?: readonly Action[] },
+  parts: {
+    step?: Step;
+    cart?: readonly CartLine[];
+    replies?: readonly Reply[];
+    actions?: readonly Action[];
+    phone?: string;
+  },
 ): Draft {
   return {
     step: parts.step ?? turn.state.step,
     cart: parts.cart ?? turn.state.cart,
     replies: parts.replies ?? [],
     actions: parts.actions ?? [],
+    ...(parts.phone ? { phone: parts.phone } : {}),
   };
 }
 
@@ -43,8 +53,9 @@ export function draft(
 export function finalize(turn: Turn, result: Draft): StepOutcome {
   const last = result.replies.at(-1);
   const menu = last ? (last.choices ?? []).flat() : result.actions.length > 0 ? [] : turn.state.menu;
+  const phone = result.phone ?? turn.state.phone;
   return {
-    state: { v: 1, step: result.step, cart: result.cart, menu, seq: turn.seq },
+    state: { v: 1, step: result.step, cart: result.cart, menu, seq: turn.seq, ...(phone ? { phone } : {}) },
     replies: result.replies,
     actions: result.actions,
   };

@@ -32,6 +32,11 @@ export interface Reply {
   readonly media?: { readonly mediaId: string; readonly mimeType: string };
   /** A link to open (a payment page); a URL button on Telegram. */
   readonly link?: { readonly label: string; readonly url: string };
+  /**
+   * Offer to share the person's own phone number, with this label (a Telegram reply-keyboard
+   * button with request_contact; channels that know the number ignore it).
+   */
+  readonly requestContact?: string;
 }
 
 export interface CartLine {
@@ -49,8 +54,17 @@ export type Step =
   | { readonly name: "choosing_quantity"; readonly sku: string }
   /** The cart is shown with edit buttons. */
   | { readonly name: "viewing_cart" }
-  /** Checkout: waits for a payment method. */
-  | { readonly name: "choosing_payment" }
+  /**
+   * Checkout: waits for a payment method. With `orderRef`, the order exists already (its
+   * payment failed or expired) and the method pays that order instead of the cart.
+   */
+  | { readonly name: "choosing_payment"; readonly orderRef?: string }
+  /** Mobile money: waits for the number to charge (typed, a shared contact, or the known one). */
+  | { readonly name: "entering_phone"; readonly orderRef?: string }
+  /** Mobile money: the prompt was pushed to the phone; waits for the provider's result. */
+  | { readonly name: "awaiting_push"; readonly orderRef: string }
+  /** The payment failed or expired; waits for a retry, another method, or a cancel. */
+  | { readonly name: "payment_failed"; readonly orderRef: string }
   /** Manual transfer: the order exists; waits for a receipt photo or PDF. */
   | { readonly name: "awaiting_proof"; readonly orderRef: string }
   /** The receipt is with the merchant; waits for their verdict (arrives as a result event). */
@@ -65,6 +79,8 @@ export interface ConversationState {
   readonly menu: readonly Choice[];
   /** Counts steps; part of every action key so keys are unique per conversation step. */
   readonly seq: number;
+  /** The mobile-money number last used (normalized, `2547…`), offered next time. */
+  readonly phone?: string;
 }
 
 /** A payment method the shop offers now (from the provider registry). */
@@ -88,6 +104,8 @@ export interface OrderSummary {
 export interface StepContext {
   readonly catalog: Catalog;
   readonly paymentOptions: readonly PaymentOption[];
+  /** The shopper's own phone number (normalized, `2547…`), when the channel knows it (WhatsApp). */
+  readonly customerPhone?: string;
   /** The shopper's display name, when the channel knows it. */
   readonly customerName?: string;
 }
@@ -99,6 +117,16 @@ export type Action =
       readonly key: string;
       readonly lines: readonly CartLine[];
       readonly method: PaymentMethod;
+      /** Mobile money: the number to charge, normalized. */
+      readonly phone?: string;
+    }
+  | {
+      /** Pays an existing order (after a failure or expiry): again, or with another method. */
+      readonly kind: "pay_order";
+      readonly key: string;
+      readonly orderRef: string;
+      readonly method: PaymentMethod;
+      readonly phone?: string;
     }
   | {
       readonly kind: "submit_proof";
@@ -126,7 +154,16 @@ export type ResultEvent =
   | { readonly kind: "orders_listed"; readonly orders: readonly OrderSummary[] }
   | { readonly kind: "order_cancelled"; readonly orderRef: string }
   | { readonly kind: "cancel_refused"; readonly orderRef: string; readonly reason: string }
-  | { readonly kind: "payment_confirmed"; readonly orderRef: string }
+  | {
+      readonly kind: "payment_confirmed";
+      readonly orderRef: string;
+      /** The provider's receipt the shopper recognizes (M-Pesa receipt number). */
+      readonly receipt?: string;
+    }
+  /** The provider says the payment did not happen; `reason` is worded for the shopper. */
+  | { readonly kind: "payment_failed"; readonly orderRef: string; readonly reason: string }
+  /** No result came in time; the shopper may send the prompt again. */
+  | { readonly kind: "payment_expired"; readonly orderRef: string }
   | { readonly kind: "proof_rejected"; readonly orderRef: string; readonly reason: string };
 
 export type ConversationEvent =

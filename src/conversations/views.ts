@@ -3,8 +3,10 @@
  * current step waits for; bad input answers with a note on top of it.
  */
 import type { Product } from "../catalog/types.js";
+import { normalizeMsisdn } from "../domain/phone.js";
 import { findProduct, itemCount, priceCart, quantityOf } from "./cart.js";
 import {
+  awaitingPushReply,
   cartReply,
   catalogReply,
   checkoutReply,
@@ -13,6 +15,9 @@ import {
   joinNotices,
   NOTICES,
   openOrderReminder,
+  orderPaymentReply,
+  paymentRetryReply,
+  phoneReply,
   proofReminderReply,
   quantityReply,
   underReviewReply,
@@ -23,9 +28,28 @@ import type { CartLine, PaymentOption, Step } from "./types.js";
 
 const BROWSING: Step = { name: "browsing" };
 
-/** The order the step is about, if any. */
+/**
+ * The order the step is about, if any: /cancel cancels it, results about it move the step on,
+ * and while there is one, typed product names and older browsing buttons do not pull the
+ * shopper away from it.
+ */
 export function orderRefOf(step: Step): string | undefined {
-  return step.name === "awaiting_proof" || step.name === "proof_under_review" ? step.orderRef : undefined;
+  switch (step.name) {
+    case "awaiting_proof":
+    case "proof_under_review":
+    case "awaiting_push":
+    case "payment_failed":
+    case "choosing_payment":
+    case "entering_phone":
+      return step.orderRef;
+    default:
+      return undefined;
+  }
+}
+
+/** The M-Pesa number to offer: the one last used, else the channel's (WhatsApp) number. */
+export function knownPhone(turn: Turn): string | undefined {
+  return normalizeMsisdn(turn.state.phone ?? turn.context.customerPhone ?? "") ?? undefined;
 }
 
 function sellableCount(turn: Turn, cart: readonly CartLine[]): number {
@@ -42,16 +66,25 @@ export function showCatalog(
 }
 
 /**
- * The greeting with the catalog (/start, or any first input). An order waiting for a receipt
- * keeps its step, so the receipt can still be sent, and is mentioned.
+ * The greeting with the catalog (/start, or any first input). An open order keeps the shopper's
+ * focus, so its receipt or M-Pesa result can still arrive, and is mentioned; an order that was
+ * being paid again waits in `payment_failed` (its ways to pay are one message away).
  */
 export function startConversation(turn: Turn): Draft {
   const { catalog, customerName } = turn.context;
   const step = turn.state.step;
-  const keep = orderRefOf(step) !== undefined;
   const intro = [greeting(catalog, customerName), openOrderReminder(step)].filter(Boolean).join("\n\n");
   const reply = catalogReply(catalog, sellableCount(turn, turn.state.cart), intro);
-  return draft(turn, { step: keep ? step : BROWSING, replies: [reply] });
+  return draft(turn, { step: focusAfterStart(step), replies: [reply] });
+}
+
+function focusAfterStart(step: Step): Step {
+  const orderRef = orderRefOf(step);
+  if (orderRef === undefined) return BROWSING;
+  if (step.name === "choosing_payment" || step.name === "entering_phone") {
+    return { name: "payment_failed", orderRef };
+  }
+  return step;
 }
 
 export function showQuantity(turn: Turn, product: Product, notice?: string): Draft {
@@ -106,6 +139,25 @@ export function showCheckout(
   });
 }
 
+/**
+ * The ways to pay an order that exists already; the step then pays that order, not the cart.
+ */
+export function showOrderPayment(turn: Turn, orderRef: string, notice?: string): Draft {
+  return draft(turn, {
+    step: { name: "choosing_payment", orderRef },
+    replies: [withNotice(notice, orderPaymentReply(orderRef, paymentOptions(turn)))],
+  });
+}
+
+/** Asks for the M-Pesa number to charge, for the cart's order or for an existing one. */
+export function showPhonePrompt(turn: Turn, orderRef?: string, notice?: string): Draft {
+  const reply = phoneReply({ knownPhone: knownPhone(turn), ...(orderRef ? { orderRef } : {}) });
+  return draft(turn, {
+    step: orderRef ? { name: "entering_phone", orderRef } : { name: "entering_phone" },
+    replies: [withNotice(notice, reply)],
+  });
+}
+
 export function showHelp(turn: Turn, notice?: string): Draft {
   const reply = helpReply(turn.context.catalog, turn.state.step, sellableCount(turn, turn.state.cart));
   return draft(turn, { replies: [withNotice(notice, reply)] });
@@ -128,7 +180,15 @@ export function showCurrent(turn: Turn, notice?: string): Draft {
     case "viewing_cart":
       return showCart(turn, turn.state.cart, notice);
     case "choosing_payment":
-      return showCheckout(turn, turn.state.cart, notice);
+      return step.orderRef
+        ? showOrderPayment(turn, step.orderRef, notice)
+        : showCheckout(turn, turn.state.cart, notice);
+    case "entering_phone":
+      return showPhonePrompt(turn, step.orderRef, notice);
+    case "awaiting_push":
+      return draft(turn, { replies: [withNotice(notice, awaitingPushReply(step.orderRef))] });
+    case "payment_failed":
+      return draft(turn, { replies: [withNotice(notice, paymentRetryReply(step.orderRef))] });
     case "awaiting_proof":
       return draft(turn, { replies: [withNotice(notice, proofReminderReply(step.orderRef))] });
     case "proof_under_review":

@@ -174,3 +174,60 @@ describe("toCommandName", () => {
     expect(toCommandName(input)).toBe(name);
   });
 });
+
+describe("commands in the M-Pesa steps", () => {
+  const orderSteps: [string, ConversationState, string][] = [
+    ["awaiting_push", reach(scripts.awaitingPush), `📲 Order *${REF}* is waiting for your M-Pesa PIN`],
+    ["payment_failed", reach(scripts.paymentFailed), `💳 Order *${REF}* is not paid yet`],
+    [
+      "choosing_payment for an order",
+      reach([...scripts.paymentFailed, choice("other")]),
+      `💳 Order *${REF}* is not paid yet`,
+    ],
+    [
+      "entering_phone for an order",
+      reach([...scripts.paymentFailed, choice("other"), choice("pay:mobile_money")]),
+      `💳 Order *${REF}* is not paid yet`,
+    ],
+  ];
+
+  it.each(orderSteps)("/cancel in %s cancels that order", (_name, state) => {
+    const outcome = step(state, command("cancel"), context);
+    expect(outcome.actions).toEqual([
+      { kind: "cancel_order", key: `cancel:${state.seq + 1}`, orderRef: REF },
+    ]);
+    expect(outcome.replies).toEqual([]);
+  });
+
+  it.each(orderSteps)("/start in %s greets and reminds of the order", (_name, state, reminder) => {
+    const outcome = step(state, command("start"), context);
+    expect(lastReply(outcome).text).toContain("Welcome to *Mama Mboga*");
+    expect(lastReply(outcome).text).toContain(reminder);
+    expect(outcome.state.step).toMatchObject({ orderRef: REF });
+    expect(dataOf(outcome)).toEqual(["p:SUKUMA", "p:EGGS12", "p:MILK-1L"]);
+  });
+
+  it.each(orderSteps)("/help in %s reminds of the order and keeps the step", (_name, state, reminder) => {
+    const outcome = step(state, command("help"), context);
+    expect(lastReply(outcome).text).toContain(reminder);
+    expect(outcome.state.step).toEqual(state.step);
+  });
+
+  const withCartPhone: [string, ConversationState, string][] = [
+    ...orderSteps,
+    ["entering_phone for the cart", reach(scripts.enteringPhone), ""],
+  ];
+
+  it.each(withCartPhone)("/orders in %s asks for the orders and keeps the step", (_name, state) => {
+    const outcome = step(state, command("orders"), context);
+    expect(outcome.actions).toEqual([{ kind: "list_orders", key: `orders:${state.seq + 1}` }]);
+    expect(outcome.state.step).toEqual(state.step);
+  });
+
+  it("/start in entering_phone for the cart shows the catalog, with no reminder", () => {
+    const outcome = step(reach(scripts.enteringPhone), command("start"), context);
+    expect(outcome.state.step).toEqual({ name: "browsing" });
+    expect(lastReply(outcome).text).not.toContain("not paid");
+    expect(outcome.state.cart).toEqual([{ sku: "EGGS12", quantity: 2 }]);
+  });
+});

@@ -37,6 +37,27 @@ export const context: StepContext = { catalog, paymentOptions, customerName: "Am
 export const REF = "DK-7F3K2";
 export const OTHER_REF = "DK-9QW4P";
 
+/**
+ * The shopper's M-Pesa number, normalized, and how it may be shown. Not 0712 345 678: that is the
+ * format example the prompts give, so it is in replies on purpose.
+ */
+export const PHONE = "254711223344";
+export const MASKED = "0711 ••• 344";
+export const OTHER_PHONE = "254798765432";
+export const OTHER_MASKED = "0798 ••• 432";
+/** Every way the full numbers could leak into a reply. */
+export const UNMASKED_FORMS = [
+  "254711223344",
+  "0711223344",
+  "711223344",
+  "0711 223 344",
+  "711 223 344",
+  "254798765432",
+  "0798765432",
+  "798765432",
+  "0798 765 432",
+];
+
 export const photo: InboundMedia = { ref: "file-1", kind: "photo", mimeType: "image/jpeg", size: 120_000 };
 export const pdf: InboundMedia = { ref: "file-2", kind: "document", mimeType: "application/pdf" };
 
@@ -56,9 +77,9 @@ export const media = (file: InboundMedia = photo, caption?: string): Conversatio
   type: "input",
   content: caption === undefined ? { kind: "media", media: file } : { kind: "media", media: file, caption },
 });
-export const contact = (): ConversationEvent => ({
+export const contact = (phone = "+254700000001", own = true): ConversationEvent => ({
   type: "input",
-  content: { kind: "contact", phone: "+254700000001", own: true },
+  content: { kind: "contact", phone, own },
 });
 export const unsupported = (what = "sticker"): ConversationEvent => ({
   type: "input",
@@ -71,9 +92,16 @@ export const kes = (major: number) => fromMajor(major, "KES");
 /** A state in the given step, with a cart and menu that fit it unless given. */
 export function stateAt(
   current: Step,
-  parts: { cart?: readonly CartLine[]; menu?: readonly Choice[]; seq?: number } = {},
+  parts: { cart?: readonly CartLine[]; menu?: readonly Choice[]; seq?: number; phone?: string } = {},
 ): ConversationState {
-  return { v: 1, step: current, cart: parts.cart ?? [], menu: parts.menu ?? [], seq: parts.seq ?? 7 };
+  return {
+    v: 1,
+    step: current,
+    cart: parts.cart ?? [],
+    menu: parts.menu ?? [],
+    seq: parts.seq ?? 7,
+    ...(parts.phone ? { phone: parts.phone } : {}),
+  };
 }
 
 /** Runs events in order from a state; returns every outcome and the last state. */
@@ -118,13 +146,33 @@ export function lastReply(outcome: StepOutcome): Reply {
   return reply;
 }
 
+const payment = [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2"), choice("checkout")];
+const enteringPhone = [...payment, choice("pay:mobile_money")];
+const awaitingPush = [
+  ...enteringPhone,
+  text("0711 223 344"),
+  result({
+    kind: "order_placed",
+    orderRef: REF,
+    method: "mobile_money",
+    total: fromMajor(901, "KES"),
+    instructions: "",
+  }),
+];
+
 /** The paths to the common states, as event scripts from a fresh conversation. */
 export const scripts = {
   browsing: [text("hi")],
   quantityEggs: [text("hi"), choice("p:EGGS12")],
   addedEggs: [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2")],
   cart: [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2"), choice("cart")],
-  payment: [text("hi"), choice("p:EGGS12"), choice("q:EGGS12:2"), choice("checkout")],
+  payment,
+  enteringPhone,
+  awaitingPush,
+  paymentFailed: [
+    ...awaitingPush,
+    result({ kind: "payment_failed", orderRef: REF, reason: "You cancelled it" }),
+  ],
   awaitingProof: [
     text("hi"),
     choice("p:EGGS12"),

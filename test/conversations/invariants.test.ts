@@ -7,6 +7,7 @@ import type { Catalog } from "../../src/catalog/types.js";
 import { initialState, step } from "../../src/conversations/machine.js";
 import { CHOICE_DATA_MAX_BYTES, parseChoiceData, utf8Length } from "../../src/conversations/tokens.js";
 import type { ConversationEvent, ConversationState, StepContext } from "../../src/conversations/types.js";
+import { normalizeMsisdn } from "../../src/domain/phone.js";
 import {
   catalog,
   choice,
@@ -15,6 +16,8 @@ import {
   context,
   kes,
   media,
+  OTHER_PHONE,
+  PHONE,
   pdf,
   play,
   REF,
@@ -23,6 +26,7 @@ import {
   scripts,
   stateAt,
   text,
+  UNMASKED_FORMS,
   underReviewScript,
   unsupported,
 } from "./fixtures.js";
@@ -37,6 +41,16 @@ const states: [string, ConversationState][] = [
     stateAt({ name: "viewing_cart" }, { cart: [{ sku: "GONE", quantity: 2 }] }),
   ],
   ["paying with an empty cart", stateAt({ name: "choosing_payment" })],
+  ["paying an existing order another way", reach([...scripts.paymentFailed, choice("other")])],
+  [
+    "entering the number for an existing order",
+    reach([...scripts.paymentFailed, choice("other"), choice("pay:mobile_money")]),
+  ],
+  [
+    "a payment that expired, no number known",
+    reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF })]),
+  ],
+  ["entering a number with an empty cart", stateAt({ name: "entering_phone" }, { phone: OTHER_PHONE })],
 ];
 
 const events: [string, ConversationEvent][] = [
@@ -64,6 +78,15 @@ const events: [string, ConversationEvent][] = [
     "dec:EGGS12",
   ].map((data) => [`choice ${data}`, choice(data)] as [string, ConversationEvent]),
   ["pay:manual", choice("pay:manual")],
+  ["pay:mobile_money", choice("pay:mobile_money")],
+  ["phone:use", choice("phone:use")],
+  ["retry", choice("retry")],
+  ["other", choice("other")],
+  ["a phone number", text("0711 223 344")],
+  ["another phone number", text("+254798765432")],
+  ["a foreign number", text("+255712345678")],
+  ["own contact", contact(`+${PHONE}`)],
+  ["someone else's contact", contact("0798765432", false)],
   ["garbage choice", choice("zzz")],
   ["overlong choice", choice("p:".padEnd(300, "A"))],
   ["unknown SKU", choice("p:NOPE")],
@@ -76,34 +99,86 @@ const events: [string, ConversationEvent][] = [
     "result placed",
     result({ kind: "order_placed", orderRef: REF, method: "manual", total: kes(901), instructions: "Pay" }),
   ],
+  [
+    "result placed (M-Pesa)",
+    result({
+      kind: "order_placed",
+      orderRef: REF,
+      method: "mobile_money",
+      total: kes(901),
+      instructions: "",
+    }),
+  ],
   ["result confirmed", result({ kind: "payment_confirmed", orderRef: REF })],
+  [
+    "result confirmed with receipt",
+    result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV" }),
+  ],
+  [
+    "result payment failed (reason quoting the number)",
+    result({ kind: "payment_failed", orderRef: REF, reason: "Request to 0711223344 was cancelled" }),
+  ],
+  ["result payment expired", result({ kind: "payment_expired", orderRef: REF })],
+  ["result order failed", result({ kind: "order_failed", reason: "M-Pesa refused +254 798 765 432" })],
   ["result rejected", result({ kind: "proof_rejected", orderRef: REF, reason: "blurry" })],
 ];
 
-describe.each(states)("from %s", (_stateName, state) => {
-  it.each(events)("%s keeps every rule of the contract", (_eventName, event) => {
-    const outcome = step(state, event, context);
-    const { state: next, replies, actions } = outcome;
+const contexts: [string, StepContext][] = [
+  ["Telegram", context],
+  ["WhatsApp (number known)", { ...context, customerPhone: OTHER_PHONE }],
+];
 
-    expect(next.seq).toBe(state.seq + 1);
-    // Never drops input silently.
-    if (event.type === "input") expect(replies.length + actions.length).toBeGreaterThan(0);
-    for (const reply of replies) expect(reply.text.trim().length).toBeGreaterThan(0);
+describe.each(contexts)("on %s", (_channel, ctx) => {
+  describe.each(states)("from %s", (_stateName, state) => {
+    it.each(events)("%s keeps every rule of the contract", (_eventName, event) => {
+      const outcome = step(state, event, ctx);
+      const { state: next, replies, actions } = outcome;
 
-    // The menu is exactly the last reply's choices; an action without a reply clears it.
-    const last = replies.at(-1);
-    if (last) expect(next.menu).toEqual((last.choices ?? []).flat());
-    else if (actions.length > 0) expect(next.menu).toEqual([]);
+      expect(next.seq).toBe(state.seq + 1);
+      // Never drops input silently.
+      if (event.type === "input") expect(replies.length + actions.length).toBeGreaterThan(0);
+      for (const reply of replies) expect(reply.text.trim().length).toBeGreaterThan(0);
 
-    // Every choice is a token this machine understands, within Telegram's limit.
-    for (const data of replies.flatMap((reply) => (reply.choices ?? []).flat().map((c) => c.data))) {
-      expect(utf8Length(data)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
-      expect(parseChoiceData(data)).not.toBeNull();
-    }
-    for (const action of actions) expect(action.key.endsWith(`:${next.seq}`)).toBe(true);
+      // The menu is exactly the last reply's choices; an action without a reply clears it.
+      const last = replies.at(-1);
+      if (last) expect(next.menu).toEqual((last.choices ?? []).flat());
+      else if (actions.length > 0) expect(next.menu).toEqual([]);
 
-    // The result is a valid stored state.
-    expect(JSON.parse(JSON.stringify(next))).toEqual(next);
+      // Every choice is a token this machine understands, within Telegram's limit.
+      for (const data of replies.flatMap((reply) => (reply.choices ?? []).flat().map((c) => c.data))) {
+        expect(utf8Length(data)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
+        expect(parseChoiceData(data)).not.toBeNull();
+      }
+      for (const action of actions) expect(action.key.endsWith(`:${next.seq}`)).toBe(true);
+
+      // The result is a valid stored state.
+      expect(JSON.parse(JSON.stringify(next))).toEqual(next);
+
+      // Phone numbers are only ever shown masked, in texts and in button labels.
+      const shown = replies.flatMap((reply) => [
+        reply.text,
+        ...(reply.choices ?? []).flat().map((c) => c.label),
+        reply.requestContact ?? "",
+      ]);
+      for (const form of UNMASKED_FORMS) for (const words of shown) expect(words).not.toContain(form);
+
+      // A receipt is only taken by the steps that wait for one; an M-Pesa payment never takes one.
+      for (const action of actions) {
+        if (action.kind === "submit_proof") {
+          expect(["awaiting_proof", "proof_under_review"]).toContain(state.step.name);
+        }
+        // Mobile money is charged to a usable number, which is then the one remembered.
+        if (
+          (action.kind === "place_order" || action.kind === "pay_order") &&
+          action.method === "mobile_money"
+        ) {
+          expect(action.phone).toBeDefined();
+          expect(normalizeMsisdn(action.phone!)).toBe(action.phone);
+          expect(next.phone).toBe(action.phone);
+        }
+      }
+      if (next.phone !== undefined) expect(normalizeMsisdn(next.phone)).toBe(next.phone);
+    });
   });
 });
 
@@ -130,6 +205,7 @@ describe("choice data stays within 64 bytes for any catalog", () => {
         choice(`inc:${sku}`),
         choice("checkout"),
         choice("pay:mobile_money"),
+        text("0711 223 344"),
         result({
           kind: "orders_listed",
           orders: [
@@ -152,7 +228,13 @@ describe("choice data stays within 64 bytes for any catalog", () => {
     expect(data).toContain(`q:${sku}:5`);
     expect(data).toContain(`receipt:${REF}`);
     for (const value of data) expect(utf8Length(value)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
-    expect(outcomes[6]!.actions[0]).toMatchObject({ kind: "place_order", lines: [{ sku, quantity: 6 }] });
+    expect(outcomes[6]!.state.step).toEqual({ name: "entering_phone" });
+    expect(outcomes[7]!.actions[0]).toMatchObject({
+      kind: "place_order",
+      lines: [{ sku, quantity: 6 }],
+      method: "mobile_money",
+      phone: PHONE,
+    });
   });
 
   it("does not offer products whose SKU cannot fit a button", () => {

@@ -478,7 +478,6 @@ describe('step "choosing_payment"', () => {
 
   it.each([
     ["the manual button", choice("pay:manual"), "manual"],
-    ["the M-Pesa button", choice("pay:mobile_money"), "mobile_money"],
     ["the card's number", text("2"), "card"],
     ["the manual label", text("bank transfer / manual"), "manual"],
   ])("%s asks the runtime to place the order and says nothing yet", (_what, event, method) => {

@@ -47,7 +47,7 @@ describe("order_placed", () => {
     expect(lastReply(outcome).text).toContain("Pay to Till 123456, then send a photo of the receipt.");
   });
 
-  it("follows the method on the event (M-Pesa: no receipt asked)", () => {
+  it("follows the method on the event (M-Pesa: waits for the PIN, no receipt asked)", () => {
     const event: ResultEvent = {
       kind: "order_placed",
       orderRef: REF,
@@ -56,11 +56,26 @@ describe("order_placed", () => {
       instructions: "Check your phone and enter your M-Pesa PIN.",
     };
     const outcome = step(waiting, result(event), context);
-    expect(outcome.state.step).toEqual({ name: "browsing" });
+    expect(outcome.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
     expect(outcome.state.cart).toEqual([]);
     expect(lastReply(outcome).text).toContain("Check your phone");
-    expect(lastReply(outcome).text).toContain(REF);
+    expect(lastReply(outcome).text).toContain(`*${REF}*`);
     expect(lastReply(outcome).text).not.toContain("receipt");
+  });
+
+  it("card: says the payment is awaited and goes back to browsing", () => {
+    const event: ResultEvent = {
+      kind: "order_placed",
+      orderRef: REF,
+      method: "card",
+      total: kes(901),
+      instructions: "Pay on the page we sent.",
+    };
+    const outcome = step(waiting, result(event), context);
+    expect(outcome.state.step).toEqual({ name: "browsing" });
+    expect(outcome.state.cart).toEqual([]);
+    expect(lastReply(outcome).text).toContain("Pay on the page we sent.");
+    expect(dataOf(outcome)).toEqual(["shop"]);
   });
 });
 

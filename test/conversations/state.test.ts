@@ -41,6 +41,11 @@ describe("migrateState", () => {
     ["viewing_cart", { name: "viewing_cart" }],
     ["choosing_payment", { name: "choosing_payment" }],
     ["new", { name: "new" }],
+    ["choosing_payment for an order", { name: "choosing_payment", orderRef: REF }],
+    ["entering_phone", { name: "entering_phone" }],
+    ["entering_phone for an order", { name: "entering_phone", orderRef: REF }],
+    ["awaiting_push", { name: "awaiting_push", orderRef: REF }],
+    ["payment_failed", { name: "payment_failed", orderRef: REF }],
   ])("accepts step %s", (_name, stepValue) => {
     const state = { ...valid, step: stepValue };
     expect(migrateState(state)).toBe(state);
@@ -71,6 +76,13 @@ describe("migrateState", () => {
     ["choosing_quantity without a sku", { ...valid, step: { name: "choosing_quantity" } }],
     ["choosing_quantity with a bad sku", { ...valid, step: { name: "choosing_quantity", sku: "a b" } }],
     ["awaiting_proof without a reference", { ...valid, step: { name: "awaiting_proof" } }],
+    ["awaiting_push without a reference", { ...valid, step: { name: "awaiting_push" } }],
+    ["payment_failed with an empty ref", { ...valid, step: { name: "payment_failed", orderRef: "" } }],
+    ["entering_phone with a numeric ref", { ...valid, step: { name: "entering_phone", orderRef: 7 } }],
+    [
+      "choosing_payment with an overlong ref",
+      { ...valid, step: { name: "choosing_payment", orderRef: "D".repeat(65) } },
+    ],
     [
       "proof_under_review with an empty ref",
       { ...valid, step: { name: "proof_under_review", orderRef: "" } },
@@ -100,5 +112,35 @@ describe("migrateState", () => {
     expect(() => migrateState(stored)).not.toThrow();
     expect(migrateState(stored)).toEqual(initialState());
     expect(isConversationState(stored)).toBe(false);
+  });
+});
+
+describe("the remembered M-Pesa number", () => {
+  it("a state stored before phone existed is still valid, as is", () => {
+    expect("phone" in valid).toBe(false);
+    expect(isConversationState(valid)).toBe(true);
+    expect(migrateState(valid)).toBe(valid);
+  });
+
+  it("a normalized number is kept", () => {
+    const state = { ...valid, phone: "254711223344" };
+    expect(migrateState(state)).toBe(state);
+  });
+
+  it.each([
+    ["a local form", "0711223344"],
+    ["with a plus", "+254711223344"],
+    ["a foreign number", "255711223344"],
+    ["an empty string", ""],
+    ["a number type", 254711223344],
+    ["null", null],
+  ])("%s is dropped, the rest of the state kept", (_what, phone) => {
+    const stored = { ...valid, phone };
+    expect(isConversationState(stored)).toBe(false);
+    expect(migrateState(stored)).toEqual(valid);
+  });
+
+  it("a state broken elsewhere still starts over, phone or not", () => {
+    expect(migrateState({ ...valid, seq: -1, phone: "bad" })).toEqual(initialState());
   });
 });

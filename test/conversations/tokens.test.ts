@@ -25,6 +25,9 @@ describe("choice data tokens", () => {
     [{ kind: "checkout" }, "checkout"],
     [{ kind: "clear" }, "clear"],
     [{ kind: "cancel" }, "cancel"],
+    [{ kind: "use_phone" }, "phone:use"],
+    [{ kind: "retry" }, "retry"],
+    [{ kind: "pay_other" }, "other"],
   ];
 
   it.each(intents)("%j is written as %s, read back, and fits 64 bytes", (intent, data) => {
@@ -57,6 +60,16 @@ describe("choice data tokens", () => {
     ["toString"],
     [`p:${"é".repeat(40)}`],
     ["x".repeat(65)],
+    ["phone:"],
+    ["phone:USE"],
+    ["phone:use:1"],
+    ["phone:254711223344"],
+    ["phone"],
+    ["use_phone"],
+    ["pay_other"],
+    ["Retry"],
+    ["retry:1"],
+    ["other "],
   ])("garbage %j is not a token", (data) => {
     expect(parseChoiceData(data)).toBeNull();
   });

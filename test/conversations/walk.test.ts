@@ -2,7 +2,20 @@
 import { describe, expect, it } from "vitest";
 import { initialState, migrateState, step } from "../../src/conversations/machine.js";
 import type { ConversationEvent, ConversationState, StepOutcome } from "../../src/conversations/types.js";
-import { choice, context, kes, lastReply, media, photo, REF, result, text } from "./fixtures.js";
+import {
+  choice,
+  contact,
+  context,
+  kes,
+  lastReply,
+  MASKED,
+  media,
+  PHONE,
+  photo,
+  REF,
+  result,
+  text,
+} from "./fixtures.js";
 
 /** Plays a script, storing the state as JSON between steps like the runtime does. */
 function converse(script: readonly [ConversationEvent, (outcome: StepOutcome) => void][]): ConversationState {
@@ -181,6 +194,192 @@ describe("a WhatsApp shopper, typing numbers and labels", () => {
     ]);
     expect(state.step).toEqual({ name: "browsing" });
     expect(state.seq).toBe(8);
+  });
+});
+
+describe("an M-Pesa shopper", () => {
+  const placed = result({
+    kind: "order_placed",
+    orderRef: REF,
+    method: "mobile_money",
+    total: kes(60),
+    instructions: "",
+  });
+  const pushSent = `📲 Check your phone: we sent an M-Pesa request for *KES 60.00* to ${MASKED} (order *${REF}*). Enter your M-Pesa PIN to pay.`;
+
+  it("browse → add → checkout → M-Pesa → number → push → failed → retry → push → confirmed", () => {
+    const final = converse([
+      [text("hi"), (o) => expect(o.state.step).toEqual({ name: "browsing" })],
+      [choice("p:SUKUMA"), (o) => expect(o.state.step).toEqual({ name: "choosing_quantity", sku: "SUKUMA" })],
+      [choice("q:SUKUMA:2"), (o) => expect(lastReply(o).text).toContain("Cart total: *KES 60.00*")],
+      [choice("checkout"), (o) => expect(o.state.step).toEqual({ name: "choosing_payment" })],
+      [
+        choice("pay:mobile_money"),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "entering_phone" });
+          expect(lastReply(o).text).toBe("Which M-Pesa number should get the payment request?");
+          expect(lastReply(o).requestContact).toBe("📱 Share my number");
+          expect(o.actions).toEqual([]);
+        },
+      ],
+      [
+        text("0711 22 33 4"),
+        (o) => {
+          expect(lastReply(o).text).toContain("That is not an M-Pesa number I can use.");
+          expect(o.actions).toEqual([]);
+        },
+      ],
+      [
+        text("0711 223 344"),
+        (o) => {
+          expect(o.replies).toEqual([]);
+          expect(o.actions).toEqual([
+            {
+              kind: "place_order",
+              key: `place:${o.state.seq}`,
+              lines: [{ sku: "SUKUMA", quantity: 2 }],
+              method: "mobile_money",
+              phone: PHONE,
+            },
+          ]);
+        },
+      ],
+      [
+        placed,
+        (o) => {
+          expect(o.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+          expect(o.state.cart).toEqual([]);
+          expect(lastReply(o).text).toBe(pushSent);
+        },
+      ],
+      [
+        media(),
+        (o) => {
+          expect(o.actions).toEqual([]);
+          expect(lastReply(o).text).toContain("No receipt is needed for M-Pesa");
+        },
+      ],
+      [
+        result({ kind: "payment_failed", orderRef: REF, reason: "The request was cancelled by the user" }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+          expect(lastReply(o).text).toBe(
+            `❌ The M-Pesa payment for *${REF}* did not go through: The request was cancelled by the user.`,
+          );
+        },
+      ],
+      [
+        choice("retry"),
+        (o) => {
+          expect(o.replies).toEqual([]);
+          expect(o.actions).toEqual([
+            {
+              kind: "pay_order",
+              key: `pay:${o.state.seq}`,
+              orderRef: REF,
+              method: "mobile_money",
+              phone: PHONE,
+            },
+          ]);
+        },
+      ],
+      [
+        placed,
+        (o) => {
+          expect(o.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+          expect(lastReply(o).text).toBe(pushSent);
+        },
+      ],
+      [
+        result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV" }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "browsing" });
+          expect(lastReply(o).text).toBe(
+            `✅ Payment for *${REF}* confirmed (M-Pesa receipt *NLJ7RT61SV*). Thank you!`,
+          );
+          expect(lastReply(o).choices).toEqual([[{ label: "🛍 See the catalog", data: "shop" }]]);
+        },
+      ],
+    ]);
+    expect(final.seq).toBe(13);
+    expect(final.phone).toBe(PHONE);
+    expect(final.cart).toEqual([]);
+  });
+
+  it("next time the number is offered; an expired request is paid by transfer instead", () => {
+    converse([
+      [text("hi"), () => {}],
+      [text("1"), () => {}],
+      [text("2"), () => {}],
+      [text("checkout"), () => {}],
+      [text("1"), (o) => expect(o.state.step).toEqual({ name: "entering_phone" })],
+      [contact("+254711223344", true), (o) => expect(o.actions[0]).toMatchObject({ phone: PHONE })],
+      [placed, (o) => expect(o.state.step.name).toBe("awaiting_push")],
+      [
+        result({ kind: "payment_expired", orderRef: REF }),
+        (o) => expect(lastReply(o).text).toContain(`M-Pesa did not confirm *${REF}* in time`),
+      ],
+      [
+        text("pay another way"),
+        (o) => expect(o.state.step).toEqual({ name: "choosing_payment", orderRef: REF }),
+      ],
+      [
+        text("bank transfer / manual"),
+        (o) =>
+          expect(o.actions).toEqual([
+            { kind: "pay_order", key: `pay:${o.state.seq}`, orderRef: REF, method: "manual" },
+          ]),
+      ],
+      [
+        result({
+          kind: "order_placed",
+          orderRef: REF,
+          method: "manual",
+          total: kes(60),
+          instructions: "Till 1",
+        }),
+        (o) => expect(o.state.step).toEqual({ name: "awaiting_proof", orderRef: REF }),
+      ],
+      [
+        media(),
+        (o) =>
+          expect(o.actions).toEqual([
+            { kind: "submit_proof", key: `proof:${o.state.seq}`, orderRef: REF, media: photo },
+          ]),
+      ],
+      [
+        result({ kind: "proof_received", orderRef: REF }),
+        (o) => expect(o.state.step.name).toBe("proof_under_review"),
+      ],
+      [
+        result({ kind: "payment_confirmed", orderRef: REF }),
+        (o) => expect(o.state.step.name).toBe("browsing"),
+      ],
+      [text("milk 1l"), () => {}],
+      [text("1"), () => {}],
+      [text("checkout"), () => {}],
+      [
+        text("m-pesa"),
+        (o) =>
+          expect(lastReply(o).choices).toEqual([
+            [{ label: `📱 Use ${MASKED}`, data: "phone:use" }],
+            [{ label: "⬅️ Back", data: "checkout" }],
+          ]),
+      ],
+      [
+        text("1"),
+        (o) =>
+          expect(o.actions).toEqual([
+            {
+              kind: "place_order",
+              key: `place:${o.state.seq}`,
+              lines: [{ sku: "MILK-1L", quantity: 1 }],
+              method: "mobile_money",
+              phone: PHONE,
+            },
+          ]),
+      ],
+    ]);
   });
 });
 

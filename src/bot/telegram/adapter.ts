@@ -15,7 +15,14 @@ import {
   MediaTooLargeError,
 } from "../channel.js";
 import { toInboundMessage } from "./normalize.js";
-import { MAX_CAPTION, splitText, toInlineKeyboard, toTelegramHtml } from "./render.js";
+import {
+  CONTACT_PROMPT,
+  MAX_CAPTION,
+  splitText,
+  toContactKeyboard,
+  toInlineKeyboard,
+  toTelegramHtml,
+} from "./render.js";
 
 export interface TelegramAdapterOptions {
   readonly token: string;
@@ -100,6 +107,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
         ...(last && keyboard ? { reply_markup: keyboard } : {}),
+      });
+    }
+    if (reply.requestContact) {
+      await bot.api.sendMessage(chatId, CONTACT_PROMPT, {
+        reply_markup: toContactKeyboard(reply.requestContact),
       });
     }
   }

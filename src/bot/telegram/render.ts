@@ -1,5 +1,5 @@
 /** Turns channel-neutral replies into Telegram's HTML and inline keyboards. Pure. */
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from "grammy/types";
 import type { Reply } from "../../conversations/types.js";
 
 export const MAX_TEXT = 4096;
@@ -43,3 +43,17 @@ export function splitText(text: string, limit = MAX_TEXT): string[] {
   if (current || pieces.length === 0) pieces.push(current);
   return pieces;
 }
+
+/**
+ * A one-time keyboard with a button that shares the person's own number. A message carries one
+ * keyboard, so this goes in a short message of its own after the reply's inline buttons.
+ */
+export function toContactKeyboard(label: string): ReplyKeyboardMarkup {
+  return {
+    keyboard: [[{ text: label, request_contact: true }]],
+    one_time_keyboard: true,
+    resize_keyboard: true,
+  };
+}
+
+export const CONTACT_PROMPT = "Or tap the button below to share your number.";

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { splitText, toInlineKeyboard, toTelegramHtml } from "../../../src/bot/telegram/render.js";
+import {
+  splitText,
+  toContactKeyboard,
+  toInlineKeyboard,
+  toTelegramHtml,
+} from "../../../src/bot/telegram/render.js";
 
 describe("toTelegramHtml", () => {
   it.each([
@@ -46,5 +51,15 @@ describe("splitText", () => {
     const pieces = splitText(`${"a".repeat(6)}\n${"b".repeat(12)}\nc`, 5);
     expect(pieces).toEqual(["aaaaa", "a", "bbbbb", "bbbbb", "bb\nc"]);
     expect(pieces.every((piece) => piece.length <= 5)).toBe(true);
+  });
+});
+
+describe("toContactKeyboard", () => {
+  it("asks for the person's own number with a one-time button", () => {
+    expect(toContactKeyboard("📱 Share my number")).toEqual({
+      keyboard: [[{ text: "📱 Share my number", request_contact: true }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    });
   });
 });
