@@ -13,10 +13,13 @@ import { loadCatalog } from "./catalog/index.js";
 import type { Catalog } from "./catalog/types.js";
 import type { Config } from "./config/index.js";
 import { createLogger } from "./log/index.js";
+import { createInboxProcessor } from "./payments/inbox-processor.js";
 import { manualPlugin } from "./payments/manual/plugin.js";
 import { createProofIntake } from "./payments/manual/proof-intake.js";
 import { createProofReview } from "./payments/manual/review.js";
+import { mpesaPlugin } from "./payments/mpesa/index.js";
 import { createPaymentService } from "./payments/payment-service.js";
+import { createReconciler } from "./payments/reconciler.js";
 import { createProviderAdmin } from "./payments/registry/admin.js";
 import { createRedisChangeFeed } from "./payments/registry/change-feed.js";
 import { createHealthMonitor } from "./payments/registry/health.js";
@@ -26,14 +29,18 @@ import { loadPluginModules } from "./payments/registry/plugin-loader.js";
 import { createProviderRegistry, type ManagedProviderRegistry } from "./payments/registry/registry.js";
 import { createSecretBox } from "./payments/registry/secrets.js";
 import { environmentSeeds, seedInstances } from "./payments/registry/seed.js";
+import { createRedisSharedCache } from "./payments/registry/shared-cache.js";
+import { createSettlement } from "./payments/settlement.js";
+import { createWebhookIntake } from "./payments/webhook-intake.js";
 import { createRedis, evictionPolicyProblem, waitForRedis } from "./queue/connection.js";
 import { startMaintenance } from "./queue/maintenance.js";
 import { createOutboundWorker } from "./queue/outbound-worker.js";
 import { createOutbox } from "./queue/outbox.js";
 import { createPacer, TELEGRAM_PACING } from "./queue/pacing.js";
-import { createQueues } from "./queue/queues.js";
-import { createReminderScheduler, createReminderWorker } from "./queue/reminders.js";
-import { outboxSweepTask } from "./queue/sweeper.js";
+import { createQueues, RECONCILE_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "./queue/queues.js";
+import { createReminderScheduler } from "./queue/reminders.js";
+import { inboxSweepTask, outboxSweepTask } from "./queue/sweeper.js";
+import { createJobWorker } from "./queue/worker.js";
 import { ADMIN_BASE, createAdminRoutes } from "./server/admin/index.js";
 import { createHttpApp } from "./server/app.js";
 import { createMetrics } from "./server/metrics.js";
@@ -45,6 +52,7 @@ import { createMerchantNotifier } from "./shop/merchant-notifier.js";
 import { createOrderService } from "./shop/orders.js";
 import { createStore } from "./store/index.js";
 import type { Store } from "./store/types.js";
+import { darajaWebhookRoutes } from "./webhooks/daraja.js";
 import { telegramWebhookRoutes } from "./webhooks/telegram.js";
 
 /** `all` runs everything in one process; the others let the service scale out (DESIGN §2). */
@@ -63,6 +71,8 @@ export interface DukaOptions {
   readonly sweepEveryMs?: number;
   /** Proof reminder delay in ms, overriding PROOF_REMINDER_MINUTES; tests shorten it. */
   readonly reminderDelayMs?: number;
+  /** Reconciliation delays in ms, overriding RECONCILE_DELAYS_SECONDS; tests shorten them. */
+  readonly reconcileDelaysMs?: readonly number[];
 }
 
 export interface Duka {
@@ -128,10 +138,11 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   const keys = resolveMasterKeys(config.security, logger);
   const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
   const registry = createProviderRegistry({
-    plugins: [manualPlugin, ...(await loadPluginModules(config.providers.pluginModules))],
+    plugins: [manualPlugin, mpesaPlugin, ...(await loadPluginModules(config.providers.pluginModules))],
     instances: store.providers,
     secrets,
     publicUrl: config.http.publicUrl,
+    shared: createRedisSharedCache(producer, prefix),
     logger,
   });
   const changes = createRedisChangeFeed({
@@ -141,7 +152,13 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     logger,
   });
   closers.push(() => changes.close());
-  const payments = createPaymentService({ store, registry, logger });
+  // Reconciliation is built further down; payments only call it once the service runs.
+  const payments = createPaymentService({
+    store,
+    registry,
+    onPending: (payment) => reconciler.schedule(payment),
+    logger,
+  });
   const orders = createOrderService({ tenantId, store, catalog, payments });
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.
@@ -176,6 +193,23 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   });
   perform = createActionPerformer({ tenantId, orders, proofs });
   const review = createProofReview({ store, notifier });
+  const settlement = createSettlement({ store, notifier, logger });
+  const reconciler = createReconciler({
+    store,
+    registry,
+    settlement,
+    delaysMs:
+      options.reconcileDelaysMs ?? config.providers.reconcileDelaysSeconds.map((seconds) => seconds * 1000),
+    schedule: async (job, delayMs, jobId) => {
+      await queues.reconcile.add("reconcile", job, { ...RECONCILE_JOB_OPTIONS, jobId, delay: delayMs });
+    },
+    logger,
+  });
+  const enqueueSettle = async (inboxId: string) => {
+    await queues.settle.add("settle", { inboxId }, { ...SETTLE_JOB_OPTIONS, jobId: inboxId });
+  };
+  const processInbox = createInboxProcessor({ store, registry, settlement, logger });
+  const intake = createWebhookIntake({ store, registry, enqueueSettle, logger });
   const health = createHealthMonitor({
     instances: store.providers,
     clientOf: registry.client,
@@ -223,13 +257,24 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     const refresh = setInterval(() => registry.invalidate(), config.providers.refreshSeconds * 1000);
     closers.push(async () => clearInterval(refresh));
     if (runs("worker")) {
+      const jobOptions = { connection: workerConnection, prefix, logger };
       const workers: Worker[] = [
-        createReminderWorker({ remind: review.remind, connection: workerConnection, prefix, logger }),
+        createJobWorker("reminders", (job) => review.remind(job.data.tenantId, job.data.proofId), jobOptions),
+        createJobWorker("settle", (job) => processInbox(job.data.inboxId), jobOptions),
+        createJobWorker("reconcile", (job) => reconciler.check(job.data), jobOptions),
         await startMaintenance({
           tasks: {
             "sweep-outbox": outboxSweepTask({
               store,
               outbox,
+              logger,
+              ...(options.sweepEveryMs
+                ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
+                : {}),
+            }),
+            "sweep-inbox": inboxSweepTask({
+              store,
+              enqueueSettle,
               logger,
               ...(options.sweepEveryMs
                 ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
@@ -286,6 +331,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
             })),
         },
         routes: [
+          { path: "/", router: darajaWebhookRoutes(intake) },
           ...(webhookMode && telegram
             ? [
                 {

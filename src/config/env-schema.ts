@@ -171,6 +171,28 @@ const pluginModules = z.string().transform((value, ctx): string[] => {
   return [...modules];
 });
 
+/** RECONCILE_DELAYS_SECONDS: "45,120,300" — increasing whole seconds, 1 to 24 hours each. */
+const reconcileDelays = z.string().transform((value, ctx): number[] => {
+  const delays = value.split(",").map((raw) => Number(raw.trim()));
+  const valid =
+    delays.length > 0 &&
+    delays.length <= 10 &&
+    delays.every(
+      (delay, index) =>
+        Number.isInteger(delay) &&
+        delay >= 1 &&
+        delay <= 86_400 &&
+        (index === 0 || delay > delays[index - 1]!),
+    );
+  if (!valid) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be 1 to 10 increasing whole seconds, comma-separated, like 45,120,300",
+    });
+  }
+  return delays;
+});
+
 /** An npm package name (lowercase, optionally scoped), optionally with a subpath export. */
 function isPackageName(value: string): boolean {
   return (
@@ -202,6 +224,7 @@ const envObject = z.object({
   ),
   PROVIDER_REFRESH_SECONDS: integer(1, 3600, "must be an integer from 1 to 3600 (an hour)").default(30),
   PAYMENT_PLUGINS: pluginModules.default([]),
+  RECONCILE_DELAYS_SECONDS: reconcileDelays.default([45, 120, 300]),
   ADMIN_TOKEN: pattern(/^\S{16,512}$/, "must be 16 to 512 characters without spaces").optional(),
   CATALOG_FILE: z
     .string()
@@ -346,6 +369,7 @@ function toConfig(env: Env): Config {
       healthIntervalSeconds: env.PROVIDER_HEALTH_INTERVAL_SECONDS,
       refreshSeconds: env.PROVIDER_REFRESH_SECONDS,
       pluginModules: env.PAYMENT_PLUGINS,
+      reconcileDelaysSeconds: env.RECONCILE_DELAYS_SECONDS,
     },
     ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN } } : {}),
     catalog: {

@@ -92,6 +92,11 @@ export interface ProvidersConfig {
    * file paths starting with ./, ../ (relative to the working directory) or /. Default none.
    */
   readonly pluginModules: readonly string[];
+  /**
+   * RECONCILE_DELAYS_SECONDS: after a provider payment starts, ask the provider about it after
+   * each of these; still pending after the last, it expires. Default 45, 120, 300.
+   */
+  readonly reconcileDelaysSeconds: readonly number[];
 }
 
 export interface AdminConfig {

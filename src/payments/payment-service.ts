@@ -19,10 +19,19 @@ export interface PaymentStart {
   readonly action: ShopperAction;
 }
 
+export interface StartOptions {
+  /** Mobile money: the number to charge, normalized. */
+  readonly phone?: string;
+  /**
+   * Names this attempt (the shopper's message that asked for it): the same key returns the
+   * payment it already started; a new key (a retry) starts a new one.
+   */
+  readonly attemptKey: string;
+}
+
 export interface PaymentService {
   options(tenantId: string): Promise<PaymentOption[]>;
-  /** Idempotent per order and method: a second call returns the payment the first one created. */
-  start(order: Order, method: PaymentMethod): Promise<PaymentStart>;
+  start(order: Order, method: PaymentMethod, options: StartOptions): Promise<PaymentStart>;
 }
 
 export class PaymentMethodUnavailableError extends Error {
@@ -40,6 +49,8 @@ export function describeAction(action: ShopperAction): string {
 export function createPaymentService(deps: {
   store: Store;
   registry: ProviderRegistry;
+  /** Told about every payment left pending by its provider (reconciliation schedules its checks). */
+  onPending: (payment: Payment) => Promise<void>;
   logger: Logger;
 }): PaymentService {
   const { store, registry, logger } = deps;
@@ -58,8 +69,8 @@ export function createPaymentService(deps: {
   return {
     options: (tenantId) => registry.options(tenantId),
 
-    async start(order, method) {
-      const id = deterministicId("pay", order._id, method);
+    async start(order, method, options) {
+      const id = deterministicId("pay", order._id, method, options.attemptKey);
       let payment = await store.payments.findById(order.tenantId, id);
       if (!payment?.action) {
         const candidates = await registry.candidates(order.tenantId, method);
@@ -82,7 +93,12 @@ export function createPaymentService(deps: {
             updatedAt: now,
           };
           try {
-            const result = await client.initiate({ payment: draft, order, customer: order.customer });
+            const result = await client.initiate({
+              payment: draft,
+              order,
+              customer: order.customer,
+              ...(options.phone ? { phone: options.phone } : {}),
+            });
             attempts.push({ instanceId: instance._id, plugin: plugin.name, at: new Date(), ok: true });
             payment = await remember(order, {
               ...draft,
@@ -110,6 +126,7 @@ export function createPaymentService(deps: {
           }
         }
         if (!payment?.action) throw lastError ?? new PaymentMethodUnavailableError(method);
+        if (payment.status === "pending") await deps.onPending(payment);
         if (attempts.length > 1) {
           logger.warn(
             { orderRef: order.ref, attempts: attempts.length },

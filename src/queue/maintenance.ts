@@ -1,7 +1,8 @@
-import { Worker } from "bullmq";
+import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobDataMap, Queues } from "./queues.js";
+import { createJobWorker } from "./worker.js";
 
 /** A periodic job: run every `everyMs` by whichever worker process picks it up. */
 export interface MaintenanceTask {
@@ -27,18 +28,13 @@ export async function startMaintenance(options: {
       { name, opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
   }
-  const worker = new Worker<JobDataMap["maintenance"]>(
+  return createJobWorker(
     "maintenance",
     async (job) => {
       const task = options.tasks[job.name];
       // A schedule left by an older version: nothing to run.
       if (task) await task.run();
     },
-    { connection: options.connection, prefix: options.prefix },
+    { connection: options.connection, prefix: options.prefix, logger: options.logger, concurrency: 1 },
   );
-  worker.on("failed", (job, error) =>
-    options.logger.error({ task: job?.name, err: error }, "maintenance task failed"),
-  );
-  worker.on("error", (error) => options.logger.error({ err: error }, "maintenance worker error"));
-  return worker;
 }

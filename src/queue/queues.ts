@@ -7,6 +7,10 @@ export interface JobDataMap {
   outbound: { outboxId: string };
   reminders: { tenantId: string; proofId: string };
   maintenance: Record<string, never>;
+  /** Settle a recorded webhook event. */
+  settle: { inboxId: string };
+  /** Ask the provider about a pending payment. */
+  reconcile: { tenantId: string; paymentId: string; last: boolean };
 }
 
 export type QueueName = keyof JobDataMap;
@@ -34,6 +38,19 @@ export const REMINDER_JOB_OPTIONS: JobsOptions = {
   backoff: { type: "exponential", delay: 5_000 },
 };
 
+/** Settling waits out store or provider hiccups; about an hour of retries in all. */
+export const SETTLE_JOB_OPTIONS: JobsOptions = {
+  ...KEEP,
+  attempts: 12,
+  backoff: { type: "exponential", delay: 2_000, jitter: 0.3 },
+};
+
+export const RECONCILE_JOB_OPTIONS: JobsOptions = {
+  ...KEEP,
+  attempts: 6,
+  backoff: { type: "exponential", delay: 5_000, jitter: 0.3 },
+};
+
 export interface QueueOptions {
   readonly connection: Redis;
   /** Redis key prefix; tests use their own so they never see each other's jobs. */
@@ -44,6 +61,8 @@ export interface Queues {
   outbound(channel: ChannelName): Queue<JobDataMap["outbound"]>;
   readonly reminders: Queue<JobDataMap["reminders"]>;
   readonly maintenance: Queue<JobDataMap["maintenance"]>;
+  readonly settle: Queue<JobDataMap["settle"]>;
+  readonly reconcile: Queue<JobDataMap["reconcile"]>;
   close(): Promise<void>;
 }
 
@@ -52,6 +71,8 @@ export function createQueues(options: QueueOptions): Queues {
   const base = { connection: options.connection, prefix: options.prefix };
   const reminders = new Queue<JobDataMap["reminders"]>("reminders", base);
   const maintenance = new Queue<JobDataMap["maintenance"]>("maintenance", base);
+  const settle = new Queue<JobDataMap["settle"]>("settle", base);
+  const reconcile = new Queue<JobDataMap["reconcile"]>("reconcile", base);
   return {
     outbound(channel) {
       let queue = outbound.get(channel);
@@ -63,8 +84,12 @@ export function createQueues(options: QueueOptions): Queues {
     },
     reminders,
     maintenance,
+    settle,
+    reconcile,
     async close() {
-      await Promise.all([...outbound.values(), reminders, maintenance].map((queue) => queue.close()));
+      await Promise.all(
+        [...outbound.values(), reminders, maintenance, settle, reconcile].map((queue) => queue.close()),
+      );
     },
   };
 }

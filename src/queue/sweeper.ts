@@ -35,3 +35,23 @@ export function outboxSweepTask(options: {
     },
   };
 }
+
+/** Queues settle jobs for webhook events recorded while Redis could not take the job. */
+export function inboxSweepTask(options: {
+  store: Store;
+  enqueueSettle: (inboxId: string) => Promise<void>;
+  logger: Logger;
+  everyMs?: number;
+  staleAfterMs?: number;
+}): MaintenanceTask {
+  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  return {
+    everyMs: options.everyMs ?? 30_000,
+    async run() {
+      const waiting = await options.store.inbox.listReceived(new Date(Date.now() - staleAfterMs), 500);
+      for (const event of waiting) await options.enqueueSettle(event._id);
+      if (waiting.length > 0)
+        options.logger.warn({ requeued: waiting.length }, "queued stranded webhook events");
+    },
+  };
+}

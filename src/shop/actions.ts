@@ -11,7 +11,15 @@ export function createActionPerformer(deps: {
   return async (action, from, key) => {
     switch (action.kind) {
       case "place_order":
-        return deps.orders.place(from, action.lines, action.method, key);
+        return deps.orders.place(from, action.lines, action.method, {
+          key,
+          ...(action.phone ? { phone: action.phone } : {}),
+        });
+      case "pay_order":
+        return deps.orders.pay(from, action.orderRef, action.method, {
+          key,
+          ...(action.phone ? { phone: action.phone } : {}),
+        });
       case "submit_proof":
         return deps.proofs.submit({
           tenantId: deps.tenantId,

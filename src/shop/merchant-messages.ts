@@ -5,6 +5,7 @@
 import type { Choice, Reply } from "../conversations/types.js";
 import { formatMoney } from "../domain/money.js";
 import type { Order, OrderStatus } from "../domain/order.js";
+import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
 import type { ReviewOutcome } from "../payments/manual/review.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
@@ -139,4 +140,38 @@ export function providerHealthAlert(instance: ProviderInstance): Reply {
     : {
         text: `⚠️ ${name} is not working: ${instance.health.message ?? "no answer"}.\nShoppers are offered the other ways to pay while it is down.`,
       };
+}
+
+const METHOD_NAMES: Record<Payment["method"], string> = {
+  manual: "transfer",
+  mobile_money: "M-Pesa",
+  card: "card",
+};
+
+/** Money arrived and the order is paid. */
+export function paymentSettledNotice(order: Order, payment: Payment, locale: string): Reply {
+  const receipt = payment.receipt ? `, receipt *${payment.receipt}*` : "";
+  return {
+    text: [
+      `💰 *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}${receipt}`,
+      `From ${shopperLabel(order)}`,
+      ...order.lines.map((line) => `• ${line.quantity} × ${line.name}`),
+    ].join("\n"),
+  };
+}
+
+const FLAG_WORDS: Record<NonNullable<Payment["flag"]>["reason"], string> = {
+  amount_mismatch: "the amount paid is not the order total",
+  already_paid: "the order was already paid another way: refund one of the payments",
+  order_closed: "the order was cancelled before the money arrived: refund it or reopen the order",
+  unconfirmed: "the provider did not confirm the payment",
+};
+
+/** Money that could not simply settle: the merchant decides. */
+export function paymentFlaggedNotice(order: Order, payment: Payment, locale: string): Reply {
+  const reason = payment.flag ? FLAG_WORDS[payment.flag.reason] : "it needs a look";
+  const detail = payment.flag?.detail ? ` (${payment.flag.detail})` : "";
+  return {
+    text: `⚠️ Payment for *${order.ref}* (${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}) was not settled: ${reason}${detail}. Check it in your ${METHOD_NAMES[payment.method]} statement.`,
+  };
 }

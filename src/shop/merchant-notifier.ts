@@ -3,11 +3,18 @@ import type { Reply } from "../conversations/types.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
+import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { ConversationRunner } from "./conversation-runner.js";
-import { proofNotification, proofReminder, providerHealthAlert } from "./merchant-messages.js";
+import {
+  paymentFlaggedNotice,
+  paymentSettledNotice,
+  proofNotification,
+  proofReminder,
+  providerHealthAlert,
+} from "./merchant-messages.js";
 
-export interface MerchantNotifier extends ManualPaymentNotifier {
+export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier {
   /** An instance turned unhealthy or recovered; sent once per change. */
   providerHealthChanged(instance: ProviderInstance): Promise<void>;
 }
@@ -37,6 +44,13 @@ export function createMerchantNotifier(deps: {
     proofReminder: (order, proof) => toMerchants(["remind", proof._id], proofReminder(order, proof, locale)),
     tellShopper: (order, result, messageKey) =>
       deps.conversations.deliver(order.customer, result, messageKey),
+    paymentSettled: (order, payment) =>
+      toMerchants(["settled", payment._id], paymentSettledNotice(order, payment, locale)),
+    paymentFlagged: (order, payment) =>
+      toMerchants(
+        ["flagged", payment._id, payment.flag?.reason ?? ""],
+        paymentFlaggedNotice(order, payment, locale),
+      ),
     providerHealthChanged: (instance) =>
       toMerchants(
         ["health", instance._id, instance.health.status, String(instance.health.checkedAt?.getTime())],

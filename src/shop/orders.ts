@@ -84,30 +84,47 @@ export function createOrderService(deps: {
     throw new Error(`No free order reference after ${REFERENCE_ATTEMPTS} attempts`);
   }
 
+  const offers = async (method: PaymentMethod) =>
+    (await deps.payments.options(tenantId)).some((option) => option.method === method);
+
+  async function startPayment(
+    order: Order,
+    method: PaymentMethod,
+    options: { phone?: string; key: string },
+  ): Promise<ResultEvent> {
+    try {
+      const { action } = await deps.payments.start(order, method, {
+        attemptKey: options.key,
+        ...(options.phone ? { phone: options.phone } : {}),
+      });
+      return {
+        kind: "order_placed",
+        orderRef: order.ref,
+        method,
+        total: order.total,
+        instructions: describeAction(action),
+      };
+    } catch (error) {
+      // The order stays open: the shopper can try again or choose another way to pay.
+      if (error instanceof ProviderError) return { kind: "order_failed", reason: error.shopperMessage };
+      if (error instanceof PaymentMethodUnavailableError)
+        return { kind: "order_failed", reason: error.message };
+      throw error;
+    }
+  }
+
   return {
     async place(
       customer: Customer,
       cart: readonly CartLine[],
       method: PaymentMethod,
-      key: string,
+      options: { phone?: string; key: string },
     ): Promise<ResultEvent> {
-      const options = await deps.payments.options(tenantId);
-      if (!options.some((option) => option.method === method)) {
-        return { kind: "order_failed", reason: "That way of paying is not available right now." };
-      }
       const lines = priceLines(catalog, cart);
       if (!lines) return { kind: "order_failed", reason: "Some items in your cart are no longer available." };
-      const order = await createOrder(deterministicId("ord", tenantId, key), customer, lines);
-      let instructions: string;
-      try {
-        instructions = describeAction((await deps.payments.start(order, method)).action);
-      } catch (error) {
-        // The order stays open: the shopper can choose another way to pay.
-        if (error instanceof ProviderError) return { kind: "order_failed", reason: error.shopperMessage };
-        if (error instanceof PaymentMethodUnavailableError)
-          return { kind: "order_failed", reason: error.message };
-        throw error;
-      }
+      if (!(await offers(method)))
+        return { kind: "order_failed", reason: "That way of paying is not available right now." };
+      const order = await createOrder(deterministicId("ord", tenantId, options.key), customer, lines);
       await recordAudit(store, {
         _id: deterministicId("aud", order._id, "placed"),
         tenantId,
@@ -118,7 +135,28 @@ export function createOrderService(deps: {
         subjectId: order._id,
         detail: { method, total: order.total },
       });
-      return { kind: "order_placed", orderRef: order.ref, method, total: order.total, instructions };
+      return startPayment(order, method, options);
+    },
+
+    /** Pays an existing open order again (a retry after a failure), or with another method. */
+    async pay(
+      customer: Customer,
+      ref: string,
+      method: PaymentMethod,
+      options: { phone?: string; key: string },
+    ): Promise<ResultEvent> {
+      const order = await store.orders.findByRef(tenantId, ref);
+      if (!order || !owns(order, customer))
+        return { kind: "order_failed", reason: `I can't find order ${ref} for you.` };
+      if (order.status !== "awaiting_payment") {
+        return {
+          kind: "order_failed",
+          reason: `Order ${ref} is ${order.status.replace("_", " ")}; there is nothing to pay.`,
+        };
+      }
+      if (!(await offers(method)))
+        return { kind: "order_failed", reason: "That way of paying is not available right now." };
+      return startPayment(order, method, options);
     },
 
     async cancel(customer: Customer, ref: string): Promise<ResultEvent> {

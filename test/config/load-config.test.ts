@@ -37,7 +37,12 @@ describe("loadConfig defaults", () => {
       queue: { prefix: "duka" },
       storage: { dataDir: "./data" },
       security: { previousKeys: [] },
-      providers: { healthIntervalSeconds: 300, refreshSeconds: 30, pluginModules: [] },
+      providers: {
+        healthIntervalSeconds: 300,
+        refreshSeconds: 30,
+        pluginModules: [],
+        reconcileDelaysSeconds: [45, 120, 300],
+      },
       catalog: {},
       merchants: [],
       proofs: { maxBytes: 5_242_880, reminderMinutes: 30 },
@@ -147,6 +152,7 @@ describe("loadConfig values", () => {
       PROVIDER_HEALTH_INTERVAL_SECONDS: "60",
       PROVIDER_REFRESH_SECONDS: "5",
       PAYMENT_PLUGINS: "duka-plugin-mtn",
+      RECONCILE_DELAYS_SECONDS: "30, 90",
       ADMIN_TOKEN: "admin-token-0123456789",
       CATALOG_FILE: "/etc/duka/shop.yaml",
       MANUAL_PAYMENT_INSTRUCTIONS: "Pay to Till 999999",
@@ -176,7 +182,12 @@ describe("loadConfig values", () => {
       queue: { prefix: "duka-test" },
       storage: { mongodbUri: "mongodb://db1:27017,db2:27017/duka?replicaSet=rs0", dataDir: "/var/lib/duka" },
       security: { masterKey: Buffer.alloc(32, 7), previousKeys: [Buffer.alloc(32, 6)] },
-      providers: { healthIntervalSeconds: 60, refreshSeconds: 5, pluginModules: ["duka-plugin-mtn"] },
+      providers: {
+        healthIntervalSeconds: 60,
+        refreshSeconds: 5,
+        pluginModules: ["duka-plugin-mtn"],
+        reconcileDelaysSeconds: [30, 90],
+      },
       admin: { token: "admin-token-0123456789" },
       catalog: { file: "/etc/duka/shop.yaml", manualInstructions: "Pay to Till 999999" },
       merchants: [{ channel: "telegram", chatId: "42" }],
@@ -555,4 +566,15 @@ describe("rules across variables", () => {
       loadConfig({ TELEGRAM_MODE: "webhook", TELEGRAM_API_ROOT: "http://localhost:1" }).telegram,
     ).toBeUndefined();
   });
+});
+
+describe("RECONCILE_DELAYS_SECONDS", () => {
+  it.each(["5,3", "0,10", "abc", "45,45", "1,2,3,4,5,6,7,8,9,10,11", "90000"])(
+    "refuses %j with one line",
+    (value) => {
+      expect(() => loadConfig({ RECONCILE_DELAYS_SECONDS: value })).toThrow(
+        `Invalid configuration: RECONCILE_DELAYS_SECONDS must be 1 to 10 increasing whole seconds, comma-separated, like 45,120,300 (got "${value}")`,
+      );
+    },
+  );
 });

@@ -51,7 +51,7 @@ export interface TestShop {
 export async function startTestShop(
   options: { env?: Record<string, string> } & Pick<
     DukaOptions,
-    "reminderDelayMs" | "sweepEveryMs" | "logger"
+    "reminderDelayMs" | "sweepEveryMs" | "logger" | "reconcileDelaysMs"
   > = {},
 ): Promise<TestShop> {
   const emulator = await createTelegramEmulator();

@@ -37,12 +37,12 @@ beforeEach(async () => {
   queues = createQueues({ connection: redis, prefix });
   catalog = await loadCatalog();
   const logger = createLogger({ level: "silent" });
-  const { registry, secrets } = manualRegistry(store, logger);
+  const { registry, secrets } = manualRegistry(store, redis, logger);
   const seeds = [
     { plugin: "manual", displayName: "Bank transfer", config: { instructions: catalog.paymentInstructions } },
   ];
   await seedInstances({ tenantId, seeds, registry, instances: store.providers, secrets, logger });
-  const payments = createPaymentService({ store, registry, logger });
+  const payments = createPaymentService({ store, registry, onPending: async () => undefined, logger });
   const orders = createOrderService({ tenantId, store, catalog, payments });
   const proofs = {
     submit: async () => {

@@ -3,6 +3,7 @@ import type { Catalog } from "../../catalog/types.js";
 import type { Config } from "../../config/index.js";
 import { DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
+import { generateCallbackToken } from "../mpesa/index.js";
 import { splitConfig } from "./instance-config.js";
 import type { ProviderInstanceRepository, ProviderRegistry, SecretBox } from "./types.js";
 
@@ -58,8 +59,9 @@ export async function seedInstances(options: {
 }
 
 /**
- * The instances the environment asks for. Credentials for a plugin this build does not have are
- * reported, not silently ignored.
+ * The instances the environment asks for: the manual method from the catalog's instructions,
+ * and M-Pesa from MPESA_* (with a fresh callback token). Credentials for a plugin this build
+ * does not have are reported, not silently ignored.
  */
 export function environmentSeeds(options: {
   config: Pick<Config, "mpesa" | "paystack">;
@@ -67,22 +69,35 @@ export function environmentSeeds(options: {
   registry: ProviderRegistry;
   logger: Logger;
 }): InstanceSeed[] {
-  for (const [plugin, configured] of [
-    ["mpesa", options.config.mpesa],
-    ["paystack", options.config.paystack],
-  ] as const) {
-    if (configured && !options.registry.plugin(plugin)) {
-      options.logger.warn(
-        { plugin },
-        `${plugin} credentials are set, but this build has no ${plugin} plugin; ignored`,
-      );
-    }
-  }
-  return [
+  const { mpesa, paystack } = options.config;
+  const seeds: InstanceSeed[] = [
     {
       plugin: "manual",
       displayName: "Bank transfer",
       config: { instructions: options.catalog.paymentInstructions },
     },
   ];
+  if (mpesa) {
+    seeds.push({
+      plugin: "mpesa",
+      displayName: "M-Pesa",
+      testMode: mpesa.baseUrl.includes("sandbox"),
+      config: {
+        consumerKey: mpesa.consumerKey,
+        consumerSecret: mpesa.consumerSecret,
+        passkey: mpesa.passkey,
+        shortcode: mpesa.shortcode,
+        transactionType: mpesa.transactionType,
+        baseUrl: mpesa.baseUrl,
+        callbackToken: generateCallbackToken(),
+      },
+    });
+  }
+  if (paystack && !options.registry.plugin("paystack")) {
+    options.logger.warn(
+      { plugin: "paystack" },
+      "paystack credentials are set, but this build has no paystack plugin; ignored",
+    );
+  }
+  return seeds;
 }

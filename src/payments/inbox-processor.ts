@@ -1,0 +1,66 @@
+import type { Logger } from "pino";
+import type { Store } from "../store/types.js";
+import type { ManagedProviderRegistry } from "./registry/registry.js";
+import type { Settlement } from "./settlement.js";
+
+/** The provider has not confirmed yet: the settle job retries later with backoff. */
+export class NotConfirmedYetError extends Error {
+  override readonly name = "NotConfirmedYetError";
+}
+
+/**
+ * The settle job: turns a recorded webhook event into a settlement. A success is never given on
+ * the payload alone: the provider is asked first (STK Query, Paystack verify).
+ */
+export function createInboxProcessor(deps: {
+  store: Store;
+  registry: ManagedProviderRegistry;
+  settlement: Settlement;
+  logger: Logger;
+}) {
+  const { store, settlement, logger } = deps;
+  return async (inboxId: string): Promise<void> => {
+    const row = await store.inbox.findById(inboxId);
+    if (row?.status !== "received") return;
+    const { event } = row;
+    const payment = event.providerRef
+      ? await store.payments.findByProviderRef(row.instanceId, event.providerRef)
+      : null;
+    if (!payment) {
+      logger.warn({ inboxId, provider: row.provider }, "webhook for a payment we never started; ignored");
+      await store.inbox.finish(inboxId, "ignored", "no payment with this reference");
+      return;
+    }
+    if (event.outcome === "succeeded") {
+      const instance = await store.providers.findById(row.instanceId);
+      if (!instance) {
+        await settlement.dispute(payment, "paid by a provider instance that no longer exists");
+        await store.inbox.finish(inboxId, "ignored", "instance gone");
+        return;
+      }
+      const verified = await deps.registry.client(instance).verify(payment);
+      if (verified.outcome === "pending")
+        throw new NotConfirmedYetError(`${row.provider} has not confirmed ${payment._id} yet`);
+      if (verified.outcome !== "succeeded") {
+        await settlement.dispute(payment, `the webhook said paid, ${row.provider} says ${verified.outcome}`);
+        await store.inbox.finish(inboxId, "ignored", `not confirmed: ${verified.outcome}`);
+        return;
+      }
+      await settlement.succeed(payment, {
+        ...(event.amount ? { amount: event.amount } : {}),
+        ...(event.receipt ? { receipt: event.receipt } : {}),
+        actor: `provider:${row.provider}`,
+      });
+    } else if (event.outcome === "failed" || event.outcome === "cancelled") {
+      await settlement.fail(payment, {
+        cancelled: event.outcome === "cancelled",
+        reason: event.reason ?? "The payment did not go through.",
+        ...(event.providerCode ? { code: event.providerCode } : {}),
+      });
+    } else {
+      await store.inbox.finish(inboxId, "ignored", `outcome ${event.outcome}`);
+      return;
+    }
+    await store.inbox.finish(inboxId, "processed");
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The short webhook path (DESIGN §4): find the instance, let its plugin verify and normalize the
+ * request, record the event in the inbox, queue its settlement, answer. Anything slow happens
+ * in the settle job. A duplicate is answered like the first and queued nothing.
+ */
+import type { Logger } from "pino";
+import { DukaError } from "../domain/errors.js";
+import { deterministicId } from "../domain/ids.js";
+import type { Store } from "../store/types.js";
+import { ProviderError, type WebhookRequest } from "./plugin.js";
+import type { ManagedProviderRegistry } from "./registry/registry.js";
+
+export function createWebhookIntake(deps: {
+  store: Store;
+  registry: ManagedProviderRegistry;
+  /** Queues the settle job; when Redis is down the inbox row waits for the sweeper. */
+  enqueueSettle: (inboxId: string) => Promise<void>;
+  logger: Logger;
+}) {
+  const { store, logger } = deps;
+  return {
+    async receive(plugin: string, instanceId: string, request: WebhookRequest): Promise<void> {
+      const instance = await store.providers.findById(instanceId);
+      // The same answer for an unknown instance and a wrong token: nothing to learn by probing.
+      if (instance?.plugin !== plugin) throw new DukaError("not_found", "No such webhook");
+      let event: Awaited<ReturnType<ReturnType<ManagedProviderRegistry["client"]>["parseWebhook"]>>;
+      try {
+        event = await deps.registry.client(instance).parseWebhook(request);
+      } catch (error) {
+        if (error instanceof ProviderError && error.providerCode === "unauthorized") {
+          logger.warn({ instanceId, plugin }, "webhook with a wrong token refused");
+          throw new DukaError("not_found", "No such webhook");
+        }
+        if (error instanceof ProviderError && error.providerCode === "malformed") {
+          throw new DukaError("bad_request", "The webhook body is not what this provider sends");
+        }
+        throw error;
+      }
+      const { recorded, event: stored } = await store.inbox.record({
+        _id: deterministicId("ibx", plugin, event.eventKey),
+        tenantId: instance.tenantId,
+        provider: plugin,
+        instanceId,
+        eventKey: event.eventKey,
+        event: {
+          outcome: event.outcome,
+          ...(event.providerRef ? { providerRef: event.providerRef } : {}),
+          ...(event.paymentId ? { paymentId: event.paymentId } : {}),
+          ...(event.amount ? { amount: event.amount } : {}),
+          ...(event.receipt ? { receipt: event.receipt } : {}),
+          ...(event.reason ? { reason: event.reason } : {}),
+          ...(event.providerCode ? { providerCode: event.providerCode } : {}),
+        },
+        status: "received",
+        receivedAt: new Date(),
+      });
+      if (!recorded) {
+        logger.info({ instanceId, eventKey: event.eventKey }, "duplicate webhook acknowledged");
+        return;
+      }
+      await deps
+        .enqueueSettle(stored._id)
+        .catch((error: unknown) =>
+          logger.warn(
+            { err: error, inboxId: stored._id },
+            "settle job not queued; the sweeper will queue it",
+          ),
+        );
+    },
+  };
+}
+
+export type WebhookIntake = ReturnType<typeof createWebhookIntake>;

@@ -1,0 +1,218 @@
+/**
+ * M-Pesa STK Push end to end: the real grammY bot and emulated Telegram, the mpesa plugin against
+ * the Daraja emulator, callbacks into our webhook route, the inbox, settle and reconcile jobs on
+ * the test Redis, and the confirmation back in the chat.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createDarajaEmulator,
+  type DarajaEmulator,
+  DEFAULT_CONSUMER_KEY,
+  DEFAULT_CONSUMER_SECRET,
+  SANDBOX_PASSKEY,
+  SANDBOX_SHORTCODE,
+} from "../../src/sandbox/daraja/index.js";
+import { freePort } from "../../src/sandbox/free-port.js";
+import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
+import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+
+let daraja: DarajaEmulator;
+let shop: TestShop;
+
+beforeAll(async () => {
+  daraja = await createDarajaEmulator();
+  const port = await freePort();
+  shop = await startTestShop({
+    env: {
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
+      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
+      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
+      MPESA_PASSKEY: SANDBOX_PASSKEY,
+      MPESA_BASE_URL: daraja.baseUrl,
+    },
+    // Long enough that reconciliation never races the callbacks these tests send…
+    reconcileDelaysMs: [3_000, 6_000],
+  });
+});
+
+afterAll(async () => {
+  await shop.stop();
+  await daraja.close();
+});
+
+/** /start → Sukuma × quantity → checkout → M-Pesa → the number typed: returns the reference. */
+async function payByMpesa(shopper: TelegramUser, phone: string, quantity = 2): Promise<string> {
+  shopper.sendText("/start");
+  const catalog = await shopper.nextMessage(/Choose a product/);
+  shopper.pressButton(catalog, button(catalog, "Sukuma"));
+  const prompt = await shopper.nextMessage(/How many/);
+  shopper.pressButton(prompt, button(prompt, String(quantity)));
+  const added = await shopper.nextMessage(/Added/);
+  shopper.pressButton(added, button(added, "Checkout"));
+  const checkout = await shopper.nextMessage(/How would you like to pay/);
+  shopper.pressButton(checkout, button(checkout, "M-Pesa"));
+  await shopper.nextMessage(/Which M-Pesa number/);
+  shopper.sendText(phone);
+  const sent = await shopper.nextMessage(/Check your phone/);
+  return referenceIn(sent);
+}
+
+async function orderOf(ref: string) {
+  const order = await shop.duka.store.orders.findByRef(shop.config.tenantId, ref);
+  const payment = await shop.duka.store.payments.findById(shop.config.tenantId, order!.paymentId!);
+  return { order: order!, payment: payment! };
+}
+
+describe("M-Pesa STK Push", () => {
+  it("pushes the right request, settles on the callback, and tells the shopper and the merchant", async () => {
+    const shopper = shop.shopper(8101, "Achieng");
+    const ref = await payByMpesa(shopper, "0712 345 001");
+    const push = await daraja.nextPush({ phone: "254712345001" });
+    expect(push).toMatchObject({
+      amount: 60,
+      phoneNumber: "254712345001",
+      partyA: "254712345001",
+      accountReference: ref,
+    });
+    expect(push.callBackUrl).not.toMatch(/mpesa/i);
+    expect(shopper.messages().at(-1)?.text).toContain("0712 ••• 001");
+
+    daraja.complete(push.checkoutRequestId, { resultCode: 0, receipt: "NLJ7RT61SV" });
+    const confirmed = await shopper.nextMessage(/confirmed/);
+    expect(confirmed.text).toContain(ref);
+    expect(confirmed.text).toContain("NLJ7RT61SV");
+    const merchantNote = await shop.merchant.nextMessage(new RegExp(`${ref}.*paid`));
+    expect(merchantNote.text).toContain("NLJ7RT61SV");
+    const { order, payment } = await orderOf(ref);
+    expect(order.status).toBe("paid");
+    expect(payment).toMatchObject({
+      status: "succeeded",
+      receipt: "NLJ7RT61SV",
+      providerRef: push.checkoutRequestId,
+    });
+  });
+
+  it("settles once when the same success callback arrives five times at once", async () => {
+    const shopper = shop.shopper(8102);
+    const ref = await payByMpesa(shopper, "0712 345 002");
+    const push = await daraja.nextPush({ phone: "254712345002" });
+    daraja.complete(push.checkoutRequestId, { resultCode: 0, delivery: "duplicate", copies: 5 });
+    await shopper.nextMessage(/confirmed/);
+    await daraja.deliveryIdle();
+    expect(daraja.callbacks(push.checkoutRequestId).map((delivery) => delivery.status)).toEqual([
+      200, 200, 200, 200, 200,
+    ]);
+    // Anything the duplicates could send would be queued behind this reply.
+    shopper.sendText("/help");
+    await shopper.nextMessage(/\/orders/);
+    expect(shopper.messages().filter((message) => /confirmed/.test(message.text ?? ""))).toHaveLength(1);
+    const settled = await shop.duka.store.audit.list(
+      shop.config.tenantId,
+      { orderRef: ref, action: "payment.settled" },
+      10,
+    );
+    expect(settled).toHaveLength(1);
+  });
+
+  it.each([
+    [1032, "cancelled the M-Pesa request", "0712 345 003"],
+    [1037, "could not reach your phone", "0712 345 004"],
+    [2001, "PIN was wrong", "0712 345 005"],
+  ])("tells the shopper about result %i, and a retry can then succeed", async (code, words, phone) => {
+    const shopper = shop.shopper(8100 + code);
+    const ref = await payByMpesa(shopper, phone);
+    const msisdn = `254${phone.replace(/\s/g, "").slice(1)}`;
+    const first = await daraja.nextPush({ phone: msisdn });
+    daraja.complete(first.checkoutRequestId, { resultCode: code });
+    const failed = await shopper.nextMessage(/did not go through/);
+    expect(failed.text).toContain(words);
+    expect(failed.text).toContain(ref);
+    expect((await orderOf(ref)).order.status).toBe("awaiting_payment");
+
+    shopper.pressButton(failed, button(failed, "Send the request again"));
+    await shopper.nextMessage(/Check your phone/);
+    const second = await daraja.nextPush({ phone: msisdn });
+    expect(second.checkoutRequestId).not.toBe(first.checkoutRequestId);
+    daraja.complete(second.checkoutRequestId, { resultCode: 0 });
+    await shopper.nextMessage(/confirmed/);
+    expect((await orderOf(ref)).order.status).toBe("paid");
+  });
+
+  it("settles through STK Query when the callback never comes", async () => {
+    const shopper = shop.shopper(8201);
+    const ref = await payByMpesa(shopper, "0712 345 006");
+    const push = await daraja.nextPush({ phone: "254712345006" });
+    daraja.complete(push.checkoutRequestId, { resultCode: 0, delivery: "drop" });
+    const confirmed = await shopper.nextMessage(/confirmed/, { timeoutMs: 15_000 });
+    expect(confirmed.text).toContain(ref);
+    expect(daraja.callbacks(push.checkoutRequestId)).toEqual([]);
+    expect(daraja.calls("/mpesa/stkpushquery/v1/query").length).toBeGreaterThan(0);
+  });
+
+  it("expires a payment the query keeps calling 'being processed', and offers to send it again", async () => {
+    const shopper = shop.shopper(8202);
+    const ref = await payByMpesa(shopper, "0712 345 007");
+    await daraja.nextPush({ phone: "254712345007" });
+    const expired = await shopper.nextMessage(/did not confirm/, { timeoutMs: 15_000 });
+    expect(expired.text).toContain(ref);
+    expect(expired.buttons.map((b) => b.text)).toContain("🔁 Send the request again");
+    expect((await orderOf(ref)).payment.status).toBe("expired");
+  });
+
+  it("refuses a callback with a wrong token, a malformed body, or an unknown CheckoutRequestID, with no 5xx", async () => {
+    const shopper = shop.shopper(8203);
+    const ref = await payByMpesa(shopper, "0712 345 008");
+    const push = await daraja.nextPush({ phone: "254712345008" });
+    const body = (checkoutRequestId: string) =>
+      JSON.stringify({
+        Body: {
+          stkCallback: {
+            MerchantRequestID: "1-2-3",
+            CheckoutRequestID: checkoutRequestId,
+            ResultCode: 0,
+            ResultDesc: "The service request is processed successfully.",
+            CallbackMetadata: {
+              Item: [
+                { Name: "Amount", Value: 60 },
+                { Name: "MpesaReceiptNumber", Value: "FORGED0001" },
+              ],
+            },
+          },
+        },
+      });
+    const post = (url: string, payload: string) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: payload });
+    const wrongToken = push.callBackUrl.replace(/\/[^/]+$/, "/not-the-token-0123456789abcdef");
+    expect((await post(wrongToken, body(push.checkoutRequestId))).status).toBe(404);
+    expect(
+      (
+        await post(
+          push.callBackUrl.replace(/pi_[a-f0-9]+/, "pi_000000000000000000000000"),
+          body(push.checkoutRequestId),
+        )
+      ).status,
+    ).toBe(404);
+    expect((await post(push.callBackUrl, "{not json")).status).toBe(400);
+    expect((await post(push.callBackUrl, JSON.stringify({ Body: { nothing: true } }))).status).toBe(400);
+    expect((await post(push.callBackUrl, body("ws_CO_999999999999"))).status).toBe(200);
+    const { order, payment } = await orderOf(ref);
+    expect(order.status).toBe("awaiting_payment");
+    expect(payment.status).toBe("pending");
+    expect(payment.receipt).toBeUndefined();
+  });
+
+  it("does not settle an amount that differs from the order, and alerts the merchant", async () => {
+    const shopper = shop.shopper(8204);
+    const ref = await payByMpesa(shopper, "0712 345 009");
+    const push = await daraja.nextPush({ phone: "254712345009" });
+    daraja.complete(push.checkoutRequestId, { resultCode: 0, amount: 1 });
+    const alert = await shop.merchant.nextMessage(new RegExp(`${ref}.*not settled`));
+    expect(alert.text).toContain("amount");
+    const { order, payment } = await orderOf(ref);
+    expect(order.status).toBe("awaiting_payment");
+    expect(payment.flag?.reason).toBe("amount_mismatch");
+    expect(shopper.messages().some((message) => /confirmed/.test(message.text ?? ""))).toBe(false);
+  });
+});
