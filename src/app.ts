@@ -311,6 +311,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     if (runs("web")) {
       const app = createHttpApp({
         logger,
+        trustProxy: config.http.trustProxy,
         metrics,
         readiness: {
           redis: async () => ((await producer.ping()) === "PONG" ? null : "Redis did not answer PING"),

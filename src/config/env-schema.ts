@@ -171,6 +171,22 @@ const pluginModules = z.string().transform((value, ctx): string[] => {
   return [...modules];
 });
 
+/** MPESA_CALLBACK_IPS: "196.201.214.200, 196.201.214.206" — IPv4 or IPv6 addresses. */
+const ipList = z.string().transform((value, ctx): string[] => {
+  const ips = value
+    .split(",")
+    .map((raw) => raw.trim())
+    .filter(Boolean);
+  const bad = ips.filter((ip) => !z.union([z.ipv4(), z.ipv6()]).safeParse(ip).success);
+  if (ips.length === 0 || bad.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be IP addresses separated by commas, like 196.201.214.200,196.201.214.206",
+    });
+  }
+  return ips;
+});
+
 /** RECONCILE_DELAYS_SECONDS: "45,120,300" — increasing whole seconds, 1 to 24 hours each. */
 const reconcileDelays = z.string().transform((value, ctx): number[] => {
   const delays = value.split(",").map((raw) => Number(raw.trim()));
@@ -269,6 +285,8 @@ const envObject = z.object({
     })
     .default("CustomerPayBillOnline"),
   MPESA_BASE_URL: url(["http", "https"], httpUrlMessage).default("https://sandbox.safaricom.co.ke"),
+  MPESA_CALLBACK_IPS: ipList.optional(),
+  TRUST_PROXY: integer(0, 10, "must be the number of proxies in front of Duka, from 0 to 10").default(0),
   PAYSTACK_SECRET_KEY: pattern(
     /^sk_(test|live)_[A-Za-z0-9]+$/,
     "must be a Paystack secret key (sk_test_… or sk_live_…)",
@@ -343,6 +361,7 @@ function toConfig(env: Env): Config {
           passkey: env.MPESA_PASSKEY,
           transactionType: env.MPESA_TRANSACTION_TYPE,
           baseUrl: env.MPESA_BASE_URL,
+          ...(env.MPESA_CALLBACK_IPS ? { allowedIps: env.MPESA_CALLBACK_IPS } : {}),
         }
       : undefined;
   const paystack = env.PAYSTACK_SECRET_KEY
@@ -357,7 +376,11 @@ function toConfig(env: Env): Config {
     nodeEnv: env.NODE_ENV,
     tenantId: env.TENANT_ID,
     log: { level: env.LOG_LEVEL },
-    http: { port: env.PORT, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` },
+    http: {
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      trustProxy: env.TRUST_PROXY,
+    },
     redis: { url: env.REDIS_URL },
     queue: { prefix: env.QUEUE_PREFIX },
     storage: { ...(env.MONGODB_URI ? { mongodbUri: env.MONGODB_URI } : {}), dataDir: env.DUKA_DATA_DIR },

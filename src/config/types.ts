@@ -49,6 +49,11 @@ export interface HttpConfig {
   readonly port: number;
   /** PUBLIC_URL: base of every callback URL. Default `http://localhost:${port}`. */
   readonly publicUrl: string;
+  /**
+   * TRUST_PROXY: how many proxies in front of Duka may set X-Forwarded-For (the client address
+   * for allowlists). Default 0: the connection's own address; a forged header changes nothing.
+   */
+  readonly trustProxy: number;
 }
 
 export interface RedisConfig {
@@ -144,6 +149,8 @@ export interface MpesaConfig {
   readonly transactionType: MpesaTransactionType;
   /** MPESA_BASE_URL. Default https://sandbox.safaricom.co.ke. */
   readonly baseUrl: string;
+  /** MPESA_CALLBACK_IPS: the only addresses Daraja callbacks may come from. Default: any. */
+  readonly allowedIps?: readonly string[];
 }
 
 export interface PaystackConfig {

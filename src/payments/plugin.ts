@@ -51,6 +51,8 @@ export interface WebhookRequest {
   readonly rawBody: Buffer;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly params: Readonly<Record<string, string>>;
+  /** The sender's address as the server trusts it (TRUST_PROXY decides), for allowlists. */
+  readonly sourceIp?: string;
 }
 
 export interface WebhookEvent {

@@ -31,6 +31,13 @@ export function createWebhookIntake(deps: {
           logger.warn({ instanceId, plugin }, "webhook with a wrong token refused");
           throw new DukaError("not_found", "No such webhook");
         }
+        if (error instanceof ProviderError && error.providerCode === "forbidden") {
+          logger.warn(
+            { instanceId, plugin, sourceIp: request.sourceIp },
+            "webhook from an address off the allowlist refused",
+          );
+          throw new DukaError("forbidden", "This address may not send webhooks here");
+        }
         if (error instanceof ProviderError && error.providerCode === "malformed") {
           throw new DukaError("bad_request", "The webhook body is not what this provider sends");
         }

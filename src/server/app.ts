@@ -10,6 +10,8 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
+  /** Proxies in front of us whose X-Forwarded-For counts (TRUST_PROXY); 0 trusts none. */
+  readonly trustProxy?: number;
   /** Informational readiness details (provider health): shown, never failing readiness. */
   readonly details?: Readonly<Record<string, () => Promise<unknown>>>;
   /** Routers to mount before the JSON 404: webhooks (src/webhooks/) and the admin API. */
@@ -36,6 +38,7 @@ async function runCheck(check: ReadinessCheck): Promise<string | null> {
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  if (options.trustProxy) app.set("trust proxy", options.trustProxy);
 
   app.get("/healthz", (_request, response) => {
     response.json({ status: "ok" });

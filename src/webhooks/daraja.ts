@@ -25,6 +25,8 @@ export function darajaWebhookRoutes(intake: WebhookIntake): Router {
           ]),
         ),
         params: { instanceId: String(request.params.instanceId), token: String(request.params.token) },
+        // Express derives request.ip from X-Forwarded-For only as far as TRUST_PROXY allows.
+        ...(request.ip ? { sourceIp: request.ip.replace(/^::ffff:/, "") } : {}),
       });
       response.json({ ResultCode: 0, ResultDesc: "Accepted" });
     },

@@ -32,7 +32,7 @@ describe("loadConfig defaults", () => {
       nodeEnv: "development",
       tenantId: "default",
       log: { level: "info" },
-      http: { port: 3000, publicUrl: "http://localhost:3000" },
+      http: { port: 3000, publicUrl: "http://localhost:3000", trustProxy: 0 },
       redis: { url: "redis://127.0.0.1:6379" },
       queue: { prefix: "duka" },
       storage: { dataDir: "./data" },
@@ -177,7 +177,7 @@ describe("loadConfig values", () => {
       nodeEnv: "production",
       tenantId: "mama-mboga",
       log: { level: "debug" },
-      http: { port: 8080, publicUrl: "https://shop.example.com" },
+      http: { port: 8080, publicUrl: "https://shop.example.com", trustProxy: 0 },
       redis: { url: "rediss://redis.internal:6380" },
       queue: { prefix: "duka-test" },
       storage: { mongodbUri: "mongodb://db1:27017,db2:27017/duka?replicaSet=rs0", dataDir: "/var/lib/duka" },
@@ -577,4 +577,27 @@ describe("RECONCILE_DELAYS_SECONDS", () => {
       );
     },
   );
+});
+
+describe("MPESA_CALLBACK_IPS and TRUST_PROXY", () => {
+  const MPESA_ENV = {
+    MPESA_CONSUMER_KEY: "key",
+    MPESA_CONSUMER_SECRET: "secret",
+    MPESA_SHORTCODE: "174379",
+    MPESA_PASSKEY: "passkey",
+  };
+
+  it("reads the allowlist into the M-Pesa settings and the proxy hop count", () => {
+    const config = loadConfig({ ...MPESA_ENV, MPESA_CALLBACK_IPS: " 196.201.214.200, ::1 ", TRUST_PROXY: "1" });
+    expect(config.mpesa?.allowedIps).toEqual(["196.201.214.200", "::1"]);
+    expect(config.http.trustProxy).toBe(1);
+  });
+
+  it.each([
+    ["MPESA_CALLBACK_IPS", "196.201.214.999"],
+    ["MPESA_CALLBACK_IPS", "safaricom.co.ke"],
+    ["TRUST_PROXY", "many"],
+  ])("refuses %s=%j with one line", (name, value) => {
+    expect(() => loadConfig({ ...MPESA_ENV, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} must`));
+  });
 });

@@ -16,6 +16,7 @@ import { freePort } from "../../src/sandbox/free-port.js";
 import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
 import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
 
+const ADMIN_TOKEN = "admin-token-for-mpesa-tests-0123";
 let daraja: DarajaEmulator;
 let shop: TestShop;
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
       MPESA_SHORTCODE: SANDBOX_SHORTCODE,
       MPESA_PASSKEY: SANDBOX_PASSKEY,
       MPESA_BASE_URL: daraja.baseUrl,
+      ADMIN_TOKEN,
     },
     // Long enough that reconciliation never races the callbacks these tests send…
     reconcileDelaysMs: [3_000, 6_000],
@@ -161,6 +163,20 @@ describe("M-Pesa STK Push", () => {
     expect((await orderOf(ref)).payment.status).toBe("expired");
   });
 
+  it("still settles a success that arrives after the payment expired, and tells both parties", async () => {
+    const shopper = shop.shopper(8205);
+    const ref = await payByMpesa(shopper, "0712 345 010");
+    const push = await daraja.nextPush({ phone: "254712345010" });
+    await shopper.nextMessage(/did not confirm/, { timeoutMs: 15_000 });
+    daraja.complete(push.checkoutRequestId, { resultCode: 0, receipt: "LATE123456" });
+    const confirmed = await shopper.nextMessage(/confirmed/);
+    expect(confirmed.text).toContain("LATE123456");
+    await shop.merchant.nextMessage(new RegExp(`${ref}.*paid`));
+    const { order, payment } = await orderOf(ref);
+    expect(order.status).toBe("paid");
+    expect(payment.status).toBe("succeeded");
+  });
+
   it("refuses a callback with a wrong token, a malformed body, or an unknown CheckoutRequestID, with no 5xx", async () => {
     const shopper = shop.shopper(8203);
     const ref = await payByMpesa(shopper, "0712 345 008");
@@ -214,5 +230,28 @@ describe("M-Pesa STK Push", () => {
     expect(order.status).toBe("awaiting_payment");
     expect(payment.flag?.reason).toBe("amount_mismatch");
     expect(shopper.messages().some((message) => /confirmed/.test(message.text ?? ""))).toBe(false);
+  });
+
+  it("refuses callbacks from addresses off the instance's allowlist, and accepts them once listed", async () => {
+    const shopper = shop.shopper(8206);
+    const ref = await payByMpesa(shopper, "0712 345 011");
+    const push = await daraja.nextPush({ phone: "254712345011" });
+    const instanceId = /\/(pi_[a-f0-9]+)\//.exec(push.callBackUrl)![1]!;
+    const patch = (allowedIps: string[]) =>
+      fetch(`http://127.0.0.1:${shop.duka.port()}/admin/api/providers/${instanceId}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ config: { allowedIps } }),
+      });
+    expect((await patch(["196.201.214.200"])).status).toBe(200);
+    daraja.complete(push.checkoutRequestId, { resultCode: 0 });
+    await daraja.deliveryIdle();
+    expect(daraja.callbacks(push.checkoutRequestId).map((delivery) => delivery.status)).toEqual([403]);
+    expect((await orderOf(ref)).payment.status).toBe("pending");
+
+    expect((await patch(["127.0.0.1"])).status).toBe(200);
+    daraja.redeliver(push.checkoutRequestId);
+    await shopper.nextMessage(/confirmed/);
+    expect((await orderOf(ref)).order.status).toBe("paid");
   });
 });

@@ -47,9 +47,19 @@ function malformed(detail: string, cause?: unknown): ProviderError {
  * nothing, so the token is the only proof of origin; callers must still confirm with the STK Query
  * and compare the amount before giving value (reliability.md §3.1 item 4).
  */
-export function parseStkCallback(request: WebhookRequest, callbackToken: string): WebhookEvent {
+export function parseStkCallback(
+  request: WebhookRequest,
+  callbackToken: string,
+  allowedIps?: readonly string[],
+): WebhookEvent {
   if (!isCallbackTokenValid(request.params.token, callbackToken)) {
     throw new ProviderError("unauthorized", "The Daraja callback token does not match", {
+      retryable: false,
+      shopperMessage: "",
+    });
+  }
+  if (allowedIps?.length && !allowedIps.includes(request.sourceIp ?? "")) {
+    throw new ProviderError("forbidden", "The Daraja callback came from an address not on the allowlist", {
       retryable: false,
       shopperMessage: "",
     });

@@ -60,6 +60,14 @@ export const mpesaConfigSchema = z.strictObject({
       message: `callbackToken must not contain ${FORBIDDEN_CALLBACK_WORDS.join(", ")} (Daraja rejects such URLs); generate another`,
     })
     .meta({ secret: true }),
+  /**
+   * Where callbacks may come from (Safaricom's published addresses). Unset: any address, the
+   * token and the STK Query confirmation being the real checks; an allowlist is defence in depth.
+   */
+  allowedIps: z
+    .array(z.union([z.ipv4(), z.ipv6()]))
+    .max(64)
+    .optional(),
 });
 
 export type MpesaConfig = z.output<typeof mpesaConfigSchema>;

@@ -47,7 +47,7 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
           }
           return queryStkPush(client, config, payment.providerRef, clock());
         },
-        parseWebhook: async (request) => parseStkCallback(request, config.callbackToken),
+        parseWebhook: async (request) => parseStkCallback(request, config.callbackToken, config.allowedIps),
         async healthCheck() {
           const started = performance.now();
           try {

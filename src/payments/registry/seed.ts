@@ -90,6 +90,7 @@ export function environmentSeeds(options: {
         transactionType: mpesa.transactionType,
         baseUrl: mpesa.baseUrl,
         callbackToken: generateCallbackToken(),
+        ...(mpesa.allowedIps ? { allowedIps: mpesa.allowedIps } : {}),
       },
     });
   }
