@@ -10,12 +10,21 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { createDuka, type Duka } from "../app.js";
 import { loadConfig } from "../config/index.js";
+import {
+  createDarajaEmulator,
+  type DarajaEmulator,
+  DEFAULT_CONSUMER_KEY,
+  DEFAULT_CONSUMER_SECRET,
+  SANDBOX_PASSKEY,
+  SANDBOX_SHORTCODE,
+} from "../sandbox/daraja/index.js";
+import { freePort } from "../sandbox/free-port.js";
 import { createTelegramEmulator, type TelegramEmulator } from "../sandbox/telegram/index.js";
 import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
-import { playPurchase } from "./script.js";
+import { playMpesaPurchase, playPurchase } from "./script.js";
 
-const SHOPPER = { id: 254_700_001, firstName: "Amina" };
+const SHOPPER = { id: 254_700_001, firstName: "Amina", phone: "254708374149" };
 const MERCHANT = { id: 254_700_002, firstName: "Mama Mboga (merchant)" };
 const DEMO_TIMEOUT_MS = 90_000;
 
@@ -36,9 +45,13 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), "duka-demo-"));
   const prefix = `demo-${randomBytes(4).toString("hex")}`;
   let emulator: TelegramEmulator | undefined;
+  let daraja: DarajaEmulator | undefined;
   let duka: Duka | undefined;
   try {
     emulator = await createTelegramEmulator();
+    // The shopper's phone approves every M-Pesa prompt a moment after it arrives.
+    daraja = await createDarajaEmulator({ autoComplete: { resultCode: 0 }, autoCompleteMs: 1_500 });
+    const port = await freePort();
     const config = loadConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
       REDIS_URL: redis.url,
@@ -48,8 +61,15 @@ async function main(): Promise<void> {
       DUKA_DATA_DIR: dataDir,
       QUEUE_PREFIX: prefix,
       PROOF_REMINDER_MINUTES: "0",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
+      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
+      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
+      MPESA_PASSKEY: SANDBOX_PASSKEY,
+      MPESA_BASE_URL: daraja.baseUrl,
     });
-    duka = await createDuka({ config: { ...config, http: { ...config.http, port: 0 } } });
+    duka = await createDuka({ config });
     await duka.start();
     write(
       `Duka is running (embedded store, Telegram emulator at ${emulator.apiRoot}, HTTP on port ${duka.port()}).`,
@@ -64,8 +84,10 @@ async function main(): Promise<void> {
     ]);
     emulator.on("message", createConversationPrinter(names, write));
     let timer: NodeJS.Timeout | undefined;
-    const ref = await Promise.race([
-      playPurchase(emulator.user(SHOPPER), emulator.user(MERCHANT)),
+    const shopper = emulator.user(SHOPPER);
+    const merchant = emulator.user(MERCHANT);
+    const refs = await Promise.race([
+      (async () => [await playPurchase(shopper, merchant), await playMpesaPurchase(shopper, merchant)])(),
       new Promise<never>((_resolve, reject) => {
         timer = setTimeout(
           () => reject(new Error(`The demo did not finish within ${DEMO_TIMEOUT_MS / 1000} s`)),
@@ -73,11 +95,15 @@ async function main(): Promise<void> {
         );
       }),
     ]).finally(() => clearTimeout(timer));
-    const order = await duka.store.orders.findByRef(config.tenantId, ref);
-    write(`\n✅ Order ${ref} is ${order?.status}: the whole purchase ran end to end.`);
+    for (const ref of refs) {
+      const order = await duka.store.orders.findByRef(config.tenantId, ref);
+      if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
+    }
+    write(`\n✅ Orders ${refs.join(" (transfer) and ")} (M-Pesa) are paid: both purchases ran end to end.`);
   } finally {
     await duka?.stop();
     await emulator?.close();
+    await daraja?.close();
     await clearPrefix(redis.url, prefix).catch(() => undefined);
     await redis.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -17,7 +17,8 @@ export function createConversationPrinter(names: ReadonlyMap<number, string>, wr
     if (entry.kind !== "message") return;
     const media = entry.media ? ` (${entry.media.kind}, ${entry.media.fileSize} bytes)` : "";
     if (entry.direction === "user") {
-      write(`\n💬 ${who}${media}: ${entry.text ?? ""}`);
+      const said = entry.contact ? `📇 shares the number ${entry.contact.phoneNumber}` : (entry.text ?? "");
+      write(`\n💬 ${who}${media}: ${said}`);
       return;
     }
     write(`🤖 Duka → ${who}${media}:`);

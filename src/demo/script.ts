@@ -1,6 +1,7 @@
 /**
- * The scripted purchase the demo plays: a shopper buys on Telegram and pays by transfer with a
- * receipt photo; the merchant checks the pending list and confirms; the shopper is told.
+ * The scripted purchases the demo plays on Telegram: one paid by transfer with a receipt photo
+ * that the merchant confirms, and one paid by M-Pesa, where the shopper shares a number and the
+ * (emulated) phone approves the prompt.
  */
 
 import { tinyJpeg } from "../sandbox/sample-files.js";
@@ -40,5 +41,22 @@ export async function playPurchase(shopper: TelegramUser, merchant: TelegramUser
 
   shopper.sendText("/orders");
   await shopper.nextMessage(new RegExp(ref));
+  return ref;
+}
+
+export async function playMpesaPurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
+  shopper.sendText("/start");
+  tap(shopper, await shopper.nextMessage(/Choose a product/), "avocado");
+  tap(shopper, await shopper.nextMessage(/How many/), "4");
+  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
+  tap(shopper, await shopper.nextMessage(/How would you like to pay/), "M-Pesa");
+  await shopper.nextMessage(/Which M-Pesa number/);
+  await shopper.nextMessage(/share your number/);
+  shopper.shareContact();
+  const pushed = await shopper.nextMessage(/Check your phone/);
+  const ref = /DK-[A-Z0-9]{5}/.exec(pushed.text ?? "")?.[0];
+  if (!ref) throw new Error(`No order reference in: ${pushed.text}`);
+  await shopper.nextMessage(/confirmed/, { timeoutMs: 15_000 });
+  await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;
 }
