@@ -588,7 +588,11 @@ describe("MPESA_CALLBACK_IPS and TRUST_PROXY", () => {
   };
 
   it("reads the allowlist into the M-Pesa settings and the proxy hop count", () => {
-    const config = loadConfig({ ...MPESA_ENV, MPESA_CALLBACK_IPS: " 196.201.214.200, ::1 ", TRUST_PROXY: "1" });
+    const config = loadConfig({
+      ...MPESA_ENV,
+      MPESA_CALLBACK_IPS: " 196.201.214.200, ::1 ",
+      TRUST_PROXY: "1",
+    });
     expect(config.mpesa?.allowedIps).toEqual(["196.201.214.200", "::1"]);
     expect(config.http.trustProxy).toBe(1);
   });
@@ -598,6 +602,8 @@ describe("MPESA_CALLBACK_IPS and TRUST_PROXY", () => {
     ["MPESA_CALLBACK_IPS", "safaricom.co.ke"],
     ["TRUST_PROXY", "many"],
   ])("refuses %s=%j with one line", (name, value) => {
-    expect(() => loadConfig({ ...MPESA_ENV, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} must`));
+    expect(() => loadConfig({ ...MPESA_ENV, [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration: ${name} must`),
+    );
   });
 });
