@@ -135,7 +135,8 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   const channels: ChannelMap = telegram ? { telegram } : {};
 
   const tenantId = config.tenantId;
-  const keys = resolveMasterKeys(config.security, logger);
+  // Outside production a missing DUKA_MASTER_KEY is replaced by a key kept with the data.
+  const keys = resolveMasterKeys(config.security, logger, join(config.storage.dataDir, "master.key"));
   const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
   const registry = createProviderRegistry({
     plugins: [manualPlugin, mpesaPlugin, ...(await loadPluginModules(config.providers.pluginModules))],

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
@@ -69,5 +72,39 @@ describe("resolveMasterKeys", () => {
     keys.previous[0]!.fill(0);
     expect(security.masterKey.equals(KEY)).toBe(true);
     expect(security.previousKeys[0]!.equals(OLD_KEY)).toBe(true);
+  });
+});
+
+describe("resolveMasterKeys with a development key file", () => {
+  it("generates the key once into the file (owner-only) and reads it back on the next start", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "duka-key-"));
+    const keyFile = join(dir, "data", "master.key");
+    try {
+      const { logger, raw } = capture();
+      const first = resolveMasterKeys({ previousKeys: [] }, logger, keyFile);
+      const second = resolveMasterKeys({ previousKeys: [] }, logger, keyFile);
+      expect(first.generated).toBe(true);
+      expect(second.generated).toBe(false);
+      expect(second.current.equals(first.current)).toBe(true);
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      expect((await readFile(keyFile, "utf8")).trim()).toBe(first.current.toString("base64"));
+      expect(raw.join("")).toContain(keyFile);
+      expect(raw.join("")).not.toContain(first.current.toString("base64"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a damaged key file with a clear message", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "duka-key-"));
+    const keyFile = join(dir, "master.key");
+    try {
+      await writeFile(keyFile, "not a key\n");
+      expect(() => resolveMasterKeys({ previousKeys: [] }, capture().logger, keyFile)).toThrow(
+        /does not hold a 32-byte base64 key: delete it, or set DUKA_MASTER_KEY/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
