@@ -2,7 +2,8 @@ import { completePush, deliverCallback, parseDeliveryOptions, parseOutcome } fro
 import { createDarajaContext, type DarajaContext } from "./context.js";
 import { closedError, DarajaEmulatorError } from "./errors.js";
 import { DARAJA_PATHS } from "./http/routes.js";
-import { type HttpServerHandle, startHttpServer } from "./http/server.js";
+import type { HttpServerHandle } from "../shared/http-server.js";
+import { startHttpServer } from "./http/server.js";
 import { type DarajaEmulatorOptions, type ResolvedShortcode, resolveOptions } from "./options.js";
 import { type PushState, toStkPush } from "./state/pushes.js";
 import type {
@@ -16,7 +17,8 @@ import type {
   StkPush,
   StkPushStatus,
 } from "./types.js";
-import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./wait.js";
+import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
+import { waitUntil } from "./wait.js";
 
 type Listener<K extends keyof DarajaEmulatorEvents> = (...args: DarajaEmulatorEvents[K]) => void;
 

@@ -54,4 +54,4 @@ export type {
 } from "./types.js";
 export { FORBIDDEN_CALLBACK_WORDS } from "./validation/fields.js";
 export { ACCOUNT_REFERENCE_MAX, TRANSACTION_DESC_MAX } from "./validation/stk-push.js";
-export type { WaitOptions } from "./wait.js";
+export type { WaitOptions } from "../shared/wait.js";

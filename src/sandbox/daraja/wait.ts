@@ -1,51 +1,14 @@
+import { waitOnEvents } from "../shared/wait.js";
 import type { DarajaContext } from "./context.js";
 import { closedError } from "./errors.js";
 
-export interface WaitOptions {
-  /** Give up after this long. Default: 5000 ms. */
-  readonly timeoutMs?: number;
-}
-
-export const DEFAULT_WAIT_MS = 5000;
-
-/**
- * Resolves with the first non-undefined result of `check`, evaluated now and again after every
- * accepted push. Event-driven: no polling loop. `check` may throw to reject.
- */
+/** Waits for the shopper side: re-checked after every accepted push. */
 export function waitUntil<T>(
   ctx: DarajaContext,
   check: () => T | undefined,
   timeoutMs: number,
   timeoutError: () => Error,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (ctx.closed) {
-      reject(closedError());
-      return;
-    }
-    let done = false;
-    const finish = (action: () => void) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      ctx.internal.off("push", evaluate);
-      ctx.internal.off("closed", onClosed);
-      action();
-    };
-    function evaluate() {
-      let value: T | undefined;
-      try {
-        value = check();
-      } catch (error) {
-        finish(() => reject(error));
-        return;
-      }
-      if (value !== undefined) finish(() => resolve(value));
-    }
-    const onClosed = () => finish(() => reject(closedError()));
-    const timer = setTimeout(() => finish(() => reject(timeoutError())), timeoutMs);
-    ctx.internal.on("push", evaluate);
-    ctx.internal.on("closed", onClosed);
-    evaluate();
-  });
+  const source = { internal: ctx.internal, closed: ctx.closed, wakeOn: ["push"] as const, closedError };
+  return waitOnEvents(source, check, timeoutMs, timeoutError);
 }

@@ -1,7 +1,8 @@
 import { TEST_CARDS } from "./cards.js";
 import { createEmulatorContext, type EmulatorContext } from "./context.js";
 import { PaystackEmulatorError } from "./errors.js";
-import { type HttpServerHandle, startHttpServer } from "./http/server.js";
+import type { HttpServerHandle } from "../shared/http-server.js";
+import { startHttpServer } from "./http/server.js";
 import { payTransaction } from "./operations/charge.js";
 import { processRefunds } from "./operations/refunds.js";
 import { type PaystackEmulatorOptions, resolveOptions } from "./options.js";
@@ -21,7 +22,8 @@ import type {
   SignMode,
   WebhookDelivery,
 } from "./types.js";
-import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./wait.js";
+import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
+import { waitUntil } from "./wait.js";
 import { paystackSignature, signBody } from "./webhooks/signature.js";
 
 type Listener<K extends keyof PaystackEmulatorEvents> = (...args: PaystackEmulatorEvents[K]) => void;

@@ -46,5 +46,5 @@ export {
   type TransactionStatus,
   type WebhookDelivery,
 } from "./types.js";
-export type { WaitOptions } from "./wait.js";
+export type { WaitOptions } from "../shared/wait.js";
 export { paystackSignature } from "./webhooks/signature.js";

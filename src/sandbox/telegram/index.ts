@@ -32,4 +32,4 @@ export {
   type ShareContactOptions,
   TelegramUser,
 } from "./user.js";
-export type { WaitOptions } from "./wait.js";
+export type { WaitOptions } from "../shared/wait.js";

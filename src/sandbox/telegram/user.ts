@@ -8,7 +8,8 @@ import type { ChatState } from "./state/chats.js";
 import { formatTranscriptEntry } from "./state/transcript.js";
 import type { NewUpdate } from "./state/update-queue.js";
 import type { CallbackAnswer, ChatMessage, MessageMedia, TelegramUserProfile } from "./types.js";
-import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "./wait.js";
+import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
+import { waitUntil } from "./wait.js";
 
 /** Text contains a string, matches a RegExp, or satisfies a predicate. */
 export type MessageMatcher = string | RegExp | ((message: ChatMessage) => boolean);

@@ -1,6 +1,5 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { type HttpServerHandle, InFlightAnswers, listenApp } from "../../shared/http-server.js";
 import type { ApiAnswer } from "../api/types.js";
 import type { DarajaContext } from "../context.js";
 import {
@@ -15,13 +14,6 @@ import type { MutableCallRecord } from "../state/call-log.js";
 import { faultError } from "../state/faults.js";
 import type { DarajaCallRecord } from "../types.js";
 import { DARAJA_PATHS, ROUTES } from "./routes.js";
-
-export interface HttpServerHandle {
-  readonly origin: string;
-  readonly port: number;
-  /** Stops accepting, lets answers being written finish (≤ 1 s), then drops all sockets. */
-  close(): Promise<void>;
-}
 
 function errorAnswer(error: DarajaApiError): ApiAnswer {
   return {
@@ -123,16 +115,8 @@ export async function startHttpServer(ctx: DarajaContext): Promise<HttpServerHan
   // Any content type is read as text and parsed here, so a bad body gets a Daraja-shaped answer.
   app.use(express.text({ type: () => true, limit: "1mb" }));
 
-  let active = 0;
-  const idleWaiters = new Set<() => void>();
-  app.use((_req, res, next) => {
-    active++;
-    res.on("close", () => {
-      active--;
-      if (active === 0) for (const wake of [...idleWaiters]) wake();
-    });
-    next();
-  });
+  const inFlight = new InFlightAnswers();
+  app.use(inFlight.trackAll);
 
   const start = (req: Request, body: unknown) => {
     const record = ctx.calls.start({
@@ -163,32 +147,5 @@ export async function startHttpServer(ctx: DarajaContext): Promise<HttpServerHan
     respond(ctx, res, record, errorAnswer(failure));
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  server.keepAliveTimeout = 65_000;
-  const address = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-
-  return {
-    origin,
-    port: address.port,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (active > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 1000);
-          function done() {
-            clearTimeout(timer);
-            idleWaiters.delete(done);
-            resolve();
-          }
-          idleWaiters.add(done);
-        });
-      }
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+  return listenApp(app, host, port, inFlight);
 }

@@ -1,6 +1,5 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { type HttpServerHandle, InFlightAnswers, listenApp } from "../../shared/http-server.js";
 import type { EmulatorContext } from "../context.js";
 import { invalidKey, PaystackApiError } from "../errors.js";
 import type { AccountState } from "../state/accounts.js";
@@ -8,13 +7,6 @@ import { faultMessage } from "../state/faults.js";
 import { API_ROUTES, type ApiRoute } from "./api-routes.js";
 import { finishCall, queryValues, startCall } from "./calls.js";
 import { createCheckoutRouter } from "./checkout.js";
-
-export interface HttpServerHandle {
-  readonly origin: string;
-  readonly port: number;
-  /** Stops accepting, lets answers already being written finish (≤ 1 s), then drops all sockets. */
-  close(): Promise<void>;
-}
 
 /** What to send: a status and JSON body, or `drop` to destroy the socket. */
 type ApiAnswer =
@@ -121,16 +113,8 @@ export async function startHttpServer(ctx: EmulatorContext): Promise<HttpServerH
   app.disable("x-powered-by");
   app.disable("etag");
 
-  let active = 0;
-  const idleWaiters = new Set<() => void>();
-  app.use((_req, res, next) => {
-    active++;
-    res.on("close", () => {
-      active--;
-      if (active === 0) for (const wake of idleWaiters) wake();
-    });
-    next();
-  });
+  const inFlight = new InFlightAnswers();
+  app.use(inFlight.trackAll);
 
   app.use("/checkout", createCheckoutRouter(ctx));
   const api = express.Router();
@@ -148,32 +132,5 @@ export async function startHttpServer(ctx: EmulatorContext): Promise<HttpServerH
     } else res.status(500).json({ status: false, message: "Emulator failure" });
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  server.keepAliveTimeout = 65_000;
-  const address = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-
-  return {
-    origin,
-    port: address.port,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (active > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 1000);
-          function done() {
-            clearTimeout(timer);
-            idleWaiters.delete(done);
-            resolve();
-          }
-          idleWaiters.add(done);
-        });
-      }
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+  return listenApp(app, host, port, inFlight);
 }

@@ -1,19 +1,11 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { type HttpServerHandle, InFlightAnswers, listenApp } from "../../shared/http-server.js";
 import type { EmulatorContext } from "../context.js";
 import { BotApiError } from "../errors.js";
 import type { ApiAnswer } from "../invoke.js";
 import { invokeMethod } from "../invoke.js";
 import { Params } from "../params.js";
 import { parseMultipart } from "./multipart.js";
-
-export interface HttpServerHandle {
-  readonly origin: string;
-  readonly port: number;
-  /** Stops accepting, lets answers already being written finish (≤ 1 s), then drops all sockets. */
-  close(): Promise<void>;
-}
 
 const METHOD_PATH = /^\/bot([^/]+)\/([^/]*)$/;
 const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
@@ -53,15 +45,8 @@ export async function startHttpServer(ctx: EmulatorContext): Promise<HttpServerH
   app.use(express.json({ limit: maxUploadBytes, type: ["application/json", "application/*+json"] }));
   app.use(express.urlencoded({ extended: false, limit: maxUploadBytes }));
 
-  let active = 0;
-  const idleWaiters = new Set<() => void>();
-  const track = (res: Response) => {
-    active++;
-    res.on("close", () => {
-      active--;
-      if (active === 0) for (const wake of idleWaiters) wake();
-    });
-  };
+  // close() waits only for method calls; downloads and errors are written in one go.
+  const inFlight = new InFlightAnswers();
 
   app.use(async (req, res, next) => {
     const file = FILE_PATH.exec(req.path);
@@ -84,7 +69,7 @@ export async function startHttpServer(ctx: EmulatorContext): Promise<HttpServerH
     const method = call[2] ?? "";
     if (method === "") return sendError(res, new BotApiError(404, "Not Found: method not found"));
 
-    track(res);
+    inFlight.track(res);
     const controller = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
@@ -117,33 +102,5 @@ export async function startHttpServer(ctx: EmulatorContext): Promise<HttpServerH
     return sendError(res, new BotApiError(500, "Internal Server Error"));
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  // Longer than the bot client's idle keep-alive, so a reused socket is never closed under it.
-  server.keepAliveTimeout = 65_000;
-  const address = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-
-  return {
-    origin,
-    port: address.port,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (active > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 1000);
-          function done() {
-            clearTimeout(timer);
-            idleWaiters.delete(done);
-            resolve();
-          }
-          idleWaiters.add(done);
-        });
-      }
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+  return listenApp(app, host, port, inFlight);
 }
