@@ -61,8 +61,12 @@ export type Step =
   | { readonly name: "choosing_payment"; readonly orderRef?: string }
   /** Mobile money: waits for the number to charge (typed, a shared contact, or the known one). */
   | { readonly name: "entering_phone"; readonly orderRef?: string }
+  /** Card: waits for the e-mail address Paystack needs (asked once, then remembered). */
+  | { readonly name: "entering_email"; readonly orderRef?: string }
   /** Mobile money: the prompt was pushed to the phone; waits for the provider's result. */
   | { readonly name: "awaiting_push"; readonly orderRef: string }
+  /** Card: the payment link was sent; waits for the provider's result. */
+  | { readonly name: "awaiting_link"; readonly orderRef: string }
   /** The payment failed or expired; waits for a retry, another method, or a cancel. */
   | { readonly name: "payment_failed"; readonly orderRef: string }
   /** Manual transfer: the order exists; waits for a receipt photo or PDF. */
@@ -81,6 +85,8 @@ export interface ConversationState {
   readonly seq: number;
   /** The mobile-money number last used (normalized, `2547…`), offered next time. */
   readonly phone?: string;
+  /** The e-mail address last given for card payments, used again without asking. */
+  readonly email?: string;
 }
 
 /** A payment method the shop offers now (from the provider registry). */
@@ -90,6 +96,8 @@ export interface PaymentOption {
   readonly label: string;
   /** Test-mode instances say so to the shopper. */
   readonly testMode?: boolean;
+  /** The provider needs the shopper's e-mail address (Paystack without a placeholder). */
+  readonly needsEmail?: boolean;
 }
 
 export interface OrderSummary {
@@ -119,6 +127,8 @@ export type Action =
       readonly method: PaymentMethod;
       /** Mobile money: the number to charge, normalized. */
       readonly phone?: string;
+      /** Card: the shopper's e-mail address, when the provider needs one. */
+      readonly email?: string;
     }
   | {
       /** Pays an existing order (after a failure or expiry): again, or with another method. */
@@ -127,6 +137,7 @@ export type Action =
       readonly orderRef: string;
       readonly method: PaymentMethod;
       readonly phone?: string;
+      readonly email?: string;
     }
   | {
       readonly kind: "submit_proof";
@@ -147,6 +158,8 @@ export type ResultEvent =
       readonly total: Money;
       /** What the shopper must do to pay (manual: the transfer instructions). */
       readonly instructions: string;
+      /** Card: the payment page to open. */
+      readonly link?: { readonly url: string; readonly label: string };
     }
   | { readonly kind: "order_failed"; readonly reason: string }
   | { readonly kind: "proof_received"; readonly orderRef: string }
@@ -159,11 +172,15 @@ export type ResultEvent =
       readonly orderRef: string;
       /** The provider's receipt the shopper recognizes (M-Pesa receipt number). */
       readonly receipt?: string;
+      /** How it was paid; absent for the merchant's confirmation of a transfer. */
+      readonly method?: PaymentMethod;
     }
   /** The provider says the payment did not happen; `reason` is worded for the shopper. */
-  | { readonly kind: "payment_failed"; readonly orderRef: string; readonly reason: string }
-  /** No result came in time; the shopper may send the prompt again. */
-  | { readonly kind: "payment_expired"; readonly orderRef: string }
+  | { readonly kind: "payment_failed"; readonly orderRef: string; readonly reason: string; readonly method?: PaymentMethod }
+  /** No result came in time; the shopper may send the prompt (or get a link) again. */
+  | { readonly kind: "payment_expired"; readonly orderRef: string; readonly method?: PaymentMethod }
+  /** The merchant refunded a paid order. */
+  | { readonly kind: "payment_refunded"; readonly orderRef: string; readonly amount: Money }
   | { readonly kind: "proof_rejected"; readonly orderRef: string; readonly reason: string };
 
 export type ConversationEvent =

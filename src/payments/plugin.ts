@@ -124,6 +124,8 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   readonly methods: readonly PaymentMethod[];
   readonly configSchema: Schema;
   create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
+  /** True when initiating needs the shopper's e-mail address under this (non-secret) config. */
+  needsEmail?(config: Readonly<Record<string, unknown>>): boolean;
   /** The path providers call back for this instance (`/webhooks/paystack/pi_…`), if any. */
   webhookPath?(instance: { readonly id: string; readonly config: z.output<Schema> }): string;
 }
