@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
+import { FaultInjector } from "../shared/fault-injector.js";
 import { newReceiptNumber } from "./ids.js";
 import type { ResolvedDarajaEmulatorOptions, ResolvedShortcode } from "./options.js";
 import { CallLog } from "./state/call-log.js";
 import { CallbackSender } from "./state/callbacks.js";
-import { FaultInjector } from "./state/faults.js";
 import { PushStore } from "./state/pushes.js";
 import { TokenStore } from "./state/tokens.js";
-import type { DarajaEmulatorEvents, StkPush } from "./types.js";
+import type { DarajaEmulatorEvents, DarajaFault, StkPush } from "./types.js";
 
 /** Events the shopper API waits on; kept apart from the public emitter so tests cannot unhook them. */
 export interface InternalEvents {
@@ -20,7 +20,7 @@ export interface DarajaContext {
   readonly events: EventEmitter<DarajaEmulatorEvents>;
   readonly internal: EventEmitter<InternalEvents>;
   readonly calls: CallLog;
-  readonly faults: FaultInjector;
+  readonly faults: FaultInjector<DarajaFault>;
   readonly tokens: TokenStore;
   readonly pushes: PushStore;
   readonly callbacks: CallbackSender;
@@ -43,7 +43,7 @@ export function createDarajaContext(options: ResolvedDarajaEmulatorOptions): Dar
     events,
     internal,
     calls: new CallLog(),
-    faults: new FaultInjector(),
+    faults: new FaultInjector<DarajaFault>(),
     tokens: new TokenStore(),
     pushes: new PushStore(),
     callbacks: new CallbackSender({

@@ -1,8 +1,9 @@
+import type { HttpServerHandle } from "../shared/http-server.js";
+import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "../shared/wait.js";
 import { completePush, deliverCallback, parseDeliveryOptions, parseOutcome } from "./completion.js";
 import { createDarajaContext, type DarajaContext } from "./context.js";
 import { closedError, DarajaEmulatorError } from "./errors.js";
 import { DARAJA_PATHS } from "./http/routes.js";
-import type { HttpServerHandle } from "../shared/http-server.js";
 import { startHttpServer } from "./http/server.js";
 import { type DarajaEmulatorOptions, type ResolvedShortcode, resolveOptions } from "./options.js";
 import { type PushState, toStkPush } from "./state/pushes.js";
@@ -17,8 +18,7 @@ import type {
   StkPush,
   StkPushStatus,
 } from "./types.js";
-import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
-import { waitUntil } from "./wait.js";
+import { PUSH_WAITS } from "./wait.js";
 
 type Listener<K extends keyof DarajaEmulatorEvents> = (...args: DarajaEmulatorEvents[K]) => void;
 
@@ -120,6 +120,7 @@ export class DarajaEmulator {
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     return waitUntil(
       this.ctx,
+      PUSH_WAITS,
       () => {
         const state = this.ctx.pushes
           .list()

@@ -4,6 +4,8 @@
  * `emulator.baseUrl`); the shopper side is an in-process API (`nextPush`, `complete`). See README.md
  * for what is emulated and where it deviates from Daraja.
  */
+
+export type { WaitOptions } from "../shared/wait.js";
 export { basicAuthorization, stkPassword } from "./credentials.js";
 export {
   createDarajaEmulator,
@@ -54,4 +56,3 @@ export type {
 } from "./types.js";
 export { FORBIDDEN_CALLBACK_WORDS } from "./validation/fields.js";
 export { ACCOUNT_REFERENCE_MAX, TRANSACTION_DESC_MAX } from "./validation/stk-push.js";
-export type { WaitOptions } from "../shared/wait.js";

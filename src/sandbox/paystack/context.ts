@@ -1,13 +1,13 @@
 import { EventEmitter } from "node:events";
+import { FaultInjector } from "../shared/fault-injector.js";
 import type { ResolvedPaystackEmulatorOptions } from "./options.js";
 import { transactionData } from "./serialize.js";
 import { AccountRegistry, type AccountState } from "./state/accounts.js";
 import { CallLog } from "./state/call-log.js";
-import { FaultInjector } from "./state/faults.js";
 import type { RefundState, TransactionState } from "./state/records.js";
 import { RefundStore, toRefund } from "./state/refunds.js";
 import { TransactionStore, toTransaction } from "./state/transactions.js";
-import type { PaystackEmulatorEvents, PaystackEvent, PaystackTransaction } from "./types.js";
+import type { PaystackEmulatorEvents, PaystackEvent, PaystackFault, PaystackTransaction } from "./types.js";
 import { WebhookSender } from "./webhooks/sender.js";
 import { signBody } from "./webhooks/signature.js";
 
@@ -24,7 +24,7 @@ export interface EmulatorContext {
   readonly transactions: TransactionStore;
   readonly refunds: RefundStore;
   readonly calls: CallLog;
-  readonly faults: FaultInjector;
+  readonly faults: FaultInjector<PaystackFault>;
   readonly webhooks: WebhookSender;
   readonly events: EventEmitter<PaystackEmulatorEvents>;
   readonly internal: EventEmitter<InternalEvents>;
@@ -59,7 +59,7 @@ export function createEmulatorContext(options: ResolvedPaystackEmulatorOptions):
     transactions: new TransactionStore(),
     refunds,
     calls: new CallLog(),
-    faults: new FaultInjector(),
+    faults: new FaultInjector<PaystackFault>(),
     webhooks,
     events,
     internal,

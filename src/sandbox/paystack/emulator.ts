@@ -1,7 +1,8 @@
+import type { HttpServerHandle } from "../shared/http-server.js";
+import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "../shared/wait.js";
 import { TEST_CARDS } from "./cards.js";
 import { createEmulatorContext, type EmulatorContext } from "./context.js";
 import { PaystackEmulatorError } from "./errors.js";
-import type { HttpServerHandle } from "../shared/http-server.js";
 import { startHttpServer } from "./http/server.js";
 import { payTransaction } from "./operations/charge.js";
 import { processRefunds } from "./operations/refunds.js";
@@ -22,8 +23,7 @@ import type {
   SignMode,
   WebhookDelivery,
 } from "./types.js";
-import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
-import { waitUntil } from "./wait.js";
+import { TRANSACTION_WAITS } from "./wait.js";
 import { paystackSignature, signBody } from "./webhooks/signature.js";
 
 type Listener<K extends keyof PaystackEmulatorEvents> = (...args: PaystackEmulatorEvents[K]) => void;
@@ -161,6 +161,7 @@ export class PaystackEmulator {
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     return waitUntil(
       this.ctx,
+      TRANSACTION_WAITS,
       () => {
         while (store.cursor < store.all.length) {
           const candidate = store.all[store.cursor++];

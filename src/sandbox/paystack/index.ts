@@ -5,6 +5,7 @@
  * with Paystack's `x-paystack-signature`.
  */
 
+export type { WaitOptions } from "../shared/wait.js";
 export { TEST_CARD_CVV, TEST_CARDS } from "./cards.js";
 export {
   createPaystackEmulator,
@@ -46,5 +47,4 @@ export {
   type TransactionStatus,
   type WebhookDelivery,
 } from "./types.js";
-export type { WaitOptions } from "../shared/wait.js";
 export { paystackSignature } from "./webhooks/signature.js";

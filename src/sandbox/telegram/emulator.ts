@@ -1,7 +1,8 @@
 import type { BotCommand, Update, UserFromGetMe } from "grammy/types";
+import type { HttpServerHandle } from "../shared/http-server.js";
+import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
 import { createEmulatorContext, type EmulatorContext } from "./context.js";
 import { TelegramEmulatorError } from "./errors.js";
-import type { HttpServerHandle } from "../shared/http-server.js";
 import { startHttpServer } from "./http/server.js";
 import { invokeMethod } from "./invoke.js";
 import { resolveOptions, type TelegramEmulatorOptions } from "./options.js";
@@ -19,7 +20,6 @@ import type {
   WebhookDelivery,
 } from "./types.js";
 import { TelegramUser } from "./user.js";
-import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
 
 type Listener<K extends keyof TelegramEmulatorEvents> = (...args: TelegramEmulatorEvents[K]) => void;
 

@@ -3,6 +3,8 @@
  * like api.telegram.org (point grammY's `client.apiRoot` at `emulator.apiRoot`); the user side is an
  * in-process API (`emulator.user({...})`).
  */
+
+export type { WaitOptions } from "../shared/wait.js";
 export { createTelegramEmulator, TelegramEmulator, type WebhookState } from "./emulator.js";
 export { BotApiError, TelegramEmulatorError, type TelegramEmulatorErrorCode } from "./errors.js";
 export { SUPPORTED_METHODS } from "./methods/index.js";
@@ -32,4 +34,3 @@ export {
   type ShareContactOptions,
   TelegramUser,
 } from "./user.js";
-export type { WaitOptions } from "../shared/wait.js";

@@ -1,4 +1,5 @@
 import type { CallbackQuery, Chat, Contact, Message, MessageEntity, User } from "grammy/types";
+import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "../shared/wait.js";
 import type { EmulatorContext } from "./context.js";
 import { TelegramEmulatorError } from "./errors.js";
 import { newCallbackQueryId } from "./ids.js";
@@ -8,8 +9,7 @@ import type { ChatState } from "./state/chats.js";
 import { formatTranscriptEntry } from "./state/transcript.js";
 import type { NewUpdate } from "./state/update-queue.js";
 import type { CallbackAnswer, ChatMessage, MessageMedia, TelegramUserProfile } from "./types.js";
-import { DEFAULT_WAIT_MS, type WaitOptions } from "../shared/wait.js";
-import { waitUntil } from "./wait.js";
+import { USER_WAITS } from "./wait.js";
 
 /** Text contains a string, matches a RegExp, or satisfies a predicate. */
 export type MessageMatcher = string | RegExp | ((message: ChatMessage) => boolean);
@@ -337,6 +337,7 @@ export class TelegramUser {
     const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     return waitUntil(
       this.ctx,
+      USER_WAITS,
       () => {
         const bot = this.messages();
         for (let index = this.cursor; index < bot.length; index++) {
@@ -368,6 +369,7 @@ export class TelegramUser {
     const startDeleted = message.deleted;
     return waitUntil(
       this.ctx,
+      USER_WAITS,
       () => {
         if (matcher !== undefined) return predicate(message) ? message : undefined;
         return message.edits !== startEdits || message.deleted !== startDeleted ? message : undefined;
@@ -397,6 +399,7 @@ export class TelegramUser {
     }
     return waitUntil(
       this.ctx,
+      USER_WAITS,
       () => record.answer,
       timeoutMs,
       () =>

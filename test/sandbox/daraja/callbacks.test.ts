@@ -5,15 +5,9 @@ import {
   SANDBOX_MSISDN,
   type StkPush,
 } from "../../../src/sandbox/daraja/index.js";
-import {
-  closedPort,
-  DarajaTestClient,
-  msisdn,
-  type Receiver,
-  runCleanups,
-  startDaraja,
-  startReceiver,
-} from "./helpers.js";
+import { freePort } from "../../../src/sandbox/free-port.js";
+import { runCleanups } from "../shared-helpers.js";
+import { DarajaTestClient, msisdn, type Receiver, startDaraja, startReceiver } from "./helpers.js";
 
 afterEach(runCleanups);
 
@@ -290,7 +284,7 @@ describe("Daraja emulator: delivery modes", () => {
   it("records a refused connection as an error", async () => {
     const emulator = await startDaraja();
     const client = new DarajaTestClient(emulator);
-    await client.push({ CallBackURL: `http://127.0.0.1:${await closedPort()}/hooks/pay` });
+    await client.push({ CallBackURL: `http://127.0.0.1:${await freePort()}/hooks/pay` });
     const push = await emulator.nextPush();
     emulator.complete(push.checkoutRequestId, { resultCode: 0 });
     await emulator.deliveryIdle();

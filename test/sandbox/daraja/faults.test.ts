@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DARAJA_PATHS, DarajaEmulatorError } from "../../../src/sandbox/daraja/index.js";
-import { DarajaTestClient, runCleanups, startDaraja, startReceiver } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { DarajaTestClient, startDaraja, startReceiver } from "./helpers.js";
 
 afterEach(runCleanups);
 

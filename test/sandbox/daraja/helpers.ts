@@ -1,5 +1,3 @@
-import type { Server } from "node:http";
-import { type AddressInfo, createServer } from "node:net";
 import express from "express";
 import {
   basicAuthorization,
@@ -15,22 +13,10 @@ import {
   stkPassword,
   toDarajaTimestamp,
 } from "../../../src/sandbox/daraja/index.js";
-
-const cleanups: Array<() => unknown> = [];
-
-/** Registers a cleanup; `runCleanups` (afterEach) runs them newest first. */
-export function onCleanup(cleanup: () => unknown): void {
-  cleanups.push(cleanup);
-}
-
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-}
+import { closeAfterTest, listen } from "../shared-helpers.js";
 
 export async function startDaraja(options?: DarajaEmulatorOptions): Promise<DarajaEmulator> {
-  const emulator = await createDarajaEmulator(options);
-  onCleanup(() => emulator.close());
-  return emulator;
+  return closeAfterTest(await createDarajaEmulator(options));
 }
 
 export interface HttpAnswer {
@@ -188,26 +174,7 @@ export async function startReceiver(status = 200): Promise<Receiver> {
     bodies.push(JSON.parse(req.body as string));
     res.status(status).json({ ResultCode: 0, ResultDesc: "Accepted" });
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  onCleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/pay/s3cr3t`, raw, bodies };
-}
-
-/** A local port nothing listens on (connections are refused). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { url: `${await listen(app)}/hooks/pay/s3cr3t`, raw, bodies };
 }
 
 /** Distinct valid MSISDNs, so pushes in one test do not lock each other. */

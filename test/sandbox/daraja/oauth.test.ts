@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { basicAuthorization, DARAJA_PATHS, DEFAULT_CONSUMER_KEY } from "../../../src/sandbox/daraja/index.js";
-import { DarajaTestClient, runCleanups, startDaraja } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { DarajaTestClient, startDaraja } from "./helpers.js";
 
 afterEach(runCleanups);
 

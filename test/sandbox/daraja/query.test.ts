@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SANDBOX_PASSKEY } from "../../../src/sandbox/daraja/index.js";
-import { DarajaTestClient, msisdn, runCleanups, startDaraja } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { DarajaTestClient, msisdn, startDaraja } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -7,7 +7,8 @@ import {
   stkPassword,
   toDarajaTimestamp,
 } from "../../../src/sandbox/daraja/index.js";
-import { DarajaTestClient, msisdn, runCleanups, startDaraja } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { DarajaTestClient, msisdn, startDaraja } from "./helpers.js";
 
 afterEach(runCleanups);
 

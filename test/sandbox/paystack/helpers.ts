@@ -1,28 +1,14 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Server } from "node:http";
-import { type AddressInfo, createServer } from "node:net";
 import express from "express";
 import {
   createPaystackEmulator,
   type PaystackEmulator,
   type PaystackEmulatorOptions,
 } from "../../../src/sandbox/paystack/index.js";
-
-const cleanups: Array<() => unknown> = [];
-
-/** Registers a cleanup; `runCleanups` (afterEach) runs them newest first. */
-export function onCleanup(cleanup: () => unknown): void {
-  cleanups.push(cleanup);
-}
-
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-}
+import { closeAfterTest, listen } from "../shared-helpers.js";
 
 export async function startEmulator(options?: PaystackEmulatorOptions): Promise<PaystackEmulator> {
-  const emulator = await createPaystackEmulator(options);
-  onCleanup(() => emulator.close());
-  return emulator;
+  return closeAfterTest(await createPaystackEmulator(options));
 }
 
 export interface ApiResult {
@@ -87,21 +73,6 @@ export async function submitCheckout(
   return { status: response.status, location: response.headers.get("location"), html: await response.text() };
 }
 
-/** Listens on a random local port; closed by runCleanups. */
-export async function listen(app: express.Express): Promise<string> {
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  onCleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 export interface ReceivedWebhook {
   readonly raw: Buffer;
   readonly signature: string | undefined;
@@ -138,13 +109,4 @@ export async function startReceiver(
   });
   const origin = await listen(app);
   return { url: `${origin}/webhooks/paystack`, received };
-}
-
-/** A local port nothing listens on (connections are refused). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

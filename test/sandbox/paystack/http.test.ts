@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY } from "../../../src/sandbox/paystack/index.js";
-import { api, initialize, runCleanups, startEmulator, verify } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { api, initialize, startEmulator, verify } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { api, runCleanups, startEmulator, verify } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { api, startEmulator, verify } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
-import { api, initialize, runCleanups, startEmulator, startReceiver, verify } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { api, initialize, startEmulator, startReceiver, verify } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,15 +1,9 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../../../src/sandbox/free-port.js";
 import { paystackSignature, TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
-import {
-  closedPort,
-  initialize,
-  runCleanups,
-  startEmulator,
-  startReceiver,
-  submitCheckout,
-  verify,
-} from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { initialize, startEmulator, startReceiver, submitCheckout, verify } from "./helpers.js";
 
 afterEach(runCleanups);
 
@@ -127,7 +121,7 @@ describe("Paystack emulator: charge.success webhook", () => {
     ]);
 
     emulator.clearWebhookDeliveries();
-    emulator.setWebhookUrl(`http://127.0.0.1:${await closedPort()}/unreachable`);
+    emulator.setWebhookUrl(`http://127.0.0.1:${await freePort()}/unreachable`);
     await emulator.pay((await initialize(emulator)).reference);
     await emulator.webhookIdle();
     const failures = emulator.webhookDeliveries();

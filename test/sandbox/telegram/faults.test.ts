@@ -1,7 +1,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { GrammyError, HttpError } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { callRaw, createBot, runCleanups, startEmulator } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { callRaw, createBot, startEmulator } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,6 +1,7 @@
 import { GrammyError, InputFile } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { callRaw, createBot, runCleanups, startEmulator, startPolling, tinyPng } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { callRaw, createBot, startEmulator, startPolling, tinyPng } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,28 +1,13 @@
-import type { Server } from "node:http";
-import { type AddressInfo, createServer } from "node:net";
-import type { Express } from "express";
 import { Bot, type Context } from "grammy";
 import {
   createTelegramEmulator,
   type TelegramEmulator,
   type TelegramEmulatorOptions,
 } from "../../../src/sandbox/telegram/index.js";
-
-const cleanups: Array<() => unknown> = [];
-
-/** Registers a cleanup; `runCleanups` (afterEach) runs them newest first. */
-export function onCleanup(cleanup: () => unknown): void {
-  cleanups.push(cleanup);
-}
-
-export async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-}
+import { closeAfterTest, onCleanup } from "../shared-helpers.js";
 
 export async function startEmulator(options?: TelegramEmulatorOptions): Promise<TelegramEmulator> {
-  const emulator = await createTelegramEmulator(options);
-  onCleanup(() => emulator.close());
-  return emulator;
+  return closeAfterTest(await createTelegramEmulator(options));
 }
 
 /** A real grammY bot pointed at the emulator. Handler errors are collected instead of stopping it. */
@@ -50,21 +35,6 @@ export async function startPolling<C extends Context>(bot: Bot<C>): Promise<{ ru
     if (bot.isRunning()) await bot.stop();
   });
   return { running };
-}
-
-/** Listens on a random local port; closed by runCleanups. */
-export async function listen(app: Express): Promise<string> {
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
-  });
-  onCleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** Calls the emulator over plain HTTP (for envelope-level assertions grammY would hide). */
@@ -98,13 +68,4 @@ export async function callRaw(
 export function tinyPng(marker = "duka"): Buffer {
   const header = Buffer.from("89504e470d0a1a0a0000000d49484452000000020000000308060000001d2c6b2f", "hex");
   return Buffer.concat([header, Buffer.from(marker)]);
-}
-
-/** A local port nothing listens on (connections are refused). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { callRaw, runCleanups, startEmulator } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { callRaw, startEmulator } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,6 +1,7 @@
 import { GrammyError, InlineKeyboard, Keyboard } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { callRaw, createBot, runCleanups, startEmulator, startPolling } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { callRaw, createBot, startEmulator, startPolling } from "./helpers.js";
 
 afterEach(runCleanups);
 

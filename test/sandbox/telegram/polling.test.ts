@@ -1,7 +1,8 @@
 import { run } from "@grammyjs/runner";
 import { GrammyError } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { callRaw, createBot, onCleanup, runCleanups, startEmulator, startPolling } from "./helpers.js";
+import { onCleanup, runCleanups } from "../shared-helpers.js";
+import { callRaw, createBot, startEmulator, startPolling } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { formatTranscriptEntry, TelegramEmulatorError } from "../../../src/sandbox/telegram/index.js";
-import { createBot, runCleanups, startEmulator } from "./helpers.js";
+import { runCleanups } from "../shared-helpers.js";
+import { createBot, startEmulator } from "./helpers.js";
 
 afterEach(runCleanups);
 

@@ -1,7 +1,9 @@
 import express from "express";
 import { webhookCallback } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { closedPort, createBot, listen, runCleanups, startEmulator } from "./helpers.js";
+import { freePort } from "../../../src/sandbox/free-port.js";
+import { listen, runCleanups } from "../shared-helpers.js";
+import { createBot, startEmulator } from "./helpers.js";
 
 afterEach(runCleanups);
 
@@ -97,7 +99,7 @@ describe("Telegram emulator: webhook delivery", () => {
     const emulator = await startEmulator({ webhookRetry: { attempts: 5, initialDelayMs: 60_000 } });
     const { bot } = createBot(emulator);
     const alice = emulator.user({ id: 5004, firstName: "Alice" });
-    await bot.api.setWebhook(`http://127.0.0.1:${await closedPort()}/unreachable`);
+    await bot.api.setWebhook(`http://127.0.0.1:${await freePort()}/unreachable`);
     const firstAttempt = new Promise((resolve) => emulator.once("webhook", resolve));
     alice.sendText("kept");
     await firstAttempt;

@@ -1,4 +1,8 @@
+import { describeFetchFailure, sleep } from "../../shared/delivery.js";
 import type { SignMode, WebhookDelivery } from "../types.js";
+
+/** Words Paystack uses for a failed delivery. */
+const FAILURE_WORDING = { timeout: "Timed out", reset: "Connection reset" };
 
 export interface OutgoingWebhook {
   readonly url: string;
@@ -15,28 +19,6 @@ export interface WebhookSenderDeps {
   readonly timeoutMs: number;
   readonly ack: "2xx" | "200";
   readonly onDelivery: (delivery: WebhookDelivery) => void;
-}
-
-function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
-  if (cause?.code === "ECONNREFUSED") return "Connection refused";
-  if (cause?.code === "ECONNRESET" || cause?.code === "UND_ERR_SOCKET") return "Connection reset";
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return "Timed out";
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** The event name and reference of a body, for the delivery record; undefined parts when not JSON. */
@@ -110,7 +92,7 @@ export class WebhookSender {
         await response.arrayBuffer();
       } catch (failure) {
         if (this.stopper.signal.aborted) break;
-        error = describeFailure(failure);
+        error = describeFetchFailure(failure, FAILURE_WORDING);
       }
       const delivered =
         status !== undefined && (this.deps.ack === "200" ? status === 200 : status >= 200 && status < 300);

@@ -1,6 +1,10 @@
 import type { Update } from "grammy/types";
+import { describeFetchFailure, sleep } from "../../shared/delivery.js";
 import type { WebhookDelivery } from "../types.js";
 import type { UpdateQueue } from "./update-queue.js";
+
+/** Words Telegram uses for a failed delivery. */
+const FAILURE_WORDING = { timeout: "Read timeout expired" };
 
 export interface WebhookConfig {
   readonly url: string;
@@ -35,27 +39,6 @@ function laneOf(update: Update): string {
     | undefined;
   const id = payload?.chat?.id ?? payload?.message?.chat?.id ?? payload?.from?.id;
   return id === undefined ? "global" : String(id);
-}
-
-function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } } | undefined)?.cause;
-  if (cause?.code === "ECONNREFUSED") return "Connection refused";
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return "Read timeout expired";
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -168,7 +151,7 @@ export class WebhookSender {
           failure = `Wrong response from the webhook: ${status} ${response.statusText}`.trim();
         } catch (error) {
           if (this.stopper.signal.aborted) return;
-          failure = describeFailure(error);
+          failure = describeFetchFailure(error, FAILURE_WORDING);
         }
         this.lastErrorValue = { date: Math.floor(Date.now() / 1000), message: failure };
         const final = attempt >= retry.attempts;
