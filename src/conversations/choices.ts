@@ -3,7 +3,8 @@
  * current menu (the latest prompt's choices): an older button, or data this machine never
  * emitted, gets the stale-button note and the current prompt again. Browsing (a product from an
  * earlier catalog message, the catalog, the cart) only shows things, so it works from any message
- * unless the step is about an order (waiting for its receipt, its M-Pesa PIN, or a new way to pay).
+ * unless the step is about an order (waiting for its receipt, its M-Pesa PIN, its card payment, or a
+ * new way to pay).
  */
 import { addToCart, changeQuantity, findProduct, priceCart, quantityOf } from "./cart.js";
 import { cancel } from "./commands.js";
@@ -60,7 +61,7 @@ export function runIntent(turn: Turn, intent: ChoiceIntent): Draft {
     case "use_phone":
       return useKnownPhone(turn);
     case "retry":
-      return retryPayment(turn);
+      return retryPayment(turn, intent.method);
     case "pay_other":
       return payAnotherWay(turn);
     case "cancel":

@@ -11,6 +11,7 @@ export {
   type ChoiceIntent,
   MAX_QUANTITY,
   parseChoiceData,
+  type RetryMethod,
   toChoiceData,
 } from "./tokens.js";
 export type * from "./types.js";

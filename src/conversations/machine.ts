@@ -15,6 +15,7 @@ import { normalizeMsisdn } from "../domain/phone.js";
 import { findProduct } from "./cart.js";
 import { addQuantity, onChoice, runIntent } from "./choices.js";
 import { listOrders, runCommand, toCommandName } from "./commands.js";
+import { normalizeEmail } from "./email.js";
 import {
   isNumberLike,
   keywordOf,
@@ -23,7 +24,7 @@ import {
   parseQuantity,
   typedOrderReference,
 } from "./input.js";
-import { onContact, submitPhone } from "./paying.js";
+import { onContact, submitEmail, submitPhone } from "./paying.js";
 import { NOTICES, noSuchOptionNotice, QUANTITY_NOTICES, unsupportedNotice } from "./prompts.js";
 import { onResult } from "./results.js";
 import { migrateState } from "./state.js";
@@ -80,7 +81,7 @@ function asText(value: unknown): string {
 
 /**
  * A receipt counts only while an order waits for one (a second receipt during review too); an
- * M-Pesa payment never takes one, whatever the shopper sends.
+ * M-Pesa or card payment never takes one, whatever the shopper sends.
  */
 function onMedia(turn: Turn, media: InboundMedia): Draft {
   const current = turn.state.step;
@@ -92,18 +93,22 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
       });
     case "awaiting_push":
       return showCurrent(turn, NOTICES.mpesaNoReceipt);
+    case "awaiting_link":
+      return showCurrent(turn, NOTICES.cardNoReceipt);
     case "entering_phone":
       return showCurrent(turn, NOTICES.phoneNotFile);
+    case "entering_email":
+      return showCurrent(turn, NOTICES.emailNotFile);
     default:
       return showCurrent(turn, orderRefOf(current) ? NOTICES.fileNotNeeded : NOTICES.receiptTooEarly);
   }
 }
 
 /**
- * Typed text, in order: a quantity (on the quantity prompt a number is always one) or a phone
- * number (on the number prompt), a menu line by number or label, a keyword, then — while
- * shopping — an order reference or a product name; else what the step says for text it does not
- * understand.
+ * Typed text, in order: a quantity (on the quantity prompt a number is always one), a phone
+ * number (on the number prompt) or an e-mail address (on the address prompt), a menu line by
+ * number or label, a keyword, then — while shopping — an order reference or a product name; else
+ * what the step says for text it does not understand.
  */
 function onText(turn: Turn, text: string): Draft {
   const current = turn.state.step;
@@ -112,13 +117,21 @@ function onText(turn: Turn, text: string): Draft {
     const phone = normalizeMsisdn(text);
     if (phone) return submitPhone(turn, phone);
   }
+  if (current.name === "entering_email") {
+    const email = normalizeEmail(text);
+    if (email) return submitEmail(turn, email);
+  }
 
   const match = matchMenu(text, turn.state.menu);
   const intent = match.kind === "choice" ? parseChoiceData(match.choice.data) : null;
   if (intent) return runIntent(turn, intent);
 
-  // The number prompt reads everything else as a number it cannot use, not as a product name.
-  const shopping = orderRefOf(current) === undefined && current.name !== "entering_phone";
+  // The number and address prompts read everything else as an answer they cannot use, not as a
+  // product name.
+  const shopping =
+    orderRefOf(current) === undefined &&
+    current.name !== "entering_phone" &&
+    current.name !== "entering_email";
   const keyword = keywordOf(text);
   // "help", "cart", "orders", "cancel" typed as words do what their commands do.
   if (keyword && toCommandName(keyword)) return runCommand(turn, keyword, "");
@@ -135,12 +148,15 @@ function onText(turn: Turn, text: string): Draft {
     case "awaiting_proof":
     case "proof_under_review":
     case "awaiting_push":
+    case "awaiting_link":
     case "payment_failed":
       return showCurrent(turn);
     case "choosing_quantity":
       return onQuantity(turn, current.sku, text);
     case "entering_phone":
       return showCurrent(turn, NOTICES.invalidPhone);
+    case "entering_email":
+      return showCurrent(turn, NOTICES.invalidEmail);
     default:
       return showCurrent(
         turn,

@@ -1,14 +1,16 @@
 /**
  * Every message the shopper sees, as channel-neutral Replies. Wording rules: short sentences,
  * the order reference and totals in *bold*, money through formatMoney with the shop's locale,
- * phone numbers only masked (`0712 ••• 678`), never in full.
+ * phone numbers and e-mail addresses only masked (`0712 ••• 678`, `a•••@gmail.com`), never in
+ * full (the format examples, 0712 345 678 and amina@example.com, are nobody's).
  */
 import type { Catalog, Product } from "../catalog/types.js";
 import { formatMoney, type Money } from "../domain/money.js";
 import type { PaymentMethod } from "../domain/payment.js";
 import { maskMsisdn, normalizeMsisdn } from "../domain/phone.js";
 import { type PricedCart, sellableProducts } from "./cart.js";
-import { type ChoiceIntent, MAX_QUANTITY, toChoiceData } from "./tokens.js";
+import { maskEmails } from "./email.js";
+import { type ChoiceIntent, MAX_QUANTITY, parseChoiceData, toChoiceData } from "./tokens.js";
 import type { Choice, OrderSummary, PaymentOption, Reply, Step } from "./types.js";
 
 export const LABELS = {
@@ -28,7 +30,9 @@ export const LABELS = {
   back: "⬅️ Back",
   shareNumber: "📱 Share my number",
   sendAgain: "🔁 Send the request again",
+  newLink: "🔁 New link",
   payAnotherWay: "💳 Pay another way",
+  payByCard: "💳 Pay by card",
 } as const;
 
 /** How many quantity buttons the quantity prompt offers; larger numbers are typed. */
@@ -54,6 +58,9 @@ export const NOTICES = {
   foreignContact: "Please share your own number, or type the number to charge.",
   phoneNotFile: "Please type the number, like 0712 345 678.",
   mpesaNoReceipt: "No receipt is needed for M-Pesa: just enter your PIN on your phone.",
+  invalidEmail: "That does not look like an e-mail address. Send it like amina@example.com.",
+  emailNotFile: "Please type your e-mail address, like amina@example.com.",
+  cardNoReceipt: "No receipt is needed for card payments.",
   fileNotNeeded: "I don't need a file for this order now: choose an option below.",
   failure: "Sorry, something went wrong on our side. Please try again, or send /start.",
 } as const;
@@ -87,9 +94,17 @@ export function maskPhones(text: string): string {
   });
 }
 
-/** Ends a sentence taken from elsewhere (a reason) with exactly one full stop; masks phone numbers. */
+/** Masks the e-mail addresses, then the phone numbers (a local part may be a number), in text from elsewhere. */
+export function maskContacts(text: string): string {
+  return maskPhones(maskEmails(text));
+}
+
+/**
+ * Ends a sentence taken from elsewhere (a reason) with exactly one full stop; masks phone numbers
+ * and e-mail addresses.
+ */
 export function sentence(text: string, fallback: string): string {
-  const trimmed = maskPhones(typeof text === "string" ? text : "").trim();
+  const trimmed = maskContacts(typeof text === "string" ? text : "").trim();
   if (trimmed.length === 0) return fallback;
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
@@ -104,12 +119,33 @@ function choice(label: string, intent: ChoiceIntent): Choice {
 
 const seeCatalogRow: readonly Choice[] = [choice(LABELS.seeCatalog, { kind: "shop" })];
 const cancelOrderRow: readonly Choice[] = [choice(LABELS.cancelOrder, { kind: "cancel" })];
+const payAnotherWayRow: readonly Choice[] = [choice(LABELS.payAnotherWay, { kind: "pay_other" })];
 /** What a shopper can do about an order whose M-Pesa payment did not happen. */
 const paymentFailedRows: readonly (readonly Choice[])[] = [
   [choice(LABELS.sendAgain, { kind: "retry" })],
-  [choice(LABELS.payAnotherWay, { kind: "pay_other" })],
+  payAnotherWayRow,
   cancelOrderRow,
 ];
+/** What a shopper can do about an order paid by card: while its link is out, and after a failure. */
+const cardPaymentRows: readonly (readonly Choice[])[] = [
+  [choice(LABELS.newLink, { kind: "retry", method: "card" })],
+  payAnotherWayRow,
+  cancelOrderRow,
+];
+/** A transfer cannot be "sent again": another way, or cancel. */
+const manualFailedRows: readonly (readonly Choice[])[] = [payAnotherWayRow, cancelOrderRow];
+
+/**
+ * The method a payment-failure prompt was about, read back from the buttons it offered (the
+ * `payment_failed` step does not record it): a card retry, M-Pesa's, or none (a transfer). A menu
+ * with none of those (the prompt was replaced, by /help say) reads as M-Pesa, as before cards.
+ */
+export function failedMethodOf(menu: readonly Choice[]): PaymentMethod {
+  const intents = menu.map((item) => parseChoiceData(item.data));
+  const retry = intents.find((intent) => intent?.kind === "retry");
+  if (retry?.kind === "retry") return retry.method ?? "mobile_money";
+  return intents.some((intent) => intent?.kind === "pay_other") ? "manual" : "mobile_money";
+}
 
 /** Puts a short note above a prompt, keeping the prompt's choices. */
 export function withNotice(notice: string | undefined, reply: Reply): Reply {
@@ -146,9 +182,12 @@ export function openOrderReminder(step: Step): string | undefined {
       return `⏳ Your receipt for ${bold(step.orderRef)} is being checked; we'll message you here.`;
     case "awaiting_push":
       return `📲 Order ${bold(step.orderRef)} is waiting for your M-Pesa PIN: check your phone, or /cancel.`;
+    case "awaiting_link":
+      return `💳 Order ${bold(step.orderRef)} is waiting for your card payment: tap the payment button I sent, or /cancel.`;
     case "payment_failed":
     case "choosing_payment":
     case "entering_phone":
+    case "entering_email":
       return step.orderRef
         ? `💳 Order ${bold(step.orderRef)} is not paid yet: send me any message to see how to pay it, or /cancel.`
         : undefined;
@@ -297,10 +336,22 @@ export function proofRefusedReply(orderRef: string, reason: string): Reply {
   };
 }
 
-export function paymentConfirmedReply(orderRef: string, receipt?: string): Reply {
-  const shown = typeof receipt === "string" ? receipt.replace(/\*/g, "").trim() : "";
-  const note = shown ? ` (M-Pesa receipt ${bold(shown)})` : "";
+/**
+ * A settled payment. The provider's receipt is named as M-Pesa's unless the payment was by card
+ * or transfer (no method: M-Pesa, the only provider that sent receipts before cards).
+ */
+export function paymentConfirmedReply(orderRef: string, receipt?: string, method?: PaymentMethod): Reply {
+  const shown = typeof receipt === "string" ? maskContacts(receipt.replace(/\*/g, "")).trim() : "";
+  const named = method === "card" || method === "manual" ? "reference" : "M-Pesa receipt";
+  const note = shown ? ` (${named} ${bold(shown)})` : "";
   return { text: `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`, choices: [seeCatalogRow] };
+}
+
+export function paymentRefundedReply(catalog: Catalog, orderRef: string, amount: Money): Reply {
+  return {
+    text: `↩️ ${bold(orderRef)} was refunded: ${bold(price(catalog, amount))} is on its way back to you.`,
+    choices: [seeCatalogRow],
+  };
 }
 
 /**
@@ -341,25 +392,130 @@ export function awaitingPushReply(orderRef: string): Reply {
   };
 }
 
-export function paymentFailedReply(orderRef: string, reason: string): Reply {
+/**
+ * The provider says the payment did not happen. Worded by method; no method is M-Pesa (the only
+ * provider that reported failures before cards).
+ */
+export function paymentFailedReply(orderRef: string, reason: string, method?: PaymentMethod): Reply {
+  const why = sentence(reason, "it was not completed.");
+  switch (method) {
+    case "card":
+      return {
+        text: `❌ The card payment for ${bold(orderRef)} did not go through: ${why}`,
+        choices: cardPaymentRows,
+      };
+    case "manual":
+      return {
+        text: `❌ The payment for ${bold(orderRef)} did not go through: ${why}`,
+        choices: manualFailedRows,
+      };
+    default:
+      return {
+        text: `❌ The M-Pesa payment for ${bold(orderRef)} did not go through: ${why}`,
+        choices: paymentFailedRows,
+      };
+  }
+}
+
+/** No result came in time; worded by method like `paymentFailedReply`. */
+export function paymentExpiredReply(orderRef: string, method?: PaymentMethod): Reply {
+  switch (method) {
+    case "card":
+      return {
+        text: `⌛ The payment link for ${bold(orderRef)} was not used in time.`,
+        choices: cardPaymentRows,
+      };
+    case "manual":
+      return {
+        text: `⌛ The payment for ${bold(orderRef)} was not made in time.`,
+        choices: manualFailedRows,
+      };
+    default:
+      return {
+        text: `⌛ M-Pesa did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
+        choices: paymentFailedRows,
+      };
+  }
+}
+
+/** The `payment_failed` step's prompt, when it is shown again, for the method that failed. */
+export function paymentRetryReply(orderRef: string, method?: PaymentMethod): Reply {
+  const unpaid = `💳 Order ${bold(orderRef)} is not paid yet.`;
+  switch (method) {
+    case "card":
+      return {
+        text: `${unpaid} Get a new payment link, pay another way, or cancel the order.`,
+        choices: cardPaymentRows,
+      };
+    case "manual":
+      return { text: `${unpaid} Pay another way, or cancel the order.`, choices: manualFailedRows };
+    default:
+      return {
+        text: `${unpaid} Send the M-Pesa request again, pay another way, or cancel the order.`,
+        choices: paymentFailedRows,
+      };
+  }
+}
+
+/**
+ * Entering the e-mail address a card payment needs, with Back to where the method was chosen
+ * (the cart's checkout, or the order's ways to pay).
+ */
+export function emailReply(options: { readonly orderRef?: string }): Reply {
   return {
-    text: `❌ The M-Pesa payment for ${bold(orderRef)} did not go through: ${sentence(reason, "it was not completed.")}`,
-    choices: paymentFailedRows,
+    text: "Paying by card needs an e-mail address for the receipt. What is yours?",
+    choices: [[choice(LABELS.back, options.orderRef ? { kind: "pay_other" } : { kind: "checkout" })]],
   };
 }
 
-export function paymentExpiredReply(orderRef: string): Reply {
-  return {
-    text: `⌛ M-Pesa did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
-    choices: paymentFailedRows,
-  };
+/** Only a web address a button can open; anything else is left out (the text then says what to do). */
+function linkButton(link: { readonly label: string; readonly url: string } | undefined): Reply["link"] {
+  const url = typeof link?.url === "string" ? link.url.trim() : "";
+  if (!/^https?:\/\/\S+$/i.test(url)) return undefined;
+  const label = typeof link?.label === "string" ? link.label.replace(/\s+/g, " ").trim().slice(0, 64) : "";
+  return { label: label || LABELS.payByCard, url };
 }
 
-/** The `payment_failed` step's prompt, when it is shown again. */
-export function paymentRetryReply(orderRef: string): Reply {
+/**
+ * The card payment started (`order_placed` with card): the payment page as a link button, and
+ * what to do if it does not work. Without a link, the provider's instructions say how to pay.
+ */
+export function cardLinkReply(
+  catalog: Catalog,
+  order: {
+    readonly orderRef: string;
+    readonly total: Money;
+    readonly instructions: string;
+    readonly link?: { readonly label: string; readonly url: string };
+  },
+): Reply {
+  const amount = bold(price(catalog, order.total));
+  const ref = bold(order.orderRef);
+  const link = linkButton(order.link);
+  if (link) {
+    return {
+      text: `💳 Tap the button to pay ${amount} for order ${ref} by card. I'll message you here when it's paid.`,
+      link,
+      choices: cardPaymentRows,
+    };
+  }
+  const instructions = maskContacts(typeof order.instructions === "string" ? order.instructions : "").trim();
+  const text = instructions
+    ? [
+        `💳 To pay ${amount} for order ${ref} by card:`,
+        instructions,
+        "",
+        "I'll message you here when it's paid.",
+      ]
+    : [`💳 Order ${ref} is placed (${amount}). Tap New link to get the card payment page.`];
+  return { text: text.join("\n"), choices: cardPaymentRows };
+}
+
+/** What `awaiting_link` says to anything typed: the link is in an earlier message (not in the state). */
+export function awaitingLinkReply(orderRef: string): Reply {
   return {
-    text: `💳 Order ${bold(orderRef)} is not paid yet. Send the M-Pesa request again, pay another way, or cancel the order.`,
-    choices: paymentFailedRows,
+    text: `Use the payment button above for ${bold(orderRef)}, or tap New link.`,
+    choices: cardPaymentRows,
   };
 }
 

@@ -3,10 +3,13 @@
  * or a payment provider) comes back. Results arrive at any step: one about the order the step
  * is about moves the step on; one about another order is answered and leaves the shopper where
  * they are, unless its reply asks for an answer the step must then take (a new receipt, a retry).
+ * Payment results carry the method when the provider knows it: the wording (and the retry button,
+ * which names its method) follows it; without one they read as M-Pesa's, as before cards.
  */
 import { priceCart } from "./cart.js";
 import {
   cancelRefusedNotice,
+  cardLinkReply,
   orderCancelledReply,
   orderFailedNotice,
   orderPlacedReply,
@@ -14,6 +17,7 @@ import {
   paymentConfirmedReply,
   paymentExpiredReply,
   paymentFailedReply,
+  paymentRefundedReply,
   proofReceivedReply,
   proofRefusedReply,
   proofRejectedReply,
@@ -29,6 +33,7 @@ const BROWSING: Step = { name: "browsing" };
 const PAYING_STEPS: ReadonlySet<Step["name"]> = new Set([
   "choosing_payment",
   "entering_phone",
+  "entering_email",
   "payment_failed",
 ]);
 
@@ -70,7 +75,12 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_confirmed":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,
-        replies: [paymentConfirmedReply(result.orderRef, result.receipt)],
+        replies: [paymentConfirmedReply(result.orderRef, result.receipt, result.method)],
+      });
+    case "payment_refunded":
+      return draft(turn, {
+        step: isAbout(result.orderRef) ? BROWSING : step,
+        replies: [paymentRefundedReply(catalog, result.orderRef, result.amount)],
       });
     case "payment_failed":
     case "payment_expired":
@@ -79,8 +89,8 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
         step: { name: "payment_failed", orderRef: result.orderRef },
         replies: [
           result.kind === "payment_failed"
-            ? paymentFailedReply(result.orderRef, result.reason)
-            : paymentExpiredReply(result.orderRef),
+            ? paymentFailedReply(result.orderRef, result.reason, result.method)
+            : paymentExpiredReply(result.orderRef, result.method),
         ],
       });
     case "orders_listed":
@@ -99,7 +109,8 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
 
 /**
  * The order exists and its payment started. The step follows the method: manual waits for a
- * receipt, M-Pesa for the PIN on the phone (its reply has a Cancel button the step must take).
+ * receipt, M-Pesa for the PIN on the phone, card for the payment on the linked page (their
+ * replies have buttons — Cancel; New link, another way — the step must take).
  * A new order took the cart with it; paying an existing order leaves the cart alone.
  */
 function onOrderPlaced(turn: Turn, result: Extract<ResultEvent, { kind: "order_placed" }>): Draft {
@@ -113,6 +124,13 @@ function onOrderPlaced(turn: Turn, result: Extract<ResultEvent, { kind: "order_p
       step: { name: "awaiting_push", orderRef },
       cart,
       replies: [pushSentReply(catalog, result, turn.state.phone)],
+    });
+  }
+  if (method === "card") {
+    return draft(turn, {
+      step: { name: "awaiting_link", orderRef },
+      cart,
+      replies: [cardLinkReply(catalog, result)],
     });
   }
   const next: Step =

@@ -2,11 +2,14 @@
  * The stored state's shape check. A stored value is either a valid v1 state, used as is, or
  * anything else (an old version, a corrupt document), which starts the conversation over.
  *
- * `phone` was added to v1 without a version bump: it is optional, so a state stored before it
- * existed is still valid. A stored phone that is not a normalized M-Pesa number is dropped (the
- * shopper is simply asked again) rather than costing them their cart.
+ * `phone` and `email` (and the card steps `entering_email`, `awaiting_link`) were added to v1
+ * without a version bump: they are optional or new, so a state stored before them is still
+ * valid. A stored phone that is not a normalized M-Pesa number, or an e-mail address that is not
+ * one `normalizeEmail` wrote, is dropped (the shopper is simply asked again) rather than costing
+ * them their cart.
  */
 import { normalizeMsisdn } from "../domain/phone.js";
+import { isStoredEmail } from "./email.js";
 import { isButtonSafeSku, MAX_QUANTITY } from "./tokens.js";
 import type { CartLine, Choice, ConversationState, Step } from "./types.js";
 
@@ -24,8 +27,14 @@ function isShortString(value: unknown, max: number): value is string {
 
 const PLAIN_STEPS = new Set(["new", "browsing", "viewing_cart"]);
 /** Steps that may be about an existing order, or about the cart (no `orderRef`). */
-const MAYBE_ORDER_STEPS = new Set(["choosing_payment", "entering_phone"]);
-const ORDER_STEPS = new Set(["awaiting_proof", "proof_under_review", "awaiting_push", "payment_failed"]);
+const MAYBE_ORDER_STEPS = new Set(["choosing_payment", "entering_phone", "entering_email"]);
+const ORDER_STEPS = new Set([
+  "awaiting_proof",
+  "proof_under_review",
+  "awaiting_push",
+  "awaiting_link",
+  "payment_failed",
+]);
 
 export function isStep(value: unknown): value is Step {
   if (!isRecord(value) || typeof value.name !== "string") return false;
@@ -81,25 +90,30 @@ function hasStateShape(value: unknown): value is ConversationState {
     value.menu.every(isChoice) &&
     Number.isSafeInteger(value.seq) &&
     (value.seq as number) >= 0 &&
-    (value.phone === undefined || isStoredPhone(value.phone))
+    (value.phone === undefined || isStoredPhone(value.phone)) &&
+    (value.email === undefined || isStoredEmail(value.email))
   );
 }
 
 /**
- * Never throws: a valid v1 state comes back as is; one that is valid but for its phone comes
- * back without the phone; anything else is a fresh start.
+ * Never throws: a valid v1 state comes back as is; one that is valid but for its phone or
+ * e-mail address comes back without them; anything else is a fresh start.
  */
 export function migrateState(stored: unknown): ConversationState {
   if (isConversationState(stored)) return stored;
-  const withoutPhone = dropPhone(stored);
-  return isConversationState(withoutPhone) ? withoutPhone : initialState();
+  const withoutContacts = dropBadContacts(stored);
+  return isConversationState(withoutContacts) ? withoutContacts : initialState();
 }
 
-function dropPhone(stored: unknown): unknown {
+function dropBadContacts(stored: unknown): unknown {
   try {
-    if (!isRecord(stored) || !("phone" in stored)) return undefined;
-    const { phone: _phone, ...rest } = stored;
-    return rest;
+    if (!isRecord(stored)) return undefined;
+    const { phone, email, ...rest } = stored;
+    return {
+      ...rest,
+      ...(phone !== undefined && isStoredPhone(phone) ? { phone } : {}),
+      ...(email !== undefined && isStoredEmail(email) ? { email } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -6,8 +6,12 @@
  *   pay:<method>   pay with a method         receipt:<ref> send a receipt for an open order
  *   phone:use      charge the number already known (M-Pesa)
  *   retry          send the M-Pesa request for the step's order again
+ *   retry:card     get a new card payment link for the step's order
  *   other          pay the step's order another way
  *   shop  cart  checkout  clear  cancel
+ *
+ * A retry button names the method it retries, so a failed step needs no memory of it. Bare
+ * `retry` is M-Pesa's: it predates cards, and stored menus still hold it.
  *
  * Every token is at most 64 UTF-8 bytes (Telegram's callback_data limit); SKUs that could break
  * that (or the `:` separator) are never offered as buttons, see `isButtonSafeSku`.
@@ -33,6 +37,9 @@ export function isPaymentMethod(value: unknown): value is PaymentMethod {
   return typeof value === "string" && (PAYMENT_METHODS as readonly string[]).includes(value);
 }
 
+/** Methods with their own retry token (M-Pesa's is bare `retry`). */
+export type RetryMethod = Extract<PaymentMethod, "card">;
+
 export type ChoiceIntent =
   | { readonly kind: "product"; readonly sku: string }
   | { readonly kind: "quantity"; readonly sku: string; readonly quantity: number }
@@ -41,7 +48,8 @@ export type ChoiceIntent =
   | { readonly kind: "pay"; readonly method: PaymentMethod }
   | { readonly kind: "receipt"; readonly orderRef: string }
   | { readonly kind: "use_phone" }
-  | { readonly kind: "retry" }
+  /** Pay the step's order again the same way; no `method` is M-Pesa. */
+  | { readonly kind: "retry"; readonly method?: RetryMethod }
   | { readonly kind: "pay_other" }
   | { readonly kind: "shop" }
   | { readonly kind: "cart" }
@@ -65,6 +73,8 @@ export function toChoiceData(intent: ChoiceIntent): string {
       return `receipt:${intent.orderRef}`;
     case "use_phone":
       return "phone:use";
+    case "retry":
+      return intent.method ? `retry:${intent.method}` : "retry";
     case "pay_other":
       return "other";
     default:
@@ -113,6 +123,8 @@ export function parseChoiceData(data: unknown): ChoiceIntent | null {
       return parseOrderReference(rest) === rest ? { kind: "receipt", orderRef: rest } : null;
     case "phone":
       return rest === "use" ? { kind: "use_phone" } : null;
+    case "retry":
+      return rest === "card" ? { kind: "retry", method: "card" } : null;
     default:
       return null;
   }

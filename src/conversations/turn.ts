@@ -2,7 +2,7 @@
  * One call of `step`: handlers read a Turn and return a Draft (where to go, the cart, what to
  * say, what to do); `finalize` turns it into the outcome and owns the two bookkeeping rules:
  * `seq` goes up by one, and `menu` becomes the choices of the last reply. The remembered M-Pesa
- * number is carried over unless a draft sets a new one.
+ * number and card e-mail address are carried over unless a draft sets new ones.
  */
 import type { Action, CartLine, ConversationState, Reply, Step, StepContext, StepOutcome } from "./types.js";
 
@@ -20,6 +20,8 @@ export interface Draft {
   readonly actions: readonly Action[];
   /** A new mobile-money number to remember (normalized); absent: keep the one stored. */
   readonly phone?: string;
+  /** A new card e-mail address to remember (normalized); absent: keep the one stored. */
+  readonly email?: string;
 }
 
 export function beginTurn(state: ConversationState, context: StepContext): Turn {
@@ -35,6 +37,7 @@ export function draft(
     replies?: readonly Reply[];
     actions?: readonly Action[];
     phone?: string;
+    email?: string;
   },
 ): Draft {
   return {
@@ -43,6 +46,7 @@ export function draft(
     replies: parts.replies ?? [],
     actions: parts.actions ?? [],
     ...(parts.phone ? { phone: parts.phone } : {}),
+    ...(parts.email ? { email: parts.email } : {}),
   };
 }
 
@@ -54,8 +58,17 @@ export function finalize(turn: Turn, result: Draft): StepOutcome {
   const last = result.replies.at(-1);
   const menu = last ? (last.choices ?? []).flat() : result.actions.length > 0 ? [] : turn.state.menu;
   const phone = result.phone ?? turn.state.phone;
+  const email = result.email ?? turn.state.email;
   return {
-    state: { v: 1, step: result.step, cart: result.cart, menu, seq: turn.seq, ...(phone ? { phone } : {}) },
+    state: {
+      v: 1,
+      step: result.step,
+      cart: result.cart,
+      menu,
+      seq: turn.seq,
+      ...(phone ? { phone } : {}),
+      ...(email ? { email } : {}),
+    },
     replies: result.replies,
     actions: result.actions,
   };

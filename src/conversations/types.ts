@@ -176,7 +176,12 @@ export type ResultEvent =
       readonly method?: PaymentMethod;
     }
   /** The provider says the payment did not happen; `reason` is worded for the shopper. */
-  | { readonly kind: "payment_failed"; readonly orderRef: string; readonly reason: string; readonly method?: PaymentMethod }
+  | {
+      readonly kind: "payment_failed";
+      readonly orderRef: string;
+      readonly reason: string;
+      readonly method?: PaymentMethod;
+    }
   /** No result came in time; the shopper may send the prompt (or get a link) again. */
   | { readonly kind: "payment_expired"; readonly orderRef: string; readonly method?: PaymentMethod }
   /** The merchant refunded a paid order. */

@@ -5,11 +5,15 @@
 import type { Product } from "../catalog/types.js";
 import { normalizeMsisdn } from "../domain/phone.js";
 import { findProduct, itemCount, priceCart, quantityOf } from "./cart.js";
+import { normalizeEmail } from "./email.js";
 import {
+  awaitingLinkReply,
   awaitingPushReply,
   cartReply,
   catalogReply,
   checkoutReply,
+  emailReply,
+  failedMethodOf,
   greeting,
   helpReply,
   joinNotices,
@@ -38,9 +42,11 @@ export function orderRefOf(step: Step): string | undefined {
     case "awaiting_proof":
     case "proof_under_review":
     case "awaiting_push":
+    case "awaiting_link":
     case "payment_failed":
     case "choosing_payment":
     case "entering_phone":
+    case "entering_email":
       return step.orderRef;
     default:
       return undefined;
@@ -50,6 +56,11 @@ export function orderRefOf(step: Step): string | undefined {
 /** The M-Pesa number to offer: the one last used, else the channel's (WhatsApp) number. */
 export function knownPhone(turn: Turn): string | undefined {
   return normalizeMsisdn(turn.state.phone ?? turn.context.customerPhone ?? "") ?? undefined;
+}
+
+/** The e-mail address a card payment uses without asking: the one last given. */
+export function knownEmail(turn: Turn): string | undefined {
+  return normalizeEmail(turn.state.email) ?? undefined;
 }
 
 function sellableCount(turn: Turn, cart: readonly CartLine[]): number {
@@ -67,7 +78,7 @@ export function showCatalog(
 
 /**
  * The greeting with the catalog (/start, or any first input). An open order keeps the shopper's
- * focus, so its receipt or M-Pesa result can still arrive, and is mentioned; an order that was
+ * focus, so its receipt or payment result can still arrive, and is mentioned; an order that was
  * being paid again waits in `payment_failed` (its ways to pay are one message away).
  */
 export function startConversation(turn: Turn): Draft {
@@ -81,7 +92,7 @@ export function startConversation(turn: Turn): Draft {
 function focusAfterStart(step: Step): Step {
   const orderRef = orderRefOf(step);
   if (orderRef === undefined) return BROWSING;
-  if (step.name === "choosing_payment" || step.name === "entering_phone") {
+  if (step.name === "choosing_payment" || step.name === "entering_phone" || step.name === "entering_email") {
     return { name: "payment_failed", orderRef };
   }
   return step;
@@ -158,6 +169,14 @@ export function showPhonePrompt(turn: Turn, orderRef?: string, notice?: string):
   });
 }
 
+/** Asks for the e-mail address a card payment needs, for the cart's order or for an existing one. */
+export function showEmailPrompt(turn: Turn, orderRef?: string, notice?: string): Draft {
+  return draft(turn, {
+    step: orderRef ? { name: "entering_email", orderRef } : { name: "entering_email" },
+    replies: [withNotice(notice, emailReply(orderRef ? { orderRef } : {}))],
+  });
+}
+
 export function showHelp(turn: Turn, notice?: string): Draft {
   const reply = helpReply(turn.context.catalog, turn.state.step, sellableCount(turn, turn.state.cart));
   return draft(turn, { replies: [withNotice(notice, reply)] });
@@ -185,10 +204,16 @@ export function showCurrent(turn: Turn, notice?: string): Draft {
         : showCheckout(turn, turn.state.cart, notice);
     case "entering_phone":
       return showPhonePrompt(turn, step.orderRef, notice);
+    case "entering_email":
+      return showEmailPrompt(turn, step.orderRef, notice);
     case "awaiting_push":
       return draft(turn, { replies: [withNotice(notice, awaitingPushReply(step.orderRef))] });
-    case "payment_failed":
-      return draft(turn, { replies: [withNotice(notice, paymentRetryReply(step.orderRef))] });
+    case "awaiting_link":
+      return draft(turn, { replies: [withNotice(notice, awaitingLinkReply(step.orderRef))] });
+    case "payment_failed": {
+      const method = failedMethodOf(turn.state.menu);
+      return draft(turn, { replies: [withNotice(notice, paymentRetryReply(step.orderRef, method))] });
+    }
     case "awaiting_proof":
       return draft(turn, { replies: [withNotice(notice, proofReminderReply(step.orderRef))] });
     case "proof_under_review":

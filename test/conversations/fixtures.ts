@@ -28,7 +28,7 @@ export const catalog: Catalog = {
 
 export const paymentOptions: readonly PaymentOption[] = [
   { method: "mobile_money", label: "M-Pesa" },
-  { method: "card", label: "Card (Paystack)", testMode: true },
+  { method: "card", label: "Card (Paystack)", testMode: true, needsEmail: true },
   { method: "manual", label: "Bank transfer / manual" },
 ];
 
@@ -57,6 +57,21 @@ export const UNMASKED_FORMS = [
   "798765432",
   "0798 765 432",
 ];
+
+/**
+ * The shopper's e-mail address as typed, as stored (domain lower-cased) and as it may be shown.
+ * Not amina@example.com: that is the format example the prompts give, so it is in replies on purpose.
+ */
+export const EMAIL_TYPED = " Wanjiku.K@Gmail.COM ";
+export const EMAIL = "Wanjiku.K@gmail.com";
+export const EMAIL_MASKED = "W•••@gmail.com";
+export const OTHER_EMAIL = "otieno@duka.co.ke";
+export const OTHER_EMAIL_MASKED = "o•••@duka.co.ke";
+/** Every way the full addresses could leak into a reply (compare lower-cased). */
+export const UNMASKED_EMAIL_FORMS = ["wanjiku.k@gmail.com", "otieno@duka.co.ke"];
+
+/** A Paystack checkout page, as `order_placed` carries it for card payments. */
+export const LINK = { label: "💳 Pay KES 901.00", url: "https://checkout.paystack.test/abc123" };
 
 export const photo: InboundMedia = { ref: "file-1", kind: "photo", mimeType: "image/jpeg", size: 120_000 };
 export const pdf: InboundMedia = { ref: "file-2", kind: "document", mimeType: "application/pdf" };
@@ -92,7 +107,13 @@ export const kes = (major: number) => fromMajor(major, "KES");
 /** A state in the given step, with a cart and menu that fit it unless given. */
 export function stateAt(
   current: Step,
-  parts: { cart?: readonly CartLine[]; menu?: readonly Choice[]; seq?: number; phone?: string } = {},
+  parts: {
+    cart?: readonly CartLine[];
+    menu?: readonly Choice[];
+    seq?: number;
+    phone?: string;
+    email?: string;
+  } = {},
 ): ConversationState {
   return {
     v: 1,
@@ -101,6 +122,7 @@ export function stateAt(
     menu: parts.menu ?? [],
     seq: parts.seq ?? 7,
     ...(parts.phone ? { phone: parts.phone } : {}),
+    ...(parts.email ? { email: parts.email } : {}),
   };
 }
 
@@ -160,6 +182,20 @@ const awaitingPush = [
   }),
 ];
 
+const enteringEmail = [...payment, choice("pay:card")];
+const awaitingLink = [
+  ...enteringEmail,
+  text(EMAIL_TYPED),
+  result({
+    kind: "order_placed",
+    orderRef: REF,
+    method: "card",
+    total: fromMajor(901, "KES"),
+    instructions: "",
+    link: LINK,
+  }),
+];
+
 /** The paths to the common states, as event scripts from a fresh conversation. */
 export const scripts = {
   browsing: [text("hi")],
@@ -172,6 +208,12 @@ export const scripts = {
   paymentFailed: [
     ...awaitingPush,
     result({ kind: "payment_failed", orderRef: REF, reason: "You cancelled it" }),
+  ],
+  enteringEmail,
+  awaitingLink,
+  cardFailed: [
+    ...awaitingLink,
+    result({ kind: "payment_failed", orderRef: REF, reason: "Card declined", method: "card" }),
   ],
   awaitingProof: [
     text("hi"),

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/catalog/types.js";
+import { normalizeEmail } from "../../src/conversations/email.js";
 import { initialState, step } from "../../src/conversations/machine.js";
 import { CHOICE_DATA_MAX_BYTES, parseChoiceData, utf8Length } from "../../src/conversations/tokens.js";
 import type { ConversationEvent, ConversationState, StepContext } from "../../src/conversations/types.js";
@@ -14,8 +15,11 @@ import {
   command,
   contact,
   context,
+  EMAIL,
   kes,
+  LINK,
   media,
+  OTHER_EMAIL,
   OTHER_PHONE,
   PHONE,
   pdf,
@@ -26,6 +30,7 @@ import {
   scripts,
   stateAt,
   text,
+  UNMASKED_EMAIL_FORMS,
   UNMASKED_FORMS,
   underReviewScript,
   unsupported,
@@ -51,6 +56,17 @@ const states: [string, ConversationState][] = [
     reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF })]),
   ],
   ["entering a number with an empty cart", stateAt({ name: "entering_phone" }, { phone: OTHER_PHONE })],
+  [
+    "entering the address for an existing order",
+    reach([...scripts.paymentFailed, choice("other"), choice("pay:card")]),
+  ],
+  ["entering an address with an empty cart", stateAt({ name: "entering_email" })],
+  ["a card link out, no address known", stateAt({ name: "awaiting_link", orderRef: REF })],
+  [
+    "a card link that expired while browsing",
+    reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF, method: "card" })]),
+  ],
+  ["paying a card order another way", reach([...scripts.cardFailed, choice("other")])],
 ];
 
 const events: [string, ConversationEvent][] = [
@@ -79,12 +95,17 @@ const events: [string, ConversationEvent][] = [
   ].map((data) => [`choice ${data}`, choice(data)] as [string, ConversationEvent]),
   ["pay:manual", choice("pay:manual")],
   ["pay:mobile_money", choice("pay:mobile_money")],
+  ["pay:card", choice("pay:card")],
   ["phone:use", choice("phone:use")],
   ["retry", choice("retry")],
+  ["retry:card", choice("retry:card")],
   ["other", choice("other")],
   ["a phone number", text("0711 223 344")],
   ["another phone number", text("+254798765432")],
   ["a foreign number", text("+255712345678")],
+  ["an e-mail address", text(" Wanjiku.K@Gmail.COM ")],
+  ["another e-mail address", text(OTHER_EMAIL)],
+  ["an address that is not one", text("wanjiku@gmail")],
   ["own contact", contact(`+${PHONE}`)],
   ["someone else's contact", contact("0798765432", false)],
   ["garbage choice", choice("zzz")],
@@ -109,7 +130,38 @@ const events: [string, ConversationEvent][] = [
       instructions: "",
     }),
   ],
+  [
+    "result placed (card, link)",
+    result({
+      kind: "order_placed",
+      orderRef: REF,
+      method: "card",
+      total: kes(901),
+      instructions: "",
+      link: LINK,
+    }),
+  ],
+  [
+    "result placed (card, instructions quoting the address)",
+    result({
+      kind: "order_placed",
+      orderRef: REF,
+      method: "card",
+      total: kes(901),
+      instructions: `Pay on the page we sent to ${EMAIL}.`,
+    }),
+  ],
   ["result confirmed", result({ kind: "payment_confirmed", orderRef: REF })],
+  [
+    "result confirmed (card)",
+    result({ kind: "payment_confirmed", orderRef: REF, receipt: "T685312", method: "card" }),
+  ],
+  [
+    "result card payment failed (reason quoting the address)",
+    result({ kind: "payment_failed", orderRef: REF, reason: `Declined for ${EMAIL}`, method: "card" }),
+  ],
+  ["result card payment expired", result({ kind: "payment_expired", orderRef: REF, method: "card" })],
+  ["result refunded", result({ kind: "payment_refunded", orderRef: REF, amount: kes(60) })],
   [
     "result confirmed with receipt",
     result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV" }),
@@ -120,12 +172,22 @@ const events: [string, ConversationEvent][] = [
   ],
   ["result payment expired", result({ kind: "payment_expired", orderRef: REF })],
   ["result order failed", result({ kind: "order_failed", reason: "M-Pesa refused +254 798 765 432" })],
+  ["result order failed (quoting an address)", result({ kind: "order_failed", reason: `No ${OTHER_EMAIL}` })],
   ["result rejected", result({ kind: "proof_rejected", orderRef: REF, reason: "blurry" })],
 ];
 
 const contexts: [string, StepContext][] = [
   ["Telegram", context],
   ["WhatsApp (number known)", { ...context, customerPhone: OTHER_PHONE }],
+  [
+    "a card that needs no e-mail address",
+    {
+      ...context,
+      paymentOptions: context.paymentOptions.map((option) =>
+        option.method === "card" ? { method: option.method, label: option.label } : option,
+      ),
+    },
+  ],
 ];
 
 describe.each(contexts)("on %s", (_channel, ctx) => {
@@ -154,13 +216,19 @@ describe.each(contexts)("on %s", (_channel, ctx) => {
       // The result is a valid stored state.
       expect(JSON.parse(JSON.stringify(next))).toEqual(next);
 
-      // Phone numbers are only ever shown masked, in texts and in button labels.
+      // Phone numbers and e-mail addresses are only ever shown masked, in texts and in button labels.
       const shown = replies.flatMap((reply) => [
         reply.text,
         ...(reply.choices ?? []).flat().map((c) => c.label),
         reply.requestContact ?? "",
+        reply.link?.label ?? "",
       ]);
       for (const form of UNMASKED_FORMS) for (const words of shown) expect(words).not.toContain(form);
+      for (const form of UNMASKED_EMAIL_FORMS) {
+        for (const words of shown) expect(words.toLowerCase()).not.toContain(form);
+      }
+      // A link button only ever opens a web page.
+      for (const reply of replies) if (reply.link) expect(reply.link.url).toMatch(/^https?:\/\/\S+$/);
 
       // A receipt is only taken by the steps that wait for one; an M-Pesa payment never takes one.
       for (const action of actions) {
@@ -176,8 +244,20 @@ describe.each(contexts)("on %s", (_channel, ctx) => {
           expect(normalizeMsisdn(action.phone!)).toBe(action.phone);
           expect(next.phone).toBe(action.phone);
         }
+        // A card carries a usable address (always, when the option needs one), then the one remembered.
+        if ((action.kind === "place_order" || action.kind === "pay_order") && action.method === "card") {
+          const needsEmail = ctx.paymentOptions.some((o) => o.method === "card" && o.needsEmail);
+          if (needsEmail) expect(action.email).toBeDefined();
+          if (action.email !== undefined) {
+            expect(normalizeEmail(action.email)).toBe(action.email);
+            expect(next.email).toBe(action.email);
+          }
+        }
+        if (action.kind !== "place_order" && action.kind !== "pay_order") continue;
+        if (action.method !== "card") expect(action.email).toBeUndefined();
       }
       if (next.phone !== undefined) expect(normalizeMsisdn(next.phone)).toBe(next.phone);
+      if (next.email !== undefined) expect(normalizeEmail(next.email)).toBe(next.email);
     });
   });
 });

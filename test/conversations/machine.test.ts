@@ -477,11 +477,12 @@ describe('step "choosing_payment"', () => {
   const paying = reach(scripts.payment);
 
   it.each([
-    ["the manual button", choice("pay:manual"), "manual"],
-    ["the card's number", text("2"), "card"],
-    ["the manual label", text("bank transfer / manual"), "manual"],
-  ])("%s asks the runtime to place the order and says nothing yet", (_what, event, method) => {
-    const outcome = step(paying, event, context);
+    ["the manual button", choice("pay:manual"), "manual", undefined],
+    ["the card's number, its e-mail address known", text("2"), "card", "amina.w@duka.test"],
+    ["the manual label", text("bank transfer / manual"), "manual", undefined],
+  ])("%s asks the runtime to place the order and says nothing yet", (_what, event, method, email) => {
+    const state = email ? { ...paying, email } : paying;
+    const outcome = step(state, event, context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
       {
@@ -489,6 +490,7 @@ describe('step "choosing_payment"', () => {
         key: `place:${paying.seq + 1}`,
         lines: [{ sku: "EGGS12", quantity: 2 }],
         method,
+        ...(email ? { email } : {}),
       },
     ]);
     expect(outcome.state.step).toEqual({ name: "choosing_payment" });

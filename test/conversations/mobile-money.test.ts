@@ -16,6 +16,7 @@ import {
   contact,
   context,
   dataOf,
+  EMAIL,
   kes,
   lastReply,
   MASKED,
@@ -739,10 +740,10 @@ describe('step "choosing_payment" for an existing order', () => {
     expect(lastReply(outcomes[1]!).text).toContain(`*${REF}*`);
   });
 
-  it("card pays the order too", () => {
-    const outcome = step(payingOrder, choice("pay:card"), context);
+  it("card pays the order too (with the e-mail address known; card.test.ts asks for one)", () => {
+    const outcome = step({ ...payingOrder, email: EMAIL }, choice("pay:card"), context);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${payingOrder.seq + 1}`, orderRef: REF, method: "card" },
+      { kind: "pay_order", key: `pay:${payingOrder.seq + 1}`, orderRef: REF, method: "card", email: EMAIL },
     ]);
   });
 

@@ -63,7 +63,7 @@ describe("order_placed", () => {
     expect(lastReply(outcome).text).not.toContain("receipt");
   });
 
-  it("card: says the payment is awaited and goes back to browsing", () => {
+  it("card: says how to pay and waits for the card payment (new link, another way, cancel)", () => {
     const event: ResultEvent = {
       kind: "order_placed",
       orderRef: REF,
@@ -72,10 +72,10 @@ describe("order_placed", () => {
       instructions: "Pay on the page we sent.",
     };
     const outcome = step(waiting, result(event), context);
-    expect(outcome.state.step).toEqual({ name: "browsing" });
+    expect(outcome.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
     expect(outcome.state.cart).toEqual([]);
     expect(lastReply(outcome).text).toContain("Pay on the page we sent.");
-    expect(dataOf(outcome)).toEqual(["shop"]);
+    expect(dataOf(outcome)).toEqual(["retry:card", "other", "cancel"]);
   });
 });
 

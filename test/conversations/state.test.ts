@@ -46,6 +46,9 @@ describe("migrateState", () => {
     ["entering_phone for an order", { name: "entering_phone", orderRef: REF }],
     ["awaiting_push", { name: "awaiting_push", orderRef: REF }],
     ["payment_failed", { name: "payment_failed", orderRef: REF }],
+    ["entering_email", { name: "entering_email" }],
+    ["entering_email for an order", { name: "entering_email", orderRef: REF }],
+    ["awaiting_link", { name: "awaiting_link", orderRef: REF }],
   ])("accepts step %s", (_name, stepValue) => {
     const state = { ...valid, step: stepValue };
     expect(migrateState(state)).toBe(state);
@@ -78,6 +81,8 @@ describe("migrateState", () => {
     ["awaiting_proof without a reference", { ...valid, step: { name: "awaiting_proof" } }],
     ["awaiting_push without a reference", { ...valid, step: { name: "awaiting_push" } }],
     ["payment_failed with an empty ref", { ...valid, step: { name: "payment_failed", orderRef: "" } }],
+    ["awaiting_link without a reference", { ...valid, step: { name: "awaiting_link" } }],
+    ["entering_email with a numeric ref", { ...valid, step: { name: "entering_email", orderRef: 7 } }],
     ["entering_phone with a numeric ref", { ...valid, step: { name: "entering_phone", orderRef: 7 } }],
     [
       "choosing_payment with an overlong ref",
@@ -142,5 +147,44 @@ describe("the remembered M-Pesa number", () => {
 
   it("a state broken elsewhere still starts over, phone or not", () => {
     expect(migrateState({ ...valid, seq: -1, phone: "bad" })).toEqual(initialState());
+  });
+});
+
+describe("the remembered e-mail address", () => {
+  it("a state stored before email existed is still valid, as is", () => {
+    expect("email" in valid).toBe(false);
+    expect(migrateState(valid)).toBe(valid);
+  });
+
+  it("an address as normalizeEmail writes it is kept, next to a phone", () => {
+    const state = { ...valid, phone: "254711223344", email: "Amina.W@example.com" };
+    expect(migrateState(state)).toBe(state);
+  });
+
+  it.each([
+    ["an upper-case domain", "amina@Example.com"],
+    ["surrounding spaces", " amina@example.com"],
+    ["not an address", "amina"],
+    ["an empty string", ""],
+    ["a number type", 42],
+    ["null", null],
+  ])("%s is dropped, the rest of the state kept", (_what, email) => {
+    const stored = { ...valid, email };
+    expect(isConversationState(stored)).toBe(false);
+    expect(migrateState(stored)).toEqual(valid);
+  });
+
+  it("a bad phone and a bad address are both dropped; good ones are kept", () => {
+    expect(migrateState({ ...valid, phone: "bad", email: "bad" })).toEqual(valid);
+    expect(migrateState({ ...valid, phone: "bad", email: "a@b.co" })).toEqual({ ...valid, email: "a@b.co" });
+    expect(migrateState({ ...valid, phone: "254711223344", email: "bad" })).toEqual({
+      ...valid,
+      phone: "254711223344",
+    });
+  });
+
+  it("a state broken elsewhere still starts over, address or not", () => {
+    expect(migrateState({ ...valid, seq: -1, email: "bad" })).toEqual(initialState());
+    expect(migrateState({ ...valid, seq: -1, email: "a@b.co" })).toEqual(initialState());
   });
 });

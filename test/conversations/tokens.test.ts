@@ -27,6 +27,7 @@ describe("choice data tokens", () => {
     [{ kind: "cancel" }, "cancel"],
     [{ kind: "use_phone" }, "phone:use"],
     [{ kind: "retry" }, "retry"],
+    [{ kind: "retry", method: "card" }, "retry:card"],
     [{ kind: "pay_other" }, "other"],
   ];
 
@@ -69,6 +70,11 @@ describe("choice data tokens", () => {
     ["pay_other"],
     ["Retry"],
     ["retry:1"],
+    ["retry:"],
+    ["retry:CARD"],
+    ["retry:manual"],
+    ["retry:mobile_money"],
+    ["retry:card:1"],
     ["other "],
   ])("garbage %j is not a token", (data) => {
     expect(parseChoiceData(data)).toBeNull();

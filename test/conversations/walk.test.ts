@@ -6,7 +6,10 @@ import {
   choice,
   contact,
   context,
+  EMAIL,
+  EMAIL_TYPED,
   kes,
+  LINK,
   lastReply,
   MASKED,
   media,
@@ -378,6 +381,160 @@ describe("an M-Pesa shopper", () => {
               phone: PHONE,
             },
           ]),
+      ],
+    ]);
+  });
+});
+
+describe("a card shopper", () => {
+  const placed = result({
+    kind: "order_placed",
+    orderRef: REF,
+    method: "card",
+    total: kes(60),
+    instructions: "",
+    link: LINK,
+  });
+  const linkSent = `💳 Tap the button to pay *KES 60.00* for order *${REF}* by card. I'll message you here when it's paid.`;
+  const cardChoices = [
+    [{ label: "🔁 New link", data: "retry:card" }],
+    [{ label: "💳 Pay another way", data: "other" }],
+    [{ label: "❌ Cancel order", data: "cancel" }],
+  ];
+
+  it("browse → add → checkout → card → e-mail → link → failed → New link → link → confirmed", () => {
+    const final = converse([
+      [text("hi"), (o) => expect(o.state.step).toEqual({ name: "browsing" })],
+      [choice("p:SUKUMA"), (o) => expect(o.state.step).toEqual({ name: "choosing_quantity", sku: "SUKUMA" })],
+      [choice("q:SUKUMA:2"), (o) => expect(lastReply(o).text).toContain("Cart total: *KES 60.00*")],
+      [choice("checkout"), (o) => expect(o.state.step).toEqual({ name: "choosing_payment" })],
+      [
+        choice("pay:card"),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "entering_email" });
+          expect(lastReply(o)).toEqual({
+            text: "Paying by card needs an e-mail address for the receipt. What is yours?",
+            choices: [[{ label: "⬅️ Back", data: "checkout" }]],
+          });
+          expect(o.actions).toEqual([]);
+        },
+      ],
+      [
+        text("wanjiku at gmail"),
+        (o) => {
+          expect(lastReply(o).text).toContain("That does not look like an e-mail address.");
+          expect(o.actions).toEqual([]);
+        },
+      ],
+      [
+        text(EMAIL_TYPED),
+        (o) => {
+          expect(o.replies).toEqual([]);
+          expect(o.actions).toEqual([
+            {
+              kind: "place_order",
+              key: `place:${o.state.seq}`,
+              lines: [{ sku: "SUKUMA", quantity: 2 }],
+              method: "card",
+              email: EMAIL,
+            },
+          ]);
+        },
+      ],
+      [
+        placed,
+        (o) => {
+          expect(o.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+          expect(o.state.cart).toEqual([]);
+          expect(o.replies).toEqual([{ text: linkSent, link: LINK, choices: cardChoices }]);
+        },
+      ],
+      [
+        media(),
+        (o) => {
+          expect(o.actions).toEqual([]);
+          expect(lastReply(o).text).toContain("No receipt is needed for card payments.");
+        },
+      ],
+      [
+        result({ kind: "payment_failed", orderRef: REF, reason: "Insufficient funds", method: "card" }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+          expect(o.replies).toEqual([
+            {
+              text: `❌ The card payment for *${REF}* did not go through: Insufficient funds.`,
+              choices: cardChoices,
+            },
+          ]);
+        },
+      ],
+      [
+        choice("retry:card"),
+        (o) => {
+          expect(o.replies).toEqual([]);
+          expect(o.actions).toEqual([
+            { kind: "pay_order", key: `pay:${o.state.seq}`, orderRef: REF, method: "card", email: EMAIL },
+          ]);
+        },
+      ],
+      [
+        placed,
+        (o) => {
+          expect(o.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+          expect(lastReply(o).link).toEqual(LINK);
+        },
+      ],
+      [
+        result({ kind: "payment_confirmed", orderRef: REF, receipt: "T685312", method: "card" }),
+        (o) => {
+          expect(o.state.step).toEqual({ name: "browsing" });
+          expect(lastReply(o).text).toBe(
+            `✅ Payment for *${REF}* confirmed (reference *T685312*). Thank you!`,
+          );
+          expect(lastReply(o).choices).toEqual([[{ label: "🛍 See the catalog", data: "shop" }]]);
+        },
+      ],
+    ]);
+    expect(final.seq).toBe(13);
+    expect(final.email).toBe(EMAIL);
+    expect(final.cart).toEqual([]);
+  });
+
+  it("next time the address is not asked again; a refund is announced", () => {
+    converse([
+      [text("hi"), () => {}],
+      [text("1"), () => {}],
+      [text("2"), () => {}],
+      [text("checkout"), () => {}],
+      [text("card (paystack)"), (o) => expect(o.state.step).toEqual({ name: "entering_email" })],
+      [text(EMAIL), (o) => expect(o.actions[0]).toMatchObject({ method: "card", email: EMAIL })],
+      [placed, (o) => expect(o.state.step.name).toBe("awaiting_link")],
+      [
+        result({ kind: "payment_confirmed", orderRef: REF, method: "card" }),
+        (o) => expect(o.state.step.name).toBe("browsing"),
+      ],
+      [text("milk 1l"), () => {}],
+      [text("1"), () => {}],
+      [text("checkout"), () => {}],
+      [
+        text("2"),
+        (o) => {
+          expect(o.replies).toEqual([]);
+          expect(o.actions).toEqual([
+            {
+              kind: "place_order",
+              key: `place:${o.state.seq}`,
+              lines: [{ sku: "MILK-1L", quantity: 1 }],
+              method: "card",
+              email: EMAIL,
+            },
+          ]);
+        },
+      ],
+      [
+        result({ kind: "payment_refunded", orderRef: REF, amount: kes(60) }),
+        (o) =>
+          expect(lastReply(o).text).toBe(`↩️ *${REF}* was refunded: *KES 60.00* is on its way back to you.`),
       ],
     ]);
   });
