@@ -19,7 +19,9 @@ import { createProofIntake } from "./payments/manual/proof-intake.js";
 import { createProofReview } from "./payments/manual/review.js";
 import { mpesaPlugin } from "./payments/mpesa/index.js";
 import { createPaymentService } from "./payments/payment-service.js";
+import { paystackPlugin } from "./payments/paystack/index.js";
 import { createReconciler } from "./payments/reconciler.js";
+import { createRefunds } from "./payments/refunds.js";
 import { createProviderAdmin } from "./payments/registry/admin.js";
 import { createRedisChangeFeed } from "./payments/registry/change-feed.js";
 import { createHealthMonitor } from "./payments/registry/health.js";
@@ -53,6 +55,7 @@ import { createOrderService } from "./shop/orders.js";
 import { createStore } from "./store/index.js";
 import type { Store } from "./store/types.js";
 import { darajaWebhookRoutes } from "./webhooks/daraja.js";
+import { paystackWebhookRoutes } from "./webhooks/paystack.js";
 import { telegramWebhookRoutes } from "./webhooks/telegram.js";
 
 /** `all` runs everything in one process; the others let the service scale out (DESIGN §2). */
@@ -139,7 +142,12 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   const keys = resolveMasterKeys(config.security, logger, join(config.storage.dataDir, "master.key"));
   const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
   const registry = createProviderRegistry({
-    plugins: [manualPlugin, mpesaPlugin, ...(await loadPluginModules(config.providers.pluginModules))],
+    plugins: [
+      manualPlugin,
+      mpesaPlugin,
+      paystackPlugin,
+      ...(await loadPluginModules(config.providers.pluginModules)),
+    ],
     instances: store.providers,
     secrets,
     publicUrl: config.http.publicUrl,
@@ -194,6 +202,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   });
   perform = createActionPerformer({ tenantId, orders, proofs });
   const review = createProofReview({ store, notifier });
+  const refunds = createRefunds({ store, registry, tellShopper: notifier.tellShopper, logger });
   const settlement = createSettlement({ store, notifier, logger });
   const reconciler = createReconciler({
     store,
@@ -223,7 +232,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     merchants: config.merchants,
     dedupe: createInboundDedupe(producer, prefix, logger),
     conversations,
-    merchantCommands: createMerchantCommands({ tenantId, store, review, catalog, logger }),
+    merchantCommands: createMerchantCommands({ tenantId, store, review, refunds, catalog, logger }),
     outbox,
     channels,
     logger,
@@ -334,6 +343,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
         },
         routes: [
           { path: "/", router: darajaWebhookRoutes(intake) },
+          { path: "/", router: paystackWebhookRoutes(intake) },
           ...(webhookMode && telegram
             ? [
                 {
@@ -357,7 +367,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
                       publicUrl: config.http.publicUrl,
                       defaultTenantId: tenantId,
                     }),
-                    { token: config.admin.token },
+                    { token: config.admin.token, refunds, tenantId },
                   ),
                 },
               ]

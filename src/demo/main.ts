@@ -19,10 +19,15 @@ import {
   SANDBOX_SHORTCODE,
 } from "../sandbox/daraja/index.js";
 import { freePort } from "../sandbox/free-port.js";
+import {
+  createPaystackEmulator,
+  DEFAULT_SECRET_KEY,
+  type PaystackEmulator,
+} from "../sandbox/paystack/index.js";
 import { createTelegramEmulator, type TelegramEmulator } from "../sandbox/telegram/index.js";
 import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
-import { playMpesaPurchase, playPurchase } from "./script.js";
+import { playCardPurchase, playMpesaPurchase, playPurchase } from "./script.js";
 
 const SHOPPER = { id: 254_700_001, firstName: "Amina", phone: "254708374149" };
 const MERCHANT = { id: 254_700_002, firstName: "Mama Mboga (merchant)" };
@@ -46,11 +51,13 @@ async function main(): Promise<void> {
   const prefix = `demo-${randomBytes(4).toString("hex")}`;
   let emulator: TelegramEmulator | undefined;
   let daraja: DarajaEmulator | undefined;
+  let paystack: PaystackEmulator | undefined;
   let duka: Duka | undefined;
   try {
     emulator = await createTelegramEmulator();
     // The shopper's phone approves every M-Pesa prompt a moment after it arrives.
     daraja = await createDarajaEmulator({ autoComplete: { resultCode: 0 }, autoCompleteMs: 1_500 });
+    paystack = await createPaystackEmulator();
     const port = await freePort();
     const config = loadConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
@@ -68,9 +75,13 @@ async function main(): Promise<void> {
       MPESA_SHORTCODE: SANDBOX_SHORTCODE,
       MPESA_PASSKEY: SANDBOX_PASSKEY,
       MPESA_BASE_URL: daraja.baseUrl,
+      PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
+      PAYSTACK_BASE_URL: paystack.baseUrl,
     });
     duka = await createDuka({ config });
     await duka.start();
+    const [card] = await duka.store.providers.list({ plugin: "paystack" });
+    paystack.setWebhookUrl(`${config.http.publicUrl}/webhooks/paystack/${card!._id}`);
     write(
       `Duka is running (embedded store, Telegram emulator at ${emulator.apiRoot}, HTTP on port ${duka.port()}).`,
     );
@@ -87,7 +98,11 @@ async function main(): Promise<void> {
     const shopper = emulator.user(SHOPPER);
     const merchant = emulator.user(MERCHANT);
     const refs = await Promise.race([
-      (async () => [await playPurchase(shopper, merchant), await playMpesaPurchase(shopper, merchant)])(),
+      (async () => [
+        await playPurchase(shopper, merchant),
+        await playMpesaPurchase(shopper, merchant),
+        await playCardPurchase(shopper, merchant, paystack!),
+      ])(),
       new Promise<never>((_resolve, reject) => {
         timer = setTimeout(
           () => reject(new Error(`The demo did not finish within ${DEMO_TIMEOUT_MS / 1000} s`)),
@@ -99,11 +114,14 @@ async function main(): Promise<void> {
       const order = await duka.store.orders.findByRef(config.tenantId, ref);
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
-    write(`\n✅ Orders ${refs.join(" (transfer) and ")} (M-Pesa) are paid: both purchases ran end to end.`);
+    write(
+      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa) and ${refs[2]} (card) are paid: every purchase ran end to end.`,
+    );
   } finally {
     await duka?.stop();
     await emulator?.close();
     await daraja?.close();
+    await paystack?.close();
     await clearPrefix(redis.url, prefix).catch(() => undefined);
     await redis.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 /**
  * The scripted purchases the demo plays on Telegram: one paid by transfer with a receipt photo
- * that the merchant confirms, and one paid by M-Pesa, where the shopper shares a number and the
- * (emulated) phone approves the prompt.
+ * that the merchant confirms, one paid by M-Pesa (the emulated phone approves the prompt), and
+ * one paid by card on the emulated Paystack checkout page.
  */
 
+import type { PaystackEmulator } from "../sandbox/paystack/index.js";
 import { tinyJpeg } from "../sandbox/sample-files.js";
 import type { ChatMessage, TelegramUser } from "../sandbox/telegram/index.js";
 
@@ -57,6 +58,31 @@ export async function playMpesaPurchase(shopper: TelegramUser, merchant: Telegra
   const ref = /DK-[A-Z0-9]{5}/.exec(pushed.text ?? "")?.[0];
   if (!ref) throw new Error(`No order reference in: ${pushed.text}`);
   await shopper.nextMessage(/confirmed/, { timeoutMs: 15_000 });
+  await merchant.nextMessage(new RegExp(`${ref}.*paid`));
+  return ref;
+}
+
+export async function playCardPurchase(
+  shopper: TelegramUser,
+  merchant: TelegramUser,
+  paystack: PaystackEmulator,
+): Promise<string> {
+  shopper.sendText("/start");
+  tap(shopper, await shopper.nextMessage(/Choose a product/), "Tomatoes");
+  tap(shopper, await shopper.nextMessage(/How many/), "1");
+  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
+  tap(shopper, await shopper.nextMessage(/How would you like to pay/), "Card (Paystack)");
+  await shopper.nextMessage(/e-mail/);
+  shopper.sendText("amina@example.com");
+  const link = await shopper.nextMessage((message) =>
+    message.buttons.some((button) => button.url !== undefined),
+  );
+  const ref = /DK-[A-Z0-9]{5}/.exec(link.text ?? "")?.[0];
+  const url = link.buttons.find((button) => button.url)?.url;
+  if (!ref || !url) throw new Error(`No order reference or payment link in: ${link.text}`);
+  // The shopper opens the link and pays with Paystack's test card.
+  await paystack.pay(url.split("/").at(-1)!);
+  await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;
 }

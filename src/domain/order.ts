@@ -9,15 +9,16 @@ export interface ChatAddress {
   readonly chatId: string;
 }
 
-export type OrderStatus = "awaiting_payment" | "paid" | "fulfilled" | "cancelled" | "expired";
+export type OrderStatus = "awaiting_payment" | "paid" | "fulfilled" | "cancelled" | "expired" | "refunded";
 
 /** An expired order can still be paid: a late success means the shopper's money moved. */
 export const ORDER_TRANSITIONS: TransitionTable<OrderStatus> = {
   awaiting_payment: ["paid", "cancelled", "expired"],
   expired: ["paid"],
-  paid: ["fulfilled"],
-  fulfilled: [],
+  paid: ["fulfilled", "refunded"],
+  fulfilled: ["refunded"],
   cancelled: [],
+  refunded: [],
 };
 
 export interface OrderLine {

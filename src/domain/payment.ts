@@ -12,7 +12,8 @@ export type PaymentStatus =
   | "failed"
   | "cancelled"
   | "expired"
-  | "rejected";
+  | "rejected"
+  | "refunded";
 
 /**
  * Provider payments: pending → succeeded | failed | cancelled | expired (a late success after
@@ -25,7 +26,8 @@ export const PAYMENT_TRANSITIONS: TransitionTable<PaymentStatus> = {
   awaiting_proof: ["under_review", "cancelled", "expired"],
   under_review: ["succeeded", "rejected"],
   rejected: ["under_review", "cancelled", "expired"],
-  succeeded: [],
+  succeeded: ["refunded"],
+  refunded: [],
   failed: [],
   cancelled: [],
 };
@@ -51,6 +53,8 @@ export interface Payment {
   readonly attempts?: readonly PaymentAttempt[];
   /** What the shopper was asked to do to pay, so it can be shown again. */
   readonly action?: ShopperAction;
+  /** Set when the merchant refunded it through the provider. */
+  readonly refund?: { readonly providerRef: string; readonly at: Date; readonly actor: string };
   /** The provider's receipt (M-Pesa receipt number), once paid. */
   readonly receipt?: string;
   /** Why the provider said no, in the shopper's words, with its code. */

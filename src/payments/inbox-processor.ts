@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { equals } from "../domain/money.js";
 import type { Store } from "../store/types.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
 import type { Settlement } from "./settlement.js";
@@ -46,9 +47,14 @@ export function createInboxProcessor(deps: {
         await store.inbox.finish(inboxId, "ignored", `not confirmed: ${verified.outcome}`);
         return;
       }
+      // Both the webhook and the provider's record must show the payment's amount: whichever
+      // differs is passed on, so settlement flags it for the merchant instead of settling.
+      const claimed = [event.amount, verified.amount].filter((amount) => amount !== undefined);
+      const amount = claimed.find((candidate) => !equals(candidate, payment.amount)) ?? claimed[0];
+      const receipt = verified.receipt ?? event.receipt;
       await settlement.succeed(payment, {
-        ...(event.amount ? { amount: event.amount } : {}),
-        ...(event.receipt ? { receipt: event.receipt } : {}),
+        ...(amount ? { amount } : {}),
+        ...(receipt ? { receipt } : {}),
         actor: `provider:${row.provider}`,
       });
     } else if (event.outcome === "failed" || event.outcome === "cancelled") {

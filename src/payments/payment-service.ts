@@ -22,6 +22,8 @@ export interface PaymentStart {
 export interface StartOptions {
   /** Mobile money: the number to charge, normalized. */
   readonly phone?: string;
+  /** Card: the shopper's e-mail address, when the provider needs one. */
+  readonly email?: string;
   /**
    * Names this attempt (the shopper's message that asked for it): the same key returns the
    * payment it already started; a new key (a retry) starts a new one.
@@ -98,6 +100,7 @@ export function createPaymentService(deps: {
               order,
               customer: order.customer,
               ...(options.phone ? { phone: options.phone } : {}),
+              ...(options.email ? { email: options.email } : {}),
             });
             attempts.push({ instanceId: instance._id, plugin: plugin.name, at: new Date(), ok: true });
             payment = await remember(order, {

@@ -131,7 +131,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       if (order.status === "awaiting_payment" && order.paymentId === failed._id) {
         await notifier.tellShopper(
           order,
-          { kind: "payment_failed", orderRef: order.ref, reason: failure.reason },
+          { kind: "payment_failed", orderRef: order.ref, reason: failure.reason, method: failed.method },
           `failed:${failed._id}`,
         );
       }
@@ -148,7 +148,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       if (order.status === "awaiting_payment" && order.paymentId === expired._id) {
         await notifier.tellShopper(
           order,
-          { kind: "payment_expired", orderRef: order.ref },
+          { kind: "payment_expired", orderRef: order.ref, method: expired.method },
           `expired:${expired._id}`,
         );
       }

@@ -19,7 +19,16 @@ export function createWebhookIntake(deps: {
 }) {
   const { store, logger } = deps;
   return {
-    async receive(plugin: string, instanceId: string, request: WebhookRequest): Promise<void> {
+    /**
+     * `unauthorized` says how to answer a request that fails authentication: Daraja callbacks
+     * carry a path token, so a wrong one is "no such webhook" (404); Paystack signs, so 401.
+     */
+    async receive(
+      plugin: string,
+      instanceId: string,
+      request: WebhookRequest,
+      unauthorized: "not_found" | "unauthorized",
+    ): Promise<void> {
       const instance = await store.providers.findById(instanceId);
       // The same answer for an unknown instance and a wrong token: nothing to learn by probing.
       if (instance?.plugin !== plugin) throw new DukaError("not_found", "No such webhook");
@@ -28,8 +37,10 @@ export function createWebhookIntake(deps: {
         event = await deps.registry.client(instance).parseWebhook(request);
       } catch (error) {
         if (error instanceof ProviderError && error.providerCode === "unauthorized") {
-          logger.warn({ instanceId, plugin }, "webhook with a wrong token refused");
-          throw new DukaError("not_found", "No such webhook");
+          logger.warn({ instanceId, plugin }, "webhook failing authentication refused");
+          throw unauthorized === "not_found"
+            ? new DukaError("not_found", "No such webhook")
+            : new DukaError("unauthorized", "The webhook could not be authenticated");
         }
         if (error instanceof ProviderError && error.providerCode === "forbidden") {
           logger.warn(
@@ -58,9 +69,12 @@ export function createWebhookIntake(deps: {
           ...(event.reason ? { reason: event.reason } : {}),
           ...(event.providerCode ? { providerCode: event.providerCode } : {}),
         },
-        status: "received",
+        // Events no plugin acts on (refund notices, disputes…) are kept for the record only.
+        status: event.outcome === "not_handled" ? "ignored" : "received",
+        ...(event.outcome === "not_handled" ? { note: "not an event Duka acts on" } : {}),
         receivedAt: new Date(),
       });
+      if (stored.status === "ignored") return;
       if (!recorded) {
         logger.info({ instanceId, eventKey: event.eventKey }, "duplicate webhook acknowledged");
         return;

@@ -1,6 +1,14 @@
 import type { ProofIntake } from "../payments/manual/proof-intake.js";
 import type { ActionPerformer } from "./conversation-runner.js";
-import type { OrderService } from "./orders.js";
+import type { OrderService, PaymentDetails } from "./orders.js";
+
+function details(action: { phone?: string; email?: string }, key: string): PaymentDetails {
+  return {
+    key,
+    ...(action.phone ? { phone: action.phone } : {}),
+    ...(action.email ? { email: action.email } : {}),
+  };
+}
 
 /** Maps the dialogue machine's actions onto the services that carry them out. */
 export function createActionPerformer(deps: {
@@ -11,15 +19,9 @@ export function createActionPerformer(deps: {
   return async (action, from, key) => {
     switch (action.kind) {
       case "place_order":
-        return deps.orders.place(from, action.lines, action.method, {
-          key,
-          ...(action.phone ? { phone: action.phone } : {}),
-        });
+        return deps.orders.place(from, action.lines, action.method, details(action, key));
       case "pay_order":
-        return deps.orders.pay(from, action.orderRef, action.method, {
-          key,
-          ...(action.phone ? { phone: action.phone } : {}),
-        });
+        return deps.orders.pay(from, action.orderRef, action.method, details(action, key));
       case "submit_proof":
         return deps.proofs.submit({
           tenantId: deps.tenantId,

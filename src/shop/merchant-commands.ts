@@ -6,17 +6,19 @@ import type { ChatAddress, OrderStatus } from "../domain/order.js";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";
 import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
+import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
 import {
   MERCHANT_HELP,
   orderList,
   pendingList,
   REJECT_REASONS,
+  refundOutcomeReply,
   rejectReasonPrompt,
   reviewOutcomeReply,
 } from "./merchant-messages.js";
 
-const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders"]);
+const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund"]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
 
 /** True for inputs only a merchant may give: the merchant commands and the review buttons. */
@@ -40,6 +42,7 @@ export function createMerchantCommands(deps: {
   tenantId: string;
   store: Store;
   review: ProofReview;
+  refunds: Refunds;
   catalog: Catalog;
   logger: Logger;
 }) {
@@ -82,6 +85,15 @@ export function createMerchantCommands(deps: {
           reason ? reject(message, ref, reason.slice(0, 300)) : rejectReasonPrompt(ref),
         );
       }
+      case "refund":
+        return withReference(args, "/refund DK-7F3K2", async (ref) => {
+          const outcome = await deps.refunds.refund(tenantId, ref, actorOf(message));
+          deps.logger.info(
+            { orderRef: ref, outcome: outcome.kind, actor: actorOf(message) },
+            "merchant refund",
+          );
+          return refundOutcomeReply(outcome, locale);
+        });
       case "orders": {
         const wanted = args.trim().toLowerCase().replace(/\s+/g, "_");
         if (wanted && !ORDER_STATUSES.includes(wanted as OrderStatus)) {

@@ -8,6 +8,7 @@ import type { Order, OrderStatus } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
 import type { ReviewOutcome } from "../payments/manual/review.js";
+import type { RefundOutcome } from "../payments/refunds.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 
 /** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
@@ -22,7 +23,8 @@ export const MERCHANT_HELP = [
   "/pending: receipts waiting for you",
   "/confirm DK-7F3K2: the money arrived, confirm the order",
   "/reject DK-7F3K2 reason: the shopper is told the reason",
-  "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired)",
+  "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired, refunded)",
+  "/refund DK-7F3K2: give a card payment back to the shopper",
 ].join("\n");
 
 export function shopperLabel(order: Order): string {
@@ -174,4 +176,29 @@ export function paymentFlaggedNotice(order: Order, payment: Payment, locale: str
   return {
     text: `⚠️ Payment for *${order.ref}* (${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}) was not settled: ${reason}${detail}. Check it in your ${METHOD_NAMES[payment.method]} statement.`,
   };
+}
+
+export function refundOutcomeReply(outcome: RefundOutcome, locale: string): Reply {
+  switch (outcome.kind) {
+    case "not_found":
+      return { text: `There is no order ${outcome.ref}. Check the reference (like DK-7F3K2).` };
+    case "refunded":
+      return {
+        text: `↩️ *${outcome.order.ref}* refunded: ${formatMoney(outcome.payment.amount, locale)} goes back to the shopper, who has been told.`,
+      };
+    case "provider_refused":
+      return {
+        text: `The refund of *${outcome.order.ref}* was refused by the provider: ${outcome.message}. Nothing changed.`,
+      };
+    case "not_refundable": {
+      const ref = outcome.order.ref;
+      return {
+        text: {
+          not_paid: `*${ref}* is not paid, so there is nothing to refund. Nothing changed.`,
+          already_refunded: `*${ref}* was already refunded. Nothing changed.`,
+          not_supported: `*${ref}* was not paid by card, so Duka cannot refund it: send the money back yourself (M-Pesa or bank), then note it. Nothing changed.`,
+        }[outcome.why],
+      };
+    }
+  }
 }

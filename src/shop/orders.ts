@@ -17,6 +17,13 @@ import type { Store } from "../store/types.js";
 
 export type Customer = ChatAddress & { readonly name?: string };
 
+/** What the shopper gave for this payment, and the key of the message that asked for it. */
+export interface PaymentDetails {
+  readonly key: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
 const REFERENCE_ATTEMPTS = 8;
 
 function actorOf(customer: ChatAddress): string {
@@ -90,12 +97,13 @@ export function createOrderService(deps: {
   async function startPayment(
     order: Order,
     method: PaymentMethod,
-    options: { phone?: string; key: string },
+    options: PaymentDetails,
   ): Promise<ResultEvent> {
     try {
       const { action } = await deps.payments.start(order, method, {
         attemptKey: options.key,
         ...(options.phone ? { phone: options.phone } : {}),
+        ...(options.email ? { email: options.email } : {}),
       });
       return {
         kind: "order_placed",
@@ -103,6 +111,7 @@ export function createOrderService(deps: {
         method,
         total: order.total,
         instructions: describeAction(action),
+        ...(action.kind === "link" ? { link: { url: action.url, label: action.label } } : {}),
       };
     } catch (error) {
       // The order stays open: the shopper can try again or choose another way to pay.
@@ -118,7 +127,7 @@ export function createOrderService(deps: {
       customer: Customer,
       cart: readonly CartLine[],
       method: PaymentMethod,
-      options: { phone?: string; key: string },
+      options: PaymentDetails,
     ): Promise<ResultEvent> {
       const lines = priceLines(catalog, cart);
       if (!lines) return { kind: "order_failed", reason: "Some items in your cart are no longer available." };
@@ -143,7 +152,7 @@ export function createOrderService(deps: {
       customer: Customer,
       ref: string,
       method: PaymentMethod,
-      options: { phone?: string; key: string },
+      options: PaymentDetails,
     ): Promise<ResultEvent> {
       const order = await store.orders.findByRef(tenantId, ref);
       if (!order || !owns(order, customer))

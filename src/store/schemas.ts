@@ -113,6 +113,7 @@ export const paymentSchema = new Schema(
     attempts: { type: [paymentAttemptSchema], default: undefined },
     action: Schema.Types.Mixed,
     receipt: String,
+    refund: Schema.Types.Mixed,
     failure: Schema.Types.Mixed,
     flag: Schema.Types.Mixed,
   },

@@ -15,7 +15,7 @@ function forbiddenPairs<S extends string>(table: TransitionTable<S>): [S, S][] {
 }
 
 describe("ORDER_TRANSITIONS", () => {
-  it("lists exactly the DESIGN §3 moves", () => {
+  it("lists exactly the DESIGN §3 moves, plus refunds", () => {
     expect(pairs(ORDER_TRANSITIONS).sort()).toEqual(
       [
         ["awaiting_payment", "paid"],
@@ -23,6 +23,8 @@ describe("ORDER_TRANSITIONS", () => {
         ["awaiting_payment", "expired"],
         ["expired", "paid"],
         ["paid", "fulfilled"],
+        ["paid", "refunded"],
+        ["fulfilled", "refunded"],
       ].sort(),
     );
   });
@@ -67,7 +69,7 @@ describe("PAYMENT_TRANSITIONS", () => {
     expect(canTransition(PAYMENT_TRANSITIONS, from, to)).toBe(true);
   });
 
-  it("lists exactly the DESIGN §3 moves, plus a new receipt after a rejection", () => {
+  it("lists exactly the DESIGN §3 moves, plus a new receipt after a rejection, plus refunds", () => {
     expect(pairs(PAYMENT_TRANSITIONS).sort()).toEqual(
       [
         ["pending", "succeeded"],
@@ -83,6 +85,7 @@ describe("PAYMENT_TRANSITIONS", () => {
         ["rejected", "under_review"],
         ["rejected", "cancelled"],
         ["rejected", "expired"],
+        ["succeeded", "refunded"],
       ].sort(),
     );
   });
@@ -102,10 +105,11 @@ describe("PAYMENT_TRANSITIONS", () => {
     expect(canTransition(PAYMENT_TRANSITIONS, from, to)).toBe(false);
   });
 
-  it("never leaves a terminal status", () => {
-    for (const terminal of ["succeeded", "failed", "cancelled"] as const) {
+  it("never leaves a terminal status; money taken only leaves by a refund", () => {
+    for (const terminal of ["refunded", "failed", "cancelled"] as const) {
       expect(PAYMENT_TRANSITIONS[terminal]).toEqual([]);
     }
+    expect(PAYMENT_TRANSITIONS.succeeded).toEqual(["refunded"]);
   });
 
   it.each<[PaymentStatus, PaymentStatus[]]>([

@@ -66,6 +66,13 @@ describe("a manual-payment purchase on Telegram", () => {
 
     shopper.sendText("/orders");
     expect((await shopper.nextMessage(new RegExp(ref))).text).toMatch(/paid/i);
+
+    // A transfer cannot be refunded through a provider: the merchant is told, nothing changes.
+    shop.merchant.sendText(`/refund ${ref}`);
+    expect((await shop.merchant.nextMessage(/Nothing changed/)).text).toContain(
+      "send the money back yourself",
+    );
+    expect((await shop.duka.store.orders.findByRef(shop.config.tenantId, ref))?.status).toBe("paid");
   });
 
   it("confirming twice, or by the button after the command, changes nothing the second time", async () => {

@@ -110,8 +110,13 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
       const offered = new Map<PaymentMethod, PaymentOption>();
       for (const { plugin, instance } of await active(tenantId)) {
         for (const method of plugin.methods) {
-          if (!offered.has(method))
-            offered.set(method, { method, label: plugin.label, testMode: instance.testMode });
+          if (offered.has(method)) continue;
+          offered.set(method, {
+            method,
+            label: plugin.label,
+            testMode: instance.testMode,
+            ...(plugin.needsEmail?.(instance.config) ? { needsEmail: true } : {}),
+          });
         }
       }
       return [...offered.values()];

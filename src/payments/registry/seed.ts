@@ -60,8 +60,7 @@ export async function seedInstances(options: {
 
 /**
  * The instances the environment asks for: the manual method from the catalog's instructions,
- * and M-Pesa from MPESA_* (with a fresh callback token). Credentials for a plugin this build
- * does not have are reported, not silently ignored.
+ * M-Pesa from MPESA_* (with a fresh callback token) and Paystack from PAYSTACK_*.
  */
 export function environmentSeeds(options: {
   config: Pick<Config, "mpesa" | "paystack">;
@@ -94,11 +93,17 @@ export function environmentSeeds(options: {
       },
     });
   }
-  if (paystack && !options.registry.plugin("paystack")) {
-    options.logger.warn(
-      { plugin: "paystack" },
-      "paystack credentials are set, but this build has no paystack plugin; ignored",
-    );
+  if (paystack) {
+    seeds.push({
+      plugin: "paystack",
+      displayName: "Card (Paystack)",
+      testMode: paystack.testMode,
+      config: {
+        secretKey: paystack.secretKey,
+        baseUrl: paystack.baseUrl,
+        ...(paystack.publicKey ? { publicKey: paystack.publicKey } : {}),
+      },
+    });
   }
   return seeds;
 }

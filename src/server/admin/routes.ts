@@ -1,5 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, Router } from "express";
 import { DukaError } from "../../domain/errors.js";
+import { parseOrderReference } from "../../domain/reference.js";
+import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
 import type { ProviderAdmin, ProviderView } from "../../payments/registry/admin.js";
 import { errorBody } from "../errors.js";
 import { bearerAuth } from "./auth.js";
@@ -21,7 +23,17 @@ const BODY_LIMIT = "32kb";
 export interface AdminRoutesOptions {
   /** `ADMIN_TOKEN`: the bearer token every request must carry. */
   readonly token: string;
+  /** Refunds of paid orders (POST /orders/:ref/refund), in the shop's tenant. */
+  readonly refunds: Refunds;
+  readonly tenantId: string;
 }
+
+const REFUND_STATUS: Record<RefundOutcome["kind"], number> = {
+  refunded: 200,
+  not_found: 404,
+  not_refundable: 409,
+  provider_refused: 502,
+};
 
 /**
  * The admin API, mounted under ADMIN_BASE: provider instances and the plugins they use. Every
@@ -94,6 +106,31 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
   router.post("/providers/:id/health", async (request, response) => {
     noBody(request);
     response.json(await admin.checkNow(id(request)));
+  });
+
+  router.post("/orders/:ref/refund", async (request, response) => {
+    noBody(request);
+    const ref = parseOrderReference(String(request.params.ref));
+    if (!ref)
+      throw new DukaError(
+        "not_found",
+        `"${String(request.params.ref).slice(0, 20)}" is not an order reference`,
+      );
+    const outcome = await options.refunds.refund(options.tenantId, ref, "admin");
+    const body =
+      outcome.kind === "refunded"
+        ? { refunded: true, orderRef: ref, amount: outcome.payment.amount }
+        : outcome.kind === "not_found"
+          ? { error: { code: "not_found", message: `No order ${ref}` } }
+          : outcome.kind === "not_refundable"
+            ? {
+                error: {
+                  code: outcome.why,
+                  message: `Order ${ref} cannot be refunded here (${outcome.why})`,
+                },
+              }
+            : { error: { code: "provider_refused", message: outcome.message } };
+    response.status(REFUND_STATUS[outcome.kind]).json(body);
   });
 
   // Unknown routes under the admin base answer here, behind the token, so they reveal nothing.

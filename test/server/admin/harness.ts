@@ -15,6 +15,7 @@ import { z } from "zod";
 import { createLogger } from "../../../src/log/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
+import { createRefunds } from "../../../src/payments/refunds.js";
 import { createProviderAdmin } from "../../../src/payments/registry/admin.js";
 import { createHealthMonitor } from "../../../src/payments/registry/health.js";
 import { plaintextSecrets } from "../../../src/payments/registry/instance-config.js";
@@ -168,7 +169,8 @@ export async function startHarness(): Promise<Harness> {
   });
 
   const app = express();
-  app.use(ADMIN_BASE, createAdminRoutes(admin, { token: TOKEN }));
+  const refunds = createRefunds({ store, registry, tellShopper: async () => undefined, logger });
+  app.use(ADMIN_BASE, createAdminRoutes(admin, { token: TOKEN, refunds, tenantId: TENANT }));
   app.use(notFound);
   app.use(errorHandler(logger));
   const server = await new Promise<Server>((resolve) => {
