@@ -2,6 +2,7 @@
  * Reading typed text: a number or a label from the current menu (how WhatsApp users answer a
  * numbered list), a quantity, a product name, a keyword for a command, an order reference.
  */
+import { distance } from "fastest-levenshtein";
 import type { Catalog, Product } from "../catalog/types.js";
 import { parseOrderReference } from "../domain/reference.js";
 import { sellableProducts } from "./cart.js";
@@ -53,7 +54,40 @@ export function matchMenu(text: string, menu: readonly Choice[]): MenuMatch {
   const exact = unique(menu.filter((choice) => normalizeText(choice.label) === typed));
   if (exact) return { kind: "choice", choice: exact };
   const short = unique(menu.filter((choice) => labelAliases(choice.label).includes(typed)));
-  return short ? { kind: "choice", choice: short } : { kind: "none" };
+  if (short) return { kind: "choice", choice: short };
+  const close = closestLabel(typed, menu);
+  return close ? { kind: "choice", choice: close } : { kind: "none" };
+}
+
+/** How many typing mistakes a word of this length may carry and still be recognized. */
+function tolerance(length: number): number {
+  if (length >= 8) return 2;
+  return length >= 4 ? 1 : 0;
+}
+
+/**
+ * A close misspelling of one label ("sukuma wikki", "avocdo"): the single choice whose label or
+ * alias is nearest within the tolerance. Two equally near choices match neither: a wrong guess is
+ * worse than asking again.
+ */
+function closestLabel(typed: string, menu: readonly Choice[]): Choice | undefined {
+  const allowed = tolerance(typed.length);
+  if (allowed === 0) return undefined;
+  let best: Choice | undefined;
+  let bestDistance = allowed + 1;
+  let tie = false;
+  for (const choice of menu) {
+    const candidates = [normalizeText(choice.label), ...labelAliases(choice.label)];
+    const nearest = Math.min(...candidates.map((candidate) => distance(typed, candidate)));
+    if (nearest < bestDistance) {
+      best = choice;
+      bestDistance = nearest;
+      tie = false;
+    } else if (nearest === bestDistance && best !== choice) {
+      tie = true;
+    }
+  }
+  return best && !tie && bestDistance <= allowed ? best : undefined;
 }
 
 export type QuantityProblem = "zero" | "negative" | "too_many" | "fraction" | "not_a_number";

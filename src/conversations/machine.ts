@@ -105,14 +105,19 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
 }
 
 /**
- * Typed text, in order: a quantity (on the quantity prompt a number is always one), a phone
+ * Typed text, in order: a quantity (on the quantity prompt a number is one, unless it is the
+ * number of a line that is not a quantity, like "⬅️ Back to catalog" on WhatsApp), a phone
  * number (on the number prompt) or an e-mail address (on the address prompt), a menu line by
  * number or label, a keyword, then — while shopping — an order reference or a product name; else
  * what the step says for text it does not understand.
  */
 function onText(turn: Turn, text: string): Draft {
   const current = turn.state.step;
-  if (current.name === "choosing_quantity" && isNumberLike(text)) return onQuantity(turn, current.sku, text);
+  if (current.name === "choosing_quantity" && isNumberLike(text)) {
+    const line = matchMenu(text, turn.state.menu);
+    const other = line.kind === "choice" ? parseChoiceData(line.choice.data) : null;
+    return other && other.kind !== "quantity" ? runIntent(turn, other) : onQuantity(turn, current.sku, text);
+  }
   if (current.name === "entering_phone") {
     const phone = normalizeMsisdn(text);
     if (phone) return submitPhone(turn, phone);

@@ -33,6 +33,12 @@ export interface Reply {
   /** A link to open (a payment page); a URL button on Telegram. */
   readonly link?: { readonly label: string; readonly url: string };
   /**
+   * The choices are shortcuts for channels with buttons; channels without them (WhatsApp) show
+   * the text alone, which says how to answer by typing. For messages sent outside the person's
+   * conversation (merchant alerts), whose numbers no typed reply could be matched against.
+   */
+  readonly buttonsOnly?: boolean;
+  /**
    * Offer to share the person's own phone number, with this label (a Telegram reply-keyboard
    * button with request_contact; channels that know the number ignore it).
    */

@@ -161,3 +161,31 @@ describe("keywords, references, product names", () => {
     expect(matchProduct(typed, catalog)?.sku).toBe(sku);
   });
 });
+
+describe("matchMenu with a close misspelling", () => {
+  const menu = [
+    { label: "Sukuma wiki (bunch) — KES 30.00", data: "p:SUKUMA" },
+    { label: "Hass avocado — KES 25.00", data: "p:AVOCADO" },
+    { label: "Red onions (1 kg) — KES 140.00", data: "p:ONION" },
+    { label: "Green onions (1 kg) — KES 90.00", data: "p:SPRING" },
+  ];
+
+  it.each([
+    ["sukuma wikki", "p:SUKUMA"],
+    ["sukma wiki", "p:SUKUMA"],
+    ["hass avocdo", "p:AVOCADO"],
+    ["red onion", "p:ONION"],
+  ])("%j picks %s", (typed, data) => {
+    expect(matchMenu(typed, menu)).toEqual({
+      kind: "choice",
+      choice: menu.find((choice) => choice.data === data),
+    });
+  });
+
+  it.each(["onions", "avo", "xyz", "completely different words"])(
+    "%j is too far or too ambiguous to guess",
+    (typed) => {
+      expect(matchMenu(typed, menu)).toEqual({ kind: "none" });
+    },
+  );
+});

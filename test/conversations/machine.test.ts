@@ -686,3 +686,19 @@ describe("seq and menu bookkeeping", () => {
     expect(outcome.state.seq).toBe(state.seq + 1);
   });
 });
+
+describe("typed numbers on the quantity prompt (WhatsApp's numbered lines)", () => {
+  const choosing = reach(scripts.quantityEggs);
+
+  it("picks the line that is not a quantity when its number is typed", () => {
+    const back = choosing.menu.findIndex((choice) => choice.data === "shop") + 1;
+    const outcome = step(choosing, text(String(back)), context);
+    expect(outcome.state.step).toEqual({ name: "browsing" });
+    expect(outcome.state.cart).toEqual([]);
+  });
+
+  it("reads any other number as a quantity", () => {
+    const outcome = step(choosing, text("7"), context);
+    expect(outcome.state.cart).toEqual([{ sku: "EGGS12", quantity: 7 }]);
+  });
+});
