@@ -9,6 +9,9 @@ import type { Logger } from "pino";
 import type { ChannelMap, InboundMessage } from "./bot/channel.js";
 import { createInboundDedupe } from "./bot/inbound-dedupe.js";
 import { createTelegramAdapter, type TelegramAdapter } from "./bot/telegram/adapter.js";
+import { createWhatsAppAdapter, type WhatsAppAdapter } from "./bot/whatsapp/adapter.js";
+import { createWhatsAppWebClient, type WhatsAppClientLike } from "./bot/whatsapp/client.js";
+import { publishWhatsAppStatus, readWhatsAppStatus, type WhatsAppStatus } from "./bot/whatsapp-status.js";
 import { loadCatalog } from "./catalog/index.js";
 import type { Catalog } from "./catalog/types.js";
 import type { Config } from "./config/index.js";
@@ -38,7 +41,7 @@ import { createRedis, evictionPolicyProblem, waitForRedis } from "./queue/connec
 import { startMaintenance } from "./queue/maintenance.js";
 import { createOutboundWorker } from "./queue/outbound-worker.js";
 import { createOutbox } from "./queue/outbox.js";
-import { createPacer, TELEGRAM_PACING } from "./queue/pacing.js";
+import { createPacer, TELEGRAM_PACING, WHATSAPP_PACING } from "./queue/pacing.js";
 import { createQueues, RECONCILE_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "./queue/queues.js";
 import { createReminderScheduler } from "./queue/reminders.js";
 import { inboxSweepTask, outboxSweepTask } from "./queue/sweeper.js";
@@ -59,7 +62,7 @@ import { paystackWebhookRoutes } from "./webhooks/paystack.js";
 import { telegramWebhookRoutes } from "./webhooks/telegram.js";
 
 /** `all` runs everything in one process; the others let the service scale out (DESIGN §2). */
-export const ROLES = ["all", "web", "worker", "telegram"] as const;
+export const ROLES = ["all", "web", "worker", "telegram", "whatsapp"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface DukaOptions {
@@ -76,6 +79,11 @@ export interface DukaOptions {
   readonly reminderDelayMs?: number;
   /** Reconciliation delays in ms, overriding RECONCILE_DELAYS_SECONDS; tests shorten them. */
   readonly reconcileDelaysMs?: readonly number[];
+  /**
+   * Builds the WhatsApp client (tests and the demo pass a stand-in); otherwise WHATSAPP_ENABLED
+   * starts whatsapp-web.js with the system Chromium.
+   */
+  readonly whatsappClientFactory?: () => WhatsAppClientLike;
 }
 
 export interface Duka {
@@ -83,6 +91,7 @@ export interface Duka {
   readonly store: Store;
   readonly catalog: Catalog;
   readonly telegram?: TelegramAdapter;
+  readonly whatsapp?: WhatsAppAdapter;
   readonly providers: ManagedProviderRegistry;
   /** The bound HTTP port (web roles), once started. */
   port(): number | undefined;
@@ -135,7 +144,26 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
           : {}),
       })
     : undefined;
-  const channels: ChannelMap = telegram ? { telegram } : {};
+  const whatsappFactory =
+    options.whatsappClientFactory ??
+    (config.whatsapp
+      ? () =>
+          createWhatsAppWebClient({
+            ...(config.whatsapp?.chromiumPath ? { chromiumPath: config.whatsapp.chromiumPath } : {}),
+            dataPath: join(config.storage.dataDir, "whatsapp"),
+            ...(config.storage.mongodbUri ? { mongodbUri: config.storage.mongodbUri } : {}),
+            logger: logger.child({ channel: "whatsapp" }),
+          })
+      : undefined);
+  const whatsapp = whatsappFactory
+    ? createWhatsAppAdapter({
+        clientFactory: whatsappFactory,
+        media: store.media,
+        logger: logger.child({ channel: "whatsapp" }),
+      })
+    : undefined;
+  const whatsappStatusKey = `${prefix}:whatsapp:status`;
+  const channels: ChannelMap = { ...(telegram ? { telegram } : {}), ...(whatsapp ? { whatsapp } : {}) };
 
   const tenantId = config.tenantId;
   // Outside production a missing DUKA_MASTER_KEY is replaced by a key kept with the data.
@@ -313,6 +341,25 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
       // Closing waits for the jobs in flight, so a deploy never cuts a send in half.
       closers.push(() => Promise.all(workers.map((worker) => worker.close())));
     }
+    // A WhatsApp number lives in one process, which also sends its outbound messages (DESIGN §2).
+    if (whatsapp && runs("whatsapp")) {
+      whatsapp.listen(onInput);
+      await whatsapp.start();
+      const outbound = createOutboundWorker({
+        channel: whatsapp,
+        store,
+        pacer: createPacer(producer, prefix, WHATSAPP_PACING),
+        connection: workerConnection,
+        prefix,
+        logger,
+      });
+      const stopReporting = publishWhatsAppStatus(producer, whatsappStatusKey, whatsappStatus);
+      closers.push(async () => {
+        stopReporting();
+        await outbound.close();
+        await whatsapp.stop();
+      });
+    }
     if (receivesTelegram) {
       telegram.listen(onInput);
       await telegram.start();
@@ -332,6 +379,15 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
           ...(telegram ? { telegram: () => telegram.health() } : {}),
         },
         details: {
+          // Public: the login QR (which would let anyone link a phone) stays behind the admin token.
+          ...(whatsappFactory
+            ? {
+                whatsapp: async () => {
+                  const { qr, ...status } = await whatsappStatus();
+                  return { ...status, waitingForQrScan: qr !== null };
+                },
+              }
+            : {}),
           providers: async () =>
             (await store.providers.list({ tenantId })).map((instance) => ({
               id: instance._id,
@@ -367,7 +423,12 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
                       publicUrl: config.http.publicUrl,
                       defaultTenantId: tenantId,
                     }),
-                    { token: config.admin.token, refunds, tenantId },
+                    {
+                      token: config.admin.token,
+                      refunds,
+                      tenantId,
+                      ...(whatsappFactory ? { whatsappStatus } : {}),
+                    },
                   ),
                 },
               ]
@@ -395,6 +456,19 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     );
   }
 
+  /** The session as this process sees it, or as the WhatsApp process last reported it. */
+  async function whatsappStatus(): Promise<WhatsAppStatus> {
+    if (whatsapp && runs("whatsapp")) {
+      return {
+        state: whatsapp.state(),
+        problem: await whatsapp.health(),
+        qr: whatsapp.qr(),
+        at: new Date().toISOString(),
+      };
+    }
+    return readWhatsAppStatus(producer, whatsappStatusKey);
+  }
+
   function currentPort(): number | undefined {
     const address = server?.address();
     return address && typeof address === "object" ? address.port : undefined;
@@ -417,6 +491,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     catalog,
     providers: registry,
     ...(telegram ? { telegram } : {}),
+    ...(whatsapp ? { whatsapp } : {}),
     port: currentPort,
     start,
     stop,

@@ -76,7 +76,7 @@ describe("duka start", () => {
     const child = duka(["start", "everything"], {});
     const [code, stderr] = await Promise.all([exit(child), output(child.stderr!)]);
     expect(code).toBe(2);
-    expect(stderr).toContain("Usage: duka start [all|web|worker|telegram]");
+    expect(stderr).toContain("Usage: duka start [all|web|worker|telegram|whatsapp]");
   });
 
   it("starts, serves /healthz, and shuts down cleanly on SIGTERM", async () => {

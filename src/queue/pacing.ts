@@ -19,6 +19,17 @@ export const TELEGRAM_PACING: PacingPolicy = {
   burstWindowSeconds: 10,
 };
 
+/**
+ * WhatsApp has no published limits and bans accounts that look like spam: stay well below what a
+ * busy person could type (a few messages a second in all, about one a second per chat).
+ */
+export const WHATSAPP_PACING: PacingPolicy = {
+  globalPerSecond: 5,
+  perChatPerSecond: 1,
+  perChatBurst: 2,
+  burstWindowSeconds: 10,
+};
+
 export interface Pacer {
   /** Takes a slot to send to `chatId` now, or says how many ms to wait before asking again. */
   reserve(chatId: string): Promise<number>;

@@ -11,6 +11,7 @@ import type {
   StepContext,
 } from "../conversations/types.js";
 import type { ChatAddress } from "../domain/order.js";
+import { normalizeMsisdn } from "../domain/phone.js";
 import type { PaymentService } from "../payments/payment-service.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { Store } from "../store/types.js";
@@ -46,11 +47,14 @@ const MAX_ACTION_ROUNDS = 4;
 export function createConversationRunner(options: ConversationRunnerOptions) {
   const { tenantId, store, outbox, logger } = options;
 
-  async function context(name: string | undefined): Promise<StepContext> {
+  async function context(chat: InboundMessage["from"]): Promise<StepContext> {
+    // A WhatsApp chat id is the shopper's number: M-Pesa can offer it without asking.
+    const phone = chat.channel === "whatsapp" ? normalizeMsisdn(chat.chatId.replace(/@.*$/, "")) : null;
     return {
       catalog: options.catalog,
       paymentOptions: await options.payments.options(tenantId),
-      ...(name ? { customerName: name } : {}),
+      ...(chat.name ? { customerName: chat.name } : {}),
+      ...(phone ? { customerPhone: phone } : {}),
     };
   }
 
@@ -59,7 +63,7 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
     event: ConversationEvent,
     turnKey: string,
   ): Promise<readonly Reply[]> {
-    const ctx = await context(chat.name);
+    const ctx = await context(chat);
     for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt++) {
       const stored = await store.conversations.load(tenantId, chat);
       let state: ConversationState = stored ? migrateState(stored.state) : initialState();

@@ -41,6 +41,11 @@ function reviewButtons(ref: string): Choice[][] {
   ];
 }
 
+/** How to answer by typing, for channels where the buttons do not exist. */
+function reviewCommands(ref: string): string {
+  return `Reply /confirm ${ref}, or /reject ${ref} and the reason.`;
+}
+
 export function proofNotification(order: Order, proof: Proof, locale: string): Reply {
   const lines = [
     `🧾 New receipt for *${order.ref}*: ${formatMoney(order.total, locale)}`,
@@ -50,19 +55,21 @@ export function proofNotification(order: Order, proof: Proof, locale: string): R
   if (proof.reusedFromOrderRef) {
     lines.push(`⚠️ The same receipt was already sent for order ${proof.reusedFromOrderRef}. Check carefully.`);
   }
-  lines.push(`Check that the money arrived, then confirm or reject.`);
+  lines.push(`Check that the money arrived, then confirm or reject.`, reviewCommands(order.ref));
   return {
     text: lines.join("\n"),
     media: { mediaId: proof.mediaId, mimeType: proof.mimeType },
     choices: reviewButtons(order.ref),
+    buttonsOnly: true,
   };
 }
 
 export function proofReminder(order: Order, proof: Proof, locale: string): Reply {
   const minutes = Math.max(1, Math.round((Date.now() - proof.submittedAt.getTime()) / 60_000));
   return {
-    text: `⏰ The receipt for *${order.ref}* (${formatMoney(order.total, locale)}) has waited ${minutes} min for review.`,
+    text: `⏰ The receipt for *${order.ref}* (${formatMoney(order.total, locale)}) has waited ${minutes} min for review.\n${reviewCommands(order.ref)}`,
     choices: reviewButtons(order.ref),
+    buttonsOnly: true,
   };
 }
 
@@ -70,6 +77,7 @@ export function rejectReasonPrompt(ref: string): Reply {
   return {
     text: `Why reject *${ref}*? Pick a reason, or send /reject ${ref} followed by your own words.`,
     choices: REJECT_REASONS.map((reason, index) => [{ label: reason, data: `m:nr:${ref}:${index}` }]),
+    buttonsOnly: true,
   };
 }
 
@@ -112,11 +120,13 @@ export function pendingList(rows: readonly { proof: Proof; order: Order }[], loc
         ({ order, proof }) =>
           `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
       ),
+      "Reply /confirm REF, or /reject REF and the reason.",
     ].join("\n"),
     choices: rows.map(({ order }) => [
       { label: `✅ ${order.ref}`, data: `m:ok:${order.ref}` },
       { label: `❌ ${order.ref}`, data: `m:no:${order.ref}` },
     ]),
+    buttonsOnly: true,
   };
 }
 

@@ -1,14 +1,17 @@
 /**
  * A whole shop for end-to-end tests: the Bot API emulator, and Duka (real grammY bot, real
  * BullMQ on the test Redis, embedded store in a temp directory) pointed at it. Each shop has its
- * own queue prefix and data directory, removed on stop.
+ * own queue prefix and data directory, removed on stop. With `channel: "whatsapp"` the shop talks
+ * WhatsApp instead: the real adapter over the whatsapp-web.js stand-in, the merchant on WhatsApp.
  */
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { createDuka, type Duka, type DukaOptions } from "../../src/app.js";
+import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
 import {
   type ChatMessage,
@@ -16,6 +19,11 @@ import {
   type TelegramEmulator,
   type TelegramUser,
 } from "../../src/sandbox/telegram/index.js";
+import {
+  createWhatsAppStandIn,
+  type WhatsAppStandIn,
+  type WhatsAppUser,
+} from "../../src/sandbox/whatsapp/index.js";
 
 export const MERCHANT_ID = 9001;
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -48,12 +56,41 @@ export interface TestShop {
   stop(): Promise<void>;
 }
 
+/** A shop on WhatsApp: the real adapter over the stand-in; the merchant writes from WhatsApp too. */
+export interface WhatsAppTestShop {
+  readonly standIn: WhatsAppStandIn;
+  readonly merchant: WhatsAppUser;
+  readonly config: Config;
+  duka: Duka;
+  /** The WhatsApp user with the number `whatsappNumber(id)`. */
+  shopper(id: number, name?: string): WhatsAppUser;
+  /** Calls `listener` after every message the bot sent through any of its clients; returns an unsubscribe. */
+  onSent(listener: () => void): () => void;
+  /** Stops this Duka and starts a new one (a new WhatsApp client) on the same store and Redis. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type TestShopOptions = { env?: Record<string, string> } & Pick<
+  DukaOptions,
+  "reminderDelayMs" | "sweepEveryMs" | "logger" | "reconcileDelaysMs"
+>;
+
+/** A test person's WhatsApp number: 2547 and the id on eight digits (9001 → 254700009001). */
+export function whatsappNumber(id: number): string {
+  return `2547${String(id).padStart(8, "0")}`;
+}
+
+export function startTestShop(options?: TestShopOptions & { channel?: "telegram" }): Promise<TestShop>;
+export function startTestShop(options: TestShopOptions & { channel: "whatsapp" }): Promise<WhatsAppTestShop>;
 export async function startTestShop(
-  options: { env?: Record<string, string> } & Pick<
-    DukaOptions,
-    "reminderDelayMs" | "sweepEveryMs" | "logger" | "reconcileDelaysMs"
-  > = {},
-): Promise<TestShop> {
+  options: TestShopOptions & { channel?: "telegram" | "whatsapp" } = {},
+): Promise<TestShop | WhatsAppTestShop> {
+  const { channel, ...rest } = options;
+  return channel === "whatsapp" ? startWhatsAppShop(rest) : startTelegramShop(rest);
+}
+
+async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
   const emulator = await createTelegramEmulator();
   const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
   const prefix = `t-${randomBytes(4).toString("hex")}`;
@@ -84,6 +121,77 @@ export async function startTestShop(
     async stop() {
       await shop.duka.stop();
       await emulator.close();
+      await clearPrefix(prefix);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return shop;
+}
+
+/**
+ * Passes every call through to a stand-in client, and tells `sent` after each sendMessage (the
+ * stand-in records the message before the call returns). Waits need that signal; the adapter sees
+ * the client unchanged.
+ */
+function tapSends(client: WhatsAppClientLike, sent: EventEmitter): WhatsAppClientLike {
+  return {
+    on: (event, listener) => client.on(event, listener),
+    removeAllListeners: (event) => client.removeAllListeners(event),
+    initialize: () => client.initialize(),
+    destroy: () => client.destroy(),
+    getContactLidAndPhone: (ids) => client.getContactLidAndPhone(ids),
+    async sendMessage(chatId, content, sendOptions) {
+      try {
+        return await client.sendMessage(chatId, content, sendOptions);
+      } finally {
+        sent.emit("sent");
+      }
+    },
+  };
+}
+
+async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTestShop> {
+  const standIn = createWhatsAppStandIn();
+  const sent = new EventEmitter();
+  // One listener per waiting driver: many people may wait at once.
+  sent.setMaxListeners(0);
+  const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
+  const prefix = `t-${randomBytes(4).toString("hex")}`;
+  const config = testConfig({
+    MERCHANT_CHAT_IDS: `whatsapp:${whatsappNumber(MERCHANT_ID)}@c.us`,
+    DUKA_DATA_DIR: dataDir,
+    QUEUE_PREFIX: prefix,
+    ...options.env,
+  });
+  const { env: _env, ...dukaOptions } = options;
+  const launch = async () => {
+    const duka = await createDuka({
+      config,
+      ...dukaOptions,
+      whatsappClientFactory: () => tapSends(standIn.createClient(), sent),
+    });
+    await duka.start();
+    // The adapter's start does not wait for WhatsApp; people can only write once a client is ready.
+    await duka.whatsapp!.waitForState("ready", 10_000);
+    return duka;
+  };
+  const shop: WhatsAppTestShop = {
+    standIn,
+    config,
+    merchant: standIn.user(whatsappNumber(MERCHANT_ID), "Baraka"),
+    duka: await launch(),
+    shopper: (id, name = "Amina") => standIn.user(whatsappNumber(id), name),
+    onSent(listener) {
+      sent.on("sent", listener);
+      return () => sent.off("sent", listener);
+    },
+    async restart() {
+      await shop.duka.stop();
+      shop.duka = await launch();
+    },
+    async stop() {
+      await shop.duka.stop();
+      standIn.close();
       await clearPrefix(prefix);
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, Router } from "express";
+import type { WhatsAppStatus } from "../../bot/whatsapp-status.js";
 import { DukaError } from "../../domain/errors.js";
 import { parseOrderReference } from "../../domain/reference.js";
 import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
@@ -23,6 +24,8 @@ const BODY_LIMIT = "32kb";
 export interface AdminRoutesOptions {
   /** `ADMIN_TOKEN`: the bearer token every request must carry. */
   readonly token: string;
+  /** The WhatsApp session and its login QR (GET /whatsapp), when the channel is on. */
+  readonly whatsappStatus?: () => Promise<WhatsAppStatus>;
   /** Refunds of paid orders (POST /orders/:ref/refund), in the shop's tenant. */
   readonly refunds: Refunds;
   readonly tenantId: string;
@@ -106,6 +109,12 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
   router.post("/providers/:id/health", async (request, response) => {
     noBody(request);
     response.json(await admin.checkNow(id(request)));
+  });
+
+  router.get("/whatsapp", async (_request, response) => {
+    if (!options.whatsappStatus)
+      throw new DukaError("not_found", "The WhatsApp channel is off (WHATSAPP_ENABLED=false)");
+    response.json(await options.whatsappStatus());
   });
 
   router.post("/orders/:ref/refund", async (request, response) => {
