@@ -1,6 +1,8 @@
 /** Turns channel-neutral replies into Telegram's HTML and inline keyboards. Pure. */
+
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from "grammy/types";
 import type { Reply } from "../../conversations/types.js";
+import { splitText as splitLines } from "../split-text.js";
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;
@@ -22,26 +24,9 @@ export function toInlineKeyboard(reply: Reply): InlineKeyboardMarkup | undefined
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }
 
-/** Splits text at line breaks into pieces Telegram accepts; a single overlong line is cut. */
+/** Pieces the channel accepts, split at line breaks. */
 export function splitText(text: string, limit = MAX_TEXT): string[] {
-  const pieces: string[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    const candidate = current ? `${current}\n${line}` : line;
-    if (candidate.length <= limit) {
-      current = candidate;
-      continue;
-    }
-    if (current) pieces.push(current);
-    let rest = line;
-    while (rest.length > limit) {
-      pieces.push(rest.slice(0, limit));
-      rest = rest.slice(limit);
-    }
-    current = rest;
-  }
-  if (current || pieces.length === 0) pieces.push(current);
-  return pieces;
+  return splitLines(text, limit);
 }
 
 /**

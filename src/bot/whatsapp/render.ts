@@ -6,7 +6,9 @@
  * machine's flattened menu (`reply.choices.flat()`, row by row): it matches a typed "N" to the Nth
  * choice of that list. `*bold*` is WhatsApp's own syntax and passes through.
  */
+
 import type { Reply } from "../../conversations/types.js";
+import { splitText as splitLines } from "../split-text.js";
 
 /** WhatsApp accepts far longer texts; 4000 keeps a message readable and under every client's cap. */
 export const MAX_TEXT = 4000;
@@ -45,29 +47,9 @@ export function toWhatsAppText(reply: Reply): string {
   return lines.join("\n");
 }
 
-/**
- * Splits text at line breaks into pieces of at most `limit` characters; a single overlong line is
- * cut. A long numbered list therefore continues its numbering in the next message (the paging).
- */
+/** Pieces the channel accepts, split at line breaks. */
 export function splitText(text: string, limit = MAX_TEXT): string[] {
-  const pieces: string[] = [];
-  let current = "";
-  for (const line of text.split("\n")) {
-    const candidate = current ? `${current}\n${line}` : line;
-    if (candidate.length <= limit) {
-      current = candidate;
-      continue;
-    }
-    if (current) pieces.push(current);
-    let rest = line;
-    while (rest.length > limit) {
-      pieces.push(rest.slice(0, limit));
-      rest = rest.slice(limit);
-    }
-    current = rest;
-  }
-  if (current || pieces.length === 0) pieces.push(current);
-  return pieces;
+  return splitLines(text, limit);
 }
 
 /**
