@@ -3,6 +3,7 @@
  * SharedCache the registry would hand each instance (own prefix, keys removed afterwards), a
  * callback receiver that captures raw bodies, and payment fixtures.
  */
+
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,6 +29,7 @@ import {
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
 } from "../../../src/sandbox/daraja/index.js";
+import { createCaptureQueue } from "../../helpers/capture-queue.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -154,9 +156,7 @@ export interface CapturedCallback {
  * capture (event-driven, no polling).
  */
 export async function startCallbackReceiver() {
-  const captured: CapturedCallback[] = [];
-  const waiters: Array<(callback: CapturedCallback) => void> = [];
-  let taken = 0;
+  const queue = createCaptureQueue<CapturedCallback>("callback");
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -175,36 +175,18 @@ export async function startCallbackReceiver() {
         headers,
         params: match === null ? {} : { id: match[1] as string, token: match[2] as string },
       };
-      captured.push(callback);
+      queue.push(callback);
       response.writeHead(200, { "content-type": "application/json" });
       response.end(JSON.stringify({ ResultCode: 0, ResultDesc: "Accepted" }));
-      waiters.shift()?.(callback);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     publicUrl: `http://127.0.0.1:${port}`,
-    captured,
+    captured: queue.captured,
     /** The next capture not yet returned by `next()`. */
-    next(timeoutMs = 5_000): Promise<CapturedCallback> {
-      const ready = captured[taken];
-      if (ready !== undefined) {
-        taken += 1;
-        return Promise.resolve(ready);
-      }
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`No callback arrived within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        waiters.push((callback) => {
-          clearTimeout(timer);
-          taken += 1;
-          resolve(callback);
-        });
-      });
-    },
+    next: queue.next,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

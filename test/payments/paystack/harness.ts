@@ -3,6 +3,7 @@
  * the way the registry builds them, an express webhook receiver that keeps the exact raw bytes, and
  * payment fixtures.
  */
+
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -28,6 +29,7 @@ import {
   type PaystackEmulator,
   type PaystackEmulatorOptions,
 } from "../../../src/sandbox/paystack/index.js";
+import { createCaptureQueue } from "../../helpers/capture-queue.js";
 
 export function testConfig(
   baseUrl: string,
@@ -122,9 +124,7 @@ export interface CapturedWebhook extends WebhookRequest {
  * address. Every POST is answered 200 and kept; `next()` resolves with the next one (no polling).
  */
 export async function startWebhookReceiver() {
-  const captured: CapturedWebhook[] = [];
-  const waiters: Array<(webhook: CapturedWebhook) => void> = [];
-  let taken = 0;
+  const queue = createCaptureQueue<CapturedWebhook>("webhook");
   const app = express();
   app.post(
     "/webhooks/paystack/:id",
@@ -143,9 +143,8 @@ export async function startWebhookReceiver() {
         params: { id: String(request.params.id) },
         ...(request.ip === undefined ? {} : { sourceIp: request.ip }),
       };
-      captured.push(webhook);
+      queue.push(webhook);
       response.status(200).end();
-      waiters.shift()?.(webhook);
     },
   );
   const server: Server = await new Promise((resolve) => {
@@ -157,26 +156,9 @@ export async function startWebhookReceiver() {
     origin,
     /** The URL for instance `id`. */
     url: (id: string) => `${origin}/webhooks/paystack/${id}`,
-    captured,
+    captured: queue.captured,
     /** The next capture not yet returned by `next()`. */
-    next(timeoutMs = 5_000): Promise<CapturedWebhook> {
-      const ready = captured[taken];
-      if (ready !== undefined) {
-        taken += 1;
-        return Promise.resolve(ready);
-      }
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`No webhook arrived within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        waiters.push((webhook) => {
-          clearTimeout(timer);
-          taken += 1;
-          resolve(webhook);
-        });
-      });
-    },
+    next: queue.next,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
