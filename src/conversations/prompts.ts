@@ -336,13 +336,10 @@ export function proofRefusedReply(orderRef: string, reason: string): Reply {
   };
 }
 
-/**
- * A settled payment. The provider's receipt is named as M-Pesa's unless the payment was by card
- * or transfer (no method: M-Pesa, the only provider that sent receipts before cards).
- */
+/** A settled payment, with the provider's receipt named the way the shopper knows it. */
 export function paymentConfirmedReply(orderRef: string, receipt?: string, method?: PaymentMethod): Reply {
   const shown = typeof receipt === "string" ? maskContacts(receipt.replace(/\*/g, "")).trim() : "";
-  const named = method === "card" || method === "manual" ? "reference" : "M-Pesa receipt";
+  const named = method === "mobile_money" ? "M-Pesa receipt" : "reference";
   const note = shown ? ` (${named} ${bold(shown)})` : "";
   return { text: `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`, choices: [seeCatalogRow] };
 }

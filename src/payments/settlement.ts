@@ -102,6 +102,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
         {
           kind: "payment_confirmed",
           orderRef: current.ref,
+          method: settled.method,
           ...(settled.receipt ? { receipt: settled.receipt } : {}),
         },
         `paid:${current._id}`,

@@ -640,17 +640,12 @@ describe("payment results, worded by method", () => {
       `✅ Payment for *${REF}* confirmed (M-Pesa receipt *NLJ7RT61SV*). Thank you!`,
     ],
     [
-      "no method, with a receipt (as before)",
+      "no method, with a receipt: a neutral reference, never a guessed M-Pesa receipt",
       undefined,
       "NLJ7RT61SV",
-      `✅ Payment for *${REF}* confirmed (M-Pesa receipt *NLJ7RT61SV*). Thank you!`,
+      `✅ Payment for *${REF}* confirmed (reference *NLJ7RT61SV*). Thank you!`,
     ],
-    [
-      "no method, no receipt (as before)",
-      undefined,
-      undefined,
-      `✅ Payment for *${REF}* confirmed. Thank you!`,
-    ],
+    ["no method, no receipt", undefined, undefined, `✅ Payment for *${REF}* confirmed. Thank you!`],
     [
       "manual with a reference",
       "manual" as const,

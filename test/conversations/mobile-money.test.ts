@@ -510,8 +510,8 @@ describe("payment_confirmed", () => {
   ])("%s", (_what, receipt, expected) => {
     const event: ResultEvent =
       receipt === undefined
-        ? { kind: "payment_confirmed", orderRef: REF }
-        : { kind: "payment_confirmed", orderRef: REF, receipt };
+        ? { kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }
+        : { kind: "payment_confirmed", orderRef: REF, method: "mobile_money", receipt };
     const outcome = step(awaitingPush, result(event), context);
     expect(outcome.replies).toEqual([
       { text: expected, choices: [[{ label: "🛍 See the catalog", data: "shop" }]] },
@@ -535,7 +535,7 @@ describe("payment_confirmed", () => {
     (_what, state, next) => {
       const outcome = step(
         state,
-        result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV" }),
+        result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money", receipt: "NLJ7RT61SV" }),
         context,
       );
       expect(outcome.state.step).toEqual(next);

@@ -294,7 +294,7 @@ describe("an M-Pesa shopper", () => {
         },
       ],
       [
-        result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV" }),
+        result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money", receipt: "NLJ7RT61SV" }),
         (o) => {
           expect(o.state.step).toEqual({ name: "browsing" });
           expect(lastReply(o).text).toBe(

@@ -84,6 +84,7 @@ describe("M-Pesa STK Push", () => {
     daraja.complete(push.checkoutRequestId, { resultCode: 0, receipt: "NLJ7RT61SV" });
     const confirmed = await shopper.nextMessage(/confirmed/);
     expect(confirmed.text).toContain(ref);
+    expect(confirmed.text).toContain("M-Pesa receipt");
     expect(confirmed.text).toContain("NLJ7RT61SV");
     const merchantNote = await shop.merchant.nextMessage(new RegExp(`${ref}.*paid`));
     expect(merchantNote.text).toContain("NLJ7RT61SV");

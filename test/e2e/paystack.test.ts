@@ -80,6 +80,9 @@ describe("card payments through Paystack", () => {
     await paystack.pay(accessCode);
     const confirmed = await shopper.nextMessage(/confirmed/);
     expect(confirmed.text).toContain(ref);
+    // A card payment's receipt is a Paystack reference, not an M-Pesa receipt.
+    expect(confirmed.text).toMatch(/\(reference /);
+    expect(confirmed.text).not.toContain("M-Pesa");
     await shop.merchant.nextMessage(new RegExp(`${ref}.*paid.*card`));
     const { order, payment } = await orderOf(ref);
     expect(order.status).toBe("paid");
