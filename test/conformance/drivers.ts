@@ -322,19 +322,23 @@ function telegramDriver(shop: TestShop, user: TelegramUser): ChatDriver {
   };
 }
 
-export async function startTelegramShop(): Promise<ConformanceShop> {
-  const shop = await startTestShop();
+/** One driver per person id, made on first use by the channel's `driverFor`. */
+function conformanceShop(
+  channel: ConformanceShop["channel"],
+  shop: Pick<TestShop, "config" | "duka" | "restart" | "stop">,
+  driverFor: (id: number, name: string) => ChatDriver,
+): ConformanceShop {
   const drivers = new Map<number, ChatDriver>();
   const person = (id: number, name: string) => {
     let driver = drivers.get(id);
     if (!driver) {
-      driver = telegramDriver(shop, shop.emulator.user({ id, firstName: name }));
+      driver = driverFor(id, name);
       drivers.set(id, driver);
     }
     return driver;
   };
   return {
-    channel: "telegram",
+    channel,
     tenantId: shop.config.tenantId,
     get store() {
       return shop.duka.store;
@@ -345,6 +349,13 @@ export async function startTelegramShop(): Promise<ConformanceShop> {
     restart: () => shop.restart(),
     stop: () => shop.stop(),
   };
+}
+
+export async function startTelegramShop(): Promise<ConformanceShop> {
+  const shop = await startTestShop();
+  return conformanceShop("telegram", shop, (id, name) =>
+    telegramDriver(shop, shop.emulator.user({ id, firstName: name })),
+  );
 }
 
 // --- WhatsApp ------------------------------------------------------------------------------------
@@ -415,25 +426,7 @@ function whatsappDriver(shop: WhatsAppTestShop, user: WhatsAppUser): ChatDriver 
 
 export async function startWhatsAppShop(): Promise<ConformanceShop> {
   const shop = await startTestShop({ channel: "whatsapp" });
-  const drivers = new Map<number, ChatDriver>();
-  const person = (id: number, name: string) => {
-    let driver = drivers.get(id);
-    if (!driver) {
-      driver = whatsappDriver(shop, shop.standIn.user(whatsappNumber(id), name));
-      drivers.set(id, driver);
-    }
-    return driver;
-  };
-  return {
-    channel: "whatsapp",
-    tenantId: shop.config.tenantId,
-    get store() {
-      return shop.duka.store;
-    },
-    merchant: person(MERCHANT_ID, "Baraka"),
-    shopper: (id) => person(id, "Amina"),
-    outsider: (id) => person(id, "Mallory"),
-    restart: () => shop.restart(),
-    stop: () => shop.stop(),
-  };
+  return conformanceShop("whatsapp", shop, (id, name) =>
+    whatsappDriver(shop, shop.standIn.user(whatsappNumber(id), name)),
+  );
 }
