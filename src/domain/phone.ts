@@ -1,5 +1,5 @@
 /**
- * Kenyan mobile numbers as M-Pesa takes them: `2547XXXXXXXX` or `2541XXXXXXXX` (12 digits).
+ * Kenyan mobile numbers as M-Pesa takes them: 12 digits, `2547` or `2541` then eight more.
  * People type them as 0712 345 678, +254 712 345 678, 254712345678 or 712345678.
  */
 const MSISDN = /^254[17]\d{8}$/;

@@ -7,7 +7,7 @@ import { startHttpServer } from "./http/server.js";
 import { invokeMethod } from "./invoke.js";
 import { resolveOptions, type TelegramEmulatorOptions } from "./options.js";
 import { Params } from "./params.js";
-import { toMedia } from "./state/files.js";
+import { asMedia } from "./state/files.js";
 import { formatTranscriptEntry } from "./state/transcript.js";
 import type {
   ApiCallRecord,
@@ -167,7 +167,7 @@ export class TelegramEmulator {
   /** A stored file (sent by a user or uploaded by the bot) by file_id. */
   file(fileId: string): MessageMedia | undefined {
     const file = this.ctx.files.get(fileId);
-    return file === undefined ? undefined : toMedia(file);
+    return file === undefined ? undefined : asMedia(file);
   }
 
   /**

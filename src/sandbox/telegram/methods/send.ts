@@ -2,7 +2,7 @@ import type { EmulatorContext } from "../context.js";
 import { BotApiError, badRequest } from "../errors.js";
 import type { InputFileRef } from "../params.js";
 import { parseReplyMarkup } from "../reply-markup.js";
-import { guessMimeType, type StoredFile, toDocument, toMedia, toPhotoSize } from "../state/files.js";
+import { asDocument, asMedia, asPhotoSize, guessMimeType, type StoredFile } from "../state/files.js";
 import { assertReachable, pushBotMessage, readCaption, readMessageText } from "./bot-message.js";
 import type { MethodCall } from "./method.js";
 
@@ -52,13 +52,13 @@ export function sendPhoto({ ctx, params }: MethodCall): unknown {
   const caption = readCaption(params);
   const markup = parseReplyMarkup(params);
   const file = resolveInputFile(ctx, ref, "photo");
-  const sizes = file.photoSizes ?? [toPhotoSize(file)];
+  const sizes = file.photoSizes ?? [asPhotoSize(file)];
   return pushBotMessage(ctx, chat, {
     content: { photo: sizes },
     textField: "caption",
     text: caption,
     markup,
-    media: toMedia(file),
+    media: asMedia(file),
   }).message;
 }
 
@@ -71,11 +71,11 @@ export function sendDocument({ ctx, params }: MethodCall): unknown {
   const markup = parseReplyMarkup(params);
   const file = resolveInputFile(ctx, ref, "document");
   return pushBotMessage(ctx, chat, {
-    content: { document: toDocument(file) },
+    content: { document: asDocument(file) },
     textField: "caption",
     text: caption,
     markup,
-    media: toMedia(file),
+    media: asMedia(file),
   }).message;
 }
 

@@ -85,7 +85,7 @@ export class FileStore {
         height: size.height,
       });
     });
-    const sizes = files.map((file) => toPhotoSize(file));
+    const sizes = files.map((file) => asPhotoSize(file));
     for (const file of files) file.photoSizes = sizes;
     return { sizes, largest: files.at(-1) as StoredFile };
   }
@@ -140,7 +140,7 @@ export class FileStore {
   }
 }
 
-export function toPhotoSize(file: StoredFile): PhotoSize {
+export function asPhotoSize(file: StoredFile): PhotoSize {
   return {
     file_id: file.fileId,
     file_unique_id: file.fileUniqueId,
@@ -150,7 +150,7 @@ export function toPhotoSize(file: StoredFile): PhotoSize {
   };
 }
 
-export function toDocument(file: StoredFile): Document {
+export function asDocument(file: StoredFile): Document {
   return {
     file_id: file.fileId,
     file_unique_id: file.fileUniqueId,
@@ -170,7 +170,7 @@ export function toTelegramFile(file: StoredFile): File {
 }
 
 /** The public view of a stored file, as tests read it. */
-export function toMedia(file: StoredFile): MessageMedia {
+export function asMedia(file: StoredFile): MessageMedia {
   return {
     kind: file.kind,
     fileId: file.fileId,
