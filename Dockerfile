@@ -2,8 +2,8 @@
 # Build: compile TypeScript with the dev toolchain.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-ENV PUPPETEER_SKIP_DOWNLOAD=1
-COPY package.json package-lock.json ./
+# .puppeteerrc.cjs tells puppeteer (through whatsapp-web.js) never to download a browser.
+COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -12,8 +12,8 @@ RUN npm run build
 # Run: production dependencies and the compiled code only, as an unprivileged user.
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production PUPPETEER_SKIP_DOWNLOAD=1 DUKA_DATA_DIR=/data
-COPY package.json package-lock.json ./
+ENV NODE_ENV=production DUKA_DATA_DIR=/data
+COPY package.json package-lock.json .puppeteerrc.cjs ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY examples ./examples
