@@ -3,10 +3,12 @@
  * `duka start [all|web|worker|telegram]`: the one entry point. Configuration errors end the
  * process with one line that names the variable; SIGTERM/SIGINT shut down gracefully.
  */
+import { existsSync } from "node:fs";
 import { createDuka, ROLES, type Role } from "./app.js";
+import { setupGuide } from "./cli/setup-guide.js";
 import { loadConfig } from "./config/index.js";
 import { ConfigError } from "./domain/errors.js";
-import { createLogger } from "./log/index.js";
+import { createLogger, isPrettyFormat } from "./log/index.js";
 
 const USAGE = `Usage: duka start [${ROLES.join("|")}]`;
 
@@ -18,6 +20,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let config: ReturnType<typeof loadConfig>;
   try {
+    // A .env file where Duka starts fills in what the environment leaves unset, as compose does.
+    if (existsSync(".env")) process.loadEnvFile(".env");
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -26,9 +30,13 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.log.level });
+  const role = roleArgument as Role;
+  // A person at a terminal gets plain words first and readable logs; a collector gets JSON only.
+  const pretty = isPrettyFormat(config.log.format, process.stdout.isTTY === true);
+  if (pretty) process.stdout.write(`${setupGuide(config, role).join("\n")}\n\n`);
+  const logger = createLogger({ level: config.log.level, pretty });
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
-  const duka = await createDuka({ config, role: roleArgument as Role, logger });
+  const duka = await createDuka({ config, role, logger });
   let signals = 0;
   const shutdown = (signal: string) => {
     signals += 1;

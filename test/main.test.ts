@@ -3,7 +3,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -18,9 +18,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-function duka(args: string[], env: Record<string, string>): ChildProcess {
-  const { LOG_LEVEL: _ignored, ...parentEnv } = process.env;
-  const child = spawn(TSX, ["src/main.ts", ...args], {
+const MAIN = join(process.cwd(), "src", "main.ts");
+
+function duka(args: string[], env: Record<string, string>, cwd = process.cwd()): ChildProcess {
+  const { LOG_LEVEL: _ignored, LOG_FORMAT: _alsoIgnored, ...parentEnv } = process.env;
+  const child = spawn(TSX, [MAIN, ...args], {
+    cwd,
     env: { ...parentEnv, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -54,6 +57,39 @@ function logLine(child: ChildProcess, message: string): Promise<Record<string, u
   });
 }
 
+/** A data folder, queue prefix and port of the test's own, removed afterwards. */
+async function isolatedStart() {
+  const dataDir = await mkdtemp(join(tmpdir(), "duka-main-"));
+  const prefix = `t-${randomBytes(4).toString("hex")}`;
+  cleanups.push(async () => {
+    await clearPrefix(prefix);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const port = await freePort();
+  const env = {
+    PORT: String(port),
+    REDIS_URL,
+    DUKA_DATA_DIR: dataDir,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: "info",
+  };
+  return { env, port };
+}
+
+/** Everything the child printed on stdout until a line matched `pattern`. */
+function outputUntil(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (pattern.test(text)) resolve(text);
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`exited with ${code} before printing ${pattern}:\n${text}`)),
+    );
+  });
+}
+
 describe("duka start", () => {
   it("stops with one line naming the variable when the configuration is bad", async () => {
     const child = duka(["start"], { PORT: "abc", TELEGRAM_BOT_TOKEN: "" });
@@ -79,21 +115,33 @@ describe("duka start", () => {
     expect(stderr).toContain("Usage: duka start [all|web|worker|telegram|whatsapp]");
   });
 
+  it("reads a .env file where it starts, without overriding the environment", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "duka-dotenv-"));
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    await writeFile(join(folder, ".env"), "PORT=abc\nNODE_ENV=test\n");
+    const child = duka(["start"], { NODE_ENV: "prod" }, folder);
+    const [code, stderr] = await Promise.all([exit(child), output(child.stderr!)]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT .*"abc"/);
+    expect(stderr).toMatch(/NODE_ENV .*"prod"/);
+  });
+
+  it("on a terminal (LOG_FORMAT=pretty) says first, in plain words, what runs and what to set next", async () => {
+    const { env } = await isolatedStart();
+    const child = duka(["start", "all"], { ...env, LOG_FORMAT: "pretty", TELEGRAM_BOT_TOKEN: "" });
+    const text = await outputUntil(child, /INFO: duka started/);
+    const lines = text.split("\n");
+    expect(lines[0]).toMatch(/^Duka is starting \(role "all"\): the web server on http:\/\/localhost:\d+/);
+    expect(text).toContain("  - TELEGRAM_BOT_TOKEN: your bot's token from @BotFather");
+    expect(text).not.toMatch(/^\{/m);
+    const exited = exit(child);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
   it("starts, serves /healthz, and shuts down cleanly on SIGTERM", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "duka-main-"));
-    const prefix = `t-${randomBytes(4).toString("hex")}`;
-    cleanups.push(async () => {
-      await clearPrefix(prefix);
-      await rm(dataDir, { recursive: true, force: true });
-    });
-    const port = await freePort();
-    const child = duka(["start", "all"], {
-      PORT: String(port),
-      REDIS_URL,
-      DUKA_DATA_DIR: dataDir,
-      QUEUE_PREFIX: prefix,
-      LOG_LEVEL: "info",
-    });
+    const { env, port } = await isolatedStart();
+    const child = duka(["start", "all"], env);
     const started = await logLine(child, "duka started");
     expect(started).toMatchObject({ role: "all", store: "embedded", port });
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -13,7 +13,7 @@ export function describeConfig(config: Config): ConfigSummary {
   return {
     nodeEnv: config.nodeEnv,
     tenantId: config.tenantId,
-    log: { level: config.log.level },
+    log: { ...config.log },
     http: { port: config.http.port, publicUrl: maskUrlCredentials(config.http.publicUrl) },
     redis: { url: maskUrlCredentials(config.redis.url) },
     queue: { prefix: config.queue.prefix },

@@ -1,11 +1,11 @@
 import { extname } from "node:path";
 import { z } from "zod";
 import type { ChatAddress } from "../domain/order.js";
-import { LOG_LEVELS } from "../log/logger.js";
+import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 import type { Config } from "./types.js";
 
 /**
- * The environment contract: DESIGN §7's table plus Duka's own variables (NODE_ENV, LOG_LEVEL,
+ * The environment contract: DESIGN §7's table plus Duka's own variables (NODE_ENV, LOG_LEVEL, LOG_FORMAT,
  * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX, and the provider
  * registry's DUKA_MASTER_KEY_PREVIOUS, PROVIDER_HEALTH_INTERVAL_SECONDS, PROVIDER_REFRESH_SECONDS and
  * PAYMENT_PLUGINS). Each message completes "<VARIABLE> …" and says what a good value looks like.
@@ -222,6 +222,7 @@ const envObject = z.object({
     .enum(["development", "test", "production"], { error: "must be development, test or production" })
     .default("development"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(", ")}` }).default("auto"),
   PORT: integer(1, 65535).default(3000),
   PUBLIC_URL: url(["http", "https"], httpUrlMessage).optional(),
   REDIS_URL: url(["redis", "rediss"], "must be a redis:// or rediss:// URL", { base: false }).default(
@@ -375,7 +376,7 @@ function toConfig(env: Env): Config {
   return {
     nodeEnv: env.NODE_ENV,
     tenantId: env.TENANT_ID,
-    log: { level: env.LOG_LEVEL },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     http: {
       port: env.PORT,
       publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,

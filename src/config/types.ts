@@ -1,5 +1,5 @@
 import type { ChatAddress } from "../domain/order.js";
-import type { LogLevel } from "../log/logger.js";
+import type { LogFormat, LogLevel } from "../log/logger.js";
 
 export type NodeEnv = "development" | "test" | "production";
 export type TelegramMode = "polling" | "webhook";
@@ -42,6 +42,8 @@ export interface Config {
 export interface LogConfig {
   /** LOG_LEVEL: pino level or `silent`. Default info. */
   readonly level: LogLevel;
+  /** LOG_FORMAT: `json`, `pretty`, or `auto` (pretty on a terminal, JSON otherwise). Default auto. */
+  readonly format: LogFormat;
 }
 
 export interface HttpConfig {

@@ -1,6 +1,9 @@
 export {
   createLogger,
+  isPrettyFormat,
+  LOG_FORMATS,
   LOG_LEVELS,
+  type LogFormat,
   type Logger,
   type LoggerOptions,
   type LogLevel,

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from "pino";
+import pinoPretty from "pino-pretty";
 import { maskJson } from "./mask.js";
 
 export type { Logger } from "pino";
@@ -7,11 +8,20 @@ export type { Logger } from "pino";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `auto`: pretty when a person watches a terminal, JSON lines when a collector reads a pipe. */
+export const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Whether LOG_FORMAT, on this output, means human-readable lines. */
+export function isPrettyFormat(format: LogFormat, outputIsTerminal: boolean): boolean {
+  return format === "pretty" || (format === "auto" && outputIsTerminal);
+}
+
 export interface LoggerOptions {
   readonly level: LogLevel;
-  /** Human-readable output through pino-pretty (a dev dependency: development only). Default false. */
+  /** Human-readable lines (pino-pretty, in-process) instead of JSON. Default false. */
   readonly pretty?: boolean;
-  /** Where JSON lines go. Default: stdout. Tests pass a stream to read what was logged. */
+  /** Where lines go. Default: stdout. Tests pass a stream to read what was logged. */
   readonly destination?: DestinationStream;
 }
 
@@ -68,7 +78,7 @@ export function redactPaths(keys: readonly string[] = REDACTED_KEYS, depth = RED
 }
 
 /**
- * The service logger: JSON lines (pretty in development), with two layers of protection.
+ * The service logger: JSON lines (or pretty ones for a terminal), with two layers of protection.
  * 1. `redact`: values under credential and phone keys become "[redacted]".
  * 2. `hooks.streamWrite`: the finished line is masked by {@link maskJson}, which catches bot
  *    tokens, Paystack keys, bearer credentials, URL passwords and phone numbers wherever they
@@ -80,12 +90,16 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: { paths: redactPaths(), censor: REDACTED },
     hooks: { streamWrite: maskJson },
   };
-  if (options.destination) return pino(settings, options.destination);
   if (options.pretty) {
-    return pino({
-      ...settings,
-      transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss" } },
+    // Synchronous and in-process, so the last lines before an exit are never lost; pino-pretty
+    // formats what streamWrite already masked.
+    const pretty = pinoPretty({
+      sync: true,
+      translateTime: "SYS:HH:MM:ss",
+      ignore: "pid,hostname",
+      ...(options.destination ? { destination: options.destination, colorize: false } : {}),
     });
+    return pino(settings, pretty);
   }
-  return pino(settings);
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -31,7 +31,7 @@ describe("loadConfig defaults", () => {
     expect(loadConfig({})).toEqual({
       nodeEnv: "development",
       tenantId: "default",
-      log: { level: "info" },
+      log: { level: "info", format: "auto" },
       http: { port: 3000, publicUrl: "http://localhost:3000", trustProxy: 0 },
       redis: { url: "redis://127.0.0.1:6379" },
       queue: { prefix: "duka" },
@@ -52,6 +52,7 @@ describe("loadConfig defaults", () => {
   it.each<[string, (config: Config) => unknown, unknown]>([
     ["NODE_ENV", (c) => c.nodeEnv, "development"],
     ["LOG_LEVEL", (c) => c.log.level, "info"],
+    ["LOG_FORMAT", (c) => c.log.format, "auto"],
     ["PORT", (c) => c.http.port, 3000],
     ["PUBLIC_URL", (c) => c.http.publicUrl, "http://localhost:3000"],
     ["REDIS_URL", (c) => c.redis.url, "redis://127.0.0.1:6379"],
@@ -141,6 +142,7 @@ describe("loadConfig values", () => {
     const config = loadConfig({
       NODE_ENV: "production",
       LOG_LEVEL: "debug",
+      LOG_FORMAT: "json",
       PORT: "8080",
       PUBLIC_URL: "https://shop.example.com/",
       REDIS_URL: "rediss://redis.internal:6380",
@@ -176,7 +178,7 @@ describe("loadConfig values", () => {
     expect(config).toEqual({
       nodeEnv: "production",
       tenantId: "mama-mboga",
-      log: { level: "debug" },
+      log: { level: "debug", format: "json" },
       http: { port: 8080, publicUrl: "https://shop.example.com", trustProxy: 0 },
       redis: { url: "rediss://redis.internal:6380" },
       queue: { prefix: "duka-test" },
@@ -352,6 +354,7 @@ describe("loadConfig errors", () => {
       { LOG_LEVEL: "verbose" },
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")',
     ],
+    [{ LOG_FORMAT: "text" }, 'LOG_FORMAT must be one of auto, json, pretty (got "text")'],
     [
       { PUBLIC_URL: "shop.example.com" },
       'PUBLIC_URL must be an http(s) URL such as https://example.com (no ? or #) (got "shop.example.com")',

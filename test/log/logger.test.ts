@@ -1,12 +1,12 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, REDACTED, redactPaths } from "../../src/log/index.js";
+import { createLogger, isPrettyFormat, REDACTED, redactPaths } from "../../src/log/index.js";
 
 const BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1";
 const SK_LIVE = "sk_live_0123456789abcdef0123456789abcdef01231234";
 
 /** A logger whose JSON lines land in `lines` (parsed) and `raw` (as written). */
-function capture(level: "info" | "debug" = "info") {
+function capture(level: "info" | "debug" = "info", pretty = false) {
   const raw: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, callback) {
@@ -14,7 +14,7 @@ function capture(level: "info" | "debug" = "info") {
       callback();
     },
   });
-  const logger = createLogger({ level, destination });
+  const logger = createLogger({ level, destination, pretty });
   const lines = () => raw.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, raw, lines };
 }
@@ -31,6 +31,31 @@ describe("redactPaths", () => {
       '*.*["x-paystack-signature"]',
       '*.*.*["x-paystack-signature"]',
     ]);
+  });
+});
+
+describe("isPrettyFormat", () => {
+  it.each([
+    ["auto", true, true],
+    ["auto", false, false],
+    ["pretty", false, true],
+    ["json", true, false],
+  ] as const)("LOG_FORMAT=%s on a terminal=%s: pretty=%s", (format, terminal, pretty) => {
+    expect(isPrettyFormat(format, terminal)).toBe(pretty);
+  });
+});
+
+describe("createLogger, pretty", () => {
+  it("writes readable lines, not JSON, with the same masking and redaction", () => {
+    const { logger, raw } = capture("info", true);
+    logger.info({ token: "t-1", port: 3000 }, "calling bot%s", BOT_TOKEN);
+    const output = raw.join("");
+    expect(output).toMatch(/INFO: calling bot<bot-token>/);
+    expect(output).toContain("port: 3000");
+    expect(output).toContain(REDACTED);
+    expect(output).not.toContain(BOT_TOKEN);
+    expect(output).not.toContain("t-1");
+    expect(() => JSON.parse(raw[0] ?? "")).toThrow();
   });
 });
 

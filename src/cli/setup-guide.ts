@@ -1,0 +1,70 @@
+import type { Role } from "../app.js";
+import type { Config } from "../config/types.js";
+
+/**
+ * What `duka start` tells a person at a terminal before the logs begin: what this process runs,
+ * in plain words, and the settings still missing for a shop that customers can use. Pure: the
+ * caller decides where (and whether) the lines go.
+ */
+export function setupGuide(config: Config, role: Role): string[] {
+  const runs = (part: Role) => role === "all" || role === part;
+  const parts = [
+    ...(runs("web") ? [`the web server on ${config.http.publicUrl}`] : []),
+    ...(runs("worker") ? ["the payment and message workers"] : []),
+    ...(runs("telegram") && config.telegram ? [`the Telegram bot (${config.telegram.mode})`] : []),
+    ...(runs("whatsapp") && config.whatsapp ? ["the WhatsApp number"] : []),
+  ];
+  const lines = [
+    `Duka is starting (role "${role}"): ${parts.length > 0 ? parts.join(", ") : "nothing configured for this role"}.`,
+    `  Shop: ${config.catalog.file ?? "the built-in demo catalog"}.`,
+    `  Store: ${
+      config.storage.mongodbUri
+        ? "MongoDB"
+        : `embedded, in ${config.storage.dataDir} (one process; MONGODB_URI runs several)`
+    }.`,
+    `  Payments: ${paymentMethods(config).join(", ")}.`,
+  ];
+  const next = nextSteps(config, role);
+  if (next.length === 0) return lines;
+  return [
+    ...lines,
+    "",
+    "To finish setting up, set (in the environment or .env):",
+    ...next.map((step) => `  - ${step}`),
+    "(npm run demo plays a whole purchase with no credentials at all.)",
+  ];
+}
+
+function paymentMethods(config: Config): string[] {
+  return [
+    ...(config.mpesa ? ["M-Pesa (STK Push)"] : []),
+    ...(config.paystack ? [`cards through Paystack${config.paystack.testMode ? " (test mode)" : ""}`] : []),
+    "bank or mobile-money transfer with a receipt",
+  ];
+}
+
+function nextSteps(config: Config, role: Role): string[] {
+  const steps: string[] = [];
+  const chatRole = role === "all" || role === "telegram" || role === "web";
+  if (chatRole && !config.telegram && !config.whatsapp) {
+    steps.push("TELEGRAM_BOT_TOKEN: your bot's token from @BotFather, so shoppers can reach the shop");
+  }
+  if (config.merchants.length === 0) {
+    steps.push(
+      "MERCHANT_CHAT_IDS: who runs the shop, e.g. telegram:<your chat id>, to be told of orders and confirm receipts",
+    );
+  }
+  if (!config.catalog.file) {
+    steps.push("CATALOG_FILE: your products, in YAML or JSON (see examples/catalog.yaml)");
+  }
+  if (!config.mpesa && !config.paystack) {
+    steps.push(
+      "MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET, MPESA_SHORTCODE, MPESA_PASSKEY or PAYSTACK_SECRET_KEY: to take M-Pesa or cards",
+    );
+  }
+  if (!config.admin) steps.push("ADMIN_TOKEN: to manage payment providers through /admin/api");
+  if (!config.security.masterKey) {
+    steps.push("DUKA_MASTER_KEY: the key that encrypts provider secrets (openssl rand -base64 32)");
+  }
+  return steps;
+}
