@@ -17,7 +17,7 @@ import { createOutboxRepository } from "./repositories/outbox-repository.js";
 import { createPaymentRepository } from "./repositories/payment-repository.js";
 import { createProofRepository } from "./repositories/proof-repository.js";
 import { createProviderInstanceRepository } from "./repositories/provider-instance-repository.js";
-import type { MediaStore, Store } from "./types.js";
+import type { Filter, MediaStore, Store } from "./types.js";
 
 export interface StoreOptions {
   /** MongoDB connection string; unset: the embedded store. */
@@ -27,6 +27,11 @@ export interface StoreOptions {
   /** Embedded store only: where receipt images go (MongoDB keeps them in GridFS). */
   readonly mediaDir: string;
   readonly logger?: StoreLogger;
+  /**
+   * Embedded store only: told of each query no declared index serves. Default: a warning logged
+   * once per collection and filter shape (such a query slows down as the shop grows).
+   */
+  readonly onUnindexedQuery?: (collection: string, filter: Filter) => void;
 }
 
 export async function createStore(options: StoreOptions): Promise<Store> {
@@ -38,12 +43,29 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       close: database.close,
     });
   }
-  const database = openEmbeddedDatabase(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const database = openEmbeddedDatabase({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    onUnindexedQuery: options.onUnindexedQuery ?? warnOncePerShape(options.logger),
+  });
   options.logger?.info({ store: "embedded", persistent: options.dataDir !== undefined }, "store opened");
   return assemble("embedded", database.collections, createLocalMediaStore(options.mediaDir), {
     ping: async () => undefined,
     close: async () => database.close(),
   });
+}
+
+function warnOncePerShape(logger: StoreLogger | undefined): (collection: string, filter: Filter) => void {
+  const seen = new Set<string>();
+  return (collection, filter) => {
+    const fields = Object.keys(filter).sort();
+    const shape = `${collection}:${fields.join(",")}`;
+    if (seen.has(shape)) return;
+    seen.add(shape);
+    logger?.warn(
+      { collection, fields },
+      "a query no index serves reads every document; add an index to the schema",
+    );
+  };
 }
 
 function assemble(

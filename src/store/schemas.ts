@@ -252,6 +252,8 @@ export const providerInstanceSchema = new Schema(
 providerInstanceSchema.index({ tenantId: 1, displayName: 1 }, { unique: true });
 // The registry's lookup: a tenant's instances in fallback order.
 providerInstanceSchema.index({ tenantId: 1, priority: 1 });
+// One plugin's instances across tenants (operators' listings).
+providerInstanceSchema.index({ plugin: 1 });
 
 /** Collection name → schema; both backends open exactly these collections. */
 export const schemas = {

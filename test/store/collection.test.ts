@@ -35,6 +35,8 @@ const thingSchema = new Schema(
   { versionKey: false },
 );
 thingSchema.index({ tenantId: 1, "owner.chatId": 1 }, { unique: true });
+// A plain index over an array field (MongoDB indexes each element) and a number.
+thingSchema.index({ tags: 1, n: 1 });
 
 interface CollectionHarness {
   open(): Promise<Collection<Thing>>;
@@ -56,7 +58,9 @@ const backends: { name: string; create(): CollectionHarness }[] = [
       let close = () => {};
       return {
         open: async () => {
-          const opened = openEmbeddedCollection<Thing>("things", thingSchema, join(directory.path, "data"));
+          const opened = openEmbeddedCollection<Thing>("things", thingSchema, {
+            dataDir: join(directory.path, "data"),
+          });
           close = () => opened.journal?.close();
           return opened.collection;
         },
@@ -261,6 +265,49 @@ describe.each(backends)("collection: $name", (backend) => {
       const found = await things.findOne({ _id: "a" });
       expect(found).toEqual({ _id: "a", tenantId: "t1", n: 1 });
       expect(Object.keys(found!).sort()).toEqual(["_id", "n", "tenantId"]);
+    });
+  });
+
+  describe("equality on indexed fields", () => {
+    const ids = (docs: Thing[]) => docs.map((doc) => doc._id).sort();
+
+    it("follows a document as inserts, updates and deletes move it between keys", async () => {
+      await things.insertOne({ _id: "a", tenantId: "t1", owner: { chatId: "1" }, n: 1 });
+      await things.insertOne({ _id: "b", tenantId: "t1", owner: { chatId: "2" }, n: 2 });
+      await things.insertOne({ _id: "c", tenantId: "t2", owner: { chatId: "1" }, n: 1 });
+      expect(ids(await things.find({ tenantId: "t1" }))).toEqual(["a", "b"]);
+      expect(ids(await things.find({ tenantId: "t1", "owner.chatId": "1" }))).toEqual(["a"]);
+
+      await things.findOneAndUpdate({ _id: "a" }, { $set: { "owner.chatId": "3" } });
+      expect(await things.find({ tenantId: "t1", "owner.chatId": "1" })).toEqual([]);
+      expect(ids(await things.find({ tenantId: "t1", "owner.chatId": "3" }))).toEqual(["a"]);
+      await things.updateMany({ tenantId: "t1" }, { $set: { tenantId: "t3" } });
+      expect(await things.find({ tenantId: "t1" })).toEqual([]);
+      expect(ids(await things.find({ tenantId: "t3" }))).toEqual(["a", "b"]);
+      await things.deleteMany({ tenantId: "t3", "owner.chatId": "2" });
+      expect(ids(await things.find({ tenantId: "t3" }))).toEqual(["a"]);
+      expect(await things.countDocuments({ tenantId: { $eq: "t2" }, "owner.chatId": "1" })).toBe(1);
+    });
+
+    it("matches null to missing fields and an element to an array holding it, as MongoDB does", async () => {
+      await things.insertOne({ _id: "a", tenantId: "t1" });
+      await things.insertOne({ _id: "b", tenantId: "t1", owner: { chatId: "1" }, tags: ["x", "y"], n: 5 });
+      await things.insertOne({ _id: "c", tenantId: "t1", owner: { chatId: "2" }, tags: ["y"], n: 5 });
+      expect(ids(await things.find({ tenantId: "t1", "owner.chatId": null }))).toEqual(["a"]);
+      expect(ids(await things.find({ tags: "y" }))).toEqual(["b", "c"]);
+      expect(ids(await things.find({ tags: "x", n: 5 }))).toEqual(["b"]);
+      await things.findOneAndUpdate({ _id: "c" }, { $set: { tags: [] } });
+      expect(ids(await things.find({ tags: "y" }))).toEqual(["b"]);
+      expect(ids(await things.find({ n: 5, tags: { $size: 0 } }))).toEqual(["c"]);
+    });
+
+    it("keeps types apart: the string '5' is not the number 5", async () => {
+      await things.insertOne({ _id: "a", tenantId: "5" });
+      await things.insertOne({ _id: "b", tenantId: "t", owner: { chatId: "1" }, n: 5 });
+      expect(await things.find({ tenantId: 5 })).toEqual([]);
+      expect(ids(await things.find({ tenantId: "5" }))).toEqual(["a"]);
+      expect(await things.find({ tags: null, n: "5" })).toEqual([]);
+      expect(ids(await things.find({ tags: null, n: 5 }))).toEqual(["b"]);
     });
   });
 

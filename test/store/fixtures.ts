@@ -140,6 +140,21 @@ export interface StoreHarness {
   storedText?(collection: string): Promise<string>;
   /** Closes what is open and removes the test data. */
   dispose(): Promise<void>;
+  /**
+   * The queries no declared index served (embedded backends; MongoDB plans its own), as
+   * `collection: fields`: each one's cost grows with the collection.
+   */
+  unindexedQueries?(): string[];
+}
+
+/** Records what the embedded engine reports as unindexed, for `unindexedQueries`. */
+function unindexedRecorder() {
+  const seen: string[] = [];
+  return {
+    onUnindexedQuery: (collection: string, filter: Record<string, unknown>) =>
+      seen.push(`${collection}: ${Object.keys(filter).join(", ")}`),
+    unindexedQueries: () => [...seen],
+  };
 }
 
 /** A backend under test: `create` is called once per test. */
@@ -155,10 +170,12 @@ export const embeddedInMemory: StoreBackend = {
   persistent: false,
   create: () => {
     const media = temporaryDirectory();
+    const { onUnindexedQuery, unindexedQueries } = unindexedRecorder();
     let store: Store | undefined;
     return {
+      unindexedQueries,
       open: async () => {
-        store = await createStore({ mediaDir: media.path });
+        store = await createStore({ mediaDir: media.path, onUnindexedQuery });
         return store;
       },
       dispose: async () => {
@@ -174,9 +191,15 @@ export const embeddedJournaled: StoreBackend = {
   persistent: true,
   create: () => {
     const directory = temporaryDirectory();
-    const options = { dataDir: join(directory.path, "data"), mediaDir: join(directory.path, "media") };
+    const { onUnindexedQuery, unindexedQueries } = unindexedRecorder();
+    const options = {
+      dataDir: join(directory.path, "data"),
+      mediaDir: join(directory.path, "media"),
+      onUnindexedQuery,
+    };
     let store: Store | undefined;
     return {
+      unindexedQueries,
       open: async () => {
         store = await createStore(options);
         return store;

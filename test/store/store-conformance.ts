@@ -37,7 +37,11 @@ export function storeConformance(backend: StoreBackend): void {
   });
 
   afterEach(async () => {
+    const unindexed = harness.unindexedQueries?.() ?? [];
     await harness.dispose();
+    // Every query a repository makes is served by an index the schema declares, so its cost
+    // stays flat as a shop's orders and conversations grow.
+    expect(unindexed).toEqual([]);
   });
 
   it("answers ping", async () => {

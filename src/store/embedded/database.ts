@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Schema } from "mongoose";
 import { type Collections, openCollections } from "../documents.js";
 import type { CollectionName } from "../schemas.js";
-import { EmbeddedCollection } from "./collection.js";
+import { EmbeddedCollection, type EmbeddedCollectionOptions } from "./collection.js";
 import { Journal } from "./journal.js";
 
 export interface EmbeddedDatabase {
@@ -18,10 +18,14 @@ export interface EmbeddedDatabase {
   close(): void;
 }
 
-export function openEmbeddedDatabase(options: { dataDir?: string } = {}): EmbeddedDatabase {
+export interface EmbeddedDatabaseOptions extends Pick<EmbeddedCollectionOptions, "onUnindexedQuery"> {
+  readonly dataDir?: string;
+}
+
+export function openEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): EmbeddedDatabase {
   const journals: Journal[] = [];
   const open = <T extends { _id: string }>(name: CollectionName, schema: Schema): EmbeddedCollection<T> => {
-    const opened = openEmbeddedCollection<T>(name, schema, options.dataDir);
+    const opened = openEmbeddedCollection<T>(name, schema, options);
     if (opened.journal) journals.push(opened.journal);
     return opened.collection;
   };
@@ -34,17 +38,18 @@ export function openEmbeddedDatabase(options: { dataDir?: string } = {}): Embedd
   };
 }
 
-/** One collection enforcing `schema`'s unique indexes; journaled when `dataDir` is given. */
+/** One collection with `schema`'s indexes; journaled when `dataDir` is given. */
 export function openEmbeddedCollection<T extends { _id: string }>(
   name: string,
   schema: Schema,
-  dataDir?: string,
+  { dataDir, onUnindexedQuery }: EmbeddedDatabaseOptions = {},
 ): { collection: EmbeddedCollection<T>; journal?: Journal } {
-  if (dataDir === undefined) return { collection: new EmbeddedCollection<T>(name, schema) };
+  const watch = onUnindexedQuery ? { onUnindexedQuery } : {};
+  if (dataDir === undefined) return { collection: new EmbeddedCollection<T>(name, schema, watch) };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { journal, documents } = Journal.open(join(dataDir, `${name}.jsonl`));
   return {
-    collection: new EmbeddedCollection<T>(name, schema, { journal, documents: documents.values() }),
+    collection: new EmbeddedCollection<T>(name, schema, { ...watch, journal, documents: documents.values() }),
     journal,
   };
 }

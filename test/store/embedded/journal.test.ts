@@ -19,7 +19,7 @@ describe("embedded journal", () => {
   const opened: { journal?: { close(): void } }[] = [];
 
   const open = () => {
-    const collection = openEmbeddedCollection<Entry>("audit", auditSchema, directory.path);
+    const collection = openEmbeddedCollection<Entry>("audit", auditSchema, { dataDir: directory.path });
     opened.push(collection);
     return collection;
   };
@@ -122,8 +122,8 @@ describe("embedded journal", () => {
       join(directory.path, "conversations.jsonl"),
       `${JSON.stringify(conversation("a"))}\n${JSON.stringify(conversation("b"))}\n`,
     );
-    expect(() => openEmbeddedCollection("conversations", conversationSchema, directory.path)).toThrow(
-      /share the unique key/,
-    );
+    expect(() =>
+      openEmbeddedCollection("conversations", conversationSchema, { dataDir: directory.path }),
+    ).toThrow(/share the unique key/);
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * The embedded engine reads only what a declared index names, so a query's cost does not grow
+ * with the collection; what no index serves is reported.
+ */
+import { describe, expect, it } from "vitest";
+import { EmbeddedCollection } from "../../../src/store/embedded/collection.js";
+import { openEmbeddedCollection, schemas } from "../../../src/store/index.js";
+import type { Filter } from "../../../src/store/types.js";
+import { at, makeOrder } from "../fixtures.js";
+
+function ordersCollection() {
+  const unindexed: string[] = [];
+  const { collection } = openEmbeddedCollection<ReturnType<typeof makeOrder>>("orders", schemas.orders, {
+    onUnindexedQuery: (name: string, filter: Filter) => unindexed.push(`${name}: ${Object.keys(filter)}`),
+  });
+  return { orders: collection, unindexed };
+}
+
+async function fill(orders: ReturnType<typeof ordersCollection>["orders"], count: number) {
+  for (let index = 0; index < count; index++) {
+    await orders.insertOne(
+      makeOrder({
+        tenantId: index % 10 === 0 ? "small" : "big",
+        ref: `DK-${String(index).padStart(5, "0")}`,
+        customer: { channel: "telegram", chatId: String(index % 500) },
+        status: index % 100 === 0 ? "paid" : "awaiting_payment",
+        createdAt: at(index),
+      }),
+    );
+  }
+}
+
+describe("embedded query plans", () => {
+  it("reads one document for a unique key and the _id, however many are stored", async () => {
+    const { orders, unindexed } = ordersCollection();
+    await fill(orders, 2_000);
+    expect(orders.explain({ tenantId: "big", ref: "DK-00001" })).toEqual({
+      using: ["tenantId", "ref"],
+      examined: 1,
+    });
+    const [order] = await orders.find({ tenantId: "big", ref: "DK-00001" });
+    expect(orders.explain({ _id: order!._id, tenantId: "big" })).toEqual({ using: "_id", examined: 1 });
+    expect(unindexed).toEqual([]);
+  });
+
+  it("uses the index that fixes the most leading fields, and a prefix of one", async () => {
+    const { orders } = ordersCollection();
+    await fill(orders, 2_000);
+    expect(
+      orders.explain({ tenantId: "big", "customer.channel": "telegram", "customer.chatId": "7" }),
+    ).toEqual({ using: ["tenantId", "customer.channel", "customer.chatId", "createdAt"], examined: 4 });
+    expect(orders.explain({ tenantId: "big", status: "paid" })).toEqual({
+      using: ["tenantId", "status", "createdAt"],
+      examined: 0,
+    });
+    expect(orders.explain({ tenantId: "small", status: "paid", createdAt: { $gt: at(5) } })).toEqual({
+      using: ["tenantId", "status", "createdAt"],
+      examined: 20,
+    });
+    expect(orders.explain({ tenantId: "small" }).examined).toBe(200);
+  });
+
+  it("scans only when no index serves the filter, and says so", async () => {
+    const { orders, unindexed } = ordersCollection();
+    await fill(orders, 50);
+    expect(orders.explain({ status: "paid" })).toEqual({ using: "scan", examined: 50 });
+    expect(orders.explain({ tenantId: { $in: ["big"] } })).toEqual({ using: "scan", examined: 50 });
+    expect(await orders.countDocuments({ status: "paid" })).toBe(1);
+    expect(await orders.countDocuments({})).toBe(50);
+    expect(unindexed).toEqual(["orders: status"]);
+  });
+
+  it("finds documents replayed from a journal through the same indexes", async () => {
+    const { orders } = ordersCollection();
+    await fill(orders, 30);
+    const replayed = new EmbeddedCollection("orders", schemas.orders, { documents: await orders.find({}) });
+    expect(replayed.explain({ tenantId: "small" }).examined).toBe(3);
+    expect(await replayed.find({ tenantId: "small", ref: "DK-00010" })).toHaveLength(1);
+  });
+});
