@@ -331,7 +331,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
           createOutboundWorker({
             channel: telegram,
             store,
-            pacer: createPacer(producer, prefix, TELEGRAM_PACING),
+            pacer: createPacer(producer, `${prefix}:telegram`, TELEGRAM_PACING),
             connection: workerConnection,
             prefix,
             logger,
@@ -348,7 +348,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
       const outbound = createOutboundWorker({
         channel: whatsapp,
         store,
-        pacer: createPacer(producer, prefix, WHATSAPP_PACING),
+        pacer: createPacer(producer, `${prefix}:whatsapp`, WHATSAPP_PACING),
         connection: workerConnection,
         prefix,
         logger,

@@ -29,13 +29,27 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     await job.moveToDelayed(Date.now() + waitMs, token);
     throw new DelayedError();
   };
+  /** Waits for a slot the job now holds for reply `index`: on waking it sends without asking again. */
+  const deferHolding = async (
+    job: Job<JobDataMap["outbound"]>,
+    token: string | undefined,
+    index: number,
+    waitMs: number,
+  ) => {
+    if (job.data.chatSlotFor !== index) await job.updateData({ ...job.data, chatSlotFor: index });
+    return deferUntil(job, token, waitMs);
+  };
 
   const processor = async (job: Job<JobDataMap["outbound"]>, token?: string) => {
     const message = await store.outbox.findById(job.data.outboxId);
     if (message?.status !== "pending") return;
     for (let index = message.sentCount; index < message.replies.length; index++) {
-      const wait = await pacer.reserve(message.to.chatId);
-      if (wait > 0) await deferUntil(job, token, wait);
+      if (job.data.chatSlotFor !== index) {
+        const chatWait = await pacer.reserveChatSlot(message.to.chatId);
+        if (chatWait > 0) await deferHolding(job, token, index, chatWait);
+      }
+      const globalWait = await pacer.takeGlobalSlot();
+      if (globalWait > 0) await deferHolding(job, token, index, globalWait);
       try {
         await channel.send(message.to.chatId, message.replies[index]!);
       } catch (error) {

@@ -1,8 +1,8 @@
 import type { Reply } from "../conversations/types.js";
 import { deterministicId } from "../domain/ids.js";
 import type { ChatAddress } from "../domain/order.js";
-import type { Store } from "../store/types.js";
-import { OUTBOUND_JOB_OPTIONS, type Queues } from "./queues.js";
+import type { OutboxLane, OutboxMessage, Store } from "../store/types.js";
+import { LANE_PRIORITY, OUTBOUND_JOB_OPTIONS, type Queues } from "./queues.js";
 
 /**
  * The outbox id of a message about `parts` (`"paid", orderId`): the same event always yields
@@ -17,20 +17,27 @@ export interface OutgoingMessage {
   readonly tenantId: string;
   readonly to: ChatAddress;
   readonly replies: readonly Reply[];
+  /** Default `reply`. */
+  readonly lane?: OutboxLane;
 }
 
 /** Every outgoing chat message takes this path: stored first, then queued by its id. */
 export interface Outbox {
   send(message: OutgoingMessage): Promise<void>;
   /** Queues a stored message again (the sweeper's path). */
-  enqueue(id: string, to: ChatAddress): Promise<void>;
+  enqueue(message: Pick<OutboxMessage, "_id" | "to" | "lane">): Promise<void>;
 }
 
 export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
-  const enqueue = async (id: string, to: ChatAddress) => {
+  const enqueue: Outbox["enqueue"] = async ({ _id, to, lane = "reply" }) => {
+    const priority = LANE_PRIORITY[lane];
     await deps.queues
       .outbound(to.channel)
-      .add("send", { outboxId: id }, { ...OUTBOUND_JOB_OPTIONS, jobId: id });
+      .add(
+        "send",
+        { outboxId: _id },
+        { ...OUTBOUND_JOB_OPTIONS, jobId: _id, ...(priority ? { priority } : {}) },
+      );
   };
   return {
     async send(message) {
@@ -40,10 +47,11 @@ export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
         tenantId: message.tenantId,
         to: message.to,
         replies: message.replies,
+        ...(message.lane ? { lane: message.lane } : {}),
         createdAt: new Date(),
       });
       // A message stored earlier and already sent is not queued again.
-      if (stored.status === "pending") await enqueue(message.id, message.to);
+      if (stored.status === "pending") await enqueue(stored);
     },
     enqueue,
   };

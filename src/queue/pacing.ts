@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 /** How fast a channel may be written to; shared by every process through Redis. */
 export interface PacingPolicy {
@@ -7,16 +7,14 @@ export interface PacingPolicy {
   readonly globalPerSecond: number;
   /** Sustained messages per second to one chat (Telegram: about 1). */
   readonly perChatPerSecond: number;
-  /** Extra messages one chat may get in a short burst, refilled every `burstWindowSeconds`. */
+  /** Extra messages one chat may get at once before the per-second pace applies again. */
   readonly perChatBurst: number;
-  readonly burstWindowSeconds: number;
 }
 
 export const TELEGRAM_PACING: PacingPolicy = {
   globalPerSecond: 30,
   perChatPerSecond: 1,
   perChatBurst: 3,
-  burstWindowSeconds: 10,
 };
 
 /**
@@ -27,13 +25,35 @@ export const WHATSAPP_PACING: PacingPolicy = {
   globalPerSecond: 5,
   perChatPerSecond: 1,
   perChatBurst: 2,
-  burstWindowSeconds: 10,
 };
 
 export interface Pacer {
-  /** Takes a slot to send to `chatId` now, or says how many ms to wait before asking again. */
-  reserve(chatId: string): Promise<number>;
+  /**
+   * Reserves the next free slot to send to `chatId` and says in how many ms it comes (0: now).
+   * The slot is the caller's: it sends then without asking again, so the waiting messages of a
+   * busy chat wake one per slot instead of all together.
+   */
+  reserveChatSlot(chatId: string): Promise<number>;
+  /** Takes a slot of the channel-wide budget now, or says how many ms to wait before asking again. */
+  takeGlobalSlot(): Promise<number>;
 }
+
+/**
+ * GCRA with reservation, on Redis time so every process agrees: the earliest time at or after now
+ * within the burst tolerance of the chat's theoretical arrival time (TAT) is taken, and the TAT
+ * moves one interval past it. Returns the ms until the slot.
+ */
+const RESERVE_SLOT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, tat - tolerance)
+local next = math.max(tat, slot) + interval
+redis.call('SET', KEYS[1], next, 'PX', next - now + tolerance + 1000)
+return slot - now
+`;
 
 export function createPacer(redis: Redis, keyPrefix: string, policy: PacingPolicy): Pacer {
   const global = new RateLimiterRedis({
@@ -42,34 +62,21 @@ export function createPacer(redis: Redis, keyPrefix: string, policy: PacingPolic
     points: policy.globalPerSecond,
     duration: 1,
   });
-  const perChat = new BurstyRateLimiter(
-    new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${keyPrefix}:pace:chat`,
-      points: policy.perChatPerSecond,
-      duration: 1,
-    }),
-    new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${keyPrefix}:pace:burst`,
-      points: policy.perChatBurst,
-      duration: policy.burstWindowSeconds,
-    }),
-  );
-  const waitFor = async (take: () => Promise<unknown>): Promise<number> => {
-    try {
-      await take();
-      return 0;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
-      throw error;
-    }
-  };
+  const interval = Math.ceil(1000 / policy.perChatPerSecond);
+  const tolerance = policy.perChatBurst * interval;
   return {
-    async reserve(chatId) {
-      const chatWait = await waitFor(() => perChat.consume(chatId));
-      if (chatWait > 0) return chatWait;
-      return waitFor(() => global.consume("all"));
+    async reserveChatSlot(chatId) {
+      const wait = await redis.eval(RESERVE_SLOT, 1, `${keyPrefix}:pace:chat:${chatId}`, interval, tolerance);
+      return Number(wait);
+    },
+    async takeGlobalSlot() {
+      try {
+        await global.consume("all");
+        return 0;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+        throw error;
+      }
     },
   };
 }

@@ -1,10 +1,12 @@
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ChannelName } from "../domain/order.js";
+import type { OutboxLane } from "../store/types.js";
 
 /** Job data per queue. Jobs carry ids only: payloads live in the store, never clear text in Redis. */
 export interface JobDataMap {
-  outbound: { outboxId: string };
+  /** `chatSlotFor`: the reply whose per-chat slot this job already holds (see Pacer). */
+  outbound: { outboxId: string; chatSlotFor?: number };
   reminders: { tenantId: string; proofId: string };
   maintenance: Record<string, never>;
   /** Settle a recorded webhook event. */
@@ -30,6 +32,16 @@ export const OUTBOUND_JOB_OPTIONS: JobsOptions = {
   ...KEEP,
   attempts: 12,
   backoff: { type: "exponential", delay: 2_000, jitter: 0.3 },
+};
+
+/**
+ * BullMQ serves jobs without a priority before any prioritized one, and lower numbers first:
+ * payment results never wait behind catalog pages or reminders when the channel's limit binds.
+ */
+export const LANE_PRIORITY: Readonly<Record<OutboxLane, number | undefined>> = {
+  urgent: undefined,
+  reply: 1,
+  background: 10,
 };
 
 export const REMINDER_JOB_OPTIONS: JobsOptions = {

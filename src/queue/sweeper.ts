@@ -15,7 +15,7 @@ export async function sweepOutbox(
   staleAfterMs: number,
 ): Promise<number> {
   const stranded = await store.outbox.listPending(new Date(now.getTime() - staleAfterMs), 500);
-  for (const message of stranded) await outbox.enqueue(message._id, message.to);
+  for (const message of stranded) await outbox.enqueue(message);
   return stranded.length;
 }
 

@@ -112,7 +112,14 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
     /** News from elsewhere (a merchant's verdict); `messageKey` makes the message sent once. */
     async deliver(to: ChatAddress, result: ResultEvent, messageKey: string): Promise<void> {
       const replies = await turn(to, { type: "result", result }, messageKey);
-      await outbox.send({ id: outboxId("news", tenantId, messageKey), tenantId, to, replies });
+      // News is a payment's outcome or a merchant's verdict: it goes ahead of ordinary replies.
+      await outbox.send({
+        id: outboxId("news", tenantId, messageKey),
+        tenantId,
+        to,
+        replies,
+        lane: "urgent",
+      });
     },
   };
 }

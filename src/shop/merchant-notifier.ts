@@ -5,6 +5,7 @@ import type { ManualPaymentNotifier } from "../payments/manual/notifications.js"
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
+import type { OutboxLane } from "../store/types.js";
 import type { ConversationRunner } from "./conversation-runner.js";
 import {
   paymentFlaggedNotice,
@@ -28,33 +29,37 @@ export function createMerchantNotifier(deps: {
   catalog: Catalog;
 }): MerchantNotifier {
   const locale = deps.catalog.shop.locale;
-  const toMerchants = async (key: readonly string[], reply: Reply) => {
+  const toMerchants = async (key: readonly string[], reply: Reply, lane: OutboxLane) => {
     for (const merchant of deps.merchants) {
       await deps.outbox.send({
         id: outboxId(...key, merchant.channel, merchant.chatId),
         tenantId: deps.tenantId,
         to: merchant,
         replies: [reply],
+        lane,
       });
     }
   };
   return {
     proofSubmitted: (order, proof) =>
-      toMerchants(["proof", proof._id], proofNotification(order, proof, locale)),
-    proofReminder: (order, proof) => toMerchants(["remind", proof._id], proofReminder(order, proof, locale)),
+      toMerchants(["proof", proof._id], proofNotification(order, proof, locale), "urgent"),
+    proofReminder: (order, proof) =>
+      toMerchants(["remind", proof._id], proofReminder(order, proof, locale), "background"),
     tellShopper: (order, result, messageKey) =>
       deps.conversations.deliver(order.customer, result, messageKey),
     paymentSettled: (order, payment) =>
-      toMerchants(["settled", payment._id], paymentSettledNotice(order, payment, locale)),
+      toMerchants(["settled", payment._id], paymentSettledNotice(order, payment, locale), "urgent"),
     paymentFlagged: (order, payment) =>
       toMerchants(
         ["flagged", payment._id, payment.flag?.reason ?? ""],
         paymentFlaggedNotice(order, payment, locale),
+        "urgent",
       ),
     providerHealthChanged: (instance) =>
       toMerchants(
         ["health", instance._id, instance.health.status, String(instance.health.checkedAt?.getTime())],
         providerHealthAlert(instance),
+        "reply",
       ),
   };
 }

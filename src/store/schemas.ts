@@ -10,6 +10,7 @@
 import { Schema } from "mongoose";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { PAYMENT_TRANSITIONS } from "../domain/payment.js";
+import { OUTBOX_LANES } from "./types.js";
 
 const CHANNELS = ["telegram", "whatsapp"] as const;
 const PROOF_STATUSES = ["pending", "confirmed", "rejected"] as const;
@@ -189,6 +190,7 @@ export const outboxSchema = new Schema(
     tenantId: { type: String, required: true },
     to: { type: chatAddressSchema, required: true },
     replies: { type: Schema.Types.Mixed, required: true },
+    lane: { type: String, enum: OUTBOX_LANES },
     status: { type: String, enum: OUTBOX_STATUSES, required: true },
     sentCount: { type: Number, required: true },
     createdAt: { type: Date, required: true },

@@ -119,11 +119,20 @@ export interface ConversationRepository {
  * A batch of replies to one chat, stored before it is sent. The id is deterministic
  * (`ob_<what it is about>`), so writing it twice is harmless and sending it is idempotent.
  */
+/**
+ * `urgent`: payment results and the merchant's payment alerts, ahead of everything else;
+ * `reply`: answers to what a person just wrote; `background`: reminders and anything unprompted.
+ */
+export const OUTBOX_LANES = ["urgent", "reply", "background"] as const;
+export type OutboxLane = (typeof OUTBOX_LANES)[number];
+
 export interface OutboxMessage {
   readonly _id: string;
   readonly tenantId: string;
   readonly to: ChatAddress;
   readonly replies: readonly Reply[];
+  /** Which messages go first when a channel's rate limit binds (see `OutboxLane`); default `reply`. */
+  readonly lane?: OutboxLane;
   /** `failed`: the channel refused for good (the shopper blocked the bot); not retried. */
   readonly status: "pending" | "sent" | "failed";
   /** How many of `replies` were sent already, so a retry resumes instead of repeating. */

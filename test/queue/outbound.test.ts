@@ -15,7 +15,7 @@ import { createQueues, type Queues } from "../../src/queue/queues.js";
 import { sweepOutbox } from "../../src/queue/sweeper.js";
 import { createTelegramEmulator, type TelegramEmulator } from "../../src/sandbox/telegram/index.js";
 import { createStore } from "../../src/store/index.js";
-import type { Store } from "../../src/store/types.js";
+import type { OutboxLane, Store } from "../../src/store/types.js";
 import { clearPrefix, REDIS_URL } from "../helpers/shop.js";
 
 const logger = createLogger({ level: "silent" });
@@ -49,7 +49,7 @@ afterEach(async () => {
   await clearPrefix(prefix);
 });
 
-function startWorker(policy: PacingPolicy = TELEGRAM_PACING) {
+function startWorker(policy: PacingPolicy = TELEGRAM_PACING, concurrency?: number) {
   const telegram = createTelegramAdapter({
     token: emulator.botToken,
     apiRoot: emulator.apiRoot,
@@ -63,6 +63,7 @@ function startWorker(policy: PacingPolicy = TELEGRAM_PACING) {
     connection: workerConnection,
     prefix,
     logger,
+    ...(concurrency ? { concurrency } : {}),
   });
 }
 
@@ -86,7 +87,7 @@ describe("outbound messages", () => {
     await Promise.all([outbox.send(message), outbox.send(message), outbox.send(message)]);
     await user.nextMessage("Paid");
     await outbox.send(message);
-    await outbox.enqueue(message.id, message.to);
+    await outbox.enqueue({ _id: message.id, to: message.to });
     const sentMarker = {
       id: outboxId("test", "marker"),
       tenantId: "default",
@@ -100,7 +101,7 @@ describe("outbound messages", () => {
   });
 
   it("keeps one chat's replies in order and paces them to the per-chat limit", async () => {
-    startWorker({ globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 1, burstWindowSeconds: 10 });
+    startWorker({ globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 1 });
     const user = emulator.user({ id: 502, firstName: "B" });
     const replies = ["one", "two", "three", "four"].map((text) => ({ text }));
     await outbox.send({ id: outboxId("test", "paced"), tenantId: "default", to: to(502), replies });
@@ -109,6 +110,26 @@ describe("outbound messages", () => {
     expect(sends.map((call) => call.params.text)).toEqual(["one", "two", "three", "four"]);
     // One burst slot plus one per second: the fourth cannot go out before about 2 s.
     expect(sends[3]!.receivedAt - sends[0]!.receivedAt).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it("wakes a busy chat's waiting messages one per slot, not all together", async () => {
+    const perChatPerSecond = 10;
+    startWorker({ globalPerSecond: 30, perChatPerSecond, perChatBurst: 0 });
+    const activations = new Map<string, number>();
+    worker!.on("active", (job) => activations.set(job.id!, (activations.get(job.id!) ?? 0) + 1));
+    const user = emulator.user({ id: 508, firstName: "Merchant" });
+    const ids = Array.from({ length: 12 }, (_, i) => outboxId("herd", String(i)));
+    const done = Promise.all(ids.map((id) => completion(id)));
+    for (const id of ids) {
+      await outbox.send({ id, tenantId: "default", to: to(508), replies: [{ text: id }], lane: "urgent" });
+    }
+    await done;
+    expect(user.messages()).toHaveLength(12);
+    // Each message ran at most twice: once to reserve its slot, once to send in it.
+    expect(Math.max(...activations.values())).toBeLessThanOrEqual(2);
+    // Twelve slots a tenth of a second apart, the first at once: the pace still holds.
+    const times = emulator.calls("sendMessage").map((call) => call.receivedAt);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((11 * 1000) / perChatPerSecond - 50);
   });
 
   it("waits out a 429's retry_after, then delivers without repeating earlier replies", async () => {
@@ -154,5 +175,57 @@ describe("outbound messages", () => {
     expect(user.messages().map((message) => message.text)).toEqual(["found again"]);
     expect((await store.outbox.findById(stranded._id))?.status).toBe("sent");
     expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(0);
+  });
+
+  it("sends payment results and alerts ahead of queued replies, and replies ahead of reminders", async () => {
+    const queued: { lane: OutboxLane; chat: number }[] = [
+      ...Array.from({ length: 8 }, (_, i) => ({ lane: "background" as const, chat: 600 + i })),
+      ...Array.from({ length: 12 }, (_, i) => ({ lane: "reply" as const, chat: 620 + i })),
+      ...Array.from({ length: 3 }, (_, i) => ({ lane: "urgent" as const, chat: 640 + i })),
+    ];
+    for (const { lane, chat } of queued) {
+      await outbox.send({
+        id: outboxId("lane", String(chat)),
+        tenantId: "default",
+        to: to(chat),
+        replies: [{ text: lane }],
+        ...(lane === "reply" ? {} : { lane }),
+      });
+    }
+    const done = new Promise<void>((resolve) => {
+      let completed = 0;
+      startWorker(TELEGRAM_PACING, 1);
+      worker!.on("completed", () => ++completed === queued.length && resolve());
+    });
+    await done;
+    const order = emulator.calls("sendMessage").map((call) => call.params.text);
+    expect(order).toEqual([
+      ...Array(3).fill("urgent"),
+      ...Array(12).fill("reply"),
+      ...Array(8).fill("background"),
+    ]);
+  });
+
+  it("keeps a stranded message's lane when the sweeper queues it again", async () => {
+    await store.outbox.put({
+      _id: outboxId("test", "urgent-stranded"),
+      tenantId: "default",
+      to: to(506),
+      replies: [{ text: "paid" }],
+      lane: "urgent",
+      createdAt: new Date(Date.now() - 120_000),
+    });
+    await store.outbox.put({
+      _id: outboxId("test", "reminder-stranded"),
+      tenantId: "default",
+      to: to(507),
+      replies: [{ text: "remember" }],
+      lane: "background",
+      createdAt: new Date(Date.now() - 120_000),
+    });
+    expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(2);
+    const queue = queues.outbound("telegram");
+    expect((await queue.getJob(outboxId("test", "urgent-stranded")))?.opts.priority ?? 0).toBe(0);
+    expect((await queue.getJob(outboxId("test", "reminder-stranded")))?.opts.priority).toBe(10);
   });
 });
