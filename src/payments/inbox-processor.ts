@@ -33,7 +33,7 @@ export function createInboxProcessor(deps: {
       return;
     }
     if (event.outcome === "succeeded") {
-      const instance = await store.providers.findById(row.instanceId);
+      const instance = await deps.registry.instance(row.instanceId);
       if (!instance) {
         await settlement.dispute(payment, "paid by a provider instance that no longer exists");
         await store.inbox.finish(inboxId, "ignored", "instance gone");

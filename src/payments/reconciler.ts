@@ -39,7 +39,7 @@ export function createReconciler(deps: {
     async check(job: ReconcileJob): Promise<void> {
       const payment = await store.payments.findById(job.tenantId, job.paymentId);
       if (payment?.status !== "pending") return;
-      const instance = payment.instanceId ? await store.providers.findById(payment.instanceId) : null;
+      const instance = payment.instanceId ? await deps.registry.instance(payment.instanceId) : null;
       const verified = instance
         ? await deps.registry.client(instance).verify(payment)
         : { outcome: "pending" as const };

@@ -29,7 +29,7 @@ export function createWebhookIntake(deps: {
       request: WebhookRequest,
       unauthorized: "not_found" | "unauthorized",
     ): Promise<void> {
-      const instance = await store.providers.findById(instanceId);
+      const instance = await deps.registry.instance(instanceId);
       // The same answer for an unknown instance and a wrong token: nothing to learn by probing.
       if (instance?.plugin !== plugin) throw new DukaError("not_found", "No such webhook");
       let event: Awaited<ReturnType<ReturnType<ManagedProviderRegistry["client"]>["parseWebhook"]>>;

@@ -28,6 +28,11 @@ export interface ProviderRegistryOptions {
 export interface ManagedProviderRegistry extends ProviderRegistry {
   /** Builds (or reuses) the client of a stored instance. */
   client(instance: ProviderInstance): ProviderClient;
+  /**
+   * A stored instance by id, active or not (a late webhook to a deactivated instance still
+   * settles), cached until the next invalidation: webhooks and settle jobs read it per event.
+   */
+  instance(id: string): Promise<ProviderInstance | null>;
   /** Emits "invalidated" (tenantId or undefined for all) whenever cached instances are dropped. */
   readonly events: EventEmitter<{ invalidated: [tenantId: string | undefined] }>;
 }
@@ -45,6 +50,21 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
   // Clients are built from decrypted config, once per stored version of an instance.
   const clients = new Map<string, { updatedAt: number; client: ProviderClient }>();
   const events = new EventEmitter<{ invalidated: [tenantId: string | undefined] }>();
+  // Only found instances stay: ids from forged requests must not grow the cache.
+  const byId = new Map<string, Promise<ProviderInstance | null>>();
+
+  function instance(id: string): Promise<ProviderInstance | null> {
+    let found = byId.get(id);
+    if (!found) {
+      found = options.instances.findById(id);
+      byId.set(id, found);
+      found.then(
+        (stored) => stored === null && byId.delete(id),
+        () => byId.delete(id),
+      );
+    }
+    return found;
+  }
 
   function client(instance: ProviderInstance): ProviderClient {
     const cached = clients.get(instance._id);
@@ -99,6 +119,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
   return {
     events,
     client,
+    instance,
     plugins: () => options.plugins,
     plugin: (name) => byName.get(name),
 
@@ -137,6 +158,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     invalidate(tenantId?: string) {
       if (tenantId === undefined) cache.clear();
       else cache.delete(tenantId);
+      // Rare (a change of some instance): dropping every entry is simpler than finding the tenant's.
+      byId.clear();
       events.emit("invalidated", tenantId);
     },
   };
