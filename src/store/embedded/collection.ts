@@ -2,7 +2,8 @@
  * A collection held in memory (optionally journaled), queried with the same filter and update
  * documents the MongoDB backend sends, executed by mingo. Every operation runs to completion
  * synchronously inside its promise, so each one is atomic with respect to every other: that
- * is what makes compare-and-set filters safe here without locks. A refused updateMany changes
+ * is what makes compare-and-set filters safe here without locks. Its answer then waits for the
+ * journal's group commit. A refused updateMany changes
  * nothing here, where MongoDB may have applied part of it: callers rely on neither.
  */
 
@@ -55,7 +56,7 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
     options: EmbeddedCollectionOptions = {},
   ) {
     this.indexes = uniqueIndexesOf(schema);
-    this.lookups = equalityIndexesOf(schema);
+    this.lookups = equalityIndexesOf(schema, () => this.documents.values());
     this.journal = options.journal;
     this.onUnindexedQuery = options.onUnindexedQuery;
     for (const doc of options.documents ?? []) {
@@ -77,19 +78,26 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
 
   async insertOne(doc: T): Promise<void> {
     this.commit([{ after: cloneDocument(doc) }]);
+    await this.durable();
   }
 
   async findOne(filter: Filter, options: Pick<FindOptions, "sort"> = {}): Promise<T | null> {
     const [found] = this.select(filter, { ...options, limit: 1 });
-    return found === undefined ? null : cloneDocument(found);
+    const copy = found === undefined ? null : cloneDocument(found);
+    await this.durable();
+    return copy;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    return this.select(filter, options).map(cloneDocument);
+    const copies = this.select(filter, options).map(cloneDocument);
+    await this.durable();
+    return copies;
   }
 
   async countDocuments(filter: Filter): Promise<number> {
-    return this.select(filter, {}).length;
+    const count = this.select(filter, {}).length;
+    await this.durable();
+    return count;
   }
 
   async findOneAndUpdate(
@@ -97,6 +105,40 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
     update: Update,
     options: { upsert?: boolean } = {},
   ): Promise<T | null> {
+    const result = this.updateOne(filter, update, options);
+    await this.durable();
+    return result;
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<number> {
+    const modifier = cloneDocument(update);
+    const changes: Change<T>[] = [];
+    for (const before of this.select(filter, {})) {
+      const after = cloneDocument(before);
+      if (applyUpdate(after, modifier)) changes.push({ before, after });
+    }
+    this.commit(changes);
+    await this.durable();
+    return changes.length;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    const changes = this.select(filter, {}).map((before) => ({ before }));
+    this.commit(changes);
+    await this.durable();
+    return changes.length;
+  }
+
+  /**
+   * Operations run whole and at once, so each is atomic with respect to every other; only the
+   * answer waits for the journal, reads included, so nothing is acknowledged, or seen by a
+   * caller, before it is on file.
+   */
+  private durable(): Promise<void> {
+    return this.journal?.written() ?? Promise.resolve();
+  }
+
+  private updateOne(filter: Filter, update: Update, options: { upsert?: boolean }): T | null {
     const modifier = cloneDocument(update);
     const [before] = this.select(filter, { limit: 1 });
     if (before !== undefined) {
@@ -111,23 +153,6 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
     }
     this.commit([{ after: inserted as T }]);
     return cloneDocument(inserted as T);
-  }
-
-  async updateMany(filter: Filter, update: Update): Promise<number> {
-    const modifier = cloneDocument(update);
-    const changes: Change<T>[] = [];
-    for (const before of this.select(filter, {})) {
-      const after = cloneDocument(before);
-      if (applyUpdate(after, modifier)) changes.push({ before, after });
-    }
-    this.commit(changes);
-    return changes.length;
-  }
-
-  async deleteMany(filter: Filter): Promise<number> {
-    const changes = this.select(filter, {}).map((before) => ({ before }));
-    this.commit(changes);
-    return changes.length;
   }
 
   private select(filter: Filter, options: FindOptions): T[] {

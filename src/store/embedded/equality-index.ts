@@ -4,6 +4,9 @@
  * Keys follow MongoDB: a missing field indexes as null. A document with an array on an indexed
  * path (MongoDB would index each element) is kept aside and offered to every lookup, so results
  * stay exact; the query engine still checks each candidate against the whole filter.
+ *
+ * Each prefix length is built the first time a query asks for it and kept up to date from then
+ * on: trailing fields that serve only sorts and ranges (`createdAt`) cost nothing.
  */
 
 import type { Schema } from "mongoose";
@@ -13,12 +16,16 @@ import { encode } from "./codec.js";
 type IndexedValue = string | number | boolean | null | Date | object;
 
 export class EqualityIndex {
-  /** For each prefix length k - 1: the key of the first k values → the ids holding them. */
-  private readonly prefixes: Map<string, Set<string>>[];
+  /** For prefix length k at k - 1, once built: the key of the first k values → the ids holding them. */
+  private readonly prefixes: (Map<string, Set<string>> | undefined)[];
   private readonly asideIds = new Set<string>();
 
-  constructor(readonly fields: readonly string[]) {
-    this.prefixes = fields.map(() => new Map());
+  /** `documents` gives every stored document, to build a prefix length when first asked for. */
+  constructor(
+    readonly fields: readonly string[],
+    private readonly documents: () => Iterable<{ _id: string }>,
+  ) {
+    this.prefixes = fields.map(() => undefined);
   }
 
   add(doc: { _id: string }): void {
@@ -28,10 +35,7 @@ export class EqualityIndex {
       return;
     }
     this.prefixes.forEach((entries, level) => {
-      const key = keyOf(values, level + 1);
-      const ids = entries.get(key);
-      if (ids) ids.add(doc._id);
-      else entries.set(key, new Set([doc._id]));
+      if (entries) addTo(entries, keyOf(values, level + 1), doc._id);
     });
   }
 
@@ -42,6 +46,7 @@ export class EqualityIndex {
       return;
     }
     this.prefixes.forEach((entries, level) => {
+      if (!entries) return;
       const key = keyOf(values, level + 1);
       const ids = entries.get(key);
       ids?.delete(doc._id);
@@ -63,16 +68,37 @@ export class EqualityIndex {
     return values;
   }
 
-  /** The ids whose leading fields equal `values`, and those kept aside. */
+  /** The ids whose leading fields equal `values` (1 to `fields.length` of them), and those kept aside. */
   *lookup(values: readonly IndexedValue[]): Iterable<string> {
-    const ids = this.prefixes[values.length - 1]?.get(keyOf(values, values.length));
+    const ids = this.level(values.length).get(keyOf(values, values.length));
     if (ids) yield* ids;
     yield* this.asideIds;
   }
+
+  private level(length: number): Map<string, Set<string>> {
+    const built = this.prefixes[length - 1];
+    if (built) return built;
+    const entries = new Map<string, Set<string>>();
+    for (const doc of this.documents()) {
+      const values = valuesAt(doc, this.fields);
+      if (values) addTo(entries, keyOf(values, length), doc._id);
+    }
+    this.prefixes[length - 1] = entries;
+    return entries;
+  }
 }
 
-export function equalityIndexesOf(schema: Schema): EqualityIndex[] {
-  return schema.indexes().map(([fields]) => new EqualityIndex(Object.keys(fields)));
+export function equalityIndexesOf(
+  schema: Schema,
+  documents: () => Iterable<{ _id: string }>,
+): EqualityIndex[] {
+  return schema.indexes().map(([fields]) => new EqualityIndex(Object.keys(fields), documents));
+}
+
+function addTo(entries: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = entries.get(key);
+  if (ids) ids.add(id);
+  else entries.set(key, new Set([id]));
 }
 
 /**
@@ -93,8 +119,18 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   return value === null || typeof value === "string" || typeof value === "boolean" || Number.isFinite(value);
 }
 
+/** One string per distinct tuple of values; types stay apart ("5" is not 5, a Date not its ISO text). */
 function keyOf(values: readonly IndexedValue[], length: number): string {
-  return encode(length === values.length ? values : values.slice(0, length));
+  let key = "";
+  for (let index = 0; index < length; index++) {
+    const value = values[index];
+    if (typeof value === "string") key += `s${value.length}:${value}`;
+    else if (typeof value === "number") key += `n${value};`;
+    else if (typeof value === "boolean" || value === null) key += `${value};`;
+    else if (value instanceof Date) key += `d${value.getTime()};`;
+    else key += `o${encode(value)};`;
+  }
+  return key;
 }
 
 /** The values at `paths` (missing as null), or undefined when an array lies on any of them. */

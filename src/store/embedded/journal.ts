@@ -2,8 +2,11 @@
  * One collection's durable history: an append-only JSON-lines file of `put` and `del` records.
  * Opening replays it into memory and compacts it to one `put` per live document (written to a
  * temporary file, then renamed over the journal, so a crash mid-compaction keeps the old file).
- * Each write is appended synchronously before the engine acknowledges it, so a process crash
- * loses nothing acknowledged; an OS crash or power loss may lose what the page cache held.
+ * Writes are grouped: what every operation of one event-loop turn appends goes to the file in one
+ * write at the end of the turn (group commit), and no operation is acknowledged before the write
+ * holding it, and every earlier one, is done. A process crash loses nothing acknowledged; an OS
+ * crash or power loss may lose what the page cache held. A failed write stops the journal: every
+ * later operation fails, and a restart replays what is on disk.
  *
  * One process per data directory: two processes appending to the same journal would interleave
  * and neither would see the other's writes.
@@ -34,6 +37,11 @@ export class JournalCorruptError extends Error {
 }
 
 export class Journal {
+  private pending: string[] = [];
+  /** The write the pending records wait for, scheduled at the end of this turn. */
+  private batch: { promise: Promise<void>; settle: (error?: Error) => void } | undefined;
+  private failure: Error | undefined;
+
   private constructor(
     private readonly path: string,
     private fd: number | undefined,
@@ -46,16 +54,55 @@ export class Journal {
     return { journal: new Journal(path, openSync(path, "a", 0o600)), documents };
   }
 
+  /** Adds records to this turn's write; `written()` says when they are on file. */
   append(records: readonly JournalRecord[]): void {
-    if (this.fd === undefined) throw new Error(`The journal ${this.path} is closed`);
+    this.assertWritable();
     if (records.length === 0) return;
-    appendFileSync(this.fd, records.map(toLine).join(""));
+    this.pending.push(records.map(toLine).join(""));
+    if (this.batch) return;
+    let settle: (error?: Error) => void = () => {};
+    const promise = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve());
+    });
+    const batch = { promise, settle };
+    this.batch = batch;
+    // close() may have written it already.
+    setImmediate(() => this.batch === batch && this.flush());
+  }
+
+  /** Resolves once everything appended so far is written; rejects if the write failed. */
+  written(): Promise<void> {
+    if (this.batch) return this.batch.promise;
+    return this.failure ? Promise.reject(this.failure) : Promise.resolve();
   }
 
   close(): void {
     if (this.fd === undefined) return;
+    if (this.batch) this.flush();
     closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  private flush(): void {
+    const batch = this.batch!;
+    const text = this.pending.join("");
+    this.pending = [];
+    this.batch = undefined;
+    try {
+      appendFileSync(this.fd!, text);
+    } catch (error) {
+      this.failure = new Error(
+        `The journal ${this.path} could not be written (${String(error)}); restart to replay what is on file`,
+      );
+      batch.settle(this.failure);
+      return;
+    }
+    batch.settle();
+  }
+
+  private assertWritable(): void {
+    if (this.fd === undefined) throw new Error(`The journal ${this.path} is closed`);
+    if (this.failure) throw this.failure;
   }
 }
 

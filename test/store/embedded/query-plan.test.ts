@@ -2,6 +2,7 @@
  * The embedded engine reads only what a declared index names, so a query's cost does not grow
  * with the collection; what no index serves is reported.
  */
+import { Schema } from "mongoose";
 import { describe, expect, it } from "vitest";
 import { EmbeddedCollection } from "../../../src/store/embedded/collection.js";
 import { openEmbeddedCollection, schemas } from "../../../src/store/index.js";
@@ -76,5 +77,31 @@ describe("embedded query plans", () => {
     const replayed = new EmbeddedCollection("orders", schemas.orders, { documents: await orders.find({}) });
     expect(replayed.explain({ tenantId: "small" }).examined).toBe(3);
     expect(await replayed.find({ tenantId: "small", ref: "DK-00010" })).toHaveLength(1);
+  });
+
+  it("offers replayed documents with an array on an indexed path to every lookup", async () => {
+    const schema = new Schema({ _id: String, tags: [String], n: Number }, { versionKey: false });
+    schema.index({ tags: 1, n: 1 });
+    type Thing = { _id: string; tags?: string[]; n?: number };
+    const documents: Thing[] = [
+      { _id: "a", tags: ["x", "y"], n: 1 },
+      { _id: "b", n: 1 },
+    ];
+    const replayed = new EmbeddedCollection<Thing>("things", schema, { documents });
+    expect((await replayed.find({ tags: "y" })).map((doc) => doc._id)).toEqual(["a"]);
+    expect((await replayed.find({ tags: null, n: 1 })).map((doc) => doc._id)).toEqual(["b"]);
+    expect(replayed.explain({ tags: "z" })).toEqual({ using: ["tags", "n"], examined: 1 });
+  });
+
+  it("builds a prefix on the first query that needs it and keeps it current after", async () => {
+    const { orders } = ordersCollection();
+    await fill(orders, 100);
+    expect(orders.explain({ tenantId: "small", ref: "DK-00010" }).examined).toBe(1);
+    await orders.insertOne(makeOrder({ tenantId: "small", ref: "DK-99999" }));
+    expect(orders.explain({ tenantId: "small", ref: "DK-99999" }).examined).toBe(1);
+    expect(orders.explain({ tenantId: "small" }).examined).toBe(11);
+    await orders.deleteMany({ tenantId: "small", ref: "DK-00010" });
+    expect(orders.explain({ tenantId: "small" }).examined).toBe(10);
+    expect(orders.explain({ tenantId: "small", ref: "DK-00010" }).examined).toBe(0);
   });
 });
