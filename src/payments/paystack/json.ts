@@ -9,8 +9,13 @@
 /** A string literal (skipped whole, so digits inside strings are never touched) or a number. */
 const TOKEN = /"(?:[^"\\]|\\[\s\S])*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
+/** The shortest run of digits that can be an unsafe integer: 2^53 has 16. */
+const LONG_DIGIT_RUN = /\d{16}/;
+
 /** `{"id":18446744073709551615}` → `{"id":"18446744073709551615"}`; other text unchanged. */
 export function quoteUnsafeIntegers(text: string): string {
+  // Most events have no such run: one quick scan instead of tokenizing every webhook.
+  if (!LONG_DIGIT_RUN.test(text)) return text;
   return text.replace(TOKEN, (token) =>
     token.startsWith('"') || /[.eE]/.test(token) || Number.isSafeInteger(Number(token))
       ? token
