@@ -94,10 +94,22 @@ export function equals(a: Money, b: Money): boolean {
 
 /** "KES 450.50": the code, not the symbol, so a shopper never confuses KSh with $. */
 export function formatMoney(value: Money, locale = "en"): string {
-  const exponent = currencyExponent(value.currency);
-  const number = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  }).format(toMajor(value));
-  return `${value.currency} ${number}`;
+  return `${value.currency} ${numberFormat(locale, currencyExponent(value.currency)).format(toMajor(value))}`;
+}
+
+// Building an Intl.NumberFormat costs far more than formatting with one (a catalog page formats
+// dozens of prices): one per locale and number of decimals, kept for the process's life.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string, decimals: number): Intl.NumberFormat {
+  const key = `${locale}|${decimals}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+    });
+    numberFormats.set(key, format);
+  }
+  return format;
 }
