@@ -298,7 +298,12 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
       const jobOptions = { connection: workerConnection, prefix, logger };
       const workers: Worker[] = [
         createJobWorker("reminders", (job) => review.remind(job.data.tenantId, job.data.proofId), jobOptions),
-        createJobWorker("settle", (job) => processInbox(job.data.inboxId), jobOptions),
+        // Settling waits on the provider's verify over HTTP, not on CPU: many at once keep a
+        // burst of webhooks from queueing behind a few slow answers.
+        createJobWorker("settle", (job) => processInbox(job.data.inboxId), {
+          ...jobOptions,
+          concurrency: 32,
+        }),
         createJobWorker("reconcile", (job) => reconciler.check(job.data), jobOptions),
         await startMaintenance({
           tasks: {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { DelayedError, type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -19,8 +20,8 @@ export interface OutboundWorkerOptions {
 
 /**
  * Sends stored outbox messages. Progress is recorded after each reply, so a retry resumes
- * where the last attempt stopped; waits for pacing or a 429 move the job to the delayed set
- * instead of blocking a worker slot.
+ * where the last attempt stopped. A wait for the chat's slot or a 429 moves the job to the
+ * delayed set instead of blocking a worker slot; a wait for the channel-wide budget holds it.
  */
 export function createOutboundWorker(options: OutboundWorkerOptions): Worker<JobDataMap["outbound"]> {
   const { channel, store, pacer, logger } = options;
@@ -48,8 +49,11 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
         const chatWait = await pacer.reserveChatSlot(message.to.chatId);
         if (chatWait > 0) await deferHolding(job, token, index, chatWait);
       }
-      const globalWait = await pacer.takeGlobalSlot();
-      if (globalWait > 0) await deferHolding(job, token, index, globalWait);
+      // The channel-wide budget is spent for everyone: this worker slot waits in place (well under
+      // a second) rather than re-queueing, so waiting jobs neither churn nor overtake by priority.
+      for (let wait = await pacer.takeGlobalSlot(); wait > 0; wait = await pacer.takeGlobalSlot()) {
+        await sleep(wait);
+      }
       try {
         await channel.send(message.to.chatId, message.replies[index]!);
       } catch (error) {

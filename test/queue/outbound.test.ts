@@ -132,6 +132,24 @@ describe("outbound messages", () => {
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((11 * 1000) / perChatPerSecond - 50);
   });
 
+  it("holds a job in place while the channel-wide budget is spent, so none is re-queued", async () => {
+    const globalPerSecond = 4;
+    startWorker({ globalPerSecond, perChatPerSecond: 1, perChatBurst: 3 });
+    const activations = new Map<string, number>();
+    worker!.on("active", (job) => activations.set(job.id!, (activations.get(job.id!) ?? 0) + 1));
+    const ids = Array.from({ length: 10 }, (_, i) => outboxId("budget", String(i)));
+    const done = Promise.all(ids.map((id) => completion(id)));
+    for (const [i, id] of ids.entries()) {
+      emulator.user({ id: 520 + i, firstName: `Shopper ${i}` });
+      await outbox.send({ id, tenantId: "default", to: to(520 + i), replies: [{ text: id }] });
+    }
+    await done;
+    expect([...activations.values()]).toEqual(Array(10).fill(1));
+    // Ten messages at four a second: the last two seconds' worth had to wait for the budget.
+    const times = emulator.calls("sendMessage").map((call) => call.receivedAt);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1_000);
+  });
+
   it("waits out a 429's retry_after, then delivers without repeating earlier replies", async () => {
     startWorker();
     const user = emulator.user({ id: 503, firstName: "C" });
