@@ -2,9 +2,11 @@
  * One collection's durable history: an append-only JSON-lines file of `put` and `del` records.
  * Opening replays it into memory and compacts it to one `put` per live document (written to a
  * temporary file, then renamed over the journal, so a crash mid-compaction keeps the old file).
- * Writes are grouped: what every operation of one event-loop turn appends goes to the file in one
- * write at the end of the turn (group commit), and no operation is acknowledged before the write
- * holding it, and every earlier one, is done. A process crash loses nothing acknowledged; an OS
+ * Writes are grouped: what the operations started in one synchronous run append (a batch of
+ * concurrent calls, an updateMany) goes to the file in one write as soon as that run ends, before
+ * any of their promises settle (a later flush, at the next loop turn, would batch more but add a
+ * turn of latency to every write of a settlement's chain). No operation is acknowledged before
+ * the write holding it, and every earlier one, is done. A process crash loses nothing acknowledged; an OS
  * crash or power loss may lose what the page cache held. A failed write stops the journal: every
  * later operation fails, and a restart replays what is on disk.
  *
@@ -38,7 +40,7 @@ export class JournalCorruptError extends Error {
 
 export class Journal {
   private pending: string[] = [];
-  /** The write the pending records wait for, scheduled at the end of this turn. */
+  /** The write the pending records wait for, scheduled for when the current run ends. */
   private batch: { promise: Promise<void>; settle: (error?: Error) => void } | undefined;
   private failure: Error | undefined;
 
@@ -54,7 +56,7 @@ export class Journal {
     return { journal: new Journal(path, openSync(path, "a", 0o600)), documents };
   }
 
-  /** Adds records to this turn's write; `written()` says when they are on file. */
+  /** Adds records to the pending write; `written()` says when they are on file. */
   append(records: readonly JournalRecord[]): void {
     this.assertWritable();
     if (records.length === 0) return;
@@ -67,7 +69,7 @@ export class Journal {
     const batch = { promise, settle };
     this.batch = batch;
     // close() may have written it already.
-    setImmediate(() => this.batch === batch && this.flush());
+    queueMicrotask(() => this.batch === batch && this.flush());
   }
 
   /** Resolves once everything appended so far is written; rejects if the write failed. */

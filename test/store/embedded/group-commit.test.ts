@@ -1,6 +1,6 @@
 /**
- * The journal's group commit: the writes of one event-loop turn reach the file in one write, no
- * operation answers before its write is on file, and a failed write stops the journal.
+ * The journal's group commit: the writes started in one synchronous run reach the file in one
+ * write, no operation answers before its write is on file, and a failed write stops the journal.
  */
 import * as fs from "node:fs";
 import { join } from "node:path";
@@ -48,13 +48,13 @@ describe("embedded journal group commit", () => {
     directory.remove();
   });
 
-  it("writes one turn's operations in one write, and answers each only once it is on file", async () => {
+  it("writes operations started together in one write, and answers each only once it is on file", async () => {
     const { collection } = opened;
     const answered: string[] = [];
     const inserts = ["a", "b", "c"].map((id) =>
       collection.insertOne(entry(id)).then(() => answered.push(`${id}: ${fileText().includes(`"${id}"`)}`)),
     );
-    // The turn has not ended: nothing is on file and nothing has answered.
+    // The synchronous run has not ended: nothing is on file and nothing has answered.
     expect(writes.count).toBe(0);
     expect(fileText()).toBe("");
     await Promise.all(inserts);
