@@ -7,18 +7,24 @@
 import { isPlainObject } from "./clone.js";
 
 export function encode(value: unknown): string {
-  return JSON.stringify(value, dateAware);
+  return JSON.stringify(toJsonValue(value));
 }
 
 export function decode(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown) => (isDateEnvelope(value) ? new Date(value.$date) : value));
 }
 
-// Date.prototype.toJSON runs before a replacer sees the value, so the replacer looks at the
-// holder's own property (`this[key]`), which is still the Date. No copy of the document is made.
-function dateAware(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const original = this[key];
-  return original instanceof Date ? { $date: original.toISOString() } : value;
+// Date.prototype.toJSON runs before a JSON.stringify replacer sees the value, so Dates are
+// wrapped in a walk of their own.
+function toJsonValue(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (isPlainObject(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = toJsonValue(item);
+    return copy;
+  }
+  return value;
 }
 
 function isDateEnvelope(value: unknown): value is { $date: string } {
