@@ -1,98 +1,103 @@
 /**
- * `npm run bench`: throughput of the hot pure and storage paths, checked against targets.
- * Targets are for one core of a small (2-core) machine; a miss exits non-zero.
+ * `npm run bench [-- --quick]`: what users feel, each path beside a baseline measured in the same
+ * run (interleaved), reported as figures and ratios, never fixed thresholds: a busy machine
+ * slows the baseline too. Prints a Markdown report; BENCHMARKS.md keeps the latest with the
+ * machine and date. `BENCH_CPU_PROF=DIR` profiles the servers under load (see bench/profile.ts).
  */
-import { performance } from "node:perf_hooks";
-import { loadCatalog } from "../src/catalog/index.js";
-import { initialState, step } from "../src/conversations/index.js";
-import type { ConversationEvent, StepContext } from "../src/conversations/types.js";
-import { deterministicId } from "../src/domain/ids.js";
-import type { Order } from "../src/domain/order.js";
-import { newOrderReference } from "../src/domain/reference.js";
-import { createStore } from "../src/store/index.js";
+import { cpus, totalmem } from "node:os";
+import { chatTurn } from "./cases/chat-turn.js";
+import { footprint } from "./cases/footprint.js";
+import { growth } from "./cases/growth.js";
+import { ingest } from "./cases/ingest.js";
+import { settlement } from "./cases/settlement.js";
+import { createBenchContext } from "./lib/context.js";
+import type { LoadFigures } from "./lib/load.js";
+import { figure } from "./lib/stats.js";
 
-interface Result {
-  readonly name: string;
-  readonly perSecond: number;
-  readonly target: number;
+const quick = process.argv.includes("--quick");
+const context = createBenchContext(quick);
+const out = (line = "") => console.log(line);
+
+function loadRow(path: string, duka: LoadFigures, baseline: LoadFigures, name: string, goal: string): string {
+  const ratio = duka.perSecond / baseline.perSecond;
+  const side = (f: LoadFigures) =>
+    `${figure(f.perSecond, 0)}/s, p50 ${figure(f.p50Ms, 0)} ms, p99 ${figure(f.p99Ms, 0)} ms, ${figure(f.cpuMicrosPerRequest, 0)} µs CPU${f.failed ? `, ${f.failed} failed` : ""}`;
+  return `| ${path} | ${side(duka)} | ${name}: ${side(baseline)} | ${figure(ratio, 2)}× | ${goal} |`;
 }
 
-const WARMUP = 200;
-
-/** Calls `run(i)` for i = 0…WARMUP+iterations-1 and times the calls after the warm-up. */
-async function measure(
-  name: string,
-  target: number,
-  iterations: number,
-  run: (i: number) => unknown,
-): Promise<Result> {
-  for (let i = 0; i < WARMUP; i++) await run(i);
-  const started = performance.now();
-  for (let i = WARMUP; i < WARMUP + iterations; i++) await run(i);
-  const seconds = (performance.now() - started) / 1000;
-  return { name, perSecond: iterations / seconds, target };
-}
-
-async function main(): Promise<number> {
-  const catalog = await loadCatalog();
-  const context: StepContext = {
-    catalog,
-    paymentOptions: [{ method: "manual", label: "Bank transfer / manual" }],
-  };
-  const script: ConversationEvent[] = [
-    { type: "input", content: { kind: "command", command: "start", args: "" } },
-    { type: "input", content: { kind: "choice", data: "p:EGGS12" } },
-    { type: "input", content: { kind: "choice", data: "q:EGGS12:2" } },
-    { type: "input", content: { kind: "choice", data: "cart" } },
-    { type: "input", content: { kind: "choice", data: "checkout" } },
-  ];
-  const results: Result[] = [];
-
-  results.push(
-    await measure("dialogue: a 5-step shopping script", 2_000, 5_000, () => {
-      let state = initialState();
-      for (const event of script) state = step(state, event, context).state;
-    }),
+const started = Date.now();
+try {
+  out(`# Duka benchmarks${quick ? " (quick)" : ""}`);
+  out();
+  out(
+    `${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model.trim()} · ${figure(totalmem() / 2 ** 30, 0)} GiB · Node ${process.version}`,
   );
-
-  const store = await createStore({ mediaDir: "/tmp/duka-bench-media" });
-  const now = new Date();
-  // Unique references up front: the order service retries collisions, the bare repository does not.
-  const refs = new Set<string>();
-  while (refs.size < 3_000 + WARMUP) refs.add(newOrderReference());
-  const uniqueRefs = [...refs];
-  const order = (i: number): Order => ({
-    _id: deterministicId("ord", "bench", String(i)),
-    tenantId: "bench",
-    ref: uniqueRefs[i]!,
-    customer: { channel: "telegram", chatId: String(i % 500) },
-    lines: [{ sku: "EGGS12", name: "Eggs", quantity: 2, unitAmount: 45_050 }],
-    total: { amount: 90_100, currency: "KES" },
-    status: "awaiting_payment",
-    createdAt: now,
-    updatedAt: now,
-  });
-  const count = 3_000;
-  const orders = Array.from({ length: count + WARMUP }, (_, i) => order(i));
-  results.push(
-    await measure("embedded store: create an order", 2_000, count, (i) => store.orders.create(orders[i]!)),
-  );
-  results.push(
-    await measure("embedded store: compare-and-set to paid", 2_000, count, (i) =>
-      store.orders.transition("bench", orders[i]!._id, "paid"),
+  out();
+  out("| path | Duka | baseline (same run, interleaved) | ratio | goal |");
+  out("|---|---|---|---|---|");
+  const [ingestDuka, naive] = await ingest(context);
+  out(
+    loadRow(
+      "Paystack webhook ingest (`web` role)",
+      ingestDuka,
+      naive,
+      "naive handler",
+      "≥ 1.0×, p99 no worse",
     ),
   );
-  await store.close();
-
-  let missed = 0;
-  for (const result of results) {
-    const ok = result.perSecond >= result.target;
-    if (!ok) missed += 1;
-    console.log(
-      `${ok ? "ok  " : "SLOW"} ${result.name.padEnd(42)} ${Math.round(result.perSecond).toLocaleString("en").padStart(10)}/s (target ${result.target.toLocaleString("en")}/s)`,
+  const [turn, bare] = await chatTurn(context, 5_000);
+  out(
+    loadRow(
+      "Telegram `/start` → reply stored and queued (webhook, 5,000 chats)",
+      turn,
+      bare,
+      "bare grammY bot",
+      "≥ 0.5×",
+    ),
+  );
+  out();
+  out(
+    "| settlement (webhook posted → …) | payments | settled in the store p50 / p95 / p99 | confirmation at the Bot API p50 / p95 / p99 | ordinary messages sent before the last confirmation |",
+  );
+  out("|---|---|---|---|---|");
+  const rates = quick ? [20, 200] : [20, 50, 200];
+  const runs = rates.map((rate) => ({ rate, seconds: rate >= 200 ? 3 : quick ? 5 : 10, background: 0 }));
+  runs.push({ rate: 200, seconds: 3, background: quick ? 1_000 : 5_000 });
+  for (const { rate, seconds, background } of runs) {
+    const s = await settlement(context, rate, seconds, background);
+    const d = (x: typeof s.settledMs) => `${figure(x.p50, 0)} / ${figure(x.p95, 0)} / ${figure(x.p99, 0)} ms`;
+    out(
+      `| ${rate}/s${background ? ` with ${figure(background, 0)} ordinary messages queued first` : ""} | ${s.payments} (${s.settledMs.count} settled, ${s.confirmedMs.count} confirmed) | ${d(s.settledMs)} | ${d(s.confirmedMs)} | ${background ? s.ordinaryBeforeLastConfirmation : "—"} |`,
     );
   }
-  return missed === 0 ? 0 : 1;
+  out();
+  out(
+    "| store work per operation (CPU) | stored conversations and orders | chat turn (load + save) | webhook (inbox + payment + order) |",
+  );
+  out("|---|---|---|---|");
+  for (const g of await growth(context)) {
+    for (const [index, size] of g.sizes.entries()) {
+      out(
+        `| ${g.store} | ${figure(size, 0)} | ${figure(g.turnMicros[index]!, 0)} µs | ${figure(g.webhookMicros[index]!, 0)} µs |`,
+      );
+    }
+    const last = g.sizes.length - 1;
+    out(
+      `| ${g.store}: largest ÷ smallest (goal ≤ 1.2) | | ${figure(g.turnMicros[last]! / g.turnMicros[0]!, 2)}× | ${figure(g.webhookMicros[last]! / g.webhookMicros[0]!, 2)}× |`,
+    );
+  }
+  out();
+  out(
+    "| embedded store | heap per conversation + order | journal per conversation | journal per order | restart (replay) |",
+  );
+  out("|---|---|---|---|---|");
+  for (const f of await footprint(context)) {
+    out(
+      `| ${figure(f.conversations, 0)} conversations and orders | ${figure(f.heapBytesPerConversationAndOrder / 1024, 1)} KB | ${figure(f.journalBytesPerConversation, 0)} B | ${figure(f.journalBytesPerOrder, 0)} B | ${figure(f.restartMs / 1000, 2)} s |`,
+    );
+  }
+  out();
+  out(`Ran in ${figure((Date.now() - started) / 1000, 0)} s.`);
+} finally {
+  await context.close();
 }
-
-main().then((code) => process.exit(code));
