@@ -225,22 +225,20 @@ describe("outbound messages", () => {
   });
 
   it("keeps a stranded message's lane when the sweeper queues it again", async () => {
-    await store.outbox.put({
-      _id: outboxId("test", "urgent-stranded"),
-      tenantId: "default",
-      to: to(506),
-      replies: [{ text: "paid" }],
-      lane: "urgent",
-      createdAt: new Date(Date.now() - 120_000),
-    });
-    await store.outbox.put({
-      _id: outboxId("test", "reminder-stranded"),
-      tenantId: "default",
-      to: to(507),
-      replies: [{ text: "remember" }],
-      lane: "background",
-      createdAt: new Date(Date.now() - 120_000),
-    });
+    const stranded = [
+      { name: "urgent-stranded", lane: "urgent", chat: 506 },
+      { name: "reminder-stranded", lane: "background", chat: 507 },
+    ] as const;
+    for (const { name, lane, chat } of stranded) {
+      await store.outbox.put({
+        _id: outboxId("test", name),
+        tenantId: "default",
+        to: to(chat),
+        replies: [{ text: name }],
+        lane,
+        createdAt: new Date(Date.now() - 120_000),
+      });
+    }
     expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(2);
     const queue = queues.outbound("telegram");
     expect((await queue.getJob(outboxId("test", "urgent-stranded")))?.opts.priority ?? 0).toBe(0);
