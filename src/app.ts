@@ -53,6 +53,7 @@ import { createActionPerformer } from "./shop/actions.js";
 import { type ActionPerformer, createConversationRunner } from "./shop/conversation-runner.js";
 import { createInboundRouter } from "./shop/inbound-router.js";
 import { createMerchantCommands } from "./shop/merchant-commands.js";
+import { merchantDigest } from "./shop/merchant-messages.js";
 import { createMerchantNotifier } from "./shop/merchant-notifier.js";
 import { createOrderService } from "./shop/orders.js";
 import { createStore } from "./store/index.js";
@@ -340,6 +341,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
             connection: workerConnection,
             prefix,
             logger,
+            renderDigest: merchantDigest,
           }),
         );
       }
@@ -357,6 +359,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
         connection: workerConnection,
         prefix,
         logger,
+        renderDigest: merchantDigest,
       });
       const stopReporting = publishWhatsAppStatus(producer, whatsappStatusKey, whatsappStatus);
       closers.push(async () => {

@@ -3,7 +3,8 @@ import { DelayedError, type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type ChannelAdapter, ChannelRateLimitError, ChannelRejectedError } from "../bot/channel.js";
-import type { Store } from "../store/types.js";
+import type { Reply } from "../conversations/types.js";
+import type { OutboxMessage, Store } from "../store/types.js";
 import type { Pacer } from "./pacing.js";
 import { type JobDataMap, outboundQueueName } from "./queues.js";
 
@@ -16,12 +17,24 @@ export interface OutboundWorkerOptions {
   readonly logger: Logger;
   /** Jobs handled at once; pacing, not concurrency, keeps us inside the channel's limits. */
   readonly concurrency?: number;
+  /** The one message that stands for several piled-up messages of a digest group (see OutboxMessage). */
+  readonly renderDigest?: (group: string, lines: readonly string[]) => Reply;
 }
+
+/** Lines in one digest: well inside a chat message's length (Telegram: 4,096 characters). */
+export const DIGEST_MAX = 30;
 
 /**
  * Sends stored outbox messages. Progress is recorded after each reply, so a retry resumes
  * where the last attempt stopped. A wait for the chat's slot or a 429 moves the job to the
  * delayed set instead of blocking a worker slot; a wait for the channel-wide budget holds it.
+ *
+ * Digests: a message of a digest group that had to wait for its chat's slot is part of a pile-up
+ * (a burst of "order paid" alerts to one merchant). Each such slot, when it comes, carries one
+ * message listing the oldest waiting messages of the group, up to DIGEST_MAX; a job whose message
+ * already went out in a digest still uses its slot for the next batch. So a pile-up drains at
+ * DIGEST_MAX messages per slot instead of one. Each message is marked sent only after the digest
+ * naming it went out: a crash may repeat a line, never lose one.
  */
 export function createOutboundWorker(options: OutboundWorkerOptions): Worker<JobDataMap["outbound"]> {
   const { channel, store, pacer, logger } = options;
@@ -41,19 +54,61 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     return deferUntil(job, token, waitMs);
   };
 
+  /** Waits in place while the channel-wide budget is spent (see the class comment). */
+  const takeGlobalSlot = async () => {
+    // The channel-wide budget is spent for everyone: this worker slot waits in place (well under
+    // a second) rather than re-queueing, so waiting jobs neither churn nor overtake by priority.
+    for (let wait = await pacer.takeGlobalSlot(); wait > 0; wait = await pacer.takeGlobalSlot()) {
+      await sleep(wait);
+    }
+  };
+
+  /** Sends the oldest waiting messages of `group` to `to` as one, in the chat slot this job holds. */
+  const sendDigest = async (job: Job, token: string | undefined, to: OutboxMessage["to"], group: string) => {
+    const batch = (await store.outbox.listPendingDigest(to, group, DIGEST_MAX)).filter(isDigestible);
+    if (batch.length === 0) return;
+    await takeGlobalSlot();
+    const reply =
+      batch.length === 1
+        ? batch[0]!.replies[0]!
+        : options.renderDigest!(
+            group,
+            batch.map(({ digest }) => digest!.line),
+          );
+    try {
+      await channel.send(to.chatId, reply);
+    } catch (error) {
+      if (error instanceof ChannelRateLimitError) await deferUntil(job, token, error.retryAfterMs);
+      if (error instanceof ChannelRejectedError) {
+        logger.warn({ chat: to, err: error }, "channel refused a digest; not retrying");
+        for (const message of batch) await store.outbox.markFailed(message._id, new Date(), error.message);
+        return;
+      }
+      throw error;
+    }
+    const sentAt = new Date();
+    for (const message of batch) await store.outbox.markSent(message._id, sentAt);
+    logger.debug({ chat: to, group, messages: batch.length }, "digest sent");
+  };
+
   const processor = async (job: Job<JobDataMap["outbound"]>, token?: string) => {
     const message = await store.outbox.findById(job.data.outboxId);
-    if (message?.status !== "pending") return;
+    if (!message) return;
+    const group = options.renderDigest && isDigestible(message) ? message.digest!.group : undefined;
+    // Woken in the chat slot it waited for: a pile-up of its group, sent as digests.
+    if (group && job.data.chatSlotFor === 0) {
+      await sendDigest(job, token, message.to, group);
+      // Still waiting (older ones filled the digest): it asks for the chat's next slot.
+      if ((await store.outbox.findById(message._id))?.status !== "pending") return;
+      await job.updateData({ outboxId: message._id });
+    }
+    if (message.status !== "pending") return;
     for (let index = message.sentCount; index < message.replies.length; index++) {
       if (job.data.chatSlotFor !== index) {
         const chatWait = await pacer.reserveChatSlot(message.to.chatId);
         if (chatWait > 0) await deferHolding(job, token, index, chatWait);
       }
-      // The channel-wide budget is spent for everyone: this worker slot waits in place (well under
-      // a second) rather than re-queueing, so waiting jobs neither churn nor overtake by priority.
-      for (let wait = await pacer.takeGlobalSlot(); wait > 0; wait = await pacer.takeGlobalSlot()) {
-        await sleep(wait);
-      }
+      await takeGlobalSlot();
       try {
         await channel.send(message.to.chatId, message.replies[index]!);
       } catch (error) {
@@ -83,4 +138,9 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
   });
   worker.on("error", (error) => logger.error({ err: error }, "outbound worker error"));
   return worker;
+}
+
+/** A one-reply message of a digest group, nothing of it sent yet. */
+function isDigestible(message: OutboxMessage): boolean {
+  return message.digest !== undefined && message.replies.length === 1 && message.sentCount === 0;
 }

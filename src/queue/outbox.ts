@@ -19,6 +19,7 @@ export interface OutgoingMessage {
   readonly replies: readonly Reply[];
   /** Default `reply`. */
   readonly lane?: OutboxLane;
+  readonly digest?: OutboxMessage["digest"];
 }
 
 /** Every outgoing chat message takes this path: stored first, then queued by its id. */
@@ -48,6 +49,7 @@ export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
         to: message.to,
         replies: message.replies,
         ...(message.lane ? { lane: message.lane } : {}),
+        ...(message.digest ? { digest: message.digest } : {}),
         createdAt: new Date(),
       });
       // A message stored earlier and already sent is not queued again.

@@ -172,6 +172,21 @@ export function paymentSettledNotice(order: Order, payment: Payment, locale: str
   };
 }
 
+/** Alerts that may be merged into one digest when they pile up on a merchant's chat. */
+export const SETTLED_DIGEST_GROUP = "payment_settled";
+
+/** One paid order, as a line of a digest. */
+export function paymentSettledLine(order: Order, payment: Payment, locale: string): string {
+  return `*${order.ref}* ${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}, from ${shopperLabel(order)}`;
+}
+
+/** Several alerts that piled up on a merchant's chat, as one message. */
+export function merchantDigest(group: string, lines: readonly string[]): Reply {
+  const heading =
+    group === SETTLED_DIGEST_GROUP ? `💰 ${lines.length} orders paid:` : `🔔 ${lines.length} updates:`;
+  return { text: [heading, ...lines.map((line) => `• ${line}`)].join("\n") };
+}
+
 const FLAG_WORDS: Record<NonNullable<Payment["flag"]>["reason"], string> = {
   amount_mismatch: "the amount paid is not the order total",
   already_paid: "the order was already paid another way: refund one of the payments",

@@ -5,14 +5,16 @@ import type { ManualPaymentNotifier } from "../payments/manual/notifications.js"
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
-import type { OutboxLane } from "../store/types.js";
+import type { OutboxLane, OutboxMessage } from "../store/types.js";
 import type { ConversationRunner } from "./conversation-runner.js";
 import {
   paymentFlaggedNotice,
+  paymentSettledLine,
   paymentSettledNotice,
   proofNotification,
   proofReminder,
   providerHealthAlert,
+  SETTLED_DIGEST_GROUP,
 } from "./merchant-messages.js";
 
 export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier {
@@ -29,7 +31,12 @@ export function createMerchantNotifier(deps: {
   catalog: Catalog;
 }): MerchantNotifier {
   const locale = deps.catalog.shop.locale;
-  const toMerchants = async (key: readonly string[], reply: Reply, lane: OutboxLane) => {
+  const toMerchants = async (
+    key: readonly string[],
+    reply: Reply,
+    lane: OutboxLane,
+    digest?: OutboxMessage["digest"],
+  ) => {
     for (const merchant of deps.merchants) {
       await deps.outbox.send({
         id: outboxId(...key, merchant.channel, merchant.chatId),
@@ -37,6 +44,7 @@ export function createMerchantNotifier(deps: {
         to: merchant,
         replies: [reply],
         lane,
+        ...(digest ? { digest } : {}),
       });
     }
   };
@@ -48,7 +56,10 @@ export function createMerchantNotifier(deps: {
     tellShopper: (order, result, messageKey) =>
       deps.conversations.deliver(order.customer, result, messageKey),
     paymentSettled: (order, payment) =>
-      toMerchants(["settled", payment._id], paymentSettledNotice(order, payment, locale), "urgent"),
+      toMerchants(["settled", payment._id], paymentSettledNotice(order, payment, locale), "urgent", {
+        group: SETTLED_DIGEST_GROUP,
+        line: paymentSettledLine(order, payment, locale),
+      }),
     paymentFlagged: (order, payment) =>
       toMerchants(
         ["flagged", payment._id, payment.flag?.reason ?? ""],

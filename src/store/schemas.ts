@@ -191,6 +191,7 @@ export const outboxSchema = new Schema(
     to: { type: chatAddressSchema, required: true },
     replies: { type: Schema.Types.Mixed, required: true },
     lane: { type: String, enum: OUTBOX_LANES },
+    digest: { type: new Schema({ group: String, line: String }, { _id: false }), required: false },
     status: { type: String, enum: OUTBOX_STATUSES, required: true },
     sentCount: { type: Number, required: true },
     createdAt: { type: Date, required: true },
@@ -202,6 +203,8 @@ export const outboxSchema = new Schema(
 );
 // The sweeper's work list spans tenants.
 outboxSchema.index({ status: 1, createdAt: 1 });
+// The messages waiting for one chat, to merge a pile-up into a digest.
+outboxSchema.index({ status: 1, "to.channel": 1, "to.chatId": 1, createdAt: 1 });
 // Sent messages are only needed to dedupe retries; MongoDB drops them after 30 days. (The
 // embedded store keeps them: it serves small shops and demos.)
 outboxSchema.index({ sentAt: 1 }, { expireAfterSeconds: 30 * 24 * 3600 });

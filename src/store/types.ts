@@ -133,6 +133,11 @@ export interface OutboxMessage {
   readonly replies: readonly Reply[];
   /** Which messages go first when a channel's rate limit binds (see `OutboxLane`); default `reply`. */
   readonly lane?: OutboxLane;
+  /**
+   * Messages of one `group` to one chat that pile up (each waiting for the chat's next slot) go
+   * out as one digest of their `line`s. One-reply messages only.
+   */
+  readonly digest?: { readonly group: string; readonly line: string };
   /** `failed`: the channel refused for good (the shopper blocked the bot); not retried. */
   readonly status: "pending" | "sent" | "failed";
   /** How many of `replies` were sent already, so a retry resumes instead of repeating. */
@@ -154,6 +159,8 @@ export interface OutboxRepository {
   markFailed(id: string, at: Date, error: string): Promise<void>;
   /** Pending messages created before `before`, oldest first: the sweeper's work list. */
   listPending(before: Date, limit: number): Promise<OutboxMessage[]>;
+  /** Pending messages to `to` in a digest `group`, oldest first. */
+  listPendingDigest(to: ChatAddress, group: string, limit: number): Promise<OutboxMessage[]>;
 }
 
 export interface AuditRepository {

@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTelegramAdapter } from "../../src/bot/telegram/adapter.js";
 import { createLogger } from "../../src/log/index.js";
-import { createOutboundWorker } from "../../src/queue/outbound-worker.js";
+import { createOutboundWorker, DIGEST_MAX } from "../../src/queue/outbound-worker.js";
 import { createOutbox, type Outbox, outboxId } from "../../src/queue/outbox.js";
 import { createPacer, type PacingPolicy, TELEGRAM_PACING } from "../../src/queue/pacing.js";
 import { createQueues, type Queues } from "../../src/queue/queues.js";
@@ -49,7 +49,11 @@ afterEach(async () => {
   await clearPrefix(prefix);
 });
 
-function startWorker(policy: PacingPolicy = TELEGRAM_PACING, concurrency?: number) {
+function startWorker(
+  policy: PacingPolicy = TELEGRAM_PACING,
+  concurrency?: number,
+  renderDigest?: (group: string, lines: readonly string[]) => { text: string },
+) {
   const telegram = createTelegramAdapter({
     token: emulator.botToken,
     apiRoot: emulator.apiRoot,
@@ -64,6 +68,7 @@ function startWorker(policy: PacingPolicy = TELEGRAM_PACING, concurrency?: numbe
     prefix,
     logger,
     ...(concurrency ? { concurrency } : {}),
+    ...(renderDigest ? { renderDigest } : {}),
   });
 }
 
@@ -243,5 +248,77 @@ describe("outbound messages", () => {
     const queue = queues.outbound("telegram");
     expect((await queue.getJob(outboxId("test", "urgent-stranded")))?.opts.priority ?? 0).toBe(0);
     expect((await queue.getJob(outboxId("test", "reminder-stranded")))?.opts.priority).toBe(10);
+  });
+
+  describe("digests", () => {
+    const renderDigest = (group: string, lines: readonly string[]) => ({
+      text: `${group}: ${lines.join(" | ")}`,
+    });
+
+    /** Queues `count` one-line alerts of group "paid" to one chat and waits until all are done. */
+    async function pileUp(chat: number, count: number) {
+      const ids = Array.from({ length: count }, (_, i) => outboxId("pile", String(chat), String(i)));
+      const done = Promise.all(ids.map((id) => completion(id)));
+      for (const [i, id] of ids.entries()) {
+        await outbox.send({
+          id,
+          tenantId: "default",
+          to: to(chat),
+          replies: [{ text: `alert ${i}` }],
+          lane: "urgent",
+          digest: { group: "paid", line: `order ${i}` },
+        });
+      }
+      await done;
+      return ids;
+    }
+
+    /** Every order named in what the chat received, in order of arrival. */
+    const named = (texts: readonly string[]) =>
+      texts.flatMap((text) =>
+        text.startsWith("paid: ") ? text.slice(6).split(" | ") : [text.replace("alert", "order")],
+      );
+
+    it("sends a pile-up on one chat as one digest in the next slot, every message named once", async () => {
+      startWorker({ globalPerSecond: 30, perChatPerSecond: 5, perChatBurst: 0 }, undefined, renderDigest);
+      const user = emulator.user({ id: 530, firstName: "Merchant" });
+      const ids = await pileUp(530, 8);
+      const texts = user.messages().map((message) => message.text ?? "");
+      expect(texts).toHaveLength(2);
+      expect(texts[1]).toMatch(/^paid: /);
+      expect(named(texts).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `order ${i}`).sort());
+      for (const id of ids) expect((await store.outbox.findById(id))?.status).toBe("sent");
+    });
+
+    it("names at most DIGEST_MAX messages in one digest; later slots carry the rest", async () => {
+      startWorker({ globalPerSecond: 30, perChatPerSecond: 8, perChatBurst: 0 }, undefined, renderDigest);
+      const user = emulator.user({ id: 531, firstName: "Merchant" });
+      await pileUp(531, DIGEST_MAX + 10);
+      const texts = user.messages().map((message) => message.text ?? "");
+      for (const text of texts) expect(named([text]).length).toBeLessThanOrEqual(DIGEST_MAX);
+      expect(named(texts).sort()).toEqual(
+        Array.from({ length: DIGEST_MAX + 10 }, (_, i) => `order ${i}`).sort(),
+      );
+      // Forty alerts in a handful of messages, not forty.
+      expect(texts.length).toBeLessThanOrEqual(6);
+    });
+
+    it("leaves messages without a digest group, and chats without a pile-up, as they are", async () => {
+      startWorker({ globalPerSecond: 30, perChatPerSecond: 5, perChatBurst: 3 }, undefined, renderDigest);
+      const user = emulator.user({ id: 532, firstName: "Merchant" });
+      await pileUp(532, 3);
+      const ids = ["x", "y"].map((name) => outboxId("plain", name));
+      const done = Promise.all(ids.map((id) => completion(id)));
+      for (const id of ids)
+        await outbox.send({ id, tenantId: "default", to: to(532), replies: [{ text: id }] });
+      await done;
+      // Within the chat's burst nothing waited, so nothing was merged.
+      expect(
+        user
+          .messages()
+          .map((message) => message.text)
+          .sort(),
+      ).toEqual(["alert 0", "alert 1", "alert 2", ...ids].sort());
+    });
   });
 });

@@ -36,5 +36,10 @@ export function createOutboxRepository(outbox: Collection<OutboxMessage>): Outbo
     },
     listPending: (before, limit) =>
       outbox.find({ status: "pending", createdAt: { $lt: before } }, { sort: { createdAt: 1 }, limit }),
+    listPendingDigest: (to, group, limit) =>
+      outbox.find(
+        { status: "pending", "to.channel": to.channel, "to.chatId": to.chatId, "digest.group": group },
+        { sort: { createdAt: 1 }, limit },
+      ),
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * "Order paid" alerts carry a digest line, so a pile-up on a merchant's chat goes out as one
+ * message (the outbound worker merges them); other alerts are never merged.
+ */
+import { describe, expect, it } from "vitest";
+import { loadCatalog } from "../../src/catalog/index.js";
+import type { OutgoingMessage } from "../../src/queue/outbox.js";
+import { merchantDigest, SETTLED_DIGEST_GROUP } from "../../src/shop/merchant-messages.js";
+import { createMerchantNotifier } from "../../src/shop/merchant-notifier.js";
+import { makeOrder, makePayment, makeProof } from "../store/fixtures.js";
+
+async function notifierCapturing() {
+  const sent: OutgoingMessage[] = [];
+  const notifier = createMerchantNotifier({
+    tenantId: "t1",
+    merchants: [
+      { channel: "telegram", chatId: "9001" },
+      { channel: "whatsapp", chatId: "254700009001@c.us" },
+    ],
+    outbox: {
+      send: async (message) => void sent.push(message),
+      enqueue: async () => undefined,
+    },
+    conversations: { handle: async () => undefined, deliver: async () => undefined },
+    catalog: await loadCatalog(),
+  });
+  return { notifier, sent };
+}
+
+describe("merchant digests", () => {
+  it("gives every 'order paid' alert, to each merchant, the digest line of its order", async () => {
+    const { notifier, sent } = await notifierCapturing();
+    const order = makeOrder({ ref: "DK-4ZTE5" });
+    await notifier.paymentSettled(
+      order,
+      makePayment({ method: "card", amount: { amount: 12_000, currency: "KES" } }),
+    );
+    expect(sent).toHaveLength(2);
+    for (const message of sent) {
+      expect(message.lane).toBe("urgent");
+      expect(message.digest).toEqual({
+        group: SETTLED_DIGEST_GROUP,
+        line: "*DK-4ZTE5* KES 120.00 by card, from Wanjiku (telegram 100)",
+      });
+    }
+  });
+
+  it("never merges receipts to review or flagged payments: they need the merchant's decision", async () => {
+    const { notifier, sent } = await notifierCapturing();
+    const order = makeOrder();
+    await notifier.proofSubmitted(order, makeProof());
+    await notifier.paymentFlagged(
+      order,
+      makePayment({ flag: { reason: "amount_mismatch", at: new Date() } }),
+    );
+    expect(sent.map((message) => message.digest)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("words a digest of paid orders as one message, one line each", () => {
+    expect(
+      merchantDigest(SETTLED_DIGEST_GROUP, ["*DK-AAAAA* KES 1.00 by card", "*DK-BBBBB* KES 2.00 by M-Pesa"]),
+    ).toEqual({
+      text: "💰 2 orders paid:\n• *DK-AAAAA* KES 1.00 by card\n• *DK-BBBBB* KES 2.00 by M-Pesa",
+    });
+  });
+});
