@@ -67,7 +67,7 @@ try {
     const s = await settlement(context, rate, seconds, background);
     const d = (x: typeof s.settledMs) => `${figure(x.p50, 0)} / ${figure(x.p95, 0)} / ${figure(x.p99, 0)} ms`;
     out(
-      `| ${rate}/s${background ? ` with ${figure(background, 0)} ordinary messages queued first` : ""} | ${s.payments} (${s.settledMs.count} settled, ${s.confirmedMs.count} confirmed) | ${d(s.settledMs)} | ${d(s.confirmedMs)} | ${background ? s.ordinaryBeforeLastConfirmation : "—"} |`,
+      `| ${rate}/s${background ? ` with ${figure(background, 0)} ordinary messages queued first` : ""} | ${s.payments} (${s.settledMs.count} settled, ${s.confirmedMs.count} confirmed) | ${d(s.settledMs)} | ${d(s.confirmedMs)} | ${background ? s.ordinaryBeforeLastConfirmation : "—"} | ${figure(s.merchantToldMs / 1000, 1)} s (${s.merchantMessages}) |`,
     );
   }
   out();

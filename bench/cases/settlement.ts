@@ -27,6 +27,10 @@ export interface SettlementFigures {
   readonly confirmedMs: Distribution;
   /** Ordinary messages the Bot API received before the last confirmation. */
   readonly ordinaryBeforeLastConfirmation: number;
+  /** Messages the merchant got about the paid orders (alerts, or digests of them). */
+  readonly merchantMessages: number;
+  /** From the first webhook until the merchant had been told of every paid order. */
+  readonly merchantToldMs: number;
 }
 
 const MERCHANT = 9_001;
@@ -153,7 +157,15 @@ export async function settlement(
     await Promise.all(posts);
     // Confirmations drain at the channel's pace (about 30 a second); wait for all of them.
     const deadline = Date.now() + 60_000 + (count / 25) * 1000;
-    while ((settledAt.size < count || confirmations(telegram).size < count) && Date.now() < deadline) {
+    const merchantTold = () =>
+      telegram
+        .calls("sendMessage")
+        .filter((call) => String(call.params.chat_id) === String(MERCHANT))
+        .reduce((told, call) => told + (String(call.params.text).match(/DK-/g)?.length ?? 0), 0);
+    while (
+      (settledAt.size < count || confirmations(telegram).size < count || merchantTold() < count) &&
+      Date.now() < deadline
+    ) {
       await collectSettled(duka, references, sentAt, settledAt);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -166,7 +178,13 @@ export async function settlement(
       .filter(
         (call) => String(call.params.text).startsWith("Catalog page") && call.receivedAt < lastConfirmation,
       ).length;
+    const toMerchant = telegram
+      .calls("sendMessage")
+      .filter((call) => String(call.params.chat_id) === String(MERCHANT));
+    const firstSent = Math.min(...sentAt.values());
     return {
+      merchantMessages: toMerchant.length,
+      merchantToldMs: Math.max(...toMerchant.map((call) => call.receivedAt)) - firstSent,
       perSecond,
       payments: count,
       background,
