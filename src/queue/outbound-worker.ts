@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DelayedError, type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -23,6 +24,12 @@ export interface OutboundWorkerOptions {
 
 /** Lines in one digest: well inside a chat message's length (Telegram: 4,096 characters). */
 export const DIGEST_MAX = 30;
+
+/** Longer than any send with the adapter's own retries; a crashed holder frees it after this. */
+const DIGEST_LEASE_MS = 60_000;
+
+/** Deletes the lease only if this holder still has it. */
+const RELEASE_LEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
 
 /**
  * Sends stored outbox messages. Progress is recorded after each reply, so a retry resumes
@@ -63,8 +70,28 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     }
   };
 
-  /** Sends the oldest waiting messages of `group` to `to` as one, in the chat slot this job holds. */
+  /**
+   * Sends the oldest waiting messages of `group` to `to` as one, in the chat slot this job holds.
+   * One digest per chat and group at a time (a lease in Redis, shared by every process): a slow
+   * send must not let the next slot's job name the same messages again.
+   */
   const sendDigest = async (job: Job, token: string | undefined, to: OutboxMessage["to"], group: string) => {
+    const lease = `${options.prefix}:digest:${channel.name}:${to.chatId}:${group}`;
+    const holder = randomUUID();
+    if ((await options.connection.set(lease, holder, "PX", DIGEST_LEASE_MS, "NX")) !== "OK") return;
+    try {
+      await sendDigestHoldingLease(job, token, to, group);
+    } finally {
+      await options.connection.eval(RELEASE_LEASE, 1, lease, holder);
+    }
+  };
+
+  const sendDigestHoldingLease = async (
+    job: Job,
+    token: string | undefined,
+    to: OutboxMessage["to"],
+    group: string,
+  ) => {
     const batch = (await store.outbox.listPendingDigest(to, group, DIGEST_MAX)).filter(isDigestible);
     if (batch.length === 0) return;
     await takeGlobalSlot();
@@ -79,11 +106,14 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
       await channel.send(to.chatId, reply);
     } catch (error) {
       if (error instanceof ChannelRateLimitError) await deferUntil(job, token, error.retryAfterMs);
-      if (error instanceof ChannelRejectedError) {
-        logger.warn({ chat: to, err: error }, "channel refused a digest; not retrying");
-        for (const message of batch) await store.outbox.markFailed(message._id, new Date(), error.message);
-        return;
+      // Refused for good, or out of attempts: the messages it named fail with it, as a single
+      // message would, so none is left pending with no job to send it.
+      const rejected = error instanceof ChannelRejectedError;
+      if (rejected || isLastAttempt(job)) {
+        logger.warn({ chat: to, err: error }, "digest not delivered; its messages are marked failed");
+        for (const message of batch) await store.outbox.markFailed(message._id, new Date(), String(error));
       }
+      if (rejected) return;
       throw error;
     }
     const sentAt = new Date();
@@ -118,8 +148,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
           await store.outbox.markFailed(message._id, new Date(), error.message);
           return;
         }
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (lastAttempt) await store.outbox.markFailed(message._id, new Date(), String(error));
+        if (isLastAttempt(job)) await store.outbox.markFailed(message._id, new Date(), String(error));
         throw error;
       }
       await store.outbox.recordProgress(message._id, index + 1);
@@ -143,4 +172,8 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
 /** A one-reply message of a digest group, nothing of it sent yet. */
 function isDigestible(message: OutboxMessage): boolean {
   return message.digest !== undefined && message.replies.length === 1 && message.sentCount === 0;
+}
+
+function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }

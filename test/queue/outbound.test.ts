@@ -3,15 +3,16 @@
  * outbox idempotency, pacing, 429 with retry_after, chats that blocked the bot, the sweeper.
  */
 import { randomBytes } from "node:crypto";
-import type { Worker } from "bullmq";
+import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ChannelAdapter } from "../../src/bot/channel.js";
 import { createTelegramAdapter } from "../../src/bot/telegram/adapter.js";
 import { createLogger } from "../../src/log/index.js";
 import { createOutboundWorker, DIGEST_MAX } from "../../src/queue/outbound-worker.js";
 import { createOutbox, type Outbox, outboxId } from "../../src/queue/outbox.js";
 import { createPacer, type PacingPolicy, TELEGRAM_PACING } from "../../src/queue/pacing.js";
-import { createQueues, type Queues } from "../../src/queue/queues.js";
+import { createQueues, outboundQueueName, type Queues } from "../../src/queue/queues.js";
 import { sweepOutbox } from "../../src/queue/sweeper.js";
 import { createTelegramEmulator, type TelegramEmulator } from "../../src/sandbox/telegram/index.js";
 import { createStore } from "../../src/store/index.js";
@@ -53,6 +54,8 @@ function startWorker(
   policy: PacingPolicy = TELEGRAM_PACING,
   concurrency?: number,
   renderDigest?: (group: string, lines: readonly string[]) => { text: string },
+  /** Fault injection: while it answers true, every send fails as if the network were down. */
+  networkDown?: () => boolean,
 ) {
   const telegram = createTelegramAdapter({
     token: emulator.botToken,
@@ -60,8 +63,17 @@ function startWorker(
     media: store.media,
     logger,
   });
+  const channel: ChannelAdapter = networkDown
+    ? {
+        ...telegram,
+        send: async (chatId, reply) => {
+          if (networkDown()) throw new Error("connect ECONNREFUSED");
+          return telegram.send(chatId, reply);
+        },
+      }
+    : telegram;
   worker = createOutboundWorker({
-    channel: telegram,
+    channel,
     store,
     pacer: createPacer(producer, prefix, policy),
     connection: workerConnection,
@@ -229,6 +241,35 @@ describe("outbound messages", () => {
     ]);
   });
 
+  it("the sweeper revives a pending message whose job had failed for good", async () => {
+    const user = emulator.user({ id: 509, firstName: "F" });
+    const message = await store.outbox.put({
+      _id: outboxId("test", "failed-job"),
+      tenantId: "default",
+      to: to(509),
+      replies: [{ text: "still owed" }],
+      createdAt: new Date(Date.now() - 120_000),
+    });
+    // Its only attempt died outside the send (a store or Redis error), leaving it pending.
+    await queues
+      .outbound("telegram")
+      .add("send", { outboxId: message._id }, { jobId: message._id, attempts: 1 });
+    const crashing = new Worker(
+      outboundQueueName("telegram"),
+      async () => {
+        throw new Error("store unreachable");
+      },
+      { connection: workerConnection, prefix },
+    );
+    await new Promise((resolve) => crashing.once("failed", resolve));
+    await crashing.close();
+    expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(1);
+    startWorker();
+    await completion(message._id);
+    expect(user.messages().map((sent) => sent.text)).toEqual(["still owed"]);
+    expect((await store.outbox.findById(message._id))?.status).toBe("sent");
+  });
+
   it("keeps a stranded message's lane when the sweeper queues it again", async () => {
     const stranded = [
       { name: "urgent-stranded", lane: "urgent", chat: 506 },
@@ -301,6 +342,64 @@ describe("outbound messages", () => {
       );
       // Forty alerts in a handful of messages, not forty.
       expect(texts.length).toBeLessThanOrEqual(6);
+    });
+
+    it.each([
+      ["a 500 (retried with backoff)", { errorCode: 500, description: "Internal Server Error" }],
+      ["a 429 (waited out)", { errorCode: 429, retryAfter: 1 }],
+    ])(
+      "names every message once when the digest's send fails with %s and is tried again",
+      async (_what, fault) => {
+        startWorker({ globalPerSecond: 30, perChatPerSecond: 5, perChatBurst: 0 }, undefined, renderDigest);
+        const user = emulator.user({ id: 533, firstName: "Merchant" });
+        const first = user.nextMessage(/alert/);
+        const piled = pileUp(533, 6);
+        await first;
+        emulator.failNext("sendMessage", fault);
+        const ids = await piled;
+        const texts = user.messages().map((message) => message.text ?? "");
+        expect(named(texts).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `order ${i}`).sort());
+        for (const id of ids) expect((await store.outbox.findById(id))?.status).toBe("sent");
+      },
+    );
+
+    it("marks a digest's messages failed when its last attempt fails, so none is left pending", async () => {
+      const chat = 534;
+      const ids = [0, 1].map((i) => outboxId("pile", String(chat), String(i)));
+      // Jobs of one attempt each, queued first: the outbox's own queueing then finds them there.
+      for (const id of ids)
+        await queues.outbound("telegram").add("send", { outboxId: id }, { jobId: id, attempts: 1 });
+      let down = false;
+      startWorker(
+        { globalPerSecond: 30, perChatPerSecond: 5, perChatBurst: 0 },
+        undefined,
+        renderDigest,
+        () => down,
+      );
+      let finished = 0;
+      const done = new Promise<void>((resolve) => {
+        const count = () => ++finished === ids.length && resolve();
+        worker!.on("completed", count);
+        worker!.on("failed", count);
+      });
+      const user = emulator.user({ id: chat, firstName: "Merchant" });
+      const first = user.nextMessage(/alert/);
+      for (const [i, id] of ids.entries()) {
+        await outbox.send({
+          id,
+          tenantId: "default",
+          to: to(chat),
+          replies: [{ text: `alert ${i}` }],
+          lane: "urgent",
+          digest: { group: "paid", line: `order ${i}` },
+        });
+      }
+      const sentFirst = (await first).text;
+      down = true;
+      await done;
+      const statuses = await Promise.all(ids.map(async (id) => (await store.outbox.findById(id))?.status));
+      expect(statuses.sort()).toEqual(["failed", "sent"]);
+      expect(user.messages().map((message) => message.text)).toEqual([sentFirst]);
     });
 
     it("leaves messages without a digest group, and chats without a pile-up, as they are", async () => {
