@@ -30,7 +30,7 @@ export interface Outbox {
 }
 
 export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
-  const enqueue: Outbox["enqueue"] = async ({ _id, to, lane = "reply" }) => {
+  const add: Outbox["enqueue"] = async ({ _id, to, lane = "reply" }) => {
     const priority = LANE_PRIORITY[lane];
     await deps.queues
       .outbound(to.channel)
@@ -39,6 +39,16 @@ export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
         { outboxId: _id },
         { ...OUTBOUND_JOB_OPTIONS, jobId: _id, ...(priority ? { priority } : {}) },
       );
+  };
+  const enqueue: Outbox["enqueue"] = async (message) => {
+    // A job that failed for good keeps its id for days, and adding that id again does nothing:
+    // a message still pending behind it would never be sent. Such a job is retried instead.
+    const existing = await deps.queues.outbound(message.to.channel).getJob(message._id);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry("failed", { resetAttemptsMade: true });
+      return;
+    }
+    await add(message);
   };
   return {
     async send(message) {
@@ -53,7 +63,7 @@ export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
         createdAt: new Date(),
       });
       // A message stored earlier and already sent is not queued again.
-      if (stored.status === "pending") await enqueue(stored);
+      if (stored.status === "pending") await add(stored);
     },
     enqueue,
   };
