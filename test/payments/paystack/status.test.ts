@@ -89,6 +89,11 @@ describe("parsePaystackJson", () => {
     expect(String((JSON.parse(text) as { id: number }).id)).not.toBe("18446744073709551615");
   });
 
+  it("quotes an unsafe integer of exactly 16 digits, the shortest there is", () => {
+    expect(parsePaystackJson('{"id":9007199254740993}')).toEqual({ id: "9007199254740993" });
+    expect(parsePaystackJson('{"id":9007199254740991}')).toEqual({ id: 9_007_199_254_740_991 });
+  });
+
   it("still refuses what is not JSON", () => {
     expect(() => parsePaystackJson("{ id: 1 }")).toThrow(SyntaxError);
     expect(quoteUnsafeIntegers("not json 12345678901234567890")).toBe('not json "12345678901234567890"');

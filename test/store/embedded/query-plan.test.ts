@@ -61,6 +61,14 @@ describe("embedded query plans", () => {
     expect(orders.explain({ tenantId: "small" }).examined).toBe(200);
   });
 
+  it("keeps values of different types under different keys", async () => {
+    const { orders } = ordersCollection();
+    await orders.insertOne(makeOrder({ tenantId: "5", ref: "DK-55555" }));
+    expect(orders.explain({ tenantId: 5 })).toEqual({ using: ["tenantId", "ref"], examined: 0 });
+    expect(orders.explain({ tenantId: "5" }).examined).toBe(1);
+    expect(orders.explain({ tenantId: true }).examined).toBe(0);
+  });
+
   it("scans only when no index serves the filter, and says so", async () => {
     const { orders, unindexed } = ordersCollection();
     await fill(orders, 50);
@@ -103,5 +111,9 @@ describe("embedded query plans", () => {
     await orders.deleteMany({ tenantId: "small", ref: "DK-00010" });
     expect(orders.explain({ tenantId: "small" }).examined).toBe(10);
     expect(orders.explain({ tenantId: "small", ref: "DK-00010" }).examined).toBe(0);
+    // An update moves a document from one key to another: the old key no longer names it.
+    await orders.updateMany({ tenantId: "small", ref: "DK-00020" }, { $set: { tenantId: "big" } });
+    expect(orders.explain({ tenantId: "small" }).examined).toBe(9);
+    expect(orders.explain({ tenantId: "big", ref: "DK-00020" }).examined).toBe(1);
   });
 });
