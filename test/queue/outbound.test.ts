@@ -86,6 +86,18 @@ function startWorker(
 
 const to = (chatId: number) => ({ channel: "telegram" as const, chatId: String(chatId) });
 
+/** An outbox message stored two minutes ago and never queued: what the sweeper looks for. */
+function putStranded(name: string, chat: number, extra: { lane?: OutboxLane } = {}) {
+  return store.outbox.put({
+    _id: outboxId("test", name),
+    tenantId: "default",
+    to: to(chat),
+    replies: [{ text: name }],
+    ...extra,
+    createdAt: new Date(Date.now() - 120_000),
+  });
+}
+
 /** Resolves when the worker has finished the job of this outbox message. */
 function completion(id: string): Promise<void> {
   return new Promise((resolve) => worker!.on("completed", (job) => job.id === id && resolve()));
@@ -197,13 +209,7 @@ describe("outbound messages", () => {
 
   it("the sweeper queues a message that was stored but never queued", async () => {
     const user = emulator.user({ id: 505, firstName: "E" });
-    const stranded = await store.outbox.put({
-      _id: outboxId("test", "stranded"),
-      tenantId: "default",
-      to: to(505),
-      replies: [{ text: "found again" }],
-      createdAt: new Date(Date.now() - 120_000),
-    });
+    const stranded = await putStranded("found again", 505);
     expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(1);
     startWorker();
     await completion(stranded._id);
@@ -243,13 +249,7 @@ describe("outbound messages", () => {
 
   it("the sweeper revives a pending message whose job had failed for good", async () => {
     const user = emulator.user({ id: 509, firstName: "F" });
-    const message = await store.outbox.put({
-      _id: outboxId("test", "failed-job"),
-      tenantId: "default",
-      to: to(509),
-      replies: [{ text: "still owed" }],
-      createdAt: new Date(Date.now() - 120_000),
-    });
+    const message = await putStranded("still owed", 509);
     // Its only attempt died outside the send (a store or Redis error), leaving it pending.
     await queues
       .outbound("telegram")
@@ -275,16 +275,7 @@ describe("outbound messages", () => {
       { name: "urgent-stranded", lane: "urgent", chat: 506 },
       { name: "reminder-stranded", lane: "background", chat: 507 },
     ] as const;
-    for (const { name, lane, chat } of stranded) {
-      await store.outbox.put({
-        _id: outboxId("test", name),
-        tenantId: "default",
-        to: to(chat),
-        replies: [{ text: name }],
-        lane,
-        createdAt: new Date(Date.now() - 120_000),
-      });
-    }
+    for (const { name, lane, chat } of stranded) await putStranded(name, chat, { lane });
     expect(await sweepOutbox(store, outbox, new Date(), 60_000)).toBe(2);
     const queue = queues.outbound("telegram");
     expect((await queue.getJob(outboxId("test", "urgent-stranded")))?.opts.priority ?? 0).toBe(0);
