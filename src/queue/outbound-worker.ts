@@ -61,7 +61,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     return deferUntil(job, token, waitMs);
   };
 
-  /** Waits in place while the channel-wide budget is spent (see the class comment). */
+  /** Takes a slot of the channel-wide budget, waiting in place while it is spent. */
   const takeGlobalSlot = async () => {
     // The channel-wide budget is spent for everyone: this worker slot waits in place (well under
     // a second) rather than re-queueing, so waiting jobs neither churn nor overtake by priority.
