@@ -287,20 +287,22 @@ describe("outbound messages", () => {
       text: `${group}: ${lines.join(" | ")}`,
     });
 
+    /** Alert `i` to `chat`: an urgent one-line message of the digest group "paid". */
+    const sendAlert = (id: string, chat: number, i: number) =>
+      outbox.send({
+        id,
+        tenantId: "default",
+        to: to(chat),
+        replies: [{ text: `alert ${i}` }],
+        lane: "urgent",
+        digest: { group: "paid", line: `order ${i}` },
+      });
+
     /** Queues `count` one-line alerts of group "paid" to one chat and waits until all are done. */
     async function pileUp(chat: number, count: number) {
       const ids = Array.from({ length: count }, (_, i) => outboxId("pile", String(chat), String(i)));
       const done = Promise.all(ids.map((id) => completion(id)));
-      for (const [i, id] of ids.entries()) {
-        await outbox.send({
-          id,
-          tenantId: "default",
-          to: to(chat),
-          replies: [{ text: `alert ${i}` }],
-          lane: "urgent",
-          digest: { group: "paid", line: `order ${i}` },
-        });
-      }
+      for (const [i, id] of ids.entries()) await sendAlert(id, chat, i);
       await done;
       return ids;
     }
@@ -375,16 +377,7 @@ describe("outbound messages", () => {
       });
       const user = emulator.user({ id: chat, firstName: "Merchant" });
       const first = user.nextMessage(/alert/);
-      for (const [i, id] of ids.entries()) {
-        await outbox.send({
-          id,
-          tenantId: "default",
-          to: to(chat),
-          replies: [{ text: `alert ${i}` }],
-          lane: "urgent",
-          digest: { group: "paid", line: `order ${i}` },
-        });
-      }
+      for (const [i, id] of ids.entries()) await sendAlert(id, chat, i);
       const sentFirst = (await first).text;
       down = true;
       await done;
