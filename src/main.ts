@@ -18,10 +18,19 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  // A .env file where Duka starts fills in what the environment leaves unset, as compose does.
+  if (existsSync(".env")) {
+    try {
+      process.loadEnvFile(".env");
+    } catch (error) {
+      console.error(
+        `Cannot read .env here (${error instanceof Error ? error.message : error}): fix or remove it`,
+      );
+      return 1;
+    }
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
-    // A .env file where Duka starts fills in what the environment leaves unset, as compose does.
-    if (existsSync(".env")) process.loadEnvFile(".env");
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {

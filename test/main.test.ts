@@ -3,7 +3,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -124,6 +124,18 @@ describe("duka start", () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/PORT .*"abc"/);
     expect(stderr).toMatch(/NODE_ENV .*"prod"/);
+  });
+
+  it("stops with one line when .env cannot be read", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "duka-dotenv-"));
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    await mkdir(join(folder, ".env"));
+    const child = duka(["start"], {}, folder);
+    const [code, stderr] = await Promise.all([exit(child), output(child.stderr!)]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^Cannot read \.env here .*: fix or remove it$/),
+    ]);
   });
 
   it("on a terminal (LOG_FORMAT=pretty) says first, in plain words, what runs and what to set next", async () => {
