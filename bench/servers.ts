@@ -11,10 +11,10 @@ import { Queue } from "bullmq";
 import express from "express";
 import { Bot, webhookCallback } from "grammy";
 import { Redis } from "ioredis";
+import { createPaystackEmulator } from "../sandbox/paystack/index.js";
 import { createDuka, type Role } from "../src/app.js";
 import { loadConfig } from "../src/config/index.js";
 import { createLogger } from "../src/log/index.js";
-import { createPaystackEmulator } from "../src/sandbox/paystack/index.js";
 
 type Started = { server: Server; info?: Record<string, string>; stop: () => Promise<void> };
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../src/sandbox/free-port.js";
+import { freePort } from "../sandbox/free-port.js";
 import { clearPrefix, REDIS_URL } from "./helpers/shop.js";
 
 const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");

@@ -5,7 +5,7 @@
  * local Bot API emulator, which runs in the bench process.
  */
 
-import { createTelegramEmulator } from "../../src/sandbox/telegram/index.js";
+import { createTelegramEmulator } from "../../sandbox/telegram/index.js";
 import { startChildServer } from "../lib/child.js";
 import type { BenchContext } from "../lib/context.js";
 import { compareUnderLoad, type LoadFigures } from "../lib/load.js";

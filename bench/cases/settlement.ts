@@ -9,12 +9,12 @@
 import { createHmac } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
+import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/telegram/index.js";
 import { createDuka, type Duka } from "../../src/app.js";
 import { loadConfig } from "../../src/config/index.js";
 import { deterministicId } from "../../src/domain/ids.js";
 import { createOutbox } from "../../src/queue/outbox.js";
 import { createQueues } from "../../src/queue/queues.js";
-import { createTelegramEmulator, type TelegramEmulator } from "../../src/sandbox/telegram/index.js";
 import { startChildServer } from "../lib/child.js";
 import type { BenchContext } from "../lib/context.js";
 import { type Distribution, distribution } from "../lib/stats.js";

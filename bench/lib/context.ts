@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { freePort } from "../../src/sandbox/free-port.js";
+import { freePort } from "../../sandbox/free-port.js";
 
 /** What every case shares: the run's mode, Redis, and fresh data folders and queue prefixes. */
 export interface BenchContext {

@@ -9,9 +9,10 @@
  * most once; messages it passes over stay readable. That lets scenarios running at the same time
  * share the merchant's chat, each reading only what is about its own order.
  */
+
+import type { ChatMessage, TelegramUser } from "../../sandbox/telegram/index.js";
+import type { SentMessage, WhatsAppUser } from "../../sandbox/whatsapp/index.js";
 import type { ChatAddress } from "../../src/domain/order.js";
-import type { ChatMessage, TelegramUser } from "../../src/sandbox/telegram/index.js";
-import type { SentMessage, WhatsAppUser } from "../../src/sandbox/whatsapp/index.js";
 import type { Store } from "../../src/store/types.js";
 import {
   MERCHANT_ID,

@@ -6,8 +6,8 @@
  * stops the whole service, so it runs alone, after them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tinyJpeg, tinyPdf } from "../../sandbox/sample-files.js";
 import type { Step } from "../../src/conversations/types.js";
-import { tinyJpeg, tinyPdf } from "../../src/sandbox/sample-files.js";
 import type { BotMessage, ChatDriver, ConformanceShop, ConformanceShopFactory } from "./drivers.js";
 
 const REFERENCE = /DK-[2-9A-HJ-NP-Z]{5}/;

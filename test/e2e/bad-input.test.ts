@@ -2,8 +2,8 @@
  * Bad input through the real bot: each gets a clear reply and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tinyJpeg } from "../../src/sandbox/sample-files.js";
-import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
+import { tinyJpeg } from "../../sandbox/sample-files.js";
+import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import { button, orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;

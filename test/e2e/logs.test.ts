@@ -2,7 +2,7 @@
  * Logs of a whole run, errors included, never carry the bot token.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { tinyJpeg } from "../../src/sandbox/sample-files.js";
+import { tinyJpeg } from "../../sandbox/sample-files.js";
 import { captureLogs } from "../helpers/logs.js";
 import { orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 

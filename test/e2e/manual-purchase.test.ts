@@ -3,8 +3,8 @@
  * Redis, embedded store. Shopper pays by transfer and sends a receipt; the merchant decides.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tinyJpeg, tinyPng } from "../../src/sandbox/sample-files.js";
-import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
+import { tinyJpeg, tinyPng } from "../../sandbox/sample-files.js";
+import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import { button, MERCHANT_ID, orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;

@@ -3,8 +3,8 @@
  * when the same receipt is offered for a second order.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tinyJpeg, tinyPng } from "../../src/sandbox/sample-files.js";
-import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
+import { tinyJpeg, tinyPng } from "../../sandbox/sample-files.js";
+import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import { orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;

@@ -11,9 +11,9 @@ import {
   DEFAULT_CONSUMER_SECRET,
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
-} from "../../src/sandbox/daraja/index.js";
-import { freePort } from "../../src/sandbox/free-port.js";
-import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
+} from "../../sandbox/daraja/index.js";
+import { freePort } from "../../sandbox/free-port.js";
+import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-mpesa-tests-0123";

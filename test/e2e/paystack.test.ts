@@ -4,13 +4,13 @@
  * settle and reconcile jobs, and refunds by the merchant.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/sandbox/free-port.js";
+import { freePort } from "../../sandbox/free-port.js";
 import {
   createPaystackEmulator,
   DEFAULT_SECRET_KEY,
   type PaystackEmulator,
-} from "../../src/sandbox/paystack/index.js";
-import type { TelegramUser } from "../../src/sandbox/telegram/index.js";
+} from "../../sandbox/paystack/index.js";
+import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-paystack-tests-0123";

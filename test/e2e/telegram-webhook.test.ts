@@ -3,7 +3,7 @@
  * redelivered update (same update_id) is answered once; a wrong secret or a bad body changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/sandbox/free-port.js";
+import { freePort } from "../../sandbox/free-port.js";
 import { startTestShop, type TestShop } from "../helpers/shop.js";
 
 const SECRET = "webhook-secret_0123456789";

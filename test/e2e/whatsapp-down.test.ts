@@ -7,9 +7,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/telegram/index.js";
+import { createWhatsAppStandIn, UNREACHABLE_REASON } from "../../sandbox/whatsapp/index.js";
 import { createDuka, type Duka } from "../../src/app.js";
-import { createTelegramEmulator, type TelegramEmulator } from "../../src/sandbox/telegram/index.js";
-import { createWhatsAppStandIn, UNREACHABLE_REASON } from "../../src/sandbox/whatsapp/index.js";
 import { clearPrefix, testConfig } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-whatsapp-tests-01";

@@ -10,20 +10,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createDuka, type Duka, type DukaOptions } from "../../src/app.js";
-import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
-import { type Config, loadConfig } from "../../src/config/index.js";
 import {
   type ChatMessage,
   createTelegramEmulator,
   type TelegramEmulator,
   type TelegramUser,
-} from "../../src/sandbox/telegram/index.js";
+} from "../../sandbox/telegram/index.js";
 import {
   createWhatsAppStandIn,
   type WhatsAppStandIn,
   type WhatsAppUser,
-} from "../../src/sandbox/whatsapp/index.js";
+} from "../../sandbox/whatsapp/index.js";
+import { createDuka, type Duka, type DukaOptions } from "../../src/app.js";
+import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
+import { type Config, loadConfig } from "../../src/config/index.js";
 
 export const MERCHANT_ID = 9001;
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -1,7 +1,7 @@
 /**
  * The part of whatsapp-web.js the WhatsApp adapter uses, as narrow interfaces, and the factory that
  * builds the real client. The adapter only sees `WhatsAppClientLike`, so tests and the offline demo
- * run it against the stand-in in `src/sandbox/whatsapp/` without a browser.
+ * run it against the stand-in in `sandbox/whatsapp/` without a browser.
  */
 
 import { createRequire } from "node:module";

@@ -1,14 +1,14 @@
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { ChannelRejectedError, type InboundMessage, MediaTooLargeError } from "../../../src/bot/channel.js";
-import { createWhatsAppAdapter, type WhatsAppAdapterOptions } from "../../../src/bot/whatsapp/adapter.js";
-import { NUMBER_HINT } from "../../../src/bot/whatsapp/render.js";
 import {
   createWhatsAppStandIn,
   UNREACHABLE_REASON,
   type WhatsAppStandIn,
   type WhatsAppStandInOptions,
-} from "../../../src/sandbox/whatsapp/index.js";
+} from "../../../sandbox/whatsapp/index.js";
+import { ChannelRejectedError, type InboundMessage, MediaTooLargeError } from "../../../src/bot/channel.js";
+import { createWhatsAppAdapter, type WhatsAppAdapterOptions } from "../../../src/bot/whatsapp/adapter.js";
+import { NUMBER_HINT } from "../../../src/bot/whatsapp/render.js";
 import type { MediaStore, StoredMedia } from "../../../src/store/types.js";
 import { captureLogs } from "../../helpers/logs.js";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { tinyJpeg, tinyPdf, tinyPng } from "../../../sandbox/sample-files.js";
 import { inspectReceipt } from "../../../src/payments/manual/receipt.js";
-import { tinyJpeg, tinyPdf, tinyPng } from "../../../src/sandbox/sample-files.js";
 
 describe("inspectReceipt", () => {
   it.each([

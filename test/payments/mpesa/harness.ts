@@ -8,6 +8,15 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
+import {
+  createDarajaEmulator,
+  type DarajaEmulator,
+  type DarajaEmulatorOptions,
+  DEFAULT_CONSUMER_KEY,
+  DEFAULT_CONSUMER_SECRET,
+  SANDBOX_PASSKEY,
+  SANDBOX_SHORTCODE,
+} from "../../../sandbox/daraja/index.js";
 import { money } from "../../../src/domain/money.js";
 import type { Order } from "../../../src/domain/order.js";
 import type { Payment } from "../../../src/domain/payment.js";
@@ -20,15 +29,6 @@ import {
 } from "../../../src/payments/mpesa/index.js";
 import type { InitiateRequest, ProviderClient, SharedCache } from "../../../src/payments/plugin.js";
 import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  type DarajaEmulatorOptions,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../../src/sandbox/daraja/index.js";
 import { createCaptureQueue } from "../../helpers/capture-queue.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET } from "../../../sandbox/daraja/index.js";
 import { TOKEN_KEY } from "../../../src/payments/mpesa/token.js";
-import { DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET } from "../../../src/sandbox/daraja/index.js";
 import { createTestClient, createTestRedis, startEmulator, type TestRedis, testConfig } from "./harness.js";
 
 let redis: TestRedis;

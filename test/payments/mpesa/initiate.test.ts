@@ -1,15 +1,15 @@
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { money } from "../../../src/domain/money.js";
-import { toKenyaTimestamp, toStkPassword } from "../../../src/payments/mpesa/index.js";
-import { ProviderError } from "../../../src/payments/plugin.js";
 import {
   DARAJA_PATHS,
   type DarajaEmulator,
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
-} from "../../../src/sandbox/daraja/index.js";
+} from "../../../sandbox/daraja/index.js";
+import { money } from "../../../src/domain/money.js";
+import { toKenyaTimestamp, toStkPassword } from "../../../src/payments/mpesa/index.js";
+import { ProviderError } from "../../../src/payments/plugin.js";
 import {
   createTestClient,
   createTestRedis,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { SANDBOX_PASSKEY } from "../../../sandbox/daraja/index.js";
 import { money } from "../../../src/domain/money.js";
 import { toKenyaTimestamp, toStkPassword } from "../../../src/payments/mpesa/index.js";
 import { toStkPushRequest, toWholeShillings } from "../../../src/payments/mpesa/stk.js";
 import { ProviderError } from "../../../src/payments/plugin.js";
-import { SANDBOX_PASSKEY } from "../../../src/sandbox/daraja/index.js";
 import { testConfig, testPayment } from "./harness.js";
 
 describe("toKenyaTimestamp", () => {

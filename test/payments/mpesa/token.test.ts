@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DARAJA_PATHS, type DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import { createTokenCache, TOKEN_KEY, toExpiresInSeconds } from "../../../src/payments/mpesa/token.js";
 import { ProviderError } from "../../../src/payments/plugin.js";
-import { DARAJA_PATHS, type DarajaEmulator } from "../../../src/sandbox/daraja/index.js";
 import {
   createTestClient,
   createTestRedis,

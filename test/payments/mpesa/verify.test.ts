@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DARAJA_PATHS, type DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import type { Payment } from "../../../src/domain/payment.js";
 import { type ProviderClient, ProviderError } from "../../../src/payments/plugin.js";
-import { DARAJA_PATHS, type DarajaEmulator } from "../../../src/sandbox/daraja/index.js";
 import {
   createTestClient,
   createTestRedis,

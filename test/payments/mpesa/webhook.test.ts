@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import { money } from "../../../src/domain/money.js";
 import type { MpesaConfig } from "../../../src/payments/mpesa/index.js";
 import { type ProviderClient, ProviderError, type WebhookRequest } from "../../../src/payments/plugin.js";
-import type { DarajaEmulator } from "../../../src/sandbox/daraja/index.js";
 import {
   type CallbackReceiver,
   type CapturedCallback,

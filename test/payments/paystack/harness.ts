@@ -8,6 +8,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { expect } from "vitest";
+import {
+  createPaystackEmulator,
+  DEFAULT_SECRET_KEY,
+  type PaystackEmulator,
+  type PaystackEmulatorOptions,
+} from "../../../sandbox/paystack/index.js";
 import { money } from "../../../src/domain/money.js";
 import type { ChatAddress, Order } from "../../../src/domain/order.js";
 import type { Payment } from "../../../src/domain/payment.js";
@@ -23,12 +29,6 @@ import {
   ProviderError,
   type WebhookRequest,
 } from "../../../src/payments/plugin.js";
-import {
-  createPaystackEmulator,
-  DEFAULT_SECRET_KEY,
-  type PaystackEmulator,
-  type PaystackEmulatorOptions,
-} from "../../../src/sandbox/paystack/index.js";
 import { createCaptureQueue } from "../../helpers/capture-queue.js";
 
 export function testConfig(

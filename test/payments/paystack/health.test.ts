@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SECRET_KEY } from "../../../sandbox/paystack/index.js";
 import { HEALTH_CHECK_REFERENCE } from "../../../src/payments/paystack/index.js";
-import { DEFAULT_SECRET_KEY } from "../../../src/sandbox/paystack/index.js";
 import { createTestClient, startEmulator, testConfig } from "./harness.js";
 
 describe("healthCheck", () => {

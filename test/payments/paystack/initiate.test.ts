@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PaystackEmulator } from "../../../sandbox/paystack/index.js";
 import { money } from "../../../src/domain/money.js";
-import type { PaystackEmulator } from "../../../src/sandbox/paystack/index.js";
 import {
   createTestClient,
   initiateRequest,

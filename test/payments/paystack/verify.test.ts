@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type PaystackEmulator, TEST_CARDS } from "../../../sandbox/paystack/index.js";
 import { money } from "../../../src/domain/money.js";
 import type { ProviderClient } from "../../../src/payments/plugin.js";
-import { type PaystackEmulator, TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
 import {
   createTestClient,
   initiatedPayment,

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type PaystackEmulator, type SignMode, TEST_CARDS } from "../../../sandbox/paystack/index.js";
 import { money } from "../../../src/domain/money.js";
 import { PAYSTACK_SOURCE_IPS, type PaystackConfig } from "../../../src/payments/paystack/index.js";
 import type { ProviderClient, WebhookRequest } from "../../../src/payments/plugin.js";
-import { type PaystackEmulator, type SignMode, TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
 import {
   type CapturedWebhook,
   createTestClient,

@@ -4,8 +4,8 @@ import {
   parseDarajaTimestamp,
   SANDBOX_MSISDN,
   type StkPush,
-} from "../../../src/sandbox/daraja/index.js";
-import { freePort } from "../../../src/sandbox/free-port.js";
+} from "../../../sandbox/daraja/index.js";
+import { freePort } from "../../../sandbox/free-port.js";
 import { runCleanups } from "../shared-helpers.js";
 import { DarajaTestClient, msisdn, type Receiver, startDaraja, startReceiver } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DARAJA_PATHS, DarajaEmulatorError } from "../../../src/sandbox/daraja/index.js";
+import { DARAJA_PATHS, DarajaEmulatorError } from "../../../sandbox/daraja/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { DarajaTestClient, startDaraja, startReceiver } from "./helpers.js";
 

@@ -12,7 +12,7 @@ import {
   SANDBOX_SHORTCODE,
   stkPassword,
   toDarajaTimestamp,
-} from "../../../src/sandbox/daraja/index.js";
+} from "../../../sandbox/daraja/index.js";
 import { closeAfterTest, listen } from "../shared-helpers.js";
 
 export async function startDaraja(options?: DarajaEmulatorOptions): Promise<DarajaEmulator> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { basicAuthorization, DARAJA_PATHS, DEFAULT_CONSUMER_KEY } from "../../../src/sandbox/daraja/index.js";
+import { basicAuthorization, DARAJA_PATHS, DEFAULT_CONSUMER_KEY } from "../../../sandbox/daraja/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { DarajaTestClient, startDaraja } from "./helpers.js";
 

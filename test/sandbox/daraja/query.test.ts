@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SANDBOX_PASSKEY } from "../../../src/sandbox/daraja/index.js";
+import { SANDBOX_PASSKEY } from "../../../sandbox/daraja/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { DarajaTestClient, msisdn, startDaraja } from "./helpers.js";
 

@@ -6,7 +6,7 @@ import {
   SANDBOX_PASSKEY,
   stkPassword,
   toDarajaTimestamp,
-} from "../../../src/sandbox/daraja/index.js";
+} from "../../../sandbox/daraja/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { DarajaTestClient, msisdn, startDaraja } from "./helpers.js";
 

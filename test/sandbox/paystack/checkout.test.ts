@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY, TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
+import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY, TEST_CARDS } from "../../../sandbox/paystack/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { initialize, startEmulator, submitCheckout, verify } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import {
   createPaystackEmulator,
   type PaystackEmulator,
   type PaystackEmulatorOptions,
-} from "../../../src/sandbox/paystack/index.js";
+} from "../../../sandbox/paystack/index.js";
 import { closeAfterTest, listen } from "../shared-helpers.js";
 
 export async function startEmulator(options?: PaystackEmulatorOptions): Promise<PaystackEmulator> {

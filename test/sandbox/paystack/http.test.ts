@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY } from "../../../src/sandbox/paystack/index.js";
+import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY } from "../../../sandbox/paystack/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { api, initialize, startEmulator, verify } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
+import { TEST_CARDS } from "../../../sandbox/paystack/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { api, initialize, startEmulator, startReceiver, verify } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../../../src/sandbox/free-port.js";
-import { paystackSignature, TEST_CARDS } from "../../../src/sandbox/paystack/index.js";
+import { freePort } from "../../../sandbox/free-port.js";
+import { paystackSignature, TEST_CARDS } from "../../../sandbox/paystack/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { initialize, startEmulator, startReceiver, submitCheckout, verify } from "./helpers.js";
 

@@ -1,8 +1,8 @@
 import type { MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { parseHtml } from "../../../src/sandbox/telegram/formatting/html.js";
-import { parseMarkdownV2 } from "../../../src/sandbox/telegram/formatting/markdown-v2.js";
-import { parseMessageText } from "../../../src/sandbox/telegram/formatting/parse.js";
+import { parseHtml } from "../../../sandbox/telegram/formatting/html.js";
+import { parseMarkdownV2 } from "../../../sandbox/telegram/formatting/markdown-v2.js";
+import { parseMessageText } from "../../../sandbox/telegram/formatting/parse.js";
 
 // Cases and messages follow tdlib's own tests for parse_html / parse_markdown_v2 (the parser behind
 // the Bot API). "🏟" is 4 UTF-8 bytes and 2 UTF-16 units; "➡️" is 6 bytes and 2 units.

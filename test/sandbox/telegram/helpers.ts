@@ -3,7 +3,7 @@ import {
   createTelegramEmulator,
   type TelegramEmulator,
   type TelegramEmulatorOptions,
-} from "../../../src/sandbox/telegram/index.js";
+} from "../../../sandbox/telegram/index.js";
 import { closeAfterTest, onCleanup } from "../shared-helpers.js";
 
 export async function startEmulator(options?: TelegramEmulatorOptions): Promise<TelegramEmulator> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { formatTranscriptEntry, TelegramEmulatorError } from "../../../src/sandbox/telegram/index.js";
+import { formatTranscriptEntry, TelegramEmulatorError } from "../../../sandbox/telegram/index.js";
 import { runCleanups } from "../shared-helpers.js";
 import { createBot, startEmulator } from "./helpers.js";
 

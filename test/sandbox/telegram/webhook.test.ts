@@ -1,7 +1,7 @@
 import express from "express";
 import { webhookCallback } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort } from "../../../src/sandbox/free-port.js";
+import { freePort } from "../../../sandbox/free-port.js";
 import { listen, runCleanups } from "../shared-helpers.js";
 import { createBot, startEmulator } from "./helpers.js";
 

@@ -1,6 +1,5 @@
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import type { MessageLike } from "../../../src/bot/whatsapp/client.js";
 import {
   createWhatsAppStandIn,
   SESSION_CLOSED,
@@ -8,7 +7,8 @@ import {
   UNREACHABLE_REASON,
   type WhatsAppStandIn,
   WhatsAppStandInError,
-} from "../../../src/sandbox/whatsapp/index.js";
+} from "../../../sandbox/whatsapp/index.js";
+import type { MessageLike } from "../../../src/bot/whatsapp/client.js";
 
 const PHONE = "254712345678";
 

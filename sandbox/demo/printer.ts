@@ -1,4 +1,4 @@
-import type { TranscriptEntry } from "../sandbox/telegram/index.js";
+import type { TranscriptEntry } from "../telegram/index.js";
 
 /** Prints the emulated chats as a readable conversation: who said what, and which buttons they saw. */
 export function createConversationPrinter(names: ReadonlyMap<number, string>, write: (line: string) => void) {

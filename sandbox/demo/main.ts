@@ -8,8 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { createDuka, type Duka } from "../app.js";
-import { loadConfig } from "../config/index.js";
+import { createDuka, type Duka } from "../../src/app.js";
+import { loadConfig } from "../../src/config/index.js";
 import {
   createDarajaEmulator,
   type DarajaEmulator,
@@ -17,14 +17,10 @@ import {
   DEFAULT_CONSUMER_SECRET,
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
-} from "../sandbox/daraja/index.js";
-import { freePort } from "../sandbox/free-port.js";
-import {
-  createPaystackEmulator,
-  DEFAULT_SECRET_KEY,
-  type PaystackEmulator,
-} from "../sandbox/paystack/index.js";
-import { createTelegramEmulator, type TelegramEmulator } from "../sandbox/telegram/index.js";
+} from "../daraja/index.js";
+import { freePort } from "../free-port.js";
+import { createPaystackEmulator, DEFAULT_SECRET_KEY, type PaystackEmulator } from "../paystack/index.js";
+import { createTelegramEmulator, type TelegramEmulator } from "../telegram/index.js";
 import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
 import { playCardPurchase, playMpesaPurchase, playPurchase } from "./script.js";

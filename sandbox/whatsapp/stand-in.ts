@@ -1,4 +1,4 @@
-import type { WhatsAppClientLike } from "../../bot/whatsapp/client.js";
+import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
 import { DEFAULT_WAIT_MS, type WaitEvents, type WaitOptions, waitUntil } from "../shared/wait.js";
 import { StandInClient } from "./client.js";
 import { WhatsAppStandInError } from "./errors.js";

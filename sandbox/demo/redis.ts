@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { Redis } from "ioredis";
-import { freePort } from "../sandbox/free-port.js";
+import { freePort } from "../free-port.js";
 
 export class RedisMissingError extends Error {
   override readonly name = "RedisMissingError";

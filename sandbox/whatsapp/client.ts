@@ -10,7 +10,7 @@ import type {
   WhatsAppClientEvents,
   WhatsAppClientLike,
   WhatsAppSendOptions,
-} from "../../bot/whatsapp/client.js";
+} from "../../src/bot/whatsapp/client.js";
 import type { StandInState } from "./state.js";
 
 export type StandInClientStatus = "new" | "initializing" | "qr" | "ready" | "failed" | "destroyed";

@@ -4,9 +4,9 @@
  * one paid by card on the emulated Paystack checkout page.
  */
 
-import type { PaystackEmulator } from "../sandbox/paystack/index.js";
-import { tinyJpeg } from "../sandbox/sample-files.js";
-import type { ChatMessage, TelegramUser } from "../sandbox/telegram/index.js";
+import type { PaystackEmulator } from "../paystack/index.js";
+import { tinyJpeg } from "../sample-files.js";
+import type { ChatMessage, TelegramUser } from "../telegram/index.js";
 
 function tap(user: TelegramUser, message: ChatMessage, label: string): void {
   const found = message.buttons.find((button) => button.text.includes(label));

@@ -3,7 +3,7 @@
  * fields the library sets from WhatsApp Web's model, with `_data` holding that raw model.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import type { MessageLike, MessageMediaLike } from "../../bot/whatsapp/client.js";
+import type { MessageLike, MessageMediaLike } from "../../src/bot/whatsapp/client.js";
 
 /** What a stand-in message's `downloadMedia()` does next. */
 export interface MediaSource {

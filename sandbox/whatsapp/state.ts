@@ -1,6 +1,6 @@
 /** Everything the stand-in's clients and user drivers share: one WhatsApp account and its chats. */
 import { EventEmitter } from "node:events";
-import type { MessageMediaLike, WhatsAppSendOptions } from "../../bot/whatsapp/client.js";
+import type { MessageMediaLike, WhatsAppSendOptions } from "../../src/bot/whatsapp/client.js";
 import type { StandInClient } from "./client.js";
 import { WhatsAppStandInError } from "./errors.js";
 import { newMessageKey, parseChoices, type StandInMessage } from "./messages.js";
