@@ -2,6 +2,9 @@ import { extname } from "node:path";
 import { z } from "zod";
 import type { ChatAddress } from "../domain/order.js";
 import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
+import { type EnvSection, sectionVariables } from "./env-section.js";
+import { boolean, httpUrlMessage, integer, ipList, pattern, url } from "./env-values.js";
+import { ENV_SECTIONS } from "./sections.js";
 import type { Config } from "./types.js";
 
 /**
@@ -13,6 +16,7 @@ import type { Config } from "./types.js";
 
 /** Values never echoed in an error, whatever is wrong with them. */
 export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  ...ENV_SECTIONS.flatMap((section) => section.secretVariables ?? []),
   "DUKA_MASTER_KEY",
   "DUKA_MASTER_KEY_PREVIOUS",
   "ADMIN_TOKEN",
@@ -33,51 +37,6 @@ const MPESA_CREDENTIALS = [
 ] as const;
 
 const MB = 1024 * 1024;
-
-function integer(min: number, max: number, message = `must be an integer from ${min} to ${max}`) {
-  return z
-    .string()
-    .regex(/^\d+$/, message)
-    .transform(Number)
-    .pipe(z.number().int().min(min, message).max(max, message));
-}
-
-/**
- * true/false/1/0, any case. (Not z.stringbool: its failure aborts the object, which would hide the
- * cross-variable problems from the same run.)
- */
-function boolean(message: string) {
-  return z
-    .string()
-    .toLowerCase()
-    .pipe(z.enum(["true", "false", "1", "0"], { error: message }))
-    .transform((value) => value === "true" || value === "1");
-}
-
-/**
- * An absolute URL with one of the given schemes, kept without trailing slashes. Base URLs (the
- * default) get paths appended, so a query or fragment would end up mid-URL and is refused.
- */
-function url(schemes: readonly string[], message: string, { base = true } = {}) {
-  return z
-    .string()
-    .refine((value) => {
-      try {
-        const parsed = new URL(value);
-        const plain = parsed.search === "" && parsed.hash === "";
-        return schemes.includes(parsed.protocol.slice(0, -1)) && parsed.host !== "" && (plain || !base);
-      } catch {
-        return false;
-      }
-    }, message)
-    .transform((value) => value.replace(/\/+$/, ""));
-}
-
-function pattern(regex: RegExp, message: string) {
-  return z.string().regex(regex, message);
-}
-
-const httpUrlMessage = "must be an http(s) URL such as https://example.com (no ? or #)";
 
 /** `telegram:123,whatsapp:254700000001@c.us` → addresses; duplicates dropped. */
 const merchantChatIds = z.string().transform((value, ctx): ChatAddress[] => {
@@ -171,22 +130,6 @@ const pluginModules = z.string().transform((value, ctx): string[] => {
   return [...modules];
 });
 
-/** MPESA_CALLBACK_IPS: "196.201.214.200, 196.201.214.206" — IPv4 or IPv6 addresses. */
-const ipList = z.string().transform((value, ctx): string[] => {
-  const ips = value
-    .split(",")
-    .map((raw) => raw.trim())
-    .filter(Boolean);
-  const bad = ips.filter((ip) => !z.union([z.ipv4(), z.ipv6()]).safeParse(ip).success);
-  if (ips.length === 0 || bad.length > 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: "must be IP addresses separated by commas, like 196.201.214.200,196.201.214.206",
-    });
-  }
-  return ips;
-});
-
 /** RECONCILE_DELAYS_SECONDS: "45,120,300" — increasing whole seconds, 1 to 24 hours each. */
 const reconcileDelays = z.string().transform((value, ctx): number[] => {
   const delays = value.split(",").map((raw) => Number(raw.trim()));
@@ -217,7 +160,7 @@ function isPackageName(value: string): boolean {
   );
 }
 
-const envObject = z.object({
+const coreObject = z.object({
   NODE_ENV: z
     .enum(["development", "test", "production"], { error: "must be development, test or production" })
     .default("development"),
@@ -299,12 +242,16 @@ const envObject = z.object({
   PAYSTACK_BASE_URL: url(["http", "https"], httpUrlMessage).default("https://api.paystack.co"),
 });
 
-type Env = z.output<typeof envObject>;
+/** The core variables and every registered section's. */
+const envObject = coreObject.extend(sectionVariables(ENV_SECTIONS));
+
+type Env = z.output<typeof coreObject> & Readonly<Record<string, unknown>>;
 
 /** Rules that span variables. Written against presence so they hold even beside other errors. */
 function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
   const issue = (variable: string, message: string) =>
     ctx.addIssue({ code: "custom", path: [variable], message, params: { omitValue: true } });
+  for (const section of ENV_SECTIONS) section.check?.(env, issue);
 
   if (env.NODE_ENV === "production" && env.DUKA_MASTER_KEY === undefined) {
     issue("DUKA_MASTER_KEY", "is required when NODE_ENV=production (make one with: openssl rand -base64 32)");
@@ -375,6 +322,7 @@ function toConfig(env: Env): Config {
     : undefined;
   return {
     nodeEnv: env.NODE_ENV,
+    sections: readSections(env, ENV_SECTIONS),
     tenantId: env.TENANT_ID,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     http: {
@@ -411,8 +359,21 @@ function toConfig(env: Env): Config {
   };
 }
 
+/** Each section's settings, by name, for the sections the environment switches on. */
+function readSections(env: Env, sections: readonly EnvSection[]): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const section of sections) {
+    const read = section.read(env);
+    if (read !== undefined) settings[section.name] = read;
+  }
+  return settings;
+}
+
 /** The one schema over the (normalized) environment: variables, their combinations, the Config. */
-export const envSchema = envObject.superRefine(checkCombinations, { when: () => true }).transform(toConfig);
+export const envSchema = envObject
+  // The sections' variables widen the inferred type; the core ones are still there, typed.
+  .superRefine((env, ctx) => checkCombinations(env as Env, ctx), { when: () => true })
+  .transform((env) => toConfig(env as Env));
 
 /** Every variable the schema reads; nothing else in the environment is looked at. */
 export const ENV_VARIABLES: readonly string[] = Object.keys(envObject.shape);

@@ -15,6 +15,11 @@ export interface Config {
   readonly nodeEnv: NodeEnv;
   /** TENANT_ID: the tenant the env-configured shop and providers belong to. Default "default". */
   readonly tenantId: string;
+  /**
+   * What each plugin's and channel's own variables made, by section name (`sectionSettings`
+   * reads one typed); a section the environment leaves off has no entry.
+   */
+  readonly sections: Readonly<Record<string, unknown>>;
   readonly log: LogConfig;
   readonly http: HttpConfig;
   readonly redis: RedisConfig;

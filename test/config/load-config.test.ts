@@ -44,6 +44,7 @@ describe("loadConfig defaults", () => {
         reconcileDelaysSeconds: [45, 120, 300],
       },
       catalog: {},
+      sections: {},
       merchants: [],
       proofs: { maxBytes: 5_242_880, reminderMinutes: 30 },
     } satisfies Config);
@@ -192,6 +193,7 @@ describe("loadConfig values", () => {
       },
       admin: { token: "admin-token-0123456789" },
       catalog: { file: "/etc/duka/shop.yaml", manualInstructions: "Pay to Till 999999" },
+      sections: {},
       merchants: [{ channel: "telegram", chatId: "42" }],
       proofs: { maxBytes: 1_048_576, reminderMinutes: 0 },
       telegram: {
