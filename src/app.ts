@@ -17,12 +17,10 @@ import type { Catalog } from "./catalog/types.js";
 import type { Config } from "./config/index.js";
 import { createLogger } from "./log/index.js";
 import { createInboxProcessor } from "./payments/inbox-processor.js";
-import { manualPlugin } from "./payments/manual/plugin.js";
 import { createProofIntake } from "./payments/manual/proof-intake.js";
 import { createProofReview } from "./payments/manual/review.js";
-import { mpesaPlugin } from "./payments/mpesa/index.js";
 import { createPaymentService } from "./payments/payment-service.js";
-import { paystackPlugin } from "./payments/paystack/index.js";
+import { BUILT_IN_PLUGINS } from "./payments/plugins.js";
 import { createReconciler } from "./payments/reconciler.js";
 import { createRefunds } from "./payments/refunds.js";
 import { createProviderAdmin } from "./payments/registry/admin.js";
@@ -58,8 +56,7 @@ import { createMerchantNotifier } from "./shop/merchant-notifier.js";
 import { createOrderService } from "./shop/orders.js";
 import { createStore } from "./store/index.js";
 import type { Store } from "./store/types.js";
-import { darajaWebhookRoutes } from "./webhooks/daraja.js";
-import { paystackWebhookRoutes } from "./webhooks/paystack.js";
+import { paymentWebhookRoutes } from "./webhooks/payment-webhooks.js";
 import { telegramWebhookRoutes } from "./webhooks/telegram.js";
 
 /** `all` runs everything in one process; the others let the service scale out (DESIGN §2). */
@@ -171,12 +168,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   const keys = resolveMasterKeys(config.security, logger, join(config.storage.dataDir, "master.key"));
   const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
   const registry = createProviderRegistry({
-    plugins: [
-      manualPlugin,
-      mpesaPlugin,
-      paystackPlugin,
-      ...(await loadPluginModules(config.providers.pluginModules)),
-    ],
+    plugins: [...BUILT_IN_PLUGINS, ...(await loadPluginModules(config.providers.pluginModules))],
     instances: store.providers,
     secrets,
     publicUrl: config.http.publicUrl,
@@ -286,11 +278,16 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
     assertSecretsReadable(secrets, await store.providers.list());
     await seedInstances({
       tenantId,
-      seeds: environmentSeeds({ config, catalog, registry, logger }),
+      seeds: environmentSeeds({
+        plugins: registry.plugins(),
+        sections: config.sections,
+        context: { paymentInstructions: catalog.paymentInstructions },
+      }),
       registry,
       instances: store.providers,
       secrets,
       logger,
+      onChanged: (changed) => changes.publish(changed),
     });
     await changes.subscribe((changed) => registry.invalidate(changed));
     const refresh = setInterval(() => registry.invalidate(), config.providers.refreshSeconds * 1000);
@@ -406,8 +403,10 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
             })),
         },
         routes: [
-          { path: "/", router: darajaWebhookRoutes(intake) },
-          { path: "/", router: paystackWebhookRoutes(intake) },
+          {
+            path: "/",
+            router: paymentWebhookRoutes({ intake, pluginForWebhook: registry.pluginForWebhook }),
+          },
           ...(webhookMode && telegram
             ? [
                 {

@@ -1,5 +1,6 @@
 import type { Role } from "../app.js";
 import type { Config } from "../config/types.js";
+import { BUILT_IN_PLUGINS } from "../payments/plugins.js";
 
 /**
  * What `duka start` tells a person at a terminal before the logs begin: what this process runs,
@@ -35,12 +36,20 @@ export function setupGuide(config: Config, role: Role): string[] {
   ];
 }
 
+/** The built-in plugins' environments and what the environment set for each (undefined: off). */
+function pluginSettings(config: Config) {
+  return BUILT_IN_PLUGINS.flatMap(({ environment }) =>
+    environment ? [{ environment, settings: config.sections[environment.name] }] : [],
+  );
+}
+
 function paymentMethods(config: Config): string[] {
+  // Plugins with variables first: the always-on transfer closes the list.
+  const configured = pluginSettings(config).filter(({ settings }) => settings !== undefined);
   return [
-    ...(config.mpesa ? ["M-Pesa (STK Push)"] : []),
-    ...(config.paystack ? [`cards through Paystack${config.paystack.testMode ? " (test mode)" : ""}`] : []),
-    "bank or mobile-money transfer with a receipt",
-  ];
+    ...configured.filter(({ environment }) => environment.setupHint),
+    ...configured.filter(({ environment }) => !environment.setupHint),
+  ].map(({ environment, settings }) => environment.summary(settings));
 }
 
 function nextSteps(config: Config, role: Role): string[] {
@@ -57,9 +66,11 @@ function nextSteps(config: Config, role: Role): string[] {
   if (!config.catalog.file) {
     steps.push("CATALOG_FILE: your products, in YAML or JSON (see examples/catalog.yaml)");
   }
-  if (!config.mpesa && !config.paystack) {
+  const switchable = pluginSettings(config).filter(({ environment }) => environment.setupHint);
+  if (switchable.length > 0 && switchable.every(({ settings }) => settings === undefined)) {
+    const hints = switchable.map(({ environment }) => environment.setupHint!);
     steps.push(
-      "MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET, MPESA_SHORTCODE, MPESA_PASSKEY or PAYSTACK_SECRET_KEY: to take M-Pesa or cards",
+      `${hints.map((hint) => hint.variables).join(" or ")}: to take ${hints.map((hint) => hint.takes).join(" or ")}`,
     );
   }
   if (!config.admin) steps.push("ADMIN_TOKEN: to manage payment providers through /admin/api");

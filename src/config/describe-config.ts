@@ -1,4 +1,5 @@
 import { maskPhone, maskSecret, maskUrlCredentials } from "../log/mask.js";
+import { ENV_SECTIONS } from "./sections.js";
 import type { Config } from "./types.js";
 
 /** A JSON-able view of the configuration, safe to log at start-up. */
@@ -57,23 +58,11 @@ export function describeConfig(config: Config): ConfigSummary {
     whatsapp: config.whatsapp
       ? { chromiumPath: config.whatsapp.chromiumPath ?? "system default" }
       : "disabled",
-    mpesa: config.mpesa
-      ? {
-          consumerKey: maskSecret(config.mpesa.consumerKey),
-          consumerSecret: maskSecret(config.mpesa.consumerSecret),
-          shortcode: config.mpesa.shortcode,
-          passkey: maskSecret(config.mpesa.passkey),
-          transactionType: config.mpesa.transactionType,
-          baseUrl: config.mpesa.baseUrl,
-        }
-      : "disabled",
-    paystack: config.paystack
-      ? {
-          secretKey: maskSecret(config.paystack.secretKey),
-          ...(config.paystack.publicKey ? { publicKey: maskSecret(config.paystack.publicKey) } : {}),
-          baseUrl: config.paystack.baseUrl,
-          testMode: config.paystack.testMode,
-        }
-      : "disabled",
+    ...Object.fromEntries(
+      ENV_SECTIONS.map((section) => {
+        const settings = config.sections[section.name];
+        return [section.name, settings === undefined ? "disabled" : section.describe(settings)];
+      }),
+    ),
   };
 }

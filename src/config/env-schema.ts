@@ -22,19 +22,7 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   "ADMIN_TOKEN",
   "TELEGRAM_BOT_TOKEN",
   "TELEGRAM_WEBHOOK_SECRET",
-  "MPESA_CONSUMER_KEY",
-  "MPESA_CONSUMER_SECRET",
-  "MPESA_PASSKEY",
-  "PAYSTACK_SECRET_KEY",
-  "PAYSTACK_PUBLIC_KEY",
 ]);
-
-const MPESA_CREDENTIALS = [
-  "MPESA_CONSUMER_KEY",
-  "MPESA_CONSUMER_SECRET",
-  "MPESA_SHORTCODE",
-  "MPESA_PASSKEY",
-] as const;
 
 const MB = 1024 * 1024;
 
@@ -216,30 +204,7 @@ const coreObject = z.object({
   ).optional(),
   WHATSAPP_ENABLED: boolean("must be true or false (or 1 or 0)").default(false),
   CHROMIUM_PATH: z.string().optional(),
-  MPESA_CONSUMER_KEY: pattern(/^\S+$/, "must not contain spaces").optional(),
-  MPESA_CONSUMER_SECRET: pattern(/^\S+$/, "must not contain spaces").optional(),
-  MPESA_SHORTCODE: pattern(/^\d{4,10}$/, "must be the Paybill or Till number (digits only)").optional(),
-  MPESA_PASSKEY: pattern(
-    /^[A-Za-z0-9]+$/,
-    "must be the Lipa na M-Pesa passkey (letters and digits)",
-  ).optional(),
-  MPESA_TRANSACTION_TYPE: z
-    .enum(["CustomerPayBillOnline", "CustomerBuyGoodsOnline"], {
-      error: "must be CustomerPayBillOnline or CustomerBuyGoodsOnline",
-    })
-    .default("CustomerPayBillOnline"),
-  MPESA_BASE_URL: url(["http", "https"], httpUrlMessage).default("https://sandbox.safaricom.co.ke"),
-  MPESA_CALLBACK_IPS: ipList.optional(),
   TRUST_PROXY: integer(0, 10, "must be the number of proxies in front of Duka, from 0 to 10").default(0),
-  PAYSTACK_SECRET_KEY: pattern(
-    /^sk_(test|live)_[A-Za-z0-9]+$/,
-    "must be a Paystack secret key (sk_test_… or sk_live_…)",
-  ).optional(),
-  PAYSTACK_PUBLIC_KEY: pattern(
-    /^pk_(test|live)_[A-Za-z0-9]+$/,
-    "must be a Paystack public key (pk_test_… or pk_live_…)",
-  ).optional(),
-  PAYSTACK_BASE_URL: url(["http", "https"], httpUrlMessage).default("https://api.paystack.co"),
 });
 
 /** The core variables and every registered section's. */
@@ -272,23 +237,6 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
   ) {
     issue("TELEGRAM_WEBHOOK_SECRET", "is required when TELEGRAM_MODE=webhook");
   }
-  const setMpesa = MPESA_CREDENTIALS.filter((name) => env[name] !== undefined);
-  if (setMpesa.length > 0 && setMpesa.length < MPESA_CREDENTIALS.length) {
-    for (const name of MPESA_CREDENTIALS.filter((n) => env[n] === undefined)) {
-      issue(
-        name,
-        `is required because ${setMpesa.join(", ")} is set (M-Pesa needs all four MPESA_ credentials or none)`,
-      );
-    }
-  }
-  if (env.PAYSTACK_PUBLIC_KEY !== undefined && env.PAYSTACK_SECRET_KEY === undefined) {
-    issue("PAYSTACK_SECRET_KEY", "is required because PAYSTACK_PUBLIC_KEY is set");
-  }
-  const secretMode = /^sk_(test|live)_/.exec(String(env.PAYSTACK_SECRET_KEY ?? ""))?.[1];
-  const publicMode = /^pk_(test|live)_/.exec(String(env.PAYSTACK_PUBLIC_KEY ?? ""))?.[1];
-  if (secretMode && publicMode && secretMode !== publicMode) {
-    issue("PAYSTACK_PUBLIC_KEY", `is a ${publicMode} key but PAYSTACK_SECRET_KEY is a ${secretMode} key`);
-  }
 }
 
 function toConfig(env: Env): Config {
@@ -298,26 +246,6 @@ function toConfig(env: Env): Config {
         apiRoot: env.TELEGRAM_API_ROOT,
         mode: env.TELEGRAM_MODE,
         ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
-      }
-    : undefined;
-  const mpesa =
-    env.MPESA_CONSUMER_KEY && env.MPESA_CONSUMER_SECRET && env.MPESA_SHORTCODE && env.MPESA_PASSKEY
-      ? {
-          consumerKey: env.MPESA_CONSUMER_KEY,
-          consumerSecret: env.MPESA_CONSUMER_SECRET,
-          shortcode: env.MPESA_SHORTCODE,
-          passkey: env.MPESA_PASSKEY,
-          transactionType: env.MPESA_TRANSACTION_TYPE,
-          baseUrl: env.MPESA_BASE_URL,
-          ...(env.MPESA_CALLBACK_IPS ? { allowedIps: env.MPESA_CALLBACK_IPS } : {}),
-        }
-      : undefined;
-  const paystack = env.PAYSTACK_SECRET_KEY
-    ? {
-        secretKey: env.PAYSTACK_SECRET_KEY,
-        ...(env.PAYSTACK_PUBLIC_KEY ? { publicKey: env.PAYSTACK_PUBLIC_KEY } : {}),
-        baseUrl: env.PAYSTACK_BASE_URL,
-        testMode: env.PAYSTACK_SECRET_KEY.startsWith("sk_test_"),
       }
     : undefined;
   return {
@@ -354,8 +282,6 @@ function toConfig(env: Env): Config {
     ...(env.WHATSAPP_ENABLED
       ? { whatsapp: env.CHROMIUM_PATH ? { chromiumPath: env.CHROMIUM_PATH } : {} }
       : {}),
-    ...(mpesa ? { mpesa } : {}),
-    ...(paystack ? { paystack } : {}),
   };
 }
 

@@ -3,12 +3,12 @@ import type { LogFormat, LogLevel } from "../log/logger.js";
 
 export type NodeEnv = "development" | "test" | "production";
 export type TelegramMode = "polling" | "webhook";
-export type MpesaTransactionType = "CustomerPayBillOnline" | "CustomerBuyGoodsOnline";
 
 /**
  * The whole service configuration, parsed once from the environment by `loadConfig`
- * (DESIGN §7 lists the variables). Every URL is kept without a trailing slash. A channel or
- * provider group is undefined when it is not configured, so `if (config.mpesa)` is the test.
+ * (DESIGN §7 lists the variables). Every URL is kept without a trailing slash. A channel is
+ * undefined when it is not configured, so `if (config.telegram)` is the test; a plugin's own
+ * variables live in its section (`sectionSettings`).
  */
 export interface Config {
   /** NODE_ENV: development | test | production. Default development. */
@@ -38,10 +38,6 @@ export interface Config {
   readonly telegram?: TelegramConfig;
   /** WHATSAPP_ENABLED=true = the whatsapp-web.js channel is on. */
   readonly whatsapp?: WhatsAppConfig;
-  /** All four MPESA_* credentials set = an `mpesa` instance for the default tenant. */
-  readonly mpesa?: MpesaConfig;
-  /** PAYSTACK_SECRET_KEY set = a `paystack` instance for the default tenant. */
-  readonly paystack?: PaystackConfig;
 }
 
 export interface LogConfig {
@@ -144,27 +140,4 @@ export interface TelegramConfig {
 export interface WhatsAppConfig {
   /** CHROMIUM_PATH; undefined = puppeteer's lookup of a system browser. */
   readonly chromiumPath?: string;
-}
-
-export interface MpesaConfig {
-  readonly consumerKey: string;
-  readonly consumerSecret: string;
-  /** MPESA_SHORTCODE: the Paybill or Till number (BusinessShortCode). */
-  readonly shortcode: string;
-  readonly passkey: string;
-  /** MPESA_TRANSACTION_TYPE. Default CustomerPayBillOnline. */
-  readonly transactionType: MpesaTransactionType;
-  /** MPESA_BASE_URL. Default https://sandbox.safaricom.co.ke. */
-  readonly baseUrl: string;
-  /** MPESA_CALLBACK_IPS: the only addresses Daraja callbacks may come from. Default: any. */
-  readonly allowedIps?: readonly string[];
-}
-
-export interface PaystackConfig {
-  readonly secretKey: string;
-  readonly publicKey?: string;
-  /** PAYSTACK_BASE_URL. Default https://api.paystack.co. */
-  readonly baseUrl: string;
-  /** True for `sk_test_` keys. */
-  readonly testMode: boolean;
 }

@@ -7,6 +7,7 @@
  * stored encrypted, decrypted only when the plugin instance is built, never logged or returned.
  */
 import type { z } from "zod";
+import type { EnvSection } from "../config/env-section.js";
 import { DukaError } from "../domain/errors.js";
 import type { Money } from "../domain/money.js";
 import type { ChatAddress, Order } from "../domain/order.js";
@@ -112,6 +113,8 @@ export interface PluginInstance<Config> {
   readonly config: Config;
   /** Base URL for callbacks (`PUBLIC_URL`). */
   readonly publicUrl: string;
+  /** Where the provider must post this instance's webhooks, when the plugin declares a webhook. */
+  readonly webhookUrl?: string;
   /** Keys are namespaced per instance by the registry. */
   readonly shared: SharedCache;
 }
@@ -126,8 +129,75 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
   /** True when initiating needs the shopper's e-mail address under this (non-secret) config. */
   needsEmail?(config: Readonly<Record<string, unknown>>): boolean;
-  /** The path providers call back for this instance (`/webhooks/paystack/pi_…`), if any. */
-  webhookPath?(instance: { readonly id: string; readonly config: z.output<Schema> }): string;
+  /** How providers reach this plugin's instances; one generic route serves every plugin's. */
+  readonly webhook?: PluginWebhook<z.output<Schema>>;
+  /** The environment variables that make an instance for the default tenant, if any. */
+  readonly environment?: PluginEnvironment;
+}
+
+/**
+ * A plugin's webhook: POST /webhooks/<segment>/<instance id>[/<path values>…]. The route finds the
+ * plugin by its segment and the instance by its id, reads at most `maxBodyBytes` raw bytes and
+ * hands them to `parseWebhook`; this declaration says everything that differs between providers.
+ */
+export interface PluginWebhook<Config> {
+  /** The URL segment after /webhooks/ (`daraja`, `paystack`), unique among the plugins. */
+  readonly segment: string;
+  /**
+   * Names of the secret path parts after the instance id, for providers that sign nothing (Daraja:
+   * `token`); `parseWebhook` finds them in `params` under these names.
+   */
+  readonly pathParams?: readonly string[];
+  /** The values of `pathParams` for an instance, in order. */
+  pathValues?(config: Config): readonly string[];
+  /** The largest body accepted, in bytes (default 64 KiB): anything bigger is not an event. */
+  readonly maxBodyBytes?: number;
+  /**
+   * The answer to a request failing authentication: `not_found` when the secret is in the path (a
+   * wrong one is "no such webhook"), `unauthorized` (401) when the provider signs its requests.
+   */
+  readonly unauthenticated: "not_found" | "unauthorized";
+  /** The JSON body an accepted event (or a duplicate) is answered with. */
+  readonly acknowledgement: unknown;
+}
+
+/** What the environment asks a plugin's seeded instance to be. */
+export interface EnvironmentSeed {
+  readonly displayName: string;
+  readonly testMode: boolean;
+  /** The whole config, secrets included, as the environment says it now. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Config fields made once at creation and kept after (Daraja's callback token). */
+  readonly createOnly?: Readonly<Record<string, unknown>>;
+  /** Config field → the variable it comes from, to name what is ignored once an operator edits. */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** What a seed may use besides the plugin's own variables. */
+export interface SeedContext {
+  /** The shop's payment instructions (catalog or MANUAL_PAYMENT_INSTRUCTIONS). */
+  readonly paymentInstructions: string;
+}
+
+/**
+ * A plugin's environment variables (DESIGN §7 names): an environment section whose settings, when
+ * present, seed one instance for the default tenant; the instance follows the environment on each
+ * start until an operator edits it through the admin API.
+ */
+export interface PluginEnvironment<Settings = unknown> extends EnvSection<Settings> {
+  seed(settings: Settings, context: SeedContext): EnvironmentSeed;
+  /** What the shop takes through it, for the start-up guide ("M-Pesa (STK Push)"). */
+  summary(settings: Settings): string;
+  /** What to set to switch it on, for the start-up guide when no such plugin is configured. */
+  readonly setupHint?: { readonly variables: string; readonly takes: string };
+}
+
+/**
+ * Declares a plugin's environment. The settings type is erased for the plugin list; it is safe
+ * because `seed` is only ever given what the same section's `read` returned.
+ */
+export function pluginEnvironment<Settings>(environment: PluginEnvironment<Settings>): PluginEnvironment {
+  return environment as unknown as PluginEnvironment;
 }
 
 /**

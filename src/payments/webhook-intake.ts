@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { DukaError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Store } from "../store/types.js";
-import { ProviderError, type WebhookRequest } from "./plugin.js";
+import { type PaymentPlugin, ProviderError, type WebhookRequest } from "./plugin.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
 
 export function createWebhookIntake(deps: {
@@ -20,31 +20,27 @@ export function createWebhookIntake(deps: {
   const { store, logger } = deps;
   return {
     /**
-     * `unauthorized` says how to answer a request that fails authentication: Daraja callbacks
-     * carry a path token, so a wrong one is "no such webhook" (404); Paystack signs, so 401.
+     * The plugin's webhook declaration says how to answer a request failing authentication: a
+     * wrong path token is "no such webhook" (404); a bad signature is 401.
      */
-    async receive(
-      plugin: string,
-      instanceId: string,
-      request: WebhookRequest,
-      unauthorized: "not_found" | "unauthorized",
-    ): Promise<void> {
+    async receive(plugin: PaymentPlugin, instanceId: string, request: WebhookRequest): Promise<void> {
       const instance = await deps.registry.instance(instanceId);
       // The same answer for an unknown instance and a wrong token: nothing to learn by probing.
-      if (instance?.plugin !== plugin) throw new DukaError("not_found", "No such webhook");
+      if (instance?.plugin !== plugin.name || !plugin.webhook)
+        throw new DukaError("not_found", "No such webhook");
       let event: Awaited<ReturnType<ReturnType<ManagedProviderRegistry["client"]>["parseWebhook"]>>;
       try {
         event = await deps.registry.client(instance).parseWebhook(request);
       } catch (error) {
         if (error instanceof ProviderError && error.providerCode === "unauthorized") {
-          logger.warn({ instanceId, plugin }, "webhook failing authentication refused");
-          throw unauthorized === "not_found"
+          logger.warn({ instanceId, plugin: plugin.name }, "webhook failing authentication refused");
+          throw plugin.webhook.unauthenticated === "not_found"
             ? new DukaError("not_found", "No such webhook")
             : new DukaError("unauthorized", "The webhook could not be authenticated");
         }
         if (error instanceof ProviderError && error.providerCode === "forbidden") {
           logger.warn(
-            { instanceId, plugin, sourceIp: request.sourceIp },
+            { instanceId, plugin: plugin.name, sourceIp: request.sourceIp },
             "webhook from an address off the allowlist refused",
           );
           throw new DukaError("forbidden", "This address may not send webhooks here");
@@ -55,9 +51,9 @@ export function createWebhookIntake(deps: {
         throw error;
       }
       const { recorded, event: stored } = await store.inbox.record({
-        _id: deterministicId("ibx", plugin, event.eventKey),
+        _id: deterministicId("ibx", plugin.name, event.eventKey),
         tenantId: instance.tenantId,
-        provider: plugin,
+        provider: plugin.name,
         instanceId,
         eventKey: event.eventKey,
         event: {

@@ -248,6 +248,7 @@ export const providerInstanceSchema = new Schema(
     testMode: { type: Boolean, required: true },
     priority: { type: Number, required: true },
     health: { type: instanceHealthSchema, required: true },
+    source: { type: String, enum: ["environment", "admin"] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

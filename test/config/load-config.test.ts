@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import { type Config, loadConfig } from "../../src/config/index.js";
 import { ConfigError } from "../../src/domain/errors.js";
 
+/** The settings the M-Pesa and Paystack plugins' own variables made. */
+const mpesaOf = (config: Config) => config.sections.mpesa as Record<string, unknown> | undefined;
+const paystackOf = (config: Config) => config.sections.paystack as Record<string, unknown> | undefined;
+
 const BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1";
 const MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
 const OLD_KEY = Buffer.alloc(32, 6).toString("base64");
@@ -44,7 +48,7 @@ describe("loadConfig defaults", () => {
         reconcileDelaysSeconds: [45, 120, 300],
       },
       catalog: {},
-      sections: {},
+      sections: { manual: {} },
       merchants: [],
       proofs: { maxBytes: 5_242_880, reminderMinutes: 30 },
     } satisfies Config);
@@ -74,8 +78,8 @@ describe("loadConfig defaults", () => {
     ["QUEUE_PREFIX", (c) => c.queue.prefix, "duka"],
     ["TELEGRAM_BOT_TOKEN", (c) => c.telegram, undefined],
     ["WHATSAPP_ENABLED", (c) => c.whatsapp, undefined],
-    ["MPESA_*", (c) => c.mpesa, undefined],
-    ["PAYSTACK_SECRET_KEY", (c) => c.paystack, undefined],
+    ["MPESA_*", (c) => mpesaOf(c), undefined],
+    ["PAYSTACK_SECRET_KEY", (c) => paystackOf(c), undefined],
   ])("%s defaults", (_name, pick, expected) => {
     expect(pick(loadConfig({}))).toEqual(expected);
   });
@@ -95,15 +99,15 @@ describe("loadConfig defaults", () => {
       undefined,
     ],
     ["CHROMIUM_PATH", { WHATSAPP_ENABLED: "true" }, (c) => c.whatsapp, {}],
-    ["MPESA_TRANSACTION_TYPE", MPESA, (c) => c.mpesa?.transactionType, "CustomerPayBillOnline"],
-    ["MPESA_BASE_URL", MPESA, (c) => c.mpesa?.baseUrl, "https://sandbox.safaricom.co.ke"],
+    ["MPESA_TRANSACTION_TYPE", MPESA, (c) => mpesaOf(c)?.transactionType, "CustomerPayBillOnline"],
+    ["MPESA_BASE_URL", MPESA, (c) => mpesaOf(c)?.baseUrl, "https://sandbox.safaricom.co.ke"],
     [
       "PAYSTACK_BASE_URL",
       { PAYSTACK_SECRET_KEY: SK_TEST },
-      (c) => c.paystack?.baseUrl,
+      (c) => paystackOf(c)?.baseUrl,
       "https://api.paystack.co",
     ],
-    ["PAYSTACK_PUBLIC_KEY", { PAYSTACK_SECRET_KEY: SK_TEST }, (c) => c.paystack?.publicKey, undefined],
+    ["PAYSTACK_PUBLIC_KEY", { PAYSTACK_SECRET_KEY: SK_TEST }, (c) => paystackOf(c)?.publicKey, undefined],
   ])("%s defaults once its group is on", (_name, env, pick, expected) => {
     expect(pick(loadConfig(env))).toEqual(expected);
   });
@@ -193,7 +197,23 @@ describe("loadConfig values", () => {
       },
       admin: { token: "admin-token-0123456789" },
       catalog: { file: "/etc/duka/shop.yaml", manualInstructions: "Pay to Till 999999" },
-      sections: {},
+      sections: {
+        manual: {},
+        mpesa: {
+          consumerKey: MPESA.MPESA_CONSUMER_KEY,
+          consumerSecret: MPESA.MPESA_CONSUMER_SECRET,
+          shortcode: "174379",
+          passkey: MPESA.MPESA_PASSKEY,
+          transactionType: "CustomerBuyGoodsOnline",
+          baseUrl: "https://api.safaricom.co.ke",
+        },
+        paystack: {
+          secretKey: SK_TEST,
+          publicKey: PK_TEST,
+          baseUrl: "http://127.0.0.1:9000",
+          testMode: true,
+        },
+      },
       merchants: [{ channel: "telegram", chatId: "42" }],
       proofs: { maxBytes: 1_048_576, reminderMinutes: 0 },
       telegram: {
@@ -203,15 +223,6 @@ describe("loadConfig values", () => {
         webhookSecret: "hook_SECRET-1",
       },
       whatsapp: { chromiumPath: "/usr/bin/chromium" },
-      mpesa: {
-        consumerKey: MPESA.MPESA_CONSUMER_KEY,
-        consumerSecret: MPESA.MPESA_CONSUMER_SECRET,
-        shortcode: "174379",
-        passkey: MPESA.MPESA_PASSKEY,
-        transactionType: "CustomerBuyGoodsOnline",
-        baseUrl: "https://api.safaricom.co.ke",
-      },
-      paystack: { secretKey: SK_TEST, publicKey: PK_TEST, baseUrl: "http://127.0.0.1:9000", testMode: true },
     } satisfies Config);
   });
 
@@ -231,7 +242,7 @@ describe("loadConfig values", () => {
   });
 
   it("marks live Paystack keys as not test mode", () => {
-    expect(loadConfig({ PAYSTACK_SECRET_KEY: "sk_live_abcdef0123456789" }).paystack?.testMode).toBe(false);
+    expect(paystackOf(loadConfig({ PAYSTACK_SECRET_KEY: "sk_live_abcdef0123456789" }))?.testMode).toBe(false);
   });
 
   it("decodes a URL-safe base64 master key too", () => {
@@ -554,7 +565,7 @@ describe("rules across variables", () => {
       "Invalid configuration: MPESA_SHORTCODE is required because MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET is set (M-Pesa needs all four MPESA_ credentials or none)",
       "Invalid configuration: MPESA_PASSKEY is required because MPESA_CONSUMER_KEY, MPESA_CONSUMER_SECRET is set (M-Pesa needs all four MPESA_ credentials or none)",
     ]);
-    expect(loadConfig(MPESA).mpesa?.shortcode).toBe("174379");
+    expect(mpesaOf(loadConfig(MPESA))?.shortcode).toBe("174379");
   });
 
   it("needs PAYSTACK_SECRET_KEY beside a public key, of the same mode", () => {
@@ -598,7 +609,7 @@ describe("MPESA_CALLBACK_IPS and TRUST_PROXY", () => {
       MPESA_CALLBACK_IPS: " 196.201.214.200, ::1 ",
       TRUST_PROXY: "1",
     });
-    expect(config.mpesa?.allowedIps).toEqual(["196.201.214.200", "::1"]);
+    expect(mpesaOf(config)?.allowedIps).toEqual(["196.201.214.200", "::1"]);
     expect(config.http.trustProxy).toBe(1);
   });
 

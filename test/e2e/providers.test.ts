@@ -3,13 +3,14 @@
  * instances of a real HTTP plugin, secrets never stored or logged in clear text, a wrong master
  * key refused at start, health alerts, and a change in one process taking effect in another.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDuka, type Duka } from "../../src/app.js";
+import { deterministicId } from "../../src/domain/ids.js";
 import { captureLogs } from "../helpers/logs.js";
 import { orderByTransfer, startTestShop, type TestShop, testConfig } from "../helpers/shop.js";
 
@@ -168,6 +169,41 @@ describe("provider plugins through the registry", () => {
       details: { providers: { id: string; health: { status: string } }[] };
     };
     expect(body.details.providers.find((instance) => instance.id === id)?.health.status).toBe("healthy");
+  });
+
+  it("serves a loaded plugin's webhooks at the URL the admin API shows", async () => {
+    const call = admin(shop.duka);
+    const created = await call("POST", "/providers", {
+      plugin: "test-transfer",
+      displayName: "Bank with notices",
+      config: { endpoint: `${provider.url}/notices`, apiKey: API_KEY, instructions: "Pay to bank N" },
+    });
+    const url = String(created.json!.webhookUrl);
+    expect(url).toBe(`${shop.config.http.publicUrl}/webhooks/test-transfer/${created.json!.id}`);
+    const local = url.replace(shop.config.http.publicUrl, `http://127.0.0.1:${shop.duka.port()}`);
+    const body = JSON.stringify({ id: `evt-${randomBytes(4).toString("hex")}`, reference: "ref-notices" });
+    const post = (target: string, signature: string, payload = body) =>
+      fetch(target, { method: "POST", body: payload, headers: { "x-transfer-signature": signature } });
+    const signed = createHmac("sha256", API_KEY).update(body).digest("hex");
+
+    const answers = [await post(local, signed), await post(local, signed)];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(await answers[0]!.json()).toEqual({ ok: true });
+    const row = await shop.duka.store.inbox.findById(
+      deterministicId("ibx", "test-transfer", JSON.parse(body).id),
+    );
+    expect(row).toMatchObject({ provider: "test-transfer", instanceId: created.json!.id });
+
+    // The plugin's own rules: a bad signature is 401, a garbled body 400, an unknown instance 404.
+    const forged = await post(local, "00".repeat(32));
+    const garbled = "not json";
+    const garbledAnswer = await post(
+      local,
+      createHmac("sha256", API_KEY).update(garbled).digest("hex"),
+      garbled,
+    );
+    const unknown = await post(local.replace(String(created.json!.id), "pi_nobody"), signed);
+    expect([forged.status, garbledAnswer.status, unknown.status]).toEqual([401, 400, 404]);
   });
 
   it("refuses to start with a master key that cannot read the stored secrets", async () => {

@@ -18,6 +18,12 @@ export function captureLogs(level: LogLevel = "debug") {
   return {
     logger: createLogger({ level, destination }),
     text: () => text,
+    /** Every line so far, parsed. */
+    entries: () =>
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     /** Resolves once the logs contain `needle`. */
     contains: (needle: string) =>
       new Promise<void>((resolve) => (text.includes(needle) ? resolve() : waiters.push({ needle, resolve }))),

@@ -39,7 +39,13 @@ beforeEach(async () => {
   const logger = createLogger({ level: "silent" });
   const { registry, secrets } = manualRegistry(store, redis, logger);
   const seeds = [
-    { plugin: "manual", displayName: "Bank transfer", config: { instructions: catalog.paymentInstructions } },
+    {
+      plugin: "manual",
+      displayName: "Bank transfer",
+      testMode: false,
+      config: { instructions: catalog.paymentInstructions },
+      variables: {},
+    },
   ];
   await seedInstances({ tenantId, seeds, registry, instances: store.providers, secrets, logger });
   const payments = createPaymentService({ store, registry, onPending: async () => undefined, logger });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type PaymentPlugin, ProviderError } from "../plugin.js";
+import { type PaymentPlugin, ProviderError, pluginEnvironment } from "../plugin.js";
 
 const configSchema = z.strictObject({
   /** Where to send the money and what to do next, shown to the shopper at checkout. */
@@ -15,6 +15,20 @@ export const manualPlugin: PaymentPlugin<typeof configSchema> = {
   label: "Bank transfer / manual",
   methods: ["manual"],
   configSchema,
+  // Every shop takes transfers: the instance is seeded from the catalog's payment instructions.
+  environment: pluginEnvironment<Record<string, never>>({
+    name: "manual",
+    variables: {},
+    read: () => ({}),
+    describe: () => ({ instructions: "from the catalog or MANUAL_PAYMENT_INSTRUCTIONS" }),
+    summary: () => "bank or mobile-money transfer with a receipt",
+    seed: (_settings, context) => ({
+      displayName: "Bank transfer",
+      testMode: false,
+      config: { instructions: context.paymentInstructions },
+      variables: { instructions: "MANUAL_PAYMENT_INSTRUCTIONS" },
+    }),
+  }),
   create: (instance) => ({
     initiate: async () => ({
       status: "awaiting_proof",

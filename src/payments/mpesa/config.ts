@@ -1,13 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
-/**
- * Where Daraja posts STK results: `/webhooks/daraja/<instance id>/<callbackToken>`. No "mpesa" (or
- * "safaricom", "query", …) anywhere in a callback URL: Safaricom reportedly rejects such URLs
- * (providers.md §1.5, reliability.md §2.4).
- */
-export const MPESA_CALLBACK_PATH = "/webhooks/daraja";
-
 /** Words Daraja refuses in callback URLs (providers.md §1.5), checked case-insensitively. */
 export const FORBIDDEN_CALLBACK_WORDS = [
   "m-pesa",
@@ -77,17 +70,7 @@ export function generateCallbackToken(): string {
   return randomBytes(32).toString("hex");
 }
 
-/** The instance's callback path; the registry mounts it and passes `token` as a route param. */
-export function mpesaWebhookPath(instance: { readonly id: string; readonly config: MpesaConfig }): string {
-  return `${MPESA_CALLBACK_PATH}/${instance.id}/${instance.config.callbackToken}`;
-}
-
 /** The PartyB actually sent: the Till for Buy Goods when configured, else the shortcode. */
 export function partyBOf(config: MpesaConfig): string {
   return config.partyB ?? config.shortcode;
-}
-
-/** The CallBackURL Daraja gets: `publicUrl` + the instance's path, without a doubled slash. */
-export function callbackUrlOf(publicUrl: string, path: string): string {
-  return `${publicUrl.replace(/\/+$/, "")}${path}`;
 }

@@ -3,10 +3,8 @@ export { isCallbackTokenValid, parseStkCallback, stkCallbackSchema } from "./cal
 export {
   FORBIDDEN_CALLBACK_WORDS,
   generateCallbackToken,
-  MPESA_CALLBACK_PATH,
   type MpesaConfig,
   mpesaConfigSchema,
-  mpesaWebhookPath,
 } from "./config.js";
 export { createMpesaPlugin, type MpesaPluginOptions, mpesaPlugin } from "./plugin.js";
 export {

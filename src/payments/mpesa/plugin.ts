@@ -1,7 +1,9 @@
+import { ConfigError } from "../../domain/errors.js";
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { parseStkCallback } from "./callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "./client.js";
-import { callbackUrlOf, mpesaConfigSchema, mpesaWebhookPath } from "./config.js";
+import { mpesaConfigSchema } from "./config.js";
+import { mpesaEnvironment } from "./environment.js";
 import { initiateStkPush, queryStkPush, toStkPushRequest } from "./stk.js";
 
 export interface MpesaPluginOptions {
@@ -24,11 +26,26 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
     label: "M-Pesa",
     methods: ["mobile_money"],
     configSchema: mpesaConfigSchema,
-    webhookPath: mpesaWebhookPath,
+    /**
+     * `/webhooks/daraja/<instance id>/<callbackToken>`: Daraja signs nothing, so the unguessable
+     * token in the path authenticates a callback, and a wrong one is answered like an unknown
+     * instance. No "mpesa" (or "safaricom", "query", …) in the URL: Safaricom reportedly rejects
+     * such URLs (providers.md §1.5). Daraja reads no particular answer; integrations return this.
+     */
+    webhook: {
+      segment: "daraja",
+      pathParams: ["token"],
+      pathValues: (config) => [config.callbackToken],
+      unauthenticated: "not_found",
+      acknowledgement: { ResultCode: 0, ResultDesc: "Accepted" },
+    },
+    environment: mpesaEnvironment,
     create(instance) {
       const { config } = instance;
       const client = createDarajaClient({ config, shared: instance.shared, timeoutMs });
-      const callbackUrl = callbackUrlOf(instance.publicUrl, mpesaWebhookPath(instance));
+      const callbackUrl = instance.webhookUrl;
+      // The registry derives it from `webhook` above; without it Daraja would have nowhere to post.
+      if (!callbackUrl) throw new ConfigError(`M-Pesa instance ${instance.id} has no callback URL`);
       return {
         async initiate({ payment, phone }) {
           const request = toStkPushRequest({ config, payment, phone, callbackUrl, now: clock() });

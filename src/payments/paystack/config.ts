@@ -1,8 +1,5 @@
 import { z } from "zod";
 
-/** Where Paystack posts events for an instance: `/webhooks/paystack/<instance id>`. */
-export const PAYSTACK_WEBHOOK_PATH = "/webhooks/paystack";
-
 /**
  * The addresses Paystack sends webhooks from, test and live alike (providers.md §2.3, from
  * paystack.com/docs/payments/webhooks/#ip-whitelisting). Not a default for `allowedIps`: re-check the
@@ -139,11 +136,6 @@ export const paystackConfigSchema = z.strictObject({
 });
 
 export type PaystackConfig = z.output<typeof paystackConfigSchema>;
-
-/** The instance's webhook path; unlike Daraja's it carries no token: Paystack signs its events. */
-export function paystackWebhookPath(instance: { readonly id: string }): string {
-  return `${PAYSTACK_WEBHOOK_PATH}/${instance.id}`;
-}
 
 /** Shoppers are asked for an e-mail only when no placeholder makes one up (non-secret config). */
 export function paystackNeedsEmail(config: Readonly<Record<string, unknown>>): boolean {

@@ -4,11 +4,9 @@ export {
   fillEmailPlaceholder,
   isPaystackEmail,
   PAYSTACK_SOURCE_IPS,
-  PAYSTACK_WEBHOOK_PATH,
   type PaystackConfig,
   paystackConfigSchema,
   paystackNeedsEmail,
-  paystackWebhookPath,
   toLocalPartValue,
 } from "./config.js";
 export { parsePaystackJson, quoteUnsafeIntegers } from "./json.js";

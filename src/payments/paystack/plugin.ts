@@ -1,11 +1,7 @@
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { createPaystackClient, DEFAULT_TIMEOUT_MS } from "./client.js";
-import {
-  type PaystackConfig,
-  paystackConfigSchema,
-  paystackNeedsEmail,
-  paystackWebhookPath,
-} from "./config.js";
+import { type PaystackConfig, paystackConfigSchema, paystackNeedsEmail } from "./config.js";
+import { paystackEnvironment } from "./environment.js";
 import {
   createRefund,
   initializeTransaction,
@@ -39,7 +35,17 @@ export function createPaystackPlugin(
     methods: ["card"],
     configSchema: paystackConfigSchema,
     needsEmail: paystackNeedsEmail,
-    webhookPath: paystackWebhookPath,
+    /**
+     * `/webhooks/paystack/<instance id>`: events are signed with the instance's secret key
+     * (x-paystack-signature, HMAC-SHA512 over the exact bytes), so a bad signature is a 401.
+     * Paystack retries for 72 hours; a duplicate is answered like the first.
+     */
+    webhook: {
+      segment: "paystack",
+      unauthenticated: "unauthorized",
+      acknowledgement: { received: true },
+    },
+    environment: paystackEnvironment,
     create(instance) {
       const config: PaystackConfig = instance.config;
       const client = createPaystackClient({ config, timeoutMs });

@@ -2,6 +2,7 @@ import { DukaError, DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
 import type { AuditRepository } from "../../store/types.js";
 import { type HealthResult, type PaymentPlugin, secretFieldsOf } from "../plugin.js";
+import { webhookPathOf } from "../plugin-webhook.js";
 import {
   AdminValidationError,
   configFieldNames,
@@ -159,10 +160,11 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
   }
 
   function webhookUrlOf(instance: ProviderInstance, plugin: PaymentPlugin | undefined): string | null {
-    if (!plugin?.webhookPath) return null;
+    if (!plugin?.webhook) return null;
     try {
       const config = joinConfig(box, plugin.configSchema, instance);
-      const path = plugin.webhookPath({ id: instance._id, config });
+      const path = webhookPathOf(plugin, { id: instance._id, config });
+      if (path === undefined) return null;
       // A path may embed a secret (an unguessable callback token): it is not shown here.
       return `${publicUrl}${scrubSecrets(path, plaintextSecrets(box, instance))}`;
     } catch {
@@ -297,6 +299,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         testMode: input.testMode ?? DEFAULTS.testMode,
         priority: input.priority ?? DEFAULTS.priority,
         health: { status: "unknown" },
+        source: "admin",
         createdAt: at,
         updatedAt: at,
       };
@@ -362,6 +365,8 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       }
 
       if (fields.length === 0) return toView(existing);
+      // Settings edited here win over the environment from now on (seeding warns instead).
+      if (changes.config || changes.testMode !== undefined) changes.source = "admin";
       let updated: ProviderInstance | null;
       try {
         updated = await instances.update(id, changes);

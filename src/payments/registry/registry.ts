@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { PaymentOption } from "../../conversations/types.js";
 import type { PaymentMethod } from "../../domain/payment.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
+import { assertDistinctWebhookSegments, webhookUrlOf } from "../plugin-webhook.js";
 import { joinConfig } from "./instance-config.js";
 import type { SharedCacheFactory } from "./shared-cache.js";
 import type {
@@ -33,6 +34,8 @@ export interface ManagedProviderRegistry extends ProviderRegistry {
    * settles), cached until the next invalidation: webhooks and settle jobs read it per event.
    */
   instance(id: string): Promise<ProviderInstance | null>;
+  /** The plugin answering webhooks under /webhooks/<segment>/. */
+  pluginForWebhook(segment: string): PaymentPlugin | undefined;
   /** Emits "invalidated" (tenantId or undefined for all) whenever cached instances are dropped. */
   readonly events: EventEmitter<{ invalidated: [tenantId: string | undefined] }>;
 }
@@ -46,6 +49,10 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
   const { logger } = options;
   const byName = new Map(options.plugins.map((plugin) => [plugin.name, plugin]));
   if (byName.size !== options.plugins.length) throw new Error("Two payment plugins share a name");
+  assertDistinctWebhookSegments(options.plugins);
+  const bySegment = new Map(
+    options.plugins.flatMap((plugin) => (plugin.webhook ? [[plugin.webhook.segment, plugin] as const] : [])),
+  );
   const cache = new Map<string, Promise<ResolvedInstance[]>>();
   // Clients are built from decrypted config, once per stored version of an instance.
   const clients = new Map<string, { updatedAt: number; client: ProviderClient }>();
@@ -71,12 +78,15 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     if (cached && cached.updatedAt === instance.updatedAt.getTime()) return cached.client;
     const plugin = byName.get(instance.plugin);
     if (!plugin) throw new Error(`Payment plugin "${instance.plugin}" is not registered`);
+    const config = joinConfig(options.secrets, plugin.configSchema, instance);
+    const webhookUrl = webhookUrlOf(options.publicUrl, plugin, { id: instance._id, config });
     const built = plugin.create({
       id: instance._id,
       tenantId: instance.tenantId,
       testMode: instance.testMode,
-      config: joinConfig(options.secrets, plugin.configSchema, instance),
+      config,
       publicUrl: options.publicUrl,
+      ...(webhookUrl ? { webhookUrl } : {}),
       shared: options.shared(instance._id),
     });
     clients.set(instance._id, { updatedAt: instance.updatedAt.getTime(), client: built });
@@ -122,6 +132,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     instance,
     plugins: () => options.plugins,
     plugin: (name) => byName.get(name),
+    pluginForWebhook: (segment) => bySegment.get(segment),
 
     async candidates(tenantId: string, method: PaymentMethod) {
       return (await active(tenantId)).filter(({ plugin }) => plugin.methods.includes(method));
@@ -144,12 +155,15 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     },
 
     probe(plugin, config, testMode) {
+      const parsed = plugin.configSchema.parse(config);
+      const webhookUrl = webhookUrlOf(options.publicUrl, plugin, { id: "probe", config: parsed });
       return plugin.create({
         id: "probe",
         tenantId: "probe",
         testMode,
-        config: plugin.configSchema.parse(config),
+        config: parsed,
         publicUrl: options.publicUrl,
+        ...(webhookUrl ? { webhookUrl } : {}),
         // A probe shares nothing with stored instances.
         shared: options.shared(`probe-${randomBytes(6).toString("hex")}`),
       });

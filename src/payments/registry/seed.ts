@@ -1,24 +1,38 @@
+import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
-import type { Catalog } from "../../catalog/types.js";
-import type { Config } from "../../config/index.js";
-import { DuplicateKeyError } from "../../domain/errors.js";
+import { ConfigError, DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
-import { generateCallbackToken } from "../mpesa/index.js";
-import { splitConfig } from "./instance-config.js";
-import type { ProviderInstanceRepository, ProviderRegistry, SecretBox } from "./types.js";
+import type { EnvironmentSeed, PaymentPlugin, SeedContext } from "../plugin.js";
+import { joinConfig, splitConfig } from "./instance-config.js";
+import type { ProviderInstance, ProviderInstanceRepository, ProviderRegistry, SecretBox } from "./types.js";
 
-/** An instance the environment asks for (MANUAL_PAYMENT_INSTRUCTIONS, MPESA_*, PAYSTACK_*). */
-export interface InstanceSeed {
+/** An instance the environment asks for, with the plugin it is for. */
+export interface InstanceSeed extends EnvironmentSeed {
   readonly plugin: string;
-  readonly displayName: string;
-  readonly config: Record<string, unknown>;
-  readonly testMode?: boolean;
 }
 
 /**
- * Creates the tenant's instance of each seeded plugin unless it has one already: the
- * environment starts a shop, and from then on the database (the admin API) wins. Two processes
- * seeding at once collide on the unique display name; the loser does nothing.
+ * What each plugin's environment asks for: a seed for every plugin whose section the
+ * environment switched on (`sections` is `Config.sections`).
+ */
+export function environmentSeeds(options: {
+  plugins: readonly PaymentPlugin[];
+  sections: Readonly<Record<string, unknown>>;
+  context: SeedContext;
+}): InstanceSeed[] {
+  return options.plugins.flatMap(({ name, environment }) => {
+    const settings = environment ? options.sections[environment.name] : undefined;
+    if (!environment || settings === undefined) return [];
+    return [{ plugin: name, ...environment.seed(settings, options.context) }];
+  });
+}
+
+/**
+ * Makes the tenant's instance of each seeded plugin follow the environment: created when the
+ * tenant has none, updated when a variable changed (a rotated key must not be silently ignored),
+ * left alone with a warning naming the ignored variables once an operator edited it through the
+ * admin API. Processes seeding at once agree: creation collides on the unique display name
+ * (the loser does nothing) and updates write the same values.
  */
 export async function seedInstances(options: {
   tenantId: string;
@@ -27,83 +41,91 @@ export async function seedInstances(options: {
   instances: ProviderInstanceRepository;
   secrets: SecretBox;
   logger: Logger;
+  /** Told after an instance was updated, so every process drops its cached copy. */
+  onChanged?: (tenantId: string) => Promise<void>;
 }): Promise<void> {
+  const { tenantId, logger } = options;
   for (const seed of options.seeds) {
     const plugin = options.registry.plugin(seed.plugin);
-    if (!plugin) throw new Error(`Cannot seed an instance of the unregistered plugin "${seed.plugin}"`);
-    if ((await options.instances.list({ tenantId: options.tenantId, plugin: seed.plugin })).length > 0)
+    if (!plugin) throw new ConfigError(`Cannot seed an instance of the unregistered plugin "${seed.plugin}"`);
+    const existing = await options.instances.list({ tenantId, plugin: seed.plugin });
+    if (existing.length === 0) {
+      await createSeeded(plugin, seed, options);
       continue;
-    const now = new Date();
-    try {
-      await options.instances.create({
-        _id: newId("pi"),
-        tenantId: options.tenantId,
-        plugin: seed.plugin,
-        displayName: seed.displayName,
-        ...splitConfig(options.secrets, plugin.configSchema, seed.config),
-        active: true,
-        testMode: seed.testMode ?? false,
-        priority: 100,
-        health: { status: "unknown" },
-        createdAt: now,
-        updatedAt: now,
-      });
-      options.logger.info(
-        { tenantId: options.tenantId, plugin: seed.plugin },
-        "provider instance seeded from the environment",
-      );
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError)) throw error;
     }
+    const target = existing.find((instance) => sourceOf(instance) === "environment") ?? existing[0]!;
+    const current = joinConfig(options.secrets, plugin.configSchema, target);
+    const desired = desiredConfig(current, seed);
+    const changed = Object.keys(seed.variables).filter(
+      (field) => !isDeepStrictEqual(current[field], desired[field]),
+    );
+    const testModeChanged = target.testMode !== seed.testMode;
+    if (changed.length === 0 && !testModeChanged) continue;
+    const variables = [...new Set(changed.map((field) => seed.variables[field]!))];
+    if (sourceOf(target) === "admin") {
+      logger.warn(
+        { tenantId, plugin: seed.plugin, instanceId: target._id, ignored: variables },
+        `${variables.join(", ") || "the environment"} ignored: the ${seed.displayName} instance was edited through the admin API, which wins; delete it there to follow the environment again`,
+      );
+      continue;
+    }
+    await options.instances.update(target._id, {
+      ...splitConfig(options.secrets, plugin.configSchema, desired),
+      testMode: seed.testMode,
+      source: "environment",
+    });
+    logger.info(
+      { tenantId, plugin: seed.plugin, instanceId: target._id, variables },
+      "provider instance updated from the environment",
+    );
+    await options.onChanged?.(tenantId);
   }
 }
 
-/**
- * The instances the environment asks for: the manual method from the catalog's instructions,
- * M-Pesa from MPESA_* (with a fresh callback token) and Paystack from PAYSTACK_*.
- */
-export function environmentSeeds(options: {
-  config: Pick<Config, "mpesa" | "paystack">;
-  catalog: Catalog;
-  registry: ProviderRegistry;
-  logger: Logger;
-}): InstanceSeed[] {
-  const { mpesa, paystack } = options.config;
-  const seeds: InstanceSeed[] = [
-    {
-      plugin: "manual",
-      displayName: "Bank transfer",
-      config: { instructions: options.catalog.paymentInstructions },
-    },
-  ];
-  if (mpesa) {
-    seeds.push({
-      plugin: "mpesa",
-      displayName: "M-Pesa",
-      testMode: mpesa.baseUrl.includes("sandbox"),
-      config: {
-        consumerKey: mpesa.consumerKey,
-        consumerSecret: mpesa.consumerSecret,
-        passkey: mpesa.passkey,
-        shortcode: mpesa.shortcode,
-        transactionType: mpesa.transactionType,
-        baseUrl: mpesa.baseUrl,
-        callbackToken: generateCallbackToken(),
-        ...(mpesa.allowedIps ? { allowedIps: mpesa.allowedIps } : {}),
-      },
-    });
+/** Instances stored before `source` existed: one never edited since it was made was seeded. */
+function sourceOf(instance: ProviderInstance): "environment" | "admin" {
+  return (
+    instance.source ??
+    (instance.createdAt.getTime() === instance.updatedAt.getTime() ? "environment" : "admin")
+  );
+}
+
+/** The current config with every environment-owned field as the environment says it now. */
+function desiredConfig(current: Record<string, unknown>, seed: InstanceSeed): Record<string, unknown> {
+  const desired = { ...current };
+  for (const field of Object.keys(seed.variables)) {
+    if (seed.config[field] === undefined) delete desired[field];
+    else desired[field] = seed.config[field];
   }
-  if (paystack) {
-    seeds.push({
-      plugin: "paystack",
-      displayName: "Card (Paystack)",
-      testMode: paystack.testMode,
-      config: {
-        secretKey: paystack.secretKey,
-        baseUrl: paystack.baseUrl,
-        ...(paystack.publicKey ? { publicKey: paystack.publicKey } : {}),
-      },
+  return desired;
+}
+
+async function createSeeded(
+  plugin: PaymentPlugin,
+  seed: InstanceSeed,
+  options: Parameters<typeof seedInstances>[0],
+): Promise<void> {
+  const now = new Date();
+  try {
+    await options.instances.create({
+      _id: newId("pi"),
+      tenantId: options.tenantId,
+      plugin: seed.plugin,
+      displayName: seed.displayName,
+      ...splitConfig(options.secrets, plugin.configSchema, { ...seed.createOnly, ...seed.config }),
+      active: true,
+      testMode: seed.testMode,
+      priority: 100,
+      health: { status: "unknown" },
+      source: "environment",
+      createdAt: now,
+      updatedAt: now,
     });
+    options.logger.info(
+      { tenantId: options.tenantId, plugin: seed.plugin },
+      "provider instance seeded from the environment",
+    );
+  } catch (error) {
+    if (!(error instanceof DuplicateKeyError)) throw error;
   }
-  return seeds;
 }

@@ -44,12 +44,20 @@ export interface ProviderInstance {
   /** Lower goes first; fallback tries the next. */
   readonly priority: number;
   readonly health: InstanceHealth;
+  /**
+   * Who owns its settings: `environment` (seeded, and updated on each start to follow the
+   * variables) or `admin` (made or edited through the admin API: the environment no longer
+   * applies). Instances stored before this field: untouched since creation means `environment`.
+   */
+  readonly source?: InstanceSource;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
+export type InstanceSource = "environment" | "admin";
+
 export type InstanceChanges = Partial<
-  Pick<ProviderInstance, "displayName" | "config" | "secrets" | "active" | "testMode" | "priority">
+  Pick<ProviderInstance, "displayName" | "config" | "secrets" | "active" | "testMode" | "priority" | "source">
 >;
 
 export interface ProviderInstanceRepository {

@@ -7,7 +7,7 @@ import type {
 import type { Collection, Filter } from "../types.js";
 
 /** The fields `update` may change; identity, tenant, plugin, health and createdAt are not among them. */
-const CHANGEABLE = ["displayName", "config", "secrets", "active", "testMode", "priority"] as const;
+const CHANGEABLE = ["displayName", "config", "secrets", "active", "testMode", "priority", "source"] as const;
 
 export function createProviderInstanceRepository(
   instances: Collection<ProviderInstance>,

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  generateCallbackToken,
-  MPESA_CALLBACK_PATH,
-  mpesaConfigSchema,
-  mpesaPlugin,
-} from "../../../src/payments/mpesa/index.js";
+import { generateCallbackToken, mpesaConfigSchema, mpesaPlugin } from "../../../src/payments/mpesa/index.js";
 import { secretFieldsOf } from "../../../src/payments/plugin.js";
+import { webhookPathOf } from "../../../src/payments/plugin-webhook.js";
 
 const valid = {
   consumerKey: "key",
@@ -68,8 +64,7 @@ describe("mpesaPlugin", () => {
 
   it("puts the instance id and callback token in a path without 'mpesa'", () => {
     const config = mpesaConfigSchema.parse(valid);
-    const path = mpesaPlugin.webhookPath?.({ id: "pi_abc", config });
-    expect(MPESA_CALLBACK_PATH).toBe("/webhooks/daraja");
+    const path = webhookPathOf(mpesaPlugin, { id: "pi_abc", config });
     expect(path).toBe(`/webhooks/daraja/pi_abc/${"a".repeat(32)}`);
     expect(path?.toLowerCase()).not.toContain("mpesa");
   });
@@ -81,6 +76,7 @@ describe("mpesaPlugin", () => {
       testMode: true,
       config: mpesaConfigSchema.parse(valid),
       publicUrl: "https://duka.example.com",
+      webhookUrl: "https://duka.example.com/webhooks/daraja/pi_x/token",
       shared: {
         get: async () => null,
         set: async () => {},

@@ -28,6 +28,7 @@ import {
   mpesaConfigSchema,
 } from "../../../src/payments/mpesa/index.js";
 import type { InitiateRequest, ProviderClient, SharedCache } from "../../../src/payments/plugin.js";
+import { webhookUrlOf } from "../../../src/payments/plugin-webhook.js";
 import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
 import { createCaptureQueue } from "../../helpers/capture-queue.js";
 
@@ -85,12 +86,14 @@ export function createTestClient(options: TestInstanceOptions): ProviderClient {
     shared,
     publicUrl = "https://duka.example.com",
   } = options;
-  return createMpesaPlugin(options).create({
+  const plugin = createMpesaPlugin(options);
+  return plugin.create({
     id,
     tenantId: "ten_test",
     testMode: true,
     config,
     publicUrl,
+    webhookUrl: webhookUrlOf(publicUrl, plugin, { id, config })!,
     shared,
   });
 }

@@ -3,12 +3,12 @@ import {
   fillEmailPlaceholder,
   isPaystackEmail,
   PAYSTACK_SOURCE_IPS,
-  PAYSTACK_WEBHOOK_PATH,
   paystackConfigSchema,
   paystackPlugin,
   toPaystackReference,
 } from "../../../src/payments/paystack/index.js";
 import { secretFieldsOf } from "../../../src/payments/plugin.js";
+import { webhookPathOf } from "../../../src/payments/plugin-webhook.js";
 
 const valid = { secretKey: "sk_test_abc123" };
 
@@ -110,8 +110,7 @@ describe("paystackPlugin", () => {
 
   it("receives webhooks on a path naming the instance", () => {
     const config = paystackConfigSchema.parse(valid);
-    expect(PAYSTACK_WEBHOOK_PATH).toBe("/webhooks/paystack");
-    expect(paystackPlugin.webhookPath?.({ id: "pi_abc", config })).toBe("/webhooks/paystack/pi_abc");
+    expect(webhookPathOf(paystackPlugin, { id: "pi_abc", config })).toBe("/webhooks/paystack/pi_abc");
   });
 
   it("has a refund", () => {

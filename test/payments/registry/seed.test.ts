@@ -3,8 +3,10 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../src/catalog/index.js";
 import type { Catalog } from "../../../src/catalog/types.js";
+import { loadConfig } from "../../../src/config/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { mpesaPlugin } from "../../../src/payments/mpesa/index.js";
+import { paystackPlugin } from "../../../src/payments/paystack/index.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
 import { joinConfig } from "../../../src/payments/registry/instance-config.js";
 import { createProviderRegistry } from "../../../src/payments/registry/registry.js";
@@ -31,14 +33,14 @@ afterEach(async () => {
   redis.disconnect();
 });
 
-const MPESA = {
-  consumerKey: "key",
-  consumerSecret: "secret-value",
-  shortcode: "174379",
-  passkey: "passkeyvalue",
-  transactionType: "CustomerPayBillOnline",
-  baseUrl: "https://sandbox.safaricom.co.ke",
-} as const;
+const MPESA_ENV = {
+  MPESA_CONSUMER_KEY: "key",
+  MPESA_CONSUMER_SECRET: "secret-value",
+  MPESA_SHORTCODE: "174379",
+  MPESA_PASSKEY: "passkeyvalue",
+};
+const SK_ONE = "sk_test_firstkey0123456789";
+const SK_TWO = "sk_test_secondkey987654321";
 
 function setup(plugins: PaymentPlugin[] = [manualPlugin]) {
   const logs = captureLogs("info");
@@ -52,16 +54,30 @@ function setup(plugins: PaymentPlugin[] = [manualPlugin]) {
     shared: createRedisSharedCache(redis, `t-${randomBytes(4).toString("hex")}`),
     logger,
   });
-  const seed = (config: Parameters<typeof environmentSeeds>[0]["config"] = {}) =>
+  const changed: string[] = [];
+  /** One start-up's seeding, from these environment variables. */
+  const seed = (env: NodeJS.ProcessEnv = {}) =>
     seedInstances({
       tenantId: "default",
-      seeds: environmentSeeds({ config, catalog, registry, logger }),
+      seeds: environmentSeeds({
+        plugins,
+        sections: loadConfig(env).sections,
+        context: { paymentInstructions: catalog.paymentInstructions },
+      }),
       registry,
       instances: store.providers,
       secrets,
       logger,
+      onChanged: async (tenantId) => {
+        changed.push(tenantId);
+      },
     });
-  return { seed, secrets, logs };
+  const only = async (plugin: string) => {
+    const found = await store.providers.list({ tenantId: "default", plugin });
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+  return { seed, secrets, logs, changed, only };
 }
 
 describe("seeding provider instances from the environment", () => {
@@ -78,40 +94,123 @@ describe("seeding provider instances from the environment", () => {
     });
   });
 
-  it("leaves an instance alone once it exists: the database wins", async () => {
-    const { seed } = setup();
+  it("follows a changed variable on the next start: same instance, new key, every process told", async () => {
+    const { seed, secrets, logs, changed, only } = setup([manualPlugin, paystackPlugin]);
+    await seed({ PAYSTACK_SECRET_KEY: SK_ONE });
+    const before = await only("paystack");
+    await seed({ PAYSTACK_SECRET_KEY: SK_ONE });
+    expect(changed).toEqual([]);
+    expect((await only("paystack")).updatedAt).toEqual(before.updatedAt);
+
+    await seed({ PAYSTACK_SECRET_KEY: SK_TWO });
+    const after = await only("paystack");
+    expect(after._id).toBe(before._id);
+    expect(joinConfig(secrets, paystackPlugin.configSchema, after).secretKey).toBe(SK_TWO);
+    expect(after.source).toBe("environment");
+    expect(changed).toEqual(["default"]);
+    const line = logs
+      .entries()
+      .find((entry) => entry.msg === "provider instance updated from the environment");
+    expect(line).toMatchObject({ plugin: "paystack", variables: ["PAYSTACK_SECRET_KEY"] });
+    expect(logs.text()).not.toContain(SK_TWO);
+  });
+
+  it("drops a variable that was unset, and follows test mode", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, paystackPlugin]);
+    await seed({ PAYSTACK_SECRET_KEY: SK_ONE, PAYSTACK_PUBLIC_KEY: "pk_test_public0123" });
+    await seed({ PAYSTACK_SECRET_KEY: "sk_live_livekey0123456789" });
+    const after = await only("paystack");
+    expect(after.testMode).toBe(false);
+    expect(joinConfig(secrets, paystackPlugin.configSchema, after).publicKey).toBeUndefined();
+  });
+
+  it("leaves an instance edited through the admin API alone, and names the variable it ignores", async () => {
+    const { seed, secrets, logs, changed, only } = setup([manualPlugin, paystackPlugin]);
+    await seed({ PAYSTACK_SECRET_KEY: SK_ONE });
+    const instance = await only("paystack");
+    await store.providers.update(instance._id, { active: false, source: "admin" });
+    await seed({ PAYSTACK_SECRET_KEY: SK_TWO });
+    const after = await only("paystack");
+    expect(joinConfig(secrets, paystackPlugin.configSchema, after).secretKey).toBe(SK_ONE);
+    expect(after.active).toBe(false);
+    expect(changed).toEqual([]);
+    const warning = logs.entries().find((entry) => entry.level === 40);
+    expect(warning).toMatchObject({ plugin: "paystack", ignored: ["PAYSTACK_SECRET_KEY"] });
+    expect(String(warning?.msg)).toMatch(/^PAYSTACK_SECRET_KEY ignored: .*edited through the admin API/);
+  });
+
+  it("treats an instance stored before sources existed by whether it was ever edited", async () => {
+    const { seed, secrets, only } = setup([manualPlugin]);
     await seed();
-    const [instance] = await store.providers.list({ tenantId: "default" });
-    await store.providers.update(instance!._id, {
-      config: { instructions: "Pay to Paybill 999" },
-      active: false,
+    const instance = await only("manual");
+    // As stored by an older version: no source; never edited, so it still follows the catalog.
+    const legacy = { ...instance, _id: "pi_legacy", displayName: "Legacy" };
+    delete (legacy as { source?: string }).source;
+    await store.providers.delete(instance._id);
+    await store.providers.create(legacy);
+    catalog = { ...catalog, paymentInstructions: "Pay to Paybill 111" };
+    await seed();
+    expect(joinConfig(secrets, manualPlugin.configSchema, await only("manual"))).toEqual({
+      instructions: "Pay to Paybill 111",
     });
+    // Edited since creation (updatedAt moved on): the operator's value stays.
+    await store.providers.delete("pi_legacy");
+    await store.providers.create({
+      ...legacy,
+      _id: "pi_edited",
+      config: { instructions: "Pay to Till 222" },
+      updatedAt: new Date(legacy.createdAt.getTime() + 60_000),
+    });
+    catalog = { ...catalog, paymentInstructions: "Pay to Paybill 333" };
     await seed();
-    const [after] = await store.providers.list({ tenantId: "default" });
-    expect(after).toMatchObject({
-      _id: instance!._id,
-      config: { instructions: "Pay to Paybill 999" },
-      active: false,
+    expect(joinConfig(secrets, manualPlugin.configSchema, await only("manual"))).toEqual({
+      instructions: "Pay to Till 222",
     });
   });
 
-  it("seeds M-Pesa from MPESA_* with a fresh callback token, stored encrypted", async () => {
-    const { seed, secrets } = setup([manualPlugin, mpesaPlugin]);
-    await seed({ mpesa: MPESA });
-    const mpesa = (await store.providers.list({ plugin: "mpesa" }))[0]!;
+  it("seeds M-Pesa from MPESA_* with a fresh callback token, stored encrypted and kept on rotation", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, mpesaPlugin]);
+    await seed(MPESA_ENV);
+    const mpesa = await only("mpesa");
     expect(mpesa).toMatchObject({ displayName: "M-Pesa", testMode: true, active: true });
     const config = joinConfig(secrets, mpesaPlugin.configSchema, mpesa);
     expect(config).toMatchObject({ consumerKey: "key", shortcode: "174379" });
     expect(config.callbackToken).toMatch(/^[a-f0-9]{64}$/);
     expect(JSON.stringify(mpesa)).not.toContain(config.callbackToken);
     expect(JSON.stringify(mpesa)).not.toContain("secret-value");
+
+    await seed({ ...MPESA_ENV, MPESA_CONSUMER_SECRET: "rotated-secret" });
+    const rotated = joinConfig(secrets, mpesaPlugin.configSchema, await only("mpesa"));
+    expect(rotated).toMatchObject({ consumerSecret: "rotated-secret" });
+    // Daraja keeps the callback URL it was given: the token must survive a restart.
+    expect(rotated.callbackToken).toBe(config.callbackToken);
   });
 
   it("refuses to seed a plugin this build does not register, loudly", async () => {
-    const { seed, logs } = setup([manualPlugin]);
+    const { logs } = setup([manualPlugin]);
+    const registry = createProviderRegistry({
+      plugins: [manualPlugin],
+      instances: store.providers,
+      secrets: createSecretBox({ current: randomBytes(32) }),
+      publicUrl: "http://localhost:3000",
+      shared: createRedisSharedCache(redis, "t-unregistered"),
+      logger: logs.logger,
+    });
+    const seeds = environmentSeeds({
+      plugins: [paystackPlugin],
+      sections: loadConfig({ PAYSTACK_SECRET_KEY: SK_ONE }).sections,
+      context: { paymentInstructions: "x" },
+    });
     await expect(
-      seed({ paystack: { secretKey: "sk_test_abc", baseUrl: "https://api.paystack.co", testMode: true } }),
+      seedInstances({
+        tenantId: "default",
+        seeds,
+        registry,
+        instances: store.providers,
+        secrets: createSecretBox({ current: randomBytes(32) }),
+        logger: logs.logger,
+      }),
     ).rejects.toThrow(/unregistered plugin "paystack"/);
-    expect(logs.text()).not.toContain("sk_test_abc");
+    expect(logs.text()).not.toContain(SK_ONE);
   });
 });

@@ -72,7 +72,7 @@ export const testpayPlugin: PaymentPlugin<typeof testpaySchema> = {
       return { ok: true, latencyMs: instance.testMode ? 3 : 5 };
     },
   }),
-  webhookPath: (instance) => `/webhooks/testpay/${instance.id}`,
+  webhook: { segment: "testpay", unauthenticated: "unauthorized", acknowledgement: { ok: true } },
 };
 
 /** Publishes recorded in order; while `down`, publishing fails as Redis being away would. */

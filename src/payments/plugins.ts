@@ -1,0 +1,10 @@
+/**
+ * The payment plugins built into Duka, one line each: a new provider is a folder under
+ * src/payments/ plus its line here. Plugins from PAYMENT_PLUGINS are added at start-up.
+ */
+import { manualPlugin } from "./manual/plugin.js";
+import { mpesaPlugin } from "./mpesa/index.js";
+import { paystackPlugin } from "./paystack/index.js";
+import type { PaymentPlugin } from "./plugin.js";
+
+export const BUILT_IN_PLUGINS: readonly PaymentPlugin[] = [manualPlugin, mpesaPlugin, paystackPlugin];
