@@ -181,7 +181,10 @@ describe("provider plugins through the registry", () => {
     const url = String(created.json!.webhookUrl);
     expect(url).toBe(`${shop.config.http.publicUrl}/webhooks/test-transfer/${created.json!.id}`);
     const local = url.replace(shop.config.http.publicUrl, `http://127.0.0.1:${shop.duka.port()}`);
-    const body = JSON.stringify({ id: `evt-${randomBytes(4).toString("hex")}`, reference: "ref-notices" });
+    const body = JSON.stringify({
+      id: `evt-${randomBytes(4).toString("hex")}`,
+      transfer: { reference: "ref-notices", status: "received", amount: 100, currency: "KES" },
+    });
     const post = (target: string, signature: string, payload = body) =>
       fetch(target, { method: "POST", body: payload, headers: { "x-transfer-signature": signature } });
     const signed = createHmac("sha256", API_KEY).update(body).digest("hex");

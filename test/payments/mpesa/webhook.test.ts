@@ -99,18 +99,6 @@ describe("parseWebhook (STK callback)", () => {
     expect(event.receipt).toMatch(/^[A-Z0-9]{10}$/);
   });
 
-  it("gives a duplicate delivery the same event key", async () => {
-    const result = await client.initiate(initiateRequest(testPayment(), nextPhone()));
-    emulator.complete(result.providerRef as string, { resultCode: 0, delivery: "duplicate", copies: 2 });
-    const [first, second] = [await receiver.next(), await receiver.next()];
-    const events = await Promise.all([
-      client.parseWebhook(asRequest(first)),
-      client.parseWebhook(asRequest(second)),
-    ]);
-    expect(events[0]?.eventKey).toBe(`${result.providerRef}:0`);
-    expect(events[1]?.eventKey).toBe(events[0]?.eventKey);
-  });
-
   it.each([
     [1032, "cancelled", "You cancelled the M-Pesa request."],
     [1037, "failed", "We could not reach your phone. Make sure it is on and has network, then try again."],

@@ -121,32 +121,29 @@ export interface CapturedWebhook extends WebhookRequest {
 /**
  * An express app standing in for Duka's public URL: `express.raw` keeps the exact bytes (never
  * `express.json`, whose re-serialization would break signatures), and `req.ip` is the source
- * address. Every POST is answered 200 and kept; `next()` resolves with the next one (no polling).
+ * address. Every POST to `{prefix}/:id` is answered 200 and kept; `next()` resolves with the next
+ * one (no polling). Other signed-webhook plugins reuse it with their own prefix.
  */
-export async function startWebhookReceiver() {
+export async function startWebhookReceiver(prefix = "/webhooks/paystack") {
   const queue = createCaptureQueue<CapturedWebhook>("webhook");
   const app = express();
-  app.post(
-    "/webhooks/paystack/:id",
-    express.raw({ type: () => true, limit: "64kb" }),
-    (request, response) => {
-      const headers = Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(",") : value,
-        ]),
-      );
-      const webhook: CapturedWebhook = {
-        path: request.path,
-        rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-        headers,
-        params: { id: String(request.params.id) },
-        ...(request.ip === undefined ? {} : { sourceIp: request.ip }),
-      };
-      queue.push(webhook);
-      response.status(200).end();
-    },
-  );
+  app.post(`${prefix}/:id`, express.raw({ type: () => true, limit: "64kb" }), (request, response) => {
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(",") : value,
+      ]),
+    );
+    const webhook: CapturedWebhook = {
+      path: request.path,
+      rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      headers,
+      params: { id: String(request.params.id) },
+      ...(request.ip === undefined ? {} : { sourceIp: request.ip }),
+    };
+    queue.push(webhook);
+    response.status(200).end();
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -155,7 +152,7 @@ export async function startWebhookReceiver() {
   return {
     origin,
     /** The URL for instance `id`. */
-    url: (id: string) => `${origin}/webhooks/paystack/${id}`,
+    url: (id: string) => `${origin}${prefix}/${id}`,
     captured: queue.captured,
     /** The next capture not yet returned by `next()`. */
     next: queue.next,

@@ -44,15 +44,6 @@ describe("refund (POST /refund)", () => {
     });
   });
 
-  it("refunds the rest after a partial refund", async () => {
-    const payment = await initiatedPayment(client, { amount: money(45_000, "KES") });
-    await emulator.pay(payment.providerRef);
-    const first = await refund(payment, money(20_000, "KES"));
-    const second = await refund(payment, money(25_000, "KES"));
-    expect(second.providerRef).not.toBe(first.providerRef);
-    expect(emulator.transaction(payment.providerRef)?.refundedAmount).toBe(45_000);
-  });
-
   it("refuses to refund an unpaid transaction, not retryable, saying why", async () => {
     const payment = await initiatedPayment(client);
     const error = await providerErrorOf(() => refund(payment, payment.amount));

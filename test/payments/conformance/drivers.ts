@@ -1,0 +1,322 @@
+/**
+ * One driver per payment plugin for the conformance suite (scenarios.ts): what the plugin can do,
+ * how to start its provider's emulator, a valid config, and how to make the provider take, fail or
+ * redeliver a payment and how to forge its webhooks. The scenarios are written once against these.
+ */
+import { fileURLToPath } from "node:url";
+import {
+  DEFAULT_CONSUMER_KEY,
+  DEFAULT_CONSUMER_SECRET,
+  SANDBOX_PASSKEY,
+  SANDBOX_SHORTCODE,
+} from "../../../sandbox/daraja/index.js";
+import { DEFAULT_SECRET_KEY, paystackSignature, TEST_CARDS } from "../../../sandbox/paystack/index.js";
+import type { Money } from "../../../src/domain/money.js";
+import type { Payment } from "../../../src/domain/payment.js";
+import { manualPlugin } from "../../../src/payments/manual/plugin.js";
+import { generateCallbackToken, mpesaPlugin } from "../../../src/payments/mpesa/index.js";
+import { paystackPlugin } from "../../../src/payments/paystack/index.js";
+import type { InitiateRequest, PaymentPlugin, WebhookRequest } from "../../../src/payments/plugin.js";
+import { loadPluginModules } from "../../../src/payments/registry/plugin-loader.js";
+import type { SharedCacheFactory } from "../../../src/payments/registry/shared-cache.js";
+import {
+  startTransferProvider,
+  TRANSFER_SIGNATURE_HEADER,
+  transferSignatureOf,
+} from "../../fixtures/transfer-provider.js";
+import * as mpesa from "../mpesa/harness.js";
+import * as paystack from "../paystack/harness.js";
+
+/** What a plugin declares; the suite checks the declarations, then skips what is not declared. */
+export interface Capabilities {
+  /** It calls a provider (manual does not: the merchant's review decides). */
+  readonly provider: boolean;
+  /** It receives webhooks (`webhook`). */
+  readonly webhooks: boolean;
+  /** Its client has `refund`, for any part of the amount paid. */
+  readonly refund: boolean;
+  /** Verify's success carries the amount and a receipt (Daraja's STK Query carries neither). */
+  readonly verifyReportsPayment: boolean;
+}
+
+export interface PaymentDriver {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** The plugin as Duka gets it: a built-in, or a module loaded through PAYMENT_PLUGINS. */
+  plugin(): Promise<PaymentPlugin>;
+  /** Starts the provider's emulator and what receives its webhooks. */
+  start(): Promise<ProviderSandbox>;
+}
+
+export interface ProviderSandbox {
+  /** A config as the plugin documents it, pointing at the emulator, secrets included. */
+  readonly config: Record<string, unknown>;
+  /** Configs the schema must refuse, by what is wrong with them. */
+  readonly badConfigs: Readonly<Record<string, Record<string, unknown>>>;
+  /** The fields stored encrypted. */
+  readonly secretFields: readonly string[];
+  /** Duka's public URL as the provider calls it back. */
+  readonly publicUrl: string;
+  readonly shared: SharedCacheFactory;
+  /** A fresh payment the provider can take (KES 450.00), and the request that initiates it. */
+  payment(): Payment;
+  initiateRequest(payment: Payment): InitiateRequest;
+  /** The provider's side; absent when there is no provider. */
+  readonly provider?: ProviderControls;
+  close(): Promise<void>;
+}
+
+export interface ProviderControls {
+  /**
+   * The shopper pays the initiated payment. With `reportedAmount`, the provider's webhook says
+   * that was paid instead (a mismatch settlement must catch).
+   */
+  pay(payment: Payment, reportedAmount?: Money): Promise<void>;
+  /** The shopper's payment fails (declined, cancelled, sent back). */
+  fail(payment: Payment): Promise<void>;
+  /** The provider's next webhook about the payment, as the webhook route hands it over. */
+  webhookAbout(payment: Payment): Promise<WebhookRequest>;
+  /** The provider sends the payment's last webhook again. */
+  redeliver(payment: Payment): Promise<void>;
+  /** `rawBody` as a webhook that passes the plugin's authenticity check. */
+  authentic(rawBody: Buffer): WebhookRequest;
+  /** `request` with its proof of origin broken: a bad signature, a wrong path token. */
+  forge(request: WebhookRequest): WebhookRequest;
+  /** A config whose credentials the provider refuses. */
+  readonly refusedConfig: Record<string, unknown>;
+  /** A config pointing at the provider's emulator once it is down. */
+  downConfig(): Promise<Record<string, unknown>>;
+}
+
+/** Waits for the next captured webhook mentioning `reference`, passing over older ones. */
+async function nextAbout<T extends WebhookRequest>(next: () => Promise<T>, reference: string): Promise<T> {
+  for (;;) {
+    const webhook = await next();
+    if (webhook.rawBody.toString("utf8").includes(JSON.stringify(reference))) return webhook;
+  }
+}
+
+const referenceOf = (payment: Payment) => {
+  if (!payment.providerRef) throw new Error(`Payment ${payment._id} was not initiated`);
+  return payment.providerRef;
+};
+
+/** Starts an emulator and stops it: its URL is one nothing answers on. */
+async function downUrl(start: () => Promise<{ url: string; close(): Promise<void> }>): Promise<string> {
+  const emulator = await start();
+  await emulator.close();
+  return emulator.url;
+}
+
+function withHeader(request: WebhookRequest, name: string, value: string): WebhookRequest {
+  return { ...request, headers: { ...request.headers, [name]: value } };
+}
+
+const manual: PaymentDriver = {
+  name: "manual",
+  capabilities: { provider: false, webhooks: false, refund: false, verifyReportsPayment: false },
+  plugin: async () => manualPlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    return {
+      config: { instructions: "Pay to KCB 1234567, then send the receipt." },
+      badConfigs: {
+        "empty instructions": { instructions: " " },
+        "an unknown field": { instructions: "x", till: "1" },
+      },
+      secretFields: [],
+      publicUrl: "https://duka.example.com",
+      shared: redis.shared,
+      payment: () => paystack.testPayment({ method: "manual", provider: "manual" }),
+      initiateRequest: (payment) => paystack.initiateRequest(payment),
+      close: () => redis.cleanup(),
+    };
+  },
+};
+
+const mpesaDriver: PaymentDriver = {
+  name: "mpesa",
+  capabilities: { provider: true, webhooks: true, refund: false, verifyReportsPayment: false },
+  plugin: async () => mpesaPlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    const emulator = await mpesa.startEmulator();
+    const receiver = await mpesa.startCallbackReceiver();
+    const config = {
+      consumerKey: DEFAULT_CONSUMER_KEY,
+      consumerSecret: DEFAULT_CONSUMER_SECRET,
+      passkey: SANDBOX_PASSKEY,
+      shortcode: SANDBOX_SHORTCODE,
+      baseUrl: emulator.baseUrl,
+      callbackToken: generateCallbackToken(),
+    };
+    return {
+      config,
+      badConfigs: {
+        "a 4-digit shortcode": { ...config, shortcode: "1234" },
+        "a callback token Daraja would refuse": { ...config, callbackToken: `${"a".repeat(30)}MPesa` },
+        "no passkey": { ...config, passkey: undefined },
+      },
+      secretFields: ["consumerKey", "consumerSecret", "passkey", "callbackToken"],
+      publicUrl: receiver.publicUrl,
+      shared: redis.shared,
+      payment: () => mpesa.testPayment(),
+      initiateRequest: (payment) => mpesa.initiateRequest(payment, mpesa.nextPhone()),
+      provider: {
+        pay: async (payment, reported) =>
+          void emulator.complete(referenceOf(payment), {
+            resultCode: 0,
+            // Daraja reports whole shillings.
+            ...(reported === undefined ? {} : { amount: reported.amount / 100 }),
+          }),
+        // 1: "The balance is insufficient for the transaction."
+        fail: async (payment) => void emulator.complete(referenceOf(payment), { resultCode: 1 }),
+        webhookAbout: (payment) => nextAbout(receiver.next, referenceOf(payment)),
+        redeliver: async (payment) => emulator.redeliver(referenceOf(payment)),
+        // Daraja signs nothing: the token in the callback path is the proof.
+        authentic: (rawBody) => ({
+          rawBody,
+          headers: {},
+          params: { id: "pi_any", token: config.callbackToken },
+        }),
+        forge: (request) => ({ ...request, params: { ...request.params, token: generateCallbackToken() } }),
+        refusedConfig: { ...config, consumerSecret: "Sup3rSecretButWrong" },
+        downConfig: async () => ({
+          ...config,
+          baseUrl: await downUrl(async () => {
+            const down = await mpesa.startEmulator();
+            return { url: down.baseUrl, close: () => down.close() };
+          }),
+        }),
+      },
+      async close() {
+        await emulator.close();
+        await receiver.close();
+        await redis.cleanup();
+      },
+    };
+  },
+};
+
+const paystackDriver: PaymentDriver = {
+  name: "paystack",
+  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true },
+  plugin: async () => paystackPlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    // One attempt per delivery: the receiver acknowledges everything.
+    const emulator = await paystack.startEmulator({ webhookRetry: { delaysMs: [] } });
+    const receiver = await paystack.startWebhookReceiver();
+    // Paystack has one webhook URL per account; the instance id in it is not checked by the plugin.
+    const webhookUrl = receiver.url("pi_conformance");
+    emulator.setWebhookUrl(webhookUrl);
+    const config = { secretKey: DEFAULT_SECRET_KEY, baseUrl: emulator.baseUrl };
+    return {
+      config,
+      badConfigs: {
+        "a public key as the secret key": { ...config, secretKey: "pk_test_abc" },
+        "a non-URL baseUrl": { ...config, baseUrl: "api.paystack.co" },
+        "an unknown field": { ...config, webhookSecret: "whsec_1" },
+      },
+      secretFields: ["secretKey"],
+      publicUrl: receiver.origin,
+      shared: redis.shared,
+      payment: () => paystack.testPayment(),
+      initiateRequest: (payment) => paystack.initiateRequest(payment, { email: "shopper@example.com" }),
+      provider: {
+        async pay(payment, reported) {
+          const reference = referenceOf(payment);
+          await emulator.pay(reference);
+          if (reported === undefined) return;
+          // Paystack charges what was initialized; a rightly signed event can still say otherwise.
+          await nextAbout(receiver.next, reference);
+          const data = { ...emulator.transactionData(reference), amount: reported.amount };
+          await emulator.sendWebhook({ event: "charge.success", data }, { url: webhookUrl });
+        },
+        fail: async (payment) =>
+          void (await emulator.pay(referenceOf(payment), { card: TEST_CARDS.declined })),
+        webhookAbout: (payment) => nextAbout(receiver.next, referenceOf(payment)),
+        redeliver: async (payment) =>
+          void (await emulator.sendWebhook(referenceOf(payment), { url: webhookUrl })),
+        authentic: (rawBody) => ({
+          rawBody,
+          headers: { "x-paystack-signature": paystackSignature(rawBody, config.secretKey) },
+          params: { id: "pi_conformance" },
+        }),
+        forge: (request) =>
+          withHeader(request, "x-paystack-signature", paystackSignature(request.rawBody, "sk_test_attacker")),
+        refusedConfig: { ...config, secretKey: "sk_test_Sup3rSecretButWrong" },
+        downConfig: async () => ({
+          ...config,
+          baseUrl: await downUrl(async () => {
+            const down = await paystack.startEmulator();
+            return { url: down.baseUrl, close: () => down.close() };
+          }),
+        }),
+      },
+      async close() {
+        await emulator.webhookIdle();
+        await emulator.close();
+        await receiver.close();
+        await redis.cleanup();
+      },
+    };
+  },
+};
+
+const TRANSFER_PLUGIN = fileURLToPath(new URL("../../fixtures/transfer-plugin.ts", import.meta.url));
+const TRANSFER_API_KEY = "tk_test_0123456789";
+
+/** The third-party example, loaded from its file the way PAYMENT_PLUGINS loads plugins. */
+const transfer: PaymentDriver = {
+  name: "test-transfer",
+  capabilities: { provider: true, webhooks: true, refund: false, verifyReportsPayment: true },
+  async plugin() {
+    const [plugin] = await loadPluginModules([TRANSFER_PLUGIN]);
+    if (!plugin) throw new Error("The transfer plugin module exports no plugin");
+    return plugin;
+  },
+  async start() {
+    const redis = mpesa.createTestRedis();
+    const provider = await startTransferProvider({ apiKey: TRANSFER_API_KEY });
+    const receiver = await paystack.startWebhookReceiver("/webhooks/test-transfer");
+    provider.setWebhookUrl(receiver.url("pi_conformance"));
+    const config = { endpoint: provider.url, apiKey: TRANSFER_API_KEY, instructions: "Pay to KCB 1234567." };
+    const signed = (request: WebhookRequest, apiKey: string) =>
+      withHeader(request, TRANSFER_SIGNATURE_HEADER, transferSignatureOf(request.rawBody, apiKey));
+    return {
+      config,
+      badConfigs: {
+        "a short API key": { ...config, apiKey: "short" },
+        "a non-URL endpoint": { ...config, endpoint: "transfers.example" },
+        "no instructions": { ...config, instructions: undefined },
+      },
+      secretFields: ["apiKey"],
+      publicUrl: receiver.origin,
+      shared: redis.shared,
+      payment: () => paystack.testPayment({ method: "manual", provider: "test-transfer" }),
+      initiateRequest: (payment) => paystack.initiateRequest(payment),
+      provider: {
+        pay: (payment, reported) => provider.receive(referenceOf(payment), reported?.amount),
+        fail: (payment) => provider.returnTransfer(referenceOf(payment), "account closed"),
+        webhookAbout: (payment) => nextAbout(receiver.next, referenceOf(payment)),
+        redeliver: (payment) => provider.redeliver(referenceOf(payment)),
+        authentic: (rawBody) =>
+          signed({ rawBody, headers: {}, params: { id: "pi_conformance" } }, TRANSFER_API_KEY),
+        forge: (request) => signed(request, "tk_test_attacker"),
+        refusedConfig: { ...config, apiKey: "tk_test_Sup3rSecretButWrong" },
+        downConfig: async () => ({
+          ...config,
+          endpoint: await downUrl(() => startTransferProvider({ apiKey: TRANSFER_API_KEY })),
+        }),
+      },
+      async close() {
+        await provider.close();
+        await receiver.close();
+        await redis.cleanup();
+      },
+    };
+  },
+};
+
+export const PAYMENT_DRIVERS: readonly PaymentDriver[] = [manual, mpesaDriver, paystackDriver, transfer];
