@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ChatAddress } from "../domain/order.js";
 import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 import { type EnvSection, sectionVariables } from "./env-section.js";
-import { boolean, httpUrlMessage, integer, ipList, pattern, url } from "./env-values.js";
+import { boolean, httpUrlMessage, integer, pattern, url } from "./env-values.js";
 import { ENV_SECTIONS } from "./sections.js";
 import type { Config } from "./types.js";
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { generateCallbackToken, mpesaConfigSchema, mpesaPlugin } from "../../../src/payments/mpesa/index.js";
-import { secretFieldsOf } from "../../../src/payments/plugin.js";
 import { webhookPathOf } from "../../../src/payments/plugin-webhook.js";
 
 const valid = {

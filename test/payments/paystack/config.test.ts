@@ -7,7 +7,6 @@ import {
   paystackPlugin,
   toPaystackReference,
 } from "../../../src/payments/paystack/index.js";
-import { secretFieldsOf } from "../../../src/payments/plugin.js";
 import { webhookPathOf } from "../../../src/payments/plugin-webhook.js";
 
 const valid = { secretKey: "sk_test_abc123" };
