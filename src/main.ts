@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `duka start [all|web|worker|telegram]`: the one entry point. Configuration errors end the
+ * `duka start [all|web|worker|<channel>]`: the one entry point. Configuration errors end the
  * process with one line that names the variable; SIGTERM/SIGINT shut down gracefully.
  */
 import { existsSync } from "node:fs";

@@ -1,4 +1,5 @@
-import type { Role } from "../app.js";
+import type { Role } from "../app/roles.js";
+import { CHANNELS } from "../bot/channels.js";
 import type { Config } from "../config/types.js";
 import { BUILT_IN_PLUGINS } from "../payments/plugins.js";
 
@@ -12,8 +13,10 @@ export function setupGuide(config: Config, role: Role): string[] {
   const parts = [
     ...(runs("web") ? [`the web server on ${config.http.publicUrl}`] : []),
     ...(runs("worker") ? ["the payment and message workers"] : []),
-    ...(runs("telegram") && config.telegram ? [`the Telegram bot (${config.telegram.mode})`] : []),
-    ...(runs("whatsapp") && config.whatsapp ? ["the WhatsApp number"] : []),
+    ...CHANNELS.flatMap((channel) => {
+      const settings = channel.settings(config);
+      return runs(channel.name) && settings !== undefined ? [channel.title(settings)] : [];
+    }),
   ];
   const lines = [
     `Duka is starting (role "${role}"): ${parts.length > 0 ? parts.join(", ") : "nothing configured for this role"}.`,
@@ -54,14 +57,15 @@ function paymentMethods(config: Config): string[] {
 
 function nextSteps(config: Config, role: Role): string[] {
   const steps: string[] = [];
-  const chatRole = role === "all" || role === "telegram" || role === "web";
-  if (chatRole && !config.telegram && !config.whatsapp) {
-    steps.push("TELEGRAM_BOT_TOKEN: your bot's token from @BotFather, so shoppers can reach the shop");
+  // The first channel that says how to switch it on is offered, in the roles that would run it.
+  const offered = CHANNELS.find((channel) => channel.setUpHint !== undefined);
+  const noChannel = CHANNELS.every((channel) => channel.settings(config) === undefined);
+  if (offered?.setUpHint && noChannel && ["all", "web", offered.name].includes(role)) {
+    steps.push(offered.setUpHint);
   }
   if (config.merchants.length === 0) {
-    steps.push(
-      "MERCHANT_CHAT_IDS: who runs the shop, e.g. telegram:<your chat id>, to be told of orders and confirm receipts",
-    );
+    const example = offered ? ` e.g. ${offered.name}:<your chat id>,` : "";
+    steps.push(`MERCHANT_CHAT_IDS: who runs the shop,${example} to be told of orders and confirm receipts`);
   }
   if (!config.catalog.file) {
     steps.push("CATALOG_FILE: your products, in YAML or JSON (see examples/catalog.yaml)");

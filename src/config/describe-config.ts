@@ -1,4 +1,5 @@
-import { maskPhone, maskSecret, maskUrlCredentials } from "../log/mask.js";
+import { CHANNELS } from "../bot/channels.js";
+import { maskSecret, maskUrlCredentials } from "../log/mask.js";
 import { ENV_SECTIONS } from "./sections.js";
 import type { Config } from "./types.js";
 
@@ -8,7 +9,7 @@ export type ConfigSummary = Readonly<Record<string, unknown>>;
 /**
  * What the service runs with, for the start-up log line: secrets as `sk_live_…1234` (or `***`),
  * the master key only as present or absent (old keys only counted), passwords in URLs as `***`,
- * WhatsApp numbers masked.
+ * chat ids as their channel masks them (a phone number partly hidden).
  */
 export function describeConfig(config: Config): ConfigSummary {
   return {
@@ -39,30 +40,21 @@ export function describeConfig(config: Config): ConfigSummary {
         ? "from MANUAL_PAYMENT_INSTRUCTIONS"
         : "from catalog",
     },
-    merchants: config.merchants.map(({ channel, chatId }) =>
-      channel === "whatsapp"
-        ? `whatsapp:${maskPhone(chatId)}@${chatId.split("@")[1] ?? "c.us"}`
-        : `${channel}:${chatId}`,
-    ),
+    merchants: config.merchants.map(({ channel, chatId }) => {
+      const syntax = CHANNELS.find((known) => known.name === channel)?.chatIds;
+      return `${channel}:${syntax ? syntax.mask(chatId) : chatId}`;
+    }),
     proofs: { ...config.proofs },
-    telegram: config.telegram
-      ? {
-          token: maskSecret(config.telegram.token),
-          apiRoot: config.telegram.apiRoot,
-          mode: config.telegram.mode,
-          ...(config.telegram.webhookSecret
-            ? { webhookSecret: maskSecret(config.telegram.webhookSecret) }
-            : {}),
-        }
-      : "disabled",
-    whatsapp: config.whatsapp
-      ? { chromiumPath: config.whatsapp.chromiumPath ?? "system default" }
-      : "disabled",
-    ...Object.fromEntries(
-      ENV_SECTIONS.map((section) => {
-        const settings = config.sections[section.name];
-        return [section.name, settings === undefined ? "disabled" : section.describe(settings)];
-      }),
-    ),
+    ...describeSections(config),
   };
+}
+
+/** Each section as it describes itself, or "disabled" when the environment leaves it off. */
+function describeSections(config: Config): ConfigSummary {
+  return Object.fromEntries(
+    ENV_SECTIONS.map((section) => {
+      const settings = config.sections[section.name];
+      return [section.name, settings === undefined ? "disabled" : section.describe(settings)];
+    }),
+  );
 }

@@ -1,9 +1,10 @@
 import { extname } from "node:path";
 import { z } from "zod";
+import { CHANNELS } from "../bot/channels.js";
 import type { ChatAddress } from "../domain/order.js";
 import { LOG_FORMATS, LOG_LEVELS } from "../log/logger.js";
 import { type EnvSection, sectionVariables } from "./env-section.js";
-import { boolean, httpUrlMessage, integer, pattern, url } from "./env-values.js";
+import { httpUrlMessage, integer, pattern, url } from "./env-values.js";
 import { ENV_SECTIONS } from "./sections.js";
 import type { Config } from "./types.js";
 
@@ -20,8 +21,6 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   "DUKA_MASTER_KEY",
   "DUKA_MASTER_KEY_PREVIOUS",
   "ADMIN_TOKEN",
-  "TELEGRAM_BOT_TOKEN",
-  "TELEGRAM_WEBHOOK_SECRET",
 ]);
 
 const MB = 1024 * 1024;
@@ -49,21 +48,24 @@ const merchantChatIds = z.string().transform((value, ctx): ChatAddress[] => {
 /** An address, or a message (completing "entry N …") saying why the entry is not one. */
 function toChatAddress(entry: string): ChatAddress | string {
   const colon = entry.indexOf(":");
-  const channel = entry.slice(0, colon).trim().toLowerCase();
+  const name = entry.slice(0, colon).trim().toLowerCase();
   const id = entry.slice(colon + 1).trim();
-  const shape = "must look like telegram:<numeric chat id> or whatsapp:<phone number>@c.us";
+  const shape = `must look like ${CHANNELS.map((known) => `${known.name}:${known.chatIds.shape}`).join(" or ")}`;
   if (colon === -1) return `has no channel: ${shape}`;
-  if (channel === "telegram") {
-    return /^-?\d{1,20}$/.test(id)
-      ? { channel, chatId: id }
-      : `has a Telegram chat id that is not an integer: ${shape}`;
-  }
-  if (channel === "whatsapp") {
-    const match = /^\+?(\d{6,20})(@c\.us|@lid)?$/.exec(id);
-    if (!match) return `has a WhatsApp id that is not a phone number: ${shape}`;
-    return { channel, chatId: `${match[1]}${match[2] ?? "@c.us"}` };
-  }
-  return `has channel "${channel.slice(0, 20)}", which is neither telegram nor whatsapp: ${shape}`;
+  const channel = CHANNELS.find((known) => known.name === name);
+  if (!channel)
+    return `has channel "${name.slice(0, 20)}", which is ${noneOf(CHANNELS.map((known) => known.name))}: ${shape}`;
+  const parsed = channel.chatIds.parse(id);
+  return "problem" in parsed
+    ? `${parsed.problem}: ${shape}`
+    : { channel: channel.name, chatId: parsed.chatId };
+}
+
+/** "not a", "neither a nor b", "none of a, b, c". */
+function noneOf(names: readonly string[]): string {
+  if (names.length === 1) return `not ${names[0]}`;
+  if (names.length === 2) return `neither ${names[0]} nor ${names[1]}`;
+  return `none of ${names.join(", ")}`;
 }
 
 const masterKeyMessage = "must be base64 of exactly 32 bytes (make one with: openssl rand -base64 32)";
@@ -192,18 +194,6 @@ const coreObject = z.object({
   QUEUE_PREFIX: pattern(/^[A-Za-z0-9_.-]{1,32}$/, "must be 1 to 32 letters, digits, -, _ or .").default(
     "duka",
   ),
-  TELEGRAM_BOT_TOKEN: pattern(
-    /^\d{1,20}:[A-Za-z0-9_-]{30,64}$/,
-    "must be a bot token from @BotFather, like 123456789:AA… (digits, a colon, about 35 characters)",
-  ).optional(),
-  TELEGRAM_API_ROOT: url(["http", "https"], httpUrlMessage).default("https://api.telegram.org"),
-  TELEGRAM_MODE: z.enum(["polling", "webhook"], { error: "must be polling or webhook" }).default("polling"),
-  TELEGRAM_WEBHOOK_SECRET: pattern(
-    /^[A-Za-z0-9_-]{1,256}$/,
-    "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -",
-  ).optional(),
-  WHATSAPP_ENABLED: boolean("must be true or false (or 1 or 0)").default(false),
-  CHROMIUM_PATH: z.string().optional(),
   TRUST_PROXY: integer(0, 10, "must be the number of proxies in front of Duka, from 0 to 10").default(0),
 });
 
@@ -230,24 +220,9 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
       "is set but DUKA_MASTER_KEY is not: while rotating, put the new key in DUKA_MASTER_KEY and the old ones here",
     );
   }
-  if (
-    env.TELEGRAM_BOT_TOKEN !== undefined &&
-    env.TELEGRAM_MODE === "webhook" &&
-    !env.TELEGRAM_WEBHOOK_SECRET
-  ) {
-    issue("TELEGRAM_WEBHOOK_SECRET", "is required when TELEGRAM_MODE=webhook");
-  }
 }
 
 function toConfig(env: Env): Config {
-  const telegram = env.TELEGRAM_BOT_TOKEN
-    ? {
-        token: env.TELEGRAM_BOT_TOKEN,
-        apiRoot: env.TELEGRAM_API_ROOT,
-        mode: env.TELEGRAM_MODE,
-        ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
-      }
-    : undefined;
   return {
     nodeEnv: env.NODE_ENV,
     sections: readSections(env, ENV_SECTIONS),
@@ -278,10 +253,6 @@ function toConfig(env: Env): Config {
     },
     merchants: env.MERCHANT_CHAT_IDS,
     proofs: { maxBytes: env.RECEIPT_MAX_BYTES, reminderMinutes: env.PROOF_REMINDER_MINUTES },
-    ...(telegram ? { telegram } : {}),
-    ...(env.WHATSAPP_ENABLED
-      ? { whatsapp: env.CHROMIUM_PATH ? { chromiumPath: env.CHROMIUM_PATH } : {} }
-      : {}),
   };
 }
 

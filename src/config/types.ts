@@ -2,13 +2,11 @@ import type { ChatAddress } from "../domain/order.js";
 import type { LogFormat, LogLevel } from "../log/logger.js";
 
 export type NodeEnv = "development" | "test" | "production";
-export type TelegramMode = "polling" | "webhook";
 
 /**
  * The whole service configuration, parsed once from the environment by `loadConfig`
- * (DESIGN §7 lists the variables). Every URL is kept without a trailing slash. A channel is
- * undefined when it is not configured, so `if (config.telegram)` is the test; a plugin's own
- * variables live in its section (`sectionSettings`).
+ * (DESIGN §7 lists the variables). Every URL is kept without a trailing slash. Each channel's and
+ * each payment plugin's own variables live in its section (`sectionSettings`).
  */
 export interface Config {
   /** NODE_ENV: development | test | production. Default development. */
@@ -34,10 +32,6 @@ export interface Config {
   /** MERCHANT_CHAT_IDS: who may run merchant commands. Default none. */
   readonly merchants: readonly ChatAddress[];
   readonly proofs: ProofsConfig;
-  /** TELEGRAM_BOT_TOKEN set = the Telegram channel is on. */
-  readonly telegram?: TelegramConfig;
-  /** WHATSAPP_ENABLED=true = the whatsapp-web.js channel is on. */
-  readonly whatsapp?: WhatsAppConfig;
 }
 
 export interface LogConfig {
@@ -124,20 +118,4 @@ export interface ProofsConfig {
   readonly maxBytes: number;
   /** PROOF_REMINDER_MINUTES: remind the merchant of unreviewed proofs after this. Default 30; 0 = never. */
   readonly reminderMinutes: number;
-}
-
-export interface TelegramConfig {
-  /** TELEGRAM_BOT_TOKEN. */
-  readonly token: string;
-  /** TELEGRAM_API_ROOT. Default https://api.telegram.org. */
-  readonly apiRoot: string;
-  /** TELEGRAM_MODE. Default polling. */
-  readonly mode: TelegramMode;
-  /** TELEGRAM_WEBHOOK_SECRET: the `secret_token`; always set in webhook mode. */
-  readonly webhookSecret?: string;
-}
-
-export interface WhatsAppConfig {
-  /** CHROMIUM_PATH; undefined = puppeteer's lookup of a system browser. */
-  readonly chromiumPath?: string;
 }

@@ -1,7 +1,15 @@
 import type { Money } from "./money.js";
 import type { TransitionTable } from "./transitions.js";
 
-export type ChannelName = "telegram" | "whatsapp";
+/**
+ * The registered chat channels, by name. Each channel's folder adds its own key
+ * (`declare module` on this file), so a new channel needs no edit here.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each channel's declaration merging.
+export interface ChannelNames {}
+
+/** A registered channel's name: what a ChatAddress stores, and the channel's own process role. */
+export type ChannelName = keyof ChannelNames & string;
 
 /** Where a person is reached: a channel and that channel's chat id. */
 export interface ChatAddress {

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
-/** How fast a channel may be written to; shared by every process through Redis. */
+/** How fast a channel may be written to (each channel declares its own); shared by every process through Redis. */
 export interface PacingPolicy {
   /** Messages per second across all chats (Telegram: about 30). */
   readonly globalPerSecond: number;
@@ -10,22 +10,6 @@ export interface PacingPolicy {
   /** Extra messages one chat may get at once before the per-second pace applies again. */
   readonly perChatBurst: number;
 }
-
-export const TELEGRAM_PACING: PacingPolicy = {
-  globalPerSecond: 30,
-  perChatPerSecond: 1,
-  perChatBurst: 3,
-};
-
-/**
- * WhatsApp has no published limits and bans accounts that look like spam: stay well below what a
- * busy person could type (a few messages a second in all, about one a second per chat).
- */
-export const WHATSAPP_PACING: PacingPolicy = {
-  globalPerSecond: 5,
-  perChatPerSecond: 1,
-  perChatBurst: 2,
-};
 
 export interface Pacer {
   /**

@@ -11,7 +11,6 @@ import type {
   StepContext,
 } from "../conversations/types.js";
 import type { ChatAddress } from "../domain/order.js";
-import { normalizeMsisdn } from "../domain/phone.js";
 import type { PaymentService } from "../payments/payment-service.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { Store } from "../store/types.js";
@@ -31,6 +30,8 @@ export interface ConversationRunnerOptions {
   readonly outbox: Outbox;
   readonly perform: ActionPerformer;
   readonly logger: Logger;
+  /** The shopper's phone number when their chat address carries it (a WhatsApp id); null otherwise. */
+  readonly phoneOf?: (chat: ChatAddress) => string | null;
 }
 
 /** Saving loses to a concurrent writer at most this often before we give up loudly. */
@@ -48,8 +49,8 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
   const { tenantId, store, outbox, logger } = options;
 
   async function context(chat: InboundMessage["from"]): Promise<StepContext> {
-    // A WhatsApp chat id is the shopper's number: M-Pesa can offer it without asking.
-    const phone = chat.channel === "whatsapp" ? normalizeMsisdn(chat.chatId.replace(/@.*$/, "")) : null;
+    // Where the chat id is the shopper's number, M-Pesa can offer it without asking.
+    const phone = options.phoneOf?.(chat) ?? null;
     return {
       catalog: options.catalog,
       paymentOptions: await options.payments.options(tenantId),

@@ -12,7 +12,6 @@ import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { PAYMENT_TRANSITIONS } from "../domain/payment.js";
 import { OUTBOX_LANES } from "./types.js";
 
-const CHANNELS = ["telegram", "whatsapp"] as const;
 const PROOF_STATUSES = ["pending", "confirmed", "rejected"] as const;
 const OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
 const PAYMENT_METHODS = ["manual", "mobile_money", "card"] as const;
@@ -33,9 +32,13 @@ const moneySchema = new Schema(
   { _id: false },
 );
 
+/**
+ * `channel` is a registered channel's name (src/bot/channels.ts), written by the channel's adapter
+ * or the validated MERCHANT_CHAT_IDS; the store does not keep its own copy of the list.
+ */
 const chatAddressSchema = new Schema(
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, required: true },
     chatId: { type: String, required: true },
   },
   { _id: false },
@@ -57,7 +60,7 @@ export const orderSchema = new Schema(
     tenantId: { type: String, required: true },
     ref: { type: String, required: true },
     customer: {
-      channel: { type: String, enum: CHANNELS, required: true },
+      channel: { type: String, required: true },
       chatId: { type: String, required: true },
       name: String,
     },
@@ -172,7 +175,7 @@ export const conversationSchema = new Schema(
   {
     _id: String,
     tenantId: { type: String, required: true },
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, required: true },
     chatId: { type: String, required: true },
     // Plain JSON owned by the dialogue machine; it migrates its own shape (`state.v`).
     state: { type: Schema.Types.Mixed, required: true },

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { telegramEnv } from "../../src/bot/telegram/env.js";
+import { whatsappEnv } from "../../src/bot/whatsapp/env.js";
+import { sectionSettings } from "../../src/config/env-section.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
 import { ConfigError } from "../../src/domain/errors.js";
 
@@ -17,6 +20,9 @@ const MPESA = {
 };
 const SK_TEST = "sk_test_0123456789abcdef0123456789abcdef01234567";
 const PK_TEST = "pk_test_0123456789abcdef0123456789abcdef01234567";
+
+const telegram = (config: Config) => sectionSettings(config, telegramEnv);
+const whatsapp = (config: Config) => sectionSettings(config, whatsappEnv);
 
 /** The ConfigError message loadConfig throws for `env`; fails the test if it does not throw. */
 function errorOf(env: NodeJS.ProcessEnv): string {
@@ -76,8 +82,8 @@ describe("loadConfig defaults", () => {
     ["RECEIPT_MAX_BYTES", (c) => c.proofs.maxBytes, 5 * 1024 * 1024],
     ["PROOF_REMINDER_MINUTES", (c) => c.proofs.reminderMinutes, 30],
     ["QUEUE_PREFIX", (c) => c.queue.prefix, "duka"],
-    ["TELEGRAM_BOT_TOKEN", (c) => c.telegram, undefined],
-    ["WHATSAPP_ENABLED", (c) => c.whatsapp, undefined],
+    ["TELEGRAM_BOT_TOKEN", (c) => telegram(c), undefined],
+    ["WHATSAPP_ENABLED", (c) => whatsapp(c), undefined],
     ["MPESA_*", (c) => mpesaOf(c), undefined],
     ["PAYSTACK_SECRET_KEY", (c) => paystackOf(c), undefined],
   ])("%s defaults", (_name, pick, expected) => {
@@ -88,17 +94,17 @@ describe("loadConfig defaults", () => {
     [
       "TELEGRAM_API_ROOT",
       { TELEGRAM_BOT_TOKEN: BOT_TOKEN },
-      (c) => c.telegram?.apiRoot,
+      (c) => telegram(c)?.apiRoot,
       "https://api.telegram.org",
     ],
-    ["TELEGRAM_MODE", { TELEGRAM_BOT_TOKEN: BOT_TOKEN }, (c) => c.telegram?.mode, "polling"],
+    ["TELEGRAM_MODE", { TELEGRAM_BOT_TOKEN: BOT_TOKEN }, (c) => telegram(c)?.mode, "polling"],
     [
       "TELEGRAM_WEBHOOK_SECRET",
       { TELEGRAM_BOT_TOKEN: BOT_TOKEN },
-      (c) => c.telegram?.webhookSecret,
+      (c) => telegram(c)?.webhookSecret,
       undefined,
     ],
-    ["CHROMIUM_PATH", { WHATSAPP_ENABLED: "true" }, (c) => c.whatsapp, {}],
+    ["CHROMIUM_PATH", { WHATSAPP_ENABLED: "true" }, (c) => whatsapp(c), {}],
     ["MPESA_TRANSACTION_TYPE", MPESA, (c) => mpesaOf(c)?.transactionType, "CustomerPayBillOnline"],
     ["MPESA_BASE_URL", MPESA, (c) => mpesaOf(c)?.baseUrl, "https://sandbox.safaricom.co.ke"],
     [
@@ -125,7 +131,7 @@ describe("loadConfig defaults", () => {
     });
     expect(config.http.port).toBe(3000);
     expect(config.admin).toBeUndefined();
-    expect(config.telegram).toBeUndefined();
+    expect(telegram(config)).toBeUndefined();
     expect(config.nodeEnv).toBe("development");
   });
 
@@ -137,7 +143,7 @@ describe("loadConfig defaults", () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: BOT_TOKEN, MERCHANT_CHAT_IDS: "telegram:1" });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.http)).toBe(true);
-    expect(Object.isFrozen(config.telegram)).toBe(true);
+    expect(Object.isFrozen(config.sections.telegram)).toBe(true);
     expect(Object.isFrozen(config.merchants)).toBe(true);
   });
 });
@@ -198,6 +204,13 @@ describe("loadConfig values", () => {
       admin: { token: "admin-token-0123456789" },
       catalog: { file: "/etc/duka/shop.yaml", manualInstructions: "Pay to Till 999999" },
       sections: {
+        telegram: {
+          token: BOT_TOKEN,
+          apiRoot: "http://127.0.0.1:8081",
+          mode: "webhook",
+          webhookSecret: "hook_SECRET-1",
+        },
+        whatsapp: { chromiumPath: "/usr/bin/chromium" },
         manual: {},
         mpesa: {
           consumerKey: MPESA.MPESA_CONSUMER_KEY,
@@ -216,13 +229,6 @@ describe("loadConfig values", () => {
       },
       merchants: [{ channel: "telegram", chatId: "42" }],
       proofs: { maxBytes: 1_048_576, reminderMinutes: 0 },
-      telegram: {
-        token: BOT_TOKEN,
-        apiRoot: "http://127.0.0.1:8081",
-        mode: "webhook",
-        webhookSecret: "hook_SECRET-1",
-      },
-      whatsapp: { chromiumPath: "/usr/bin/chromium" },
     } satisfies Config);
   });
 
@@ -238,7 +244,7 @@ describe("loadConfig values", () => {
     ["False", false],
     ["0", false],
   ])("reads WHATSAPP_ENABLED=%s as %s", (value, enabled) => {
-    expect(loadConfig({ WHATSAPP_ENABLED: value }).whatsapp !== undefined).toBe(enabled);
+    expect(whatsapp(loadConfig({ WHATSAPP_ENABLED: value })) !== undefined).toBe(enabled);
   });
 
   it("marks live Paystack keys as not test mode", () => {
@@ -547,13 +553,13 @@ describe("rules across variables", () => {
       TELEGRAM_MODE: "webhook",
       TELEGRAM_WEBHOOK_SECRET: "s",
     });
-    expect(config.telegram?.webhookSecret).toBe("s");
+    expect(telegram(config)?.webhookSecret).toBe("s");
   });
 
   it("accepts a 256-character webhook secret and refuses 257", () => {
     const base = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_MODE: "webhook" };
     expect(
-      loadConfig({ ...base, TELEGRAM_WEBHOOK_SECRET: "a".repeat(256) }).telegram?.webhookSecret,
+      telegram(loadConfig({ ...base, TELEGRAM_WEBHOOK_SECRET: "a".repeat(256) }))?.webhookSecret,
     ).toHaveLength(256);
     expect(errorOf({ ...base, TELEGRAM_WEBHOOK_SECRET: "a".repeat(257) })).toMatch(
       /^Invalid configuration: TELEGRAM_WEBHOOK_SECRET /,
@@ -579,7 +585,7 @@ describe("rules across variables", () => {
 
   it("keeps Telegram settings without a token out of the config", () => {
     expect(
-      loadConfig({ TELEGRAM_MODE: "webhook", TELEGRAM_API_ROOT: "http://localhost:1" }).telegram,
+      telegram(loadConfig({ TELEGRAM_MODE: "webhook", TELEGRAM_API_ROOT: "http://localhost:1" })),
     ).toBeUndefined();
   });
 });

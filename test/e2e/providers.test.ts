@@ -236,8 +236,9 @@ describe("a change in one process reaches the others", () => {
   it("deactivating an instance through process A stops process B offering it; reactivating brings it back", async () => {
     // Process B is the test shop (role all); process A shares its store and Redis and serves the admin API.
     shop = await startTestShop({ env: { ADMIN_TOKEN, DUKA_MASTER_KEY: masterKey() } });
+    const { telegram: _telegram, ...sections } = shop.config.sections;
     const processA = await createDuka({
-      config: { ...shop.config, telegram: undefined },
+      config: { ...shop.config, sections },
       role: "web",
       store: shop.duka.store,
     });

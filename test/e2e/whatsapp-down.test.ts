@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/telegram/index.js";
 import { createWhatsAppStandIn, UNREACHABLE_REASON } from "../../sandbox/whatsapp/index.js";
 import { createDuka, type Duka } from "../../src/app.js";
+import { telegramChannel } from "../../src/bot/telegram/channel.js";
+import { createWhatsAppChannel, whatsappChannel } from "../../src/bot/whatsapp/channel.js";
 import { clearPrefix, testConfig } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-whatsapp-tests-01";
@@ -32,10 +34,10 @@ beforeAll(async () => {
       QUEUE_PREFIX: prefix,
       ADMIN_TOKEN,
     }),
-    whatsappClientFactory: whatsapp.clientFactory,
+    channels: [telegramChannel, createWhatsAppChannel({ clientFactory: whatsapp.clientFactory })],
   });
   await duka.start();
-  await duka.whatsapp!.waitForState("unreachable");
+  await duka.channel(whatsappChannel)!.waitForState("unreachable");
 });
 
 afterAll(async () => {

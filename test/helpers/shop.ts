@@ -22,6 +22,8 @@ import {
   type WhatsAppUser,
 } from "../../sandbox/whatsapp/index.js";
 import { createDuka, type Duka, type DukaOptions } from "../../src/app.js";
+import { telegramChannel } from "../../src/bot/telegram/channel.js";
+import { createWhatsAppChannel, whatsappChannel } from "../../src/bot/whatsapp/channel.js";
 import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
 
@@ -168,11 +170,14 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
     const duka = await createDuka({
       config,
       ...dukaOptions,
-      whatsappClientFactory: () => tapSends(standIn.createClient(), sent),
+      channels: [
+        telegramChannel,
+        createWhatsAppChannel({ clientFactory: () => tapSends(standIn.createClient(), sent) }),
+      ],
     });
     await duka.start();
     // The adapter's start does not wait for WhatsApp; people can only write once a client is ready.
-    await duka.whatsapp!.waitForState("ready", 10_000);
+    await duka.channel(whatsappChannel)!.waitForState("ready", 10_000);
     return duka;
   };
   const shop: WhatsAppTestShop = {

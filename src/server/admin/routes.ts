@@ -1,5 +1,4 @@
 import express, { type ErrorRequestHandler, type Request, Router } from "express";
-import type { WhatsAppStatus } from "../../bot/whatsapp-status.js";
 import { DukaError } from "../../domain/errors.js";
 import { parseOrderReference } from "../../domain/reference.js";
 import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
@@ -24,8 +23,8 @@ const BODY_LIMIT = "32kb";
 export interface AdminRoutesOptions {
   /** `ADMIN_TOKEN`: the bearer token every request must carry. */
   readonly token: string;
-  /** The WhatsApp session and its login QR (GET /whatsapp), when the channel is on. */
-  readonly whatsappStatus?: () => Promise<WhatsAppStatus>;
+  /** The chat channels' own admin routes (the WhatsApp session and its login QR). */
+  readonly channelRoutes?: readonly Router[];
   /** Refunds of paid orders (POST /orders/:ref/refund), in the shop's tenant. */
   readonly refunds: Refunds;
   readonly tenantId: string;
@@ -111,11 +110,7 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
     response.json(await admin.checkNow(id(request)));
   });
 
-  router.get("/whatsapp", async (_request, response) => {
-    if (!options.whatsappStatus)
-      throw new DukaError("not_found", "The WhatsApp channel is off (WHATSAPP_ENABLED=false)");
-    response.json(await options.whatsappStatus());
-  });
+  for (const channelRoutes of options.channelRoutes ?? []) router.use(channelRoutes);
 
   router.post("/orders/:ref/refund", async (request, response) => {
     noBody(request);

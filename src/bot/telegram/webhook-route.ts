@@ -1,5 +1,8 @@
 import express, { type RequestHandler, Router } from "express";
 
+/** Where Telegram posts updates in webhook mode (DESIGN §7: the URL never changes). */
+export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
+
 /** Telegram updates are small; anything bigger is not an update. */
 const UPDATE_LIMIT = "256kb";
 
@@ -9,6 +12,6 @@ const UPDATE_LIMIT = "256kb";
  */
 export function telegramWebhookRoutes(handler: RequestHandler): Router {
   const router = Router();
-  router.post("/webhooks/telegram", express.json({ limit: UPDATE_LIMIT }), handler);
+  router.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: UPDATE_LIMIT }), handler);
   return router;
 }

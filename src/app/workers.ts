@@ -1,0 +1,65 @@
+/** The `worker` role's job workers, and each channel's outbound worker in the role that sends it. */
+import type { Worker } from "bullmq";
+import { startMaintenance } from "../queue/maintenance.js";
+import { createOutboundWorker } from "../queue/outbound-worker.js";
+import { createPacer } from "../queue/pacing.js";
+import { inboxSweepTask, outboxSweepTask } from "../queue/sweeper.js";
+import { createJobWorker } from "../queue/worker.js";
+import { merchantDigest } from "../shop/merchant-messages.js";
+import type { Core, DukaOptions } from "./core.js";
+
+/**
+ * Starts them after the channels receive, so they close first: a channel's adapter is stopped
+ * only once its outbound worker has finished the sends in flight.
+ */
+export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweepEveryMs">): Promise<void> {
+  const { config, store, logger, prefix, workerConnection: connection } = core;
+  const workers: Worker[] = [];
+  if (core.runs("worker")) {
+    const jobOptions = { connection, prefix, logger };
+    const sweep = options.sweepEveryMs
+      ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
+      : {};
+    workers.push(
+      createJobWorker(
+        "reminders",
+        (job) => core.review.remind(job.data.tenantId, job.data.proofId),
+        jobOptions,
+      ),
+      // Settling waits on the provider's verify over HTTP, not on CPU: many at once keep a
+      // burst of webhooks from queueing behind a few slow answers.
+      createJobWorker("settle", (job) => core.processInbox(job.data.inboxId), {
+        ...jobOptions,
+        concurrency: 32,
+      }),
+      createJobWorker("reconcile", (job) => core.reconciler.check(job.data), jobOptions),
+      await startMaintenance({
+        tasks: {
+          "sweep-outbox": outboxSweepTask({ store, outbox: core.outbox, logger, ...sweep }),
+          "sweep-inbox": inboxSweepTask({ store, enqueueSettle: core.enqueueSettle, logger, ...sweep }),
+          "provider-health": core.health.task(config.providers.healthIntervalSeconds * 1000),
+        },
+        queues: core.queues,
+        connection,
+        prefix,
+        logger,
+      }),
+    );
+  }
+  for (const { definition, runtime } of core.channels) {
+    if (!core.runs(runtime.sendsIn)) continue;
+    workers.push(
+      createOutboundWorker({
+        channel: runtime.adapter,
+        store,
+        pacer: createPacer(core.producer, `${prefix}:${definition.name}`, runtime.pacing),
+        connection,
+        prefix,
+        logger,
+        renderDigest: merchantDigest,
+      }),
+    );
+  }
+  // Closing waits for the jobs in flight, so a deploy never cuts a send in half.
+  core.closers.push(() => Promise.all(workers.map((worker) => worker.close())));
+}
