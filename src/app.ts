@@ -6,7 +6,6 @@
 import type { Server } from "node:http";
 import { startReceiving } from "./app/channels.js";
 import { createCore, type DukaOptions } from "./app/core.js";
-import { type Role, SHARED_ROLES } from "./app/roles.js";
 import { startWeb } from "./app/web.js";
 import { startWorkers } from "./app/workers.js";
 import type { ChannelMap } from "./bot/channel.js";
@@ -14,6 +13,7 @@ import type { ChannelDefinition, ChannelReceiver } from "./bot/channel-definitio
 import { CHANNELS } from "./bot/channels.js";
 import type { Catalog } from "./catalog/types.js";
 import type { Config } from "./config/index.js";
+import { type Role, SHARED_ROLES } from "./domain/roles.js";
 import type { ManagedProviderRegistry } from "./payments/registry/registry.js";
 import type { Store } from "./store/types.js";
 

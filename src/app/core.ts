@@ -13,6 +13,7 @@ import { loadCatalog } from "../catalog/index.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Config } from "../config/index.js";
 import type { ChatAddress } from "../domain/order.js";
+import type { Role } from "../domain/roles.js";
 import { createLogger } from "../log/index.js";
 import { createInboxProcessor } from "../payments/inbox-processor.js";
 import { createProofIntake } from "../payments/manual/proof-intake.js";
@@ -45,8 +46,7 @@ import { createMerchantNotifier } from "../shop/merchant-notifier.js";
 import { createOrderService } from "../shop/orders.js";
 import { createStore } from "../store/index.js";
 import type { Store } from "../store/types.js";
-import { openChannels } from "./channels.js";
-import type { Role } from "./roles.js";
+import { openChannels } from "./open-channels.js";
 
 export interface DukaOptions {
   readonly config: Config;

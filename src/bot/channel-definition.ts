@@ -1,11 +1,11 @@
 import type { Router } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { Role } from "../app/roles.js";
 import type { EnvSection } from "../config/env-section.js";
 import type { Config } from "../config/types.js";
 import type { ChannelName } from "../domain/order.js";
-import type { PacingPolicy } from "../queue/pacing.js";
+import type { PacingPolicy } from "../domain/pacing.js";
+import type { Role } from "../domain/roles.js";
 import type { ReadinessCheck } from "../server/app.js";
 import type { MediaStore } from "../store/types.js";
 import type { ChannelAdapter, InboundMessage } from "./channel.js";

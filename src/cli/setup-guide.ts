@@ -1,6 +1,6 @@
-import type { Role } from "../app/roles.js";
 import { CHANNELS } from "../bot/channels.js";
 import type { Config } from "../config/types.js";
+import type { Role } from "../domain/roles.js";
 import { BUILT_IN_PLUGINS } from "../payments/plugins.js";
 
 /**

@@ -10,10 +10,11 @@ import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/tel
 import type { ChannelAdapter } from "../../src/bot/channel.js";
 import { createTelegramAdapter } from "../../src/bot/telegram/adapter.js";
 import { TELEGRAM_PACING } from "../../src/bot/telegram/pacing.js";
+import type { PacingPolicy } from "../../src/domain/pacing.js";
 import { createLogger } from "../../src/log/index.js";
 import { createOutboundWorker, DIGEST_MAX } from "../../src/queue/outbound-worker.js";
 import { createOutbox, type Outbox, outboxId } from "../../src/queue/outbox.js";
-import { createPacer, type PacingPolicy } from "../../src/queue/pacing.js";
+import { createPacer } from "../../src/queue/pacing.js";
 import { createQueues, outboundQueueName, type Queues } from "../../src/queue/queues.js";
 import { sweepOutbox } from "../../src/queue/sweeper.js";
 import { createStore } from "../../src/store/index.js";

@@ -1,4 +1,4 @@
-import type { PacingPolicy } from "../../queue/pacing.js";
+import type { PacingPolicy } from "../../domain/pacing.js";
 
 /** The Bot API's published limits: about 30 messages a second in all, about one a second per chat. */
 export const TELEGRAM_PACING: PacingPolicy = {

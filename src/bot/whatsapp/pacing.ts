@@ -1,4 +1,4 @@
-import type { PacingPolicy } from "../../queue/pacing.js";
+import type { PacingPolicy } from "../../domain/pacing.js";
 
 /**
  * WhatsApp has no published limits and bans accounts that look like spam: stay well below what a

@@ -1,4 +1,4 @@
-import type { ChannelName } from "../domain/order.js";
+import type { ChannelName } from "./order.js";
 
 /**
  * The roles every deployment has (DESIGN §2): `all` runs everything in one process, the others let
