@@ -1,5 +1,4 @@
 import type { Logger } from "pino";
-import type { MaintenanceTask } from "../../queue/maintenance.js";
 import type { HealthResult, ProviderClient } from "../plugin.js";
 import { scrubSecrets } from "./instance-config.js";
 import type { HealthStatus, InstanceHealth, ProviderInstance, ProviderInstanceRepository } from "./types.js";
@@ -59,8 +58,8 @@ export interface HealthMonitor {
   checkAndRecord(instance: ProviderInstance): Promise<ProviderInstance>;
   /** Checks a client that is not stored ("test connection"), under the same deadline and scrubbing. */
   probe(build: () => ProviderClient, secrets: readonly string[]): Promise<HealthResult>;
-  /** The periodic check of every active instance. */
-  task(everyMs: number): MaintenanceTask;
+  /** The periodic check of every active instance, as the maintenance scheduler runs it. */
+  task(everyMs: number): { readonly everyMs: number; run(): Promise<void> };
 }
 
 /**
