@@ -118,7 +118,11 @@ export function createPaymentService(deps: {
               plugin: plugin.name,
               at: new Date(),
               ok: false,
-              error: { code: error.providerCode, message: error.message },
+              error: {
+                code: error.code,
+                ...(error.providerCode ? { providerCode: error.providerCode } : {}),
+                message: error.message,
+              },
             });
             logger.warn(
               { orderRef: order.ref, instanceId: instance._id, err: error },

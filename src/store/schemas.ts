@@ -80,6 +80,7 @@ orderSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
 const attemptErrorSchema = new Schema(
   {
     code: { type: String, required: true },
+    providerCode: String,
     message: { type: String, required: true },
   },
   { _id: false },
