@@ -2,6 +2,7 @@
  * The composition root: builds every part from its `create…(deps)` factory for one process
  * role, and owns the one shutdown path that closes them in reverse order.
  */
+
 import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Worker } from "bullmq";
@@ -15,6 +16,7 @@ import { publishWhatsAppStatus, readWhatsAppStatus, type WhatsAppStatus } from "
 import { loadCatalog } from "./catalog/index.js";
 import type { Catalog } from "./catalog/types.js";
 import type { Config } from "./config/index.js";
+import { InternalError } from "./domain/errors.js";
 import { createLogger } from "./log/index.js";
 import { createInboxProcessor } from "./payments/inbox-processor.js";
 import { manualPlugin } from "./payments/manual/plugin.js";
@@ -201,7 +203,7 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.
   let perform: ActionPerformer = async () => {
-    throw new Error("action performer not ready");
+    throw new InternalError("action performer not ready");
   };
   const conversations = createConversationRunner({
     tenantId,

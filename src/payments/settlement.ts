@@ -4,8 +4,10 @@
  * to repeat: a retried job, a duplicate callback or a race with the reconciler changes nothing
  * twice, and a crash between steps is finished by the next attempt.
  */
+
 import type { Logger } from "pino";
 import type { ResultEvent } from "../conversations/types.js";
+import { InternalError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { equals, type Money } from "../domain/money.js";
 import type { Order } from "../domain/order.js";
@@ -28,7 +30,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
 
   async function orderOf(payment: Payment): Promise<Order> {
     const order = await store.orders.findById(payment.tenantId, payment.orderId);
-    if (!order) throw new Error(`Payment ${payment._id} belongs to no order`);
+    if (!order) throw new InternalError(`Payment ${payment._id} belongs to no order`);
     return order;
   }
 

@@ -133,7 +133,7 @@ export const inboxSchema = new Schema(
     instanceId: { type: String, required: true },
     eventKey: { type: String, required: true },
     event: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ["received", "processed", "ignored"], required: true },
+    status: { type: String, enum: ["received", "processed", "ignored", "failed"], required: true },
     note: String,
     receivedAt: { type: Date, required: true },
     processedAt: Date,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { PaymentOption } from "../../conversations/types.js";
+import { ConfigError } from "../../domain/errors.js";
 import type { PaymentMethod } from "../../domain/payment.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 import { joinConfig } from "./instance-config.js";
@@ -22,6 +23,19 @@ export interface ProviderRegistryOptions {
   /** State a plugin shares across processes (Redis), per instance. */
   readonly shared: SharedCacheFactory;
   readonly logger: Logger;
+}
+
+/**
+ * Stored data names a plugin this process was not started with (PAYMENT_PLUGINS, or a built-in
+ * removed). A config problem: no retry helps until the plugin is registered again.
+ */
+export class PluginNotRegisteredError extends ConfigError {
+  override name = "PluginNotRegisteredError";
+  constructor(readonly plugin: string) {
+    super(
+      `Payment plugin "${plugin}" is not registered; add it to PAYMENT_PLUGINS or deactivate its instances`,
+    );
+  }
 }
 
 /** The registry plus what the composition root needs to keep it fresh and to check health. */
@@ -45,7 +59,7 @@ export interface ManagedProviderRegistry extends ProviderRegistry {
 export function createProviderRegistry(options: ProviderRegistryOptions): ManagedProviderRegistry {
   const { logger } = options;
   const byName = new Map(options.plugins.map((plugin) => [plugin.name, plugin]));
-  if (byName.size !== options.plugins.length) throw new Error("Two payment plugins share a name");
+  if (byName.size !== options.plugins.length) throw new ConfigError("Two payment plugins share a name");
   const cache = new Map<string, Promise<ResolvedInstance[]>>();
   // Clients are built from decrypted config, once per stored version of an instance.
   const clients = new Map<string, { updatedAt: number; client: ProviderClient }>();
@@ -70,7 +84,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     const cached = clients.get(instance._id);
     if (cached && cached.updatedAt === instance.updatedAt.getTime()) return cached.client;
     const plugin = byName.get(instance.plugin);
-    if (!plugin) throw new Error(`Payment plugin "${instance.plugin}" is not registered`);
+    if (!plugin) throw new PluginNotRegisteredError(instance.plugin);
     const built = plugin.create({
       id: instance._id,
       tenantId: instance.tenantId,

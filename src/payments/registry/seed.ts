@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Catalog } from "../../catalog/types.js";
 import type { Config } from "../../config/index.js";
-import { DuplicateKeyError } from "../../domain/errors.js";
+import { ConfigError, DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
 import { generateCallbackToken } from "../mpesa/index.js";
 import { splitConfig } from "./instance-config.js";
@@ -30,7 +30,7 @@ export async function seedInstances(options: {
 }): Promise<void> {
   for (const seed of options.seeds) {
     const plugin = options.registry.plugin(seed.plugin);
-    if (!plugin) throw new Error(`Cannot seed an instance of the unregistered plugin "${seed.plugin}"`);
+    if (!plugin) throw new ConfigError(`Cannot seed an instance of the unregistered plugin "${seed.plugin}"`);
     if ((await options.instances.list({ tenantId: options.tenantId, plugin: seed.plugin })).length > 0)
       continue;
     const now = new Date();
