@@ -2,7 +2,6 @@
  * The composition root: builds every part from its `create…(deps)` factory for one process
  * role, and owns the one shutdown path that closes them in reverse order.
  */
-
 import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Worker } from "bullmq";

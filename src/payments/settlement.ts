@@ -4,7 +4,6 @@
  * to repeat: a retried job, a duplicate callback or a race with the reconciler changes nothing
  * twice, and a crash between steps is finished by the next attempt.
  */
-
 import type { Logger } from "pino";
 import type { ResultEvent } from "../conversations/types.js";
 import { InternalError } from "../domain/errors.js";
