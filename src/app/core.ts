@@ -12,6 +12,7 @@ import { createInboundDedupe } from "../bot/inbound-dedupe.js";
 import { loadCatalog } from "../catalog/index.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Config } from "../config/index.js";
+import { InternalError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { Role } from "../domain/roles.js";
 import { createLogger } from "../log/index.js";
@@ -139,7 +140,7 @@ export async function createCore(options: DukaOptions) {
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.
   let perform: ActionPerformer = async () => {
-    throw new Error("action performer not ready");
+    throw new InternalError("action performer not ready");
   };
   const conversations = createConversationRunner({
     tenantId,

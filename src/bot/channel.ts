@@ -1,4 +1,5 @@
 import type { Reply } from "../conversations/types.js";
+import { DukaError } from "../domain/errors.js";
 import type { ChannelName, ChatAddress } from "../domain/order.js";
 
 /**
@@ -38,10 +39,25 @@ export interface DownloadedMedia {
   readonly declaredMimeType?: string;
 }
 
-export class MediaTooLargeError extends Error {
+/**
+ * Why a channel could not send or download. `unavailable`: not connected now, a retry may work;
+ * `download_failed`: the file could not be fetched, the person must send it again.
+ */
+export type ChannelErrorCode =
+  | "unavailable"
+  | "download_failed"
+  | "media_too_large"
+  | "rate_limited"
+  | "rejected";
+
+export class ChannelError extends DukaError<ChannelErrorCode> {
+  override name = "ChannelError";
+}
+
+export class MediaTooLargeError extends ChannelError {
   override readonly name = "MediaTooLargeError";
   constructor(readonly limit: number) {
-    super(`The file is larger than ${Math.round(limit / 1024 / 1024)} MB`);
+    super("media_too_large", `The file is larger than ${Math.round(limit / 1024 / 1024)} MB`);
   }
 }
 
@@ -64,17 +80,20 @@ export interface ChannelAdapter {
 export type ChannelMap = Partial<Record<ChannelName, ChannelAdapter>>;
 
 /** The channel asked us to slow down; retry the same send after `retryAfterMs`. */
-export class ChannelRateLimitError extends Error {
+export class ChannelRateLimitError extends ChannelError {
   override readonly name = "ChannelRateLimitError";
   constructor(
     readonly retryAfterMs: number,
     options?: { cause?: unknown },
   ) {
-    super(`The channel asked to retry after ${retryAfterMs} ms`, options);
+    super("rate_limited", `The channel asked to retry after ${retryAfterMs} ms`, options);
   }
 }
 
 /** The channel refused for good (blocked by the user, chat gone): retrying cannot help. */
-export class ChannelRejectedError extends Error {
+export class ChannelRejectedError extends ChannelError {
   override readonly name = "ChannelRejectedError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("rejected", message, options);
+  }
 }

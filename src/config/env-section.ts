@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ConfigError } from "../domain/errors.js";
 
 /** The environment as the schema parsed it; beside other errors a field may still hold its raw string. */
 export type ParsedEnv = Readonly<Record<string, unknown>>;
@@ -37,7 +38,9 @@ export function sectionVariables(sections: readonly EnvSection[]): Record<string
   for (const section of sections) {
     for (const [variable, schema] of Object.entries(section.variables)) {
       if (variable in variables) {
-        throw new Error(`The environment variable ${variable} is claimed by two sections (${section.name})`);
+        throw new ConfigError(
+          `The environment variable ${variable} is claimed by two sections (${section.name})`,
+        );
       }
       variables[variable] = schema;
     }

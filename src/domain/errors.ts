@@ -1,7 +1,10 @@
 /**
- * The small set of typed errors. `code` is stable for programs; `message` tells a person how to
- * fix the problem and never contains a secret.
+ * The small set of typed errors. Every error Duka throws is a DukaError: `code` is stable for
+ * programs and comes from the closed union its class declares (TypeScript refuses any other);
+ * `message` tells a person how to fix the problem and never contains a secret.
  */
+
+/** The codes an HTTP answer can carry; the server maps each to a status. */
 export type ErrorCode =
   | "bad_request"
   | "unauthorized"
@@ -13,10 +16,14 @@ export type ErrorCode =
   | "unavailable"
   | "config";
 
-export class DukaError extends Error {
+/**
+ * A subclass names its own code union (`extends DukaError<ProviderErrorCode>`); a plain
+ * `new DukaError(code, …)` takes an ErrorCode only (`NoInfer` keeps a stray string from widening it).
+ */
+export class DukaError<Code extends string = ErrorCode> extends Error {
   override name = "DukaError";
   constructor(
-    readonly code: ErrorCode,
+    readonly code: NoInfer<Code>,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -45,7 +52,34 @@ export class StoreUnavailableError extends DukaError {
 
 export class ConfigError extends DukaError {
   override name = "ConfigError";
-  constructor(message: string) {
-    super("config", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("config", message, options);
   }
+}
+
+/** A promise inside Duka was broken (a programming error or inconsistent stored data), not the user's doing. */
+export class InternalError extends DukaError<"internal"> {
+  override name = "InternalError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("internal", message, options);
+  }
+}
+
+/** Stored data or a job's payload that cannot be read: no retry will make it readable. */
+export class UnreadableDataError extends DukaError<"unreadable_data"> {
+  override name = "UnreadableDataError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("unreadable_data", message, options);
+  }
+}
+
+/**
+ * Failures no retry can fix until an operator acts: a config that cannot be used (a secret that
+ * does not decrypt, a plugin that is not registered) or data that cannot be read. A job that meets
+ * one fails at once instead of retrying for an hour.
+ */
+const PERMANENT_CODES: ReadonlySet<string> = new Set(["config", "unreadable_data"]);
+
+export function isPermanent(error: unknown): error is DukaError<string> {
+  return error instanceof DukaError && PERMANENT_CODES.has(error.code);
 }

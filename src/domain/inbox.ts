@@ -1,8 +1,10 @@
 import type { Money } from "./money.js";
 
+export const INBOX_OUTCOMES = ["succeeded", "failed", "cancelled", "pending", "not_handled"] as const;
+
 /** What a provider's webhook said, normalized by its plugin (see ProviderClient.parseWebhook). */
 export interface InboxEventBody {
-  readonly outcome: "succeeded" | "failed" | "cancelled" | "pending" | "not_handled";
+  readonly outcome: (typeof INBOX_OUTCOMES)[number];
   readonly providerRef?: string;
   readonly paymentId?: string;
   readonly amount?: Money;
@@ -23,9 +25,23 @@ export interface InboxEvent {
   readonly instanceId: string;
   readonly eventKey: string;
   readonly event: InboxEventBody;
-  /** `processed`: settled or failed the payment; `ignored`: nothing to do (unknown reference…). */
-  readonly status: "received" | "processed" | "ignored";
+  /**
+   * `processed`: settled or failed the payment; `ignored`: nothing to do (unknown reference…);
+   * `failed`: can never be settled as it stands (its plugin is not registered, a secret does not
+   * decrypt, the row does not parse): `note` says why, and an operator must act.
+   */
+  readonly status: "received" | "processed" | "ignored" | "failed";
   readonly note?: string;
   readonly receivedAt: Date;
   readonly processedAt?: Date;
+}
+
+/** Whether a stored row has what settling reads; an old or damaged row has not. */
+export function isReadableInboxEvent(row: InboxEvent): boolean {
+  const { event } = row as { event?: { outcome?: unknown } | null };
+  return (
+    typeof row.provider === "string" &&
+    typeof row.instanceId === "string" &&
+    (INBOX_OUTCOMES as readonly unknown[]).includes(event?.outcome)
+  );
 }

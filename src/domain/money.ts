@@ -2,6 +2,8 @@
  * Money is an integer number of minor units plus an ISO 4217 currency code; never a float.
  * Conversions from major units happen once, at the edges (catalog prices, provider amounts).
  */
+import { DukaError } from "./errors.js";
+
 export interface Money {
   /** Integer minor units (cents, kobo). */
   readonly amount: number;
@@ -9,8 +11,11 @@ export interface Money {
   readonly currency: string;
 }
 
-export class MoneyError extends Error {
+export class MoneyError extends DukaError {
   override readonly name = "MoneyError";
+  constructor(message: string) {
+    super("invalid", message);
+  }
 }
 
 const exponentCache = new Map<string, number>();

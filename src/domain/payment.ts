@@ -86,8 +86,8 @@ export interface PaymentAttempt {
   readonly plugin: string;
   readonly at: Date;
   readonly ok: boolean;
-  /** Why it failed (ProviderError's provider code and message); never a secret. */
-  readonly error?: { readonly code: string; readonly message: string };
+  /** Why it failed: ProviderError's code, the provider's own code if any, and message; never a secret. */
+  readonly error?: { readonly code: string; readonly providerCode?: string; readonly message: string };
 }
 
 export function isSettled(payment: Pick<Payment, "status">): boolean {

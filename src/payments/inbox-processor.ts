@@ -1,12 +1,17 @@
 import type { Logger } from "pino";
+import { DukaError, isPermanent, UnreadableDataError } from "../domain/errors.js";
+import { type InboxEvent, isReadableInboxEvent } from "../domain/inbox.js";
 import { equals } from "../domain/money.js";
 import type { Store } from "../store/types.js";
-import type { ManagedProviderRegistry } from "./registry/registry.js";
+import { type ManagedProviderRegistry, PluginNotRegisteredError } from "./registry/registry.js";
 import type { Settlement } from "./settlement.js";
 
 /** The provider has not confirmed yet: the settle job retries later with backoff. */
-export class NotConfirmedYetError extends Error {
+export class NotConfirmedYetError extends DukaError<"not_confirmed"> {
   override readonly name = "NotConfirmedYetError";
+  constructor(message: string) {
+    super("not_confirmed", message);
+  }
 }
 
 /**
@@ -20,9 +25,14 @@ export function createInboxProcessor(deps: {
   logger: Logger;
 }) {
   const { store, settlement, logger } = deps;
-  return async (inboxId: string): Promise<void> => {
-    const row = await store.inbox.findById(inboxId);
-    if (row?.status !== "received") return;
+  async function settle(row: InboxEvent): Promise<void> {
+    if (!isReadableInboxEvent(row)) {
+      throw new UnreadableDataError(
+        `The inbox row ${row._id} is not a webhook event Duka can read; repair or remove it`,
+      );
+    }
+    if (!deps.registry.plugin(row.provider)) throw new PluginNotRegisteredError(row.provider);
+    const inboxId = row._id;
     const { event } = row;
     const payment = event.providerRef
       ? await store.payments.findByProviderRef(row.instanceId, event.providerRef)
@@ -68,5 +78,23 @@ export function createInboxProcessor(deps: {
       return;
     }
     await store.inbox.finish(inboxId, "processed");
+  }
+
+  return async (inboxId: string): Promise<void> => {
+    const row = await store.inbox.findById(inboxId);
+    if (row?.status !== "received") return;
+    try {
+      await settle(row);
+    } catch (error) {
+      // Marked so the sweeper stops queueing it; the job fails at once for an operator to see.
+      if (isPermanent(error)) {
+        logger.error(
+          { inboxId, provider: row.provider, instanceId: row.instanceId, err: error },
+          "webhook event can never be settled as it stands; marked failed",
+        );
+        await store.inbox.finish(inboxId, "failed", error.message);
+      }
+      throw error;
+    }
   };
 }

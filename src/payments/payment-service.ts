@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { PaymentOption } from "../conversations/types.js";
-import { DuplicateKeyError } from "../domain/errors.js";
+import { DukaError, DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
 import type { Payment, PaymentAttempt, PaymentMethod } from "../domain/payment.js";
@@ -36,10 +36,10 @@ export interface PaymentService {
   start(order: Order, method: PaymentMethod, options: StartOptions): Promise<PaymentStart>;
 }
 
-export class PaymentMethodUnavailableError extends Error {
+export class PaymentMethodUnavailableError extends DukaError {
   override readonly name = "PaymentMethodUnavailableError";
   constructor(readonly method: PaymentMethod) {
-    super("That way of paying is not available right now. Please choose another.");
+    super("unavailable", "That way of paying is not available right now. Please choose another.");
   }
 }
 
@@ -118,7 +118,11 @@ export function createPaymentService(deps: {
               plugin: plugin.name,
               at: new Date(),
               ok: false,
-              error: { code: error.providerCode, message: error.message },
+              error: {
+                code: error.code,
+                ...(error.providerCode ? { providerCode: error.providerCode } : {}),
+                message: error.message,
+              },
             });
             logger.warn(
               { orderRef: order.ref, instanceId: instance._id, err: error },

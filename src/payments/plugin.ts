@@ -8,7 +8,6 @@
  */
 import type { z } from "zod";
 import type { EnvSection } from "../config/env-section.js";
-import { DukaError } from "../domain/errors.js";
 import type { Money } from "../domain/money.js";
 import type { ChatAddress, Order } from "../domain/order.js";
 import type { Payment, PaymentMethod, PaymentStatus, ShopperAction } from "../domain/payment.js";
@@ -200,32 +199,7 @@ export function pluginEnvironment<Settings>(environment: PluginEnvironment<Setti
   return environment as unknown as PluginEnvironment;
 }
 
-/**
- * A provider failure. `retryable` says whether another attempt (or another instance, through
- * fallback) may succeed; `shopperMessage` is safe to show in the chat.
- */
-export class ProviderError extends DukaError {
-  override name = "ProviderError";
-  constructor(
-    readonly providerCode: string,
-    message: string,
-    readonly options: {
-      readonly retryable: boolean;
-      readonly shopperMessage: string;
-      readonly cause?: unknown;
-    },
-  ) {
-    super("unavailable", message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
-
-  get retryable(): boolean {
-    return this.options.retryable;
-  }
-
-  get shopperMessage(): string {
-    return this.options.shopperMessage;
-  }
-}
+export { ProviderError, type ProviderErrorCode } from "./provider-error.js";
 
 /** The names of a plugin's secret fields (marked with `.meta({ secret: true })`). */
 export function secretFieldsOf(schema: z.ZodObject): string[] {

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { ResultEvent } from "../conversations/types.js";
+import { InternalError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { equals, type Money } from "../domain/money.js";
 import type { Order } from "../domain/order.js";
@@ -28,7 +29,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
 
   async function orderOf(payment: Payment): Promise<Order> {
     const order = await store.orders.findById(payment.tenantId, payment.orderId);
-    if (!order) throw new Error(`Payment ${payment._id} belongs to no order`);
+    if (!order) throw new InternalError(`Payment ${payment._id} belongs to no order`);
     return order;
   }
 

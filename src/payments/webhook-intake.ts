@@ -32,20 +32,20 @@ export function createWebhookIntake(deps: {
       try {
         event = await deps.registry.client(instance).parseWebhook(request);
       } catch (error) {
-        if (error instanceof ProviderError && error.providerCode === "unauthorized") {
+        if (error instanceof ProviderError && error.code === "unauthorized") {
           logger.warn({ instanceId, plugin: plugin.name }, "webhook failing authentication refused");
           throw plugin.webhook.unauthenticated === "not_found"
             ? new DukaError("not_found", "No such webhook")
             : new DukaError("unauthorized", "The webhook could not be authenticated");
         }
-        if (error instanceof ProviderError && error.providerCode === "forbidden") {
+        if (error instanceof ProviderError && error.code === "forbidden") {
           logger.warn(
             { instanceId, plugin: plugin.name, sourceIp: request.sourceIp },
             "webhook from an address off the allowlist refused",
           );
           throw new DukaError("forbidden", "This address may not send webhooks here");
         }
-        if (error instanceof ProviderError && error.providerCode === "malformed") {
+        if (error instanceof ProviderError && error.code === "malformed") {
           throw new DukaError("bad_request", "The webhook body is not what this provider sends");
         }
         throw error;

@@ -8,6 +8,7 @@ import type { Reply } from "../conversations/types.js";
 import type { OutboxMessage, Store } from "../store/types.js";
 import type { Pacer } from "./pacing.js";
 import { type JobDataMap, outboundQueueName } from "./queues.js";
+import { failingAtOnce } from "./worker.js";
 
 export interface OutboundWorkerOptions {
   readonly channel: ChannelAdapter;
@@ -157,13 +158,20 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     logger.debug({ outboxId: message._id, replies: message.replies.length }, "message sent");
   };
 
-  const worker = new Worker<JobDataMap["outbound"]>(outboundQueueName(channel.name), processor, {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency ?? 8,
-  });
+  const worker = new Worker<JobDataMap["outbound"]>(
+    outboundQueueName(channel.name),
+    failingAtOnce("outbound", processor),
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 8,
+    },
+  );
   worker.on("failed", (job, error) => {
-    logger.error({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, "outbound message failed");
+    logger.error(
+      { channel: channel.name, jobId: job?.id, data: job?.data, attempts: job?.attemptsMade, err: error },
+      "outbound message failed",
+    );
   });
   worker.on("error", (error) => logger.error({ err: error }, "outbound worker error"));
   return worker;

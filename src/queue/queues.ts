@@ -1,5 +1,6 @@
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { ChannelName } from "../domain/order.js";
 import type { OutboxLane } from "../store/types.js";
 
@@ -16,6 +17,17 @@ export interface JobDataMap {
 }
 
 export type QueueName = keyof JobDataMap;
+
+const id = z.string().min(1);
+
+/** Job data as a worker must find it: a job whose data does not fit can never succeed. */
+export const JOB_DATA_SCHEMAS = {
+  outbound: z.object({ outboxId: id, chatSlotFor: z.number().int().nonnegative().optional() }),
+  reminders: z.object({ tenantId: id, proofId: id }),
+  maintenance: z.object({}),
+  settle: z.object({ inboxId: id }),
+  reconcile: z.object({ tenantId: id, paymentId: id, last: z.boolean() }),
+} satisfies { readonly [Name in QueueName]: z.ZodType<JobDataMap[Name]> };
 
 /** BullMQ queue names may not contain ":"; one outbound queue per channel. */
 export function outboundQueueName(channel: ChannelName): string {

@@ -14,6 +14,9 @@ const STATUS: Record<ErrorCode, number> = {
   config: 500,
 };
 
+/** Other codes (a provider's, an internal one) are not the client's to act on: they answer 503. */
+const isHttpCode = (code: string): code is ErrorCode => Object.hasOwn(STATUS, code);
+
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
@@ -28,7 +31,7 @@ export const notFound: RequestHandler = (request, response) => {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _request, response, _next) => {
-    if (error instanceof DukaError) {
+    if (error instanceof DukaError && isHttpCode(error.code)) {
       response.status(STATUS[error.code]).json(errorBody(error.code, error.message));
       return;
     }

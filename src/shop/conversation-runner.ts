@@ -10,6 +10,7 @@ import type {
   ResultEvent,
   StepContext,
 } from "../conversations/types.js";
+import { DukaError, InternalError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { PaymentService } from "../payments/payment-service.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
@@ -71,7 +72,8 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
       let outcome = step(state, event, ctx);
       const replies = [...outcome.replies];
       for (let round = 0; outcome.actions.length > 0; round++) {
-        if (round >= MAX_ACTION_ROUNDS) throw new Error("The dialogue machine kept asking for actions");
+        if (round >= MAX_ACTION_ROUNDS)
+          throw new InternalError("The dialogue machine kept asking for actions");
         state = outcome.state;
         let next = { state, replies: [] as Reply[], actions: [] as Action[] };
         for (const action of outcome.actions) {
@@ -95,7 +97,7 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
       }
       logger.debug({ attempt }, "conversation changed while stepping; recomputing the turn");
     }
-    throw new Error(`Conversation state kept changing under ${SAVE_ATTEMPTS} attempts`);
+    throw new DukaError("conflict", `Conversation state kept changing under ${SAVE_ATTEMPTS} attempts`);
   }
 
   return {

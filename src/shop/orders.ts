@@ -1,6 +1,6 @@
 import type { Catalog } from "../catalog/types.js";
 import type { CartLine, OrderSummary, ResultEvent } from "../conversations/types.js";
-import { DuplicateKeyError } from "../domain/errors.js";
+import { DukaError, DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { money, multiply, sum } from "../domain/money.js";
 import type { ChatAddress, Order, OrderLine } from "../domain/order.js";
@@ -88,7 +88,7 @@ export function createOrderService(deps: {
         if (!(error instanceof DuplicateKeyError)) throw error;
       }
     }
-    throw new Error(`No free order reference after ${REFERENCE_ATTEMPTS} attempts`);
+    throw new DukaError("conflict", `No free order reference after ${REFERENCE_ATTEMPTS} attempts`);
   }
 
   const offers = async (method: PaymentMethod) =>

@@ -83,6 +83,7 @@ orderSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
 const attemptErrorSchema = new Schema(
   {
     code: { type: String, required: true },
+    providerCode: String,
     message: { type: String, required: true },
   },
   { _id: false },
@@ -135,7 +136,7 @@ export const inboxSchema = new Schema(
     instanceId: { type: String, required: true },
     eventKey: { type: String, required: true },
     event: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ["received", "processed", "ignored"], required: true },
+    status: { type: String, enum: ["received", "processed", "ignored", "failed"], required: true },
     note: String,
     receivedAt: { type: Date, required: true },
     processedAt: Date,

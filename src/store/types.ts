@@ -72,7 +72,7 @@ export interface InboxRepository {
   record(event: InboxEvent): Promise<{ recorded: boolean; event: InboxEvent }>;
   findById(id: string): Promise<InboxEvent | null>;
   /** Leaves `received` once; false when it had left already. */
-  finish(id: string, status: "processed" | "ignored", note?: string): Promise<boolean>;
+  finish(id: string, status: Exclude<InboxEvent["status"], "received">, note?: string): Promise<boolean>;
   /** Events still `received` that arrived before `before`, oldest first: the sweeper's list. */
   listReceived(before: Date, limit: number): Promise<InboxEvent[]>;
 }

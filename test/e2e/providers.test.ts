@@ -120,7 +120,7 @@ describe("provider plugins through the registry", () => {
     expect(
       payment?.attempts?.map(({ instanceId, ok, error }) => ({ instanceId, ok, code: error?.code })),
     ).toEqual([
-      { instanceId: first.json!.id, ok: false, code: "http_503" },
+      { instanceId: first.json!.id, ok: false, code: "unavailable" },
       { instanceId: second.json!.id, ok: true, code: undefined },
     ]);
     // The plugin got the decrypted key.

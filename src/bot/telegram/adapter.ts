@@ -7,6 +7,7 @@ import type { Reply } from "../../conversations/types.js";
 import type { MediaStore } from "../../store/types.js";
 import {
   type ChannelAdapter,
+  ChannelError,
   ChannelRateLimitError,
   ChannelRejectedError,
   type DownloadedMedia,
@@ -124,11 +125,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
       throw error;
     });
     if ((file.file_size ?? 0) > maxBytes) throw new MediaTooLargeError(maxBytes);
-    if (!file.file_path) throw new Error("Telegram returned no file path");
+    if (!file.file_path) throw new ChannelError("download_failed", "Telegram returned no file path");
     const response = await fetch(`${options.apiRoot}/file/bot${options.token}/${file.file_path}`, {
       signal: AbortSignal.timeout(30_000),
     });
-    if (!response.ok || !response.body) throw new Error(`File download failed with HTTP ${response.status}`);
+    if (!response.ok || !response.body)
+      throw new ChannelError("download_failed", `File download failed with HTTP ${response.status}`);
     const chunks: Buffer[] = [];
     let total = 0;
     for await (const chunk of response.body) {

@@ -23,6 +23,7 @@ import { maskPhone } from "../../log/mask.js";
 import type { MediaStore } from "../../store/types.js";
 import {
   type ChannelAdapter,
+  ChannelError,
   ChannelRejectedError,
   type DownloadedMedia,
   type InboundMedia,
@@ -380,7 +381,10 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions) {
 
   function readyClient(): WhatsAppClientLike {
     if (state !== "ready" || !session) {
-      throw new Error(`${describeState()}; the message will be sent once it reconnects`);
+      throw new ChannelError(
+        "unavailable",
+        `${describeState()}; the message will be sent once it reconnects`,
+      );
     }
     return session.client;
   }
@@ -415,9 +419,13 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions) {
           });
       } catch (error) {
         if (state !== "ready") {
-          throw new Error(`${describeState()}; the message will be sent once it reconnects`, {
-            cause: error,
-          });
+          throw new ChannelError(
+            "unavailable",
+            `${describeState()}; the message will be sent once it reconnects`,
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }
@@ -428,12 +436,18 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions) {
     if (media.size !== undefined && media.size > maxBytes) throw new MediaTooLargeError(maxBytes);
     const message = mediaMessages.get(media.ref);
     if (!message) {
-      throw new Error("WhatsApp no longer has that message in memory (the channel restarted); send it again");
+      throw new ChannelError(
+        "download_failed",
+        "WhatsApp no longer has that message in memory (the channel restarted); send it again",
+      );
     }
     const file = await message.downloadMedia();
     if (!file) {
       // undefined: gone or failed; null: expired and being re-uploaded. Either way, ask again.
-      throw new Error("WhatsApp could not download the file (expired or still uploading); send it again");
+      throw new ChannelError(
+        "download_failed",
+        "WhatsApp could not download the file (expired or still uploading); send it again",
+      );
     }
     if ((file.filesize ?? 0) > maxBytes || base64Size(file.data) > maxBytes) {
       throw new MediaTooLargeError(maxBytes);
@@ -521,7 +535,12 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions) {
         };
         const timer = setTimeout(() => {
           events.off("state", listener);
-          reject(new Error(`WhatsApp did not become ${target} within ${timeoutMs} ms: ${describeState()}`));
+          reject(
+            new ChannelError(
+              "unavailable",
+              `WhatsApp did not become ${target} within ${timeoutMs} ms: ${describeState()}`,
+            ),
+          );
         }, timeoutMs);
         events.on("state", listener);
       });

@@ -16,6 +16,7 @@ import { pipeline } from "node:stream/promises";
 import mongoose, { type Connection } from "mongoose";
 import type { Logger } from "pino";
 import type * as WAWebJS from "whatsapp-web.js";
+import { StoreUnavailableError } from "../../domain/errors.js";
 
 /** The GridFS calls the store makes (a subset of the driver's `GridFSBucket`). */
 export interface SessionBucket {
@@ -44,7 +45,8 @@ export function createGridFsSessionStore(options: GridFsSessionStoreOptions): WA
     logger: options.logger,
     async openBucket() {
       await connection.asPromise();
-      if (!connection.db) throw new Error("The MongoDB connection for the WhatsApp session is closed");
+      if (!connection.db)
+        throw new StoreUnavailableError("The MongoDB connection for the WhatsApp session is closed");
       return new mongoose.mongo.GridFSBucket(connection.db, {
         bucketName: options.bucketName ?? SESSION_BUCKET,
       }) as unknown as SessionBucket;

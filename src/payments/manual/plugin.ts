@@ -37,7 +37,7 @@ export const manualPlugin: PaymentPlugin<typeof configSchema> = {
     // No provider to ask: a manual payment waits for the merchant's review.
     verify: async () => ({ outcome: "pending" }),
     parseWebhook: async () => {
-      throw new ProviderError("no_webhooks", "The manual method receives no webhooks", {
+      throw new ProviderError("unsupported", "The manual method receives no webhooks", {
         retryable: false,
         shopperMessage: "This payment is confirmed by the shop.",
       });

@@ -1,11 +1,12 @@
 import type { SharedCache } from "../plugin.js";
+import { createProviderHttp, type ProviderAnswer } from "../provider-http.js";
 import type { MpesaConfig } from "./config.js";
 import {
-  type DarajaFailure,
+  type DarajaErrorBody,
   INVALID_ACCESS_TOKEN,
-  networkError,
   toDarajaErrorBody,
   tokenError,
+  UNAVAILABLE,
   unexpectedAnswer,
 } from "./errors.js";
 import { createTokenCache, type IssuedToken, type TokenCache, toExpiresInSeconds } from "./token.js";
@@ -23,9 +24,8 @@ export interface DarajaClientOptions {
 }
 
 /** A Daraja answer: 2xx with its JSON, or the failure with Daraja's error body when there is one. */
-export type DarajaAnswer =
-  | { readonly ok: true; readonly status: number; readonly json: unknown }
-  | { readonly ok: false; readonly failure: DarajaFailure };
+/** A Daraja answer: 2xx with its JSON, or the failure with Daraja's error body when there is one. */
+export type DarajaAnswer = ProviderAnswer<DarajaErrorBody>;
 
 export interface DarajaClient {
   /** A valid access token through the shared cache (buys one only when none is cached). */
@@ -37,37 +37,24 @@ export interface DarajaClient {
   post(path: string, body: unknown, what: string): Promise<DarajaAnswer>;
 }
 
-async function send(url: string, init: RequestInit, timeoutMs: number, what: string) {
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    text = await response.text();
-  } catch (error) {
-    throw networkError(what, error);
-  }
-  let json: unknown;
-  try {
-    json = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json };
-}
-
 export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
   const { config, shared, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   const basic = Buffer.from(`${config.consumerKey}:${config.consumerSecret}`, "utf8").toString("base64");
+  const http = createProviderHttp({
+    provider: "Daraja",
+    baseUrl: config.baseUrl,
+    timeoutMs,
+    shopperMessage: UNAVAILABLE,
+    toErrorBody: toDarajaErrorBody,
+  });
 
   async function fetchToken(): Promise<IssuedToken> {
-    const { status, json } = await send(
-      `${config.baseUrl}${TOKEN_PATH}`,
-      { method: "GET", headers: { authorization: `Basic ${basic}`, accept: "application/json" } },
-      timeoutMs,
-      "OAuth",
-    );
-    if (status < 200 || status >= 300) throw tokenError({ status, error: toDarajaErrorBody(json) });
-    const body = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>;
+    const answer = await http.get(TOKEN_PATH, "OAuth", { authorization: `Basic ${basic}` });
+    if (!answer.ok) throw tokenError(answer.failure);
+    const body = (typeof answer.json === "object" && answer.json !== null ? answer.json : {}) as Record<
+      string,
+      unknown
+    >;
     if (typeof body.access_token !== "string" || body.access_token === "") {
       throw unexpectedAnswer("OAuth", "no access_token in the answer");
     }
@@ -78,39 +65,22 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
   }
 
   const tokens: TokenCache = createTokenCache({ shared, fetchToken, lockTtlMs: timeoutMs + 5_000 });
-
-  async function postWith(token: string, path: string, body: unknown, what: string) {
-    return send(
-      `${config.baseUrl}${path}`,
-      {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          accept: "application/json",
-        },
-        body: JSON.stringify(body),
-      },
-      timeoutMs,
-      what,
-    );
-  }
+  const postWith = (token: string, path: string, body: unknown, what: string) =>
+    http.post(path, body, what, { authorization: `Bearer ${token}` });
 
   return {
     token: () => tokens.get(),
     async post(path, body, what) {
       const token = await tokens.get();
-      let answer = await postWith(token, path, body, what);
-      let error = toDarajaErrorBody(answer.json);
-      if (answer.status === 404 && error?.errorCode === INVALID_ACCESS_TOKEN) {
-        // Another process may have bought a newer token (invalidating ours), or it expired early.
-        const fresh = await tokens.get(token);
-        answer = await postWith(fresh, path, body, what);
-        error = toDarajaErrorBody(answer.json);
-      }
-      if (answer.status >= 200 && answer.status < 300)
-        return { ok: true, status: answer.status, json: answer.json };
-      return { ok: false, failure: { status: answer.status, error } };
+      const answer = await postWith(token, path, body, what);
+      if (
+        answer.ok ||
+        answer.failure.status !== 404 ||
+        answer.failure.error?.errorCode !== INVALID_ACCESS_TOKEN
+      )
+        return answer;
+      // Another process may have bought a newer token (invalidating ours), or it expired early.
+      return postWith(await tokens.get(token), path, body, what);
     },
   };
 }

@@ -54,7 +54,7 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
         async verify(payment) {
           if (payment.providerRef === undefined || payment.providerRef === "") {
             throw new ProviderError(
-              "no_reference",
+              "invalid_request",
               `Payment ${payment._id} has no CheckoutRequestID to query`,
               {
                 retryable: false,

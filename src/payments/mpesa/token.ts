@@ -69,7 +69,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       return await pending;
     } catch (error) {
       if (error instanceof ProviderError) throw error;
-      throw new ProviderError("token_cache", "The shared Daraja token cache (Redis) failed; check Redis", {
+      throw new ProviderError("unavailable", "The shared Daraja token cache (Redis) failed; check Redis", {
         retryable: true,
         shopperMessage:
           "M-Pesa is not available right now. Please try again in a minute or choose another way to pay.",

@@ -1,5 +1,10 @@
 import { formatMoney, type Money } from "../../domain/money.js";
 import { ProviderError } from "../plugin.js";
+import {
+  codeOfStatus,
+  type ProviderFailure,
+  unexpectedAnswer as unexpectedProviderAnswer,
+} from "../provider-http.js";
 
 /** Paystack's error envelope (providers.md §2): `{ status: false, message, type?, code?, meta? }`. */
 export interface PaystackErrorBody {
@@ -9,10 +14,7 @@ export interface PaystackErrorBody {
 }
 
 /** A Paystack answer that was not a 2xx, with its error body when it had one. */
-export interface PaystackFailure {
-  readonly status: number;
-  readonly error: PaystackErrorBody | undefined;
-}
+export type PaystackFailure = ProviderFailure<PaystackErrorBody>;
 
 export const UNAVAILABLE =
   "Card payments are not available right now. Please try again in a minute or choose another way to pay.";
@@ -43,42 +45,29 @@ const describe = ({ status, error }: PaystackFailure) =>
 /** HTTP statuses that blame the request itself: the same request elsewhere fails the same way. */
 export const isRequestRefused = (status: number) => status === 400 || status === 422;
 
-/** No answer at all (connection refused, reset, timeout): always worth another try. */
-export function networkError(what: string, cause: unknown): ProviderError {
-  const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
-  return new ProviderError(
-    timedOut ? "timeout" : "unreachable",
-    `Paystack ${what} ${timedOut ? "timed out" : "could not be reached"}: check baseUrl and the network`,
-    { retryable: true, shopperMessage: UNAVAILABLE, cause },
-  );
-}
+/** Paystack's own error code, for the record. */
+const providerCodeOf = ({ error }: PaystackFailure) =>
+  error?.code === undefined ? {} : { providerCode: error.code };
 
 /** A 2xx answer whose body is not what Paystack documents. */
-export function unexpectedAnswer(what: string, detail: string): ProviderError {
-  return new ProviderError("bad_response", `Paystack ${what} answered unexpectedly: ${detail}`, {
-    retryable: true,
-    shopperMessage: UNAVAILABLE,
-  });
-}
+export const unexpectedAnswer = (what: string, detail: string): ProviderError =>
+  unexpectedProviderAnswer("Paystack", what, detail, UNAVAILABLE);
 
 /** 401: this instance's key is wrong or revoked; another instance (other keys) may still work. */
 export function unauthorizedKey(what: string, failure: PaystackFailure): ProviderError {
   return new ProviderError(
-    "unauthorized_key",
+    "invalid_config",
     `Paystack refused the secret key on ${what}: ${describe(failure)}; check secretKey`,
-    { retryable: true, shopperMessage: UNAVAILABLE },
+    { retryable: true, shopperMessage: UNAVAILABLE, ...providerCodeOf(failure) },
   );
 }
 
 /** Paystack could not answer now (5xx, 429, an unexpected status): ask again or elsewhere. */
 export function unavailable(what: string, failure: PaystackFailure): ProviderError {
   return new ProviderError(
-    `http_${failure.status}`,
+    failure.status === 429 ? "rate_limited" : "unavailable",
     `Paystack could not answer ${what}: ${describe(failure)}`,
-    {
-      retryable: true,
-      shopperMessage: UNAVAILABLE,
-    },
+    { retryable: true, shopperMessage: UNAVAILABLE, ...providerCodeOf(failure) },
   );
 }
 
@@ -97,17 +86,20 @@ export function initializeError(failure: PaystackFailure, shopperEmail: boolean)
     return new ProviderError("duplicate_reference", detail, {
       retryable: false,
       shopperMessage: ALREADY_STARTED,
+      ...providerCodeOf(failure),
     });
   }
   if (/e-?mail/i.test(message)) {
     return new ProviderError("invalid_email", detail, {
       retryable: false,
       shopperMessage: shopperEmail ? INVALID_EMAIL : NOT_ACCEPTED,
+      ...providerCodeOf(failure),
     });
   }
-  return new ProviderError(failure.error?.code ?? "invalid_request", detail, {
+  return new ProviderError("invalid_request", detail, {
     retryable: false,
     shopperMessage: NOT_ACCEPTED,
+    ...providerCodeOf(failure),
   });
 }
 
@@ -116,14 +108,14 @@ export function refundError(failure: PaystackFailure, reference: string, amount:
   if (failure.status === 401) return unauthorizedKey("refund", failure);
   if (!isRequestRefused(failure.status)) {
     return new ProviderError(
-      `http_${failure.status}`,
+      codeOfStatus(failure.status),
       `Paystack could not take the refund of ${formatMoney(amount)} for ${reference} now: ${describe(failure)}`,
-      { retryable: true, shopperMessage: REFUND_FAILED },
+      { retryable: true, shopperMessage: REFUND_FAILED, ...providerCodeOf(failure) },
     );
   }
   return new ProviderError(
     "refund_refused",
     `Paystack refused the refund of ${formatMoney(amount)} for ${reference}: ${describe(failure)}`,
-    { retryable: false, shopperMessage: REFUND_FAILED },
+    { retryable: false, shopperMessage: REFUND_FAILED, ...providerCodeOf(failure) },
   );
 }

@@ -66,7 +66,7 @@ function toSubunits(amount: Money): number {
   }
   if (currencyExponent(amount.currency) !== 2) {
     throw new ProviderError(
-      "unsupported_currency",
+      "unsupported",
       `This plugin charges only two-decimal currencies through Paystack, not ${amount.currency}`,
       // Another card provider may take this currency.
       { retryable: true, shopperMessage: NOT_ACCEPTED },

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { PaymentOption } from "../../conversations/types.js";
+import { ConfigError } from "../../domain/errors.js";
 import type { PaymentMethod } from "../../domain/payment.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 import { assertDistinctWebhookSegments, webhookUrlOf } from "../plugin-webhook.js";
@@ -23,6 +24,19 @@ export interface ProviderRegistryOptions {
   /** State a plugin shares across processes (Redis), per instance. */
   readonly shared: SharedCacheFactory;
   readonly logger: Logger;
+}
+
+/**
+ * Stored data names a plugin this process was not started with (PAYMENT_PLUGINS, or a built-in
+ * removed). A config problem: no retry helps until the plugin is registered again.
+ */
+export class PluginNotRegisteredError extends ConfigError {
+  override name = "PluginNotRegisteredError";
+  constructor(readonly plugin: string) {
+    super(
+      `Payment plugin "${plugin}" is not registered; add it to PAYMENT_PLUGINS or deactivate its instances`,
+    );
+  }
 }
 
 /** The registry plus what the composition root needs to keep it fresh and to check health. */
@@ -48,7 +62,7 @@ export interface ManagedProviderRegistry extends ProviderRegistry {
 export function createProviderRegistry(options: ProviderRegistryOptions): ManagedProviderRegistry {
   const { logger } = options;
   const byName = new Map(options.plugins.map((plugin) => [plugin.name, plugin]));
-  if (byName.size !== options.plugins.length) throw new Error("Two payment plugins share a name");
+  if (byName.size !== options.plugins.length) throw new ConfigError("Two payment plugins share a name");
   assertDistinctWebhookSegments(options.plugins);
   const bySegment = new Map(
     options.plugins.flatMap((plugin) => (plugin.webhook ? [[plugin.webhook.segment, plugin] as const] : [])),
@@ -77,7 +91,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     const cached = clients.get(instance._id);
     if (cached && cached.updatedAt === instance.updatedAt.getTime()) return cached.client;
     const plugin = byName.get(instance.plugin);
-    if (!plugin) throw new Error(`Payment plugin "${instance.plugin}" is not registered`);
+    if (!plugin) throw new PluginNotRegisteredError(instance.plugin);
     const config = joinConfig(options.secrets, plugin.configSchema, instance);
     const webhookUrl = webhookUrlOf(options.publicUrl, plugin, { id: instance._id, config });
     const built = plugin.create({

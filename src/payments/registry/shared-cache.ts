@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { DukaError } from "../../domain/errors.js";
 import type { SharedCache } from "../plugin.js";
 
 /** Deletes the lock only if this holder still owns it (it may have expired and been retaken). */
@@ -23,7 +24,8 @@ export function createRedisSharedCache(redis: Redis, prefix: string) {
         const owner = randomBytes(12).toString("hex");
         const deadline = Date.now() + ttlMs;
         while ((await redis.set(lock, owner, "PX", ttlMs, "NX")) !== "OK") {
-          if (Date.now() > deadline) throw new Error(`Timed out waiting for the shared lock "${name}"`);
+          if (Date.now() > deadline)
+            throw new DukaError("unavailable", `Timed out waiting for the shared lock "${name}"`);
           await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
         }
         try {

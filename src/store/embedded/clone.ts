@@ -5,6 +5,8 @@
  * document. Anything that is not JSON data or a Date is refused: the journal could not
  * round-trip it.
  */
+import { InternalError } from "../../domain/errors.js";
+
 export function cloneDocument<T>(value: T): T {
   return cloneValue(value) as T;
 }
@@ -22,7 +24,7 @@ function cloneValue(value: unknown): unknown {
     }
     return copy;
   }
-  throw new TypeError(
+  throw new InternalError(
     `The embedded store holds JSON values and Dates only; got ${describe(value)}. Convert it before storing.`,
   );
 }

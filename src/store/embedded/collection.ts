@@ -11,7 +11,7 @@ import { Context } from "mingo/core";
 import * as queryOperators from "mingo/operators/query";
 import { Query } from "mingo/query";
 import type { Schema } from "mongoose";
-import { DuplicateKeyError } from "../../domain/errors.js";
+import { DuplicateKeyError, InternalError, UnreadableDataError } from "../../domain/errors.js";
 import type { Collection, Filter, FindOptions, Update } from "../types.js";
 import { cloneDocument } from "./clone.js";
 import { type EqualityIndex, equalityIndexesOf } from "./equality-index.js";
@@ -67,7 +67,7 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
         // MongoDB refuses to build such an index too.
         const owner = index.ownerOf(doc);
         if (owner !== undefined) {
-          throw new Error(
+          throw new UnreadableDataError(
             `The stored ${name} documents ${owner} and ${doc._id} share the unique key ${JSON.stringify(index.keyOf(doc))}; remove one of them from the journal`,
           );
         }
@@ -149,7 +149,7 @@ export class EmbeddedCollection<T extends { _id: string }> implements Collection
     if (!options.upsert) return null;
     const inserted = upsertDocument(filter, modifier);
     if (typeof inserted._id !== "string") {
-      throw new Error(`An upsert into ${this.name} needs a string _id in the filter or the update`);
+      throw new InternalError(`An upsert into ${this.name} needs a string _id in the filter or the update`);
     }
     this.commit([{ after: inserted as T }]);
     return cloneDocument(inserted as T);

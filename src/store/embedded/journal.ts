@@ -24,6 +24,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import { StoreUnavailableError, UnreadableDataError } from "../../domain/errors.js";
 import { decode, encode } from "./codec.js";
 
 export type JournalRecord =
@@ -34,7 +35,7 @@ export interface StoredDocument {
   readonly _id: string;
 }
 
-export class JournalCorruptError extends Error {
+export class JournalCorruptError extends UnreadableDataError {
   override name = "JournalCorruptError";
 }
 
@@ -93,7 +94,7 @@ export class Journal {
     try {
       appendFileSync(this.fd!, text);
     } catch (error) {
-      this.failure = new Error(
+      this.failure = new StoreUnavailableError(
         `The journal ${this.path} could not be written (${String(error)}); restart to replay what is on file`,
       );
       batch.settle(this.failure);
@@ -103,7 +104,7 @@ export class Journal {
   }
 
   private assertWritable(): void {
-    if (this.fd === undefined) throw new Error(`The journal ${this.path} is closed`);
+    if (this.fd === undefined) throw new StoreUnavailableError(`The journal ${this.path} is closed`);
     if (this.failure) throw this.failure;
   }
 }

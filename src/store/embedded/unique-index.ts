@@ -5,6 +5,7 @@
  */
 
 import type { Schema } from "mongoose";
+import { InternalError } from "../../domain/errors.js";
 import { isPlainObject } from "./clone.js";
 import { encode } from "./codec.js";
 
@@ -45,7 +46,7 @@ export function uniqueIndexesOf(schema: Schema): UniqueIndex[] {
     // These change which documents an index covers; enforcing them as plain unique indexes
     // would refuse writes MongoDB accepts.
     if (options.sparse || options.partialFilterExpression) {
-      throw new Error(
+      throw new InternalError(
         `The embedded store does not support sparse or partial unique indexes (${Object.keys(fields).join(", ")})`,
       );
     }
@@ -68,6 +69,6 @@ function valueAt(doc: object, path: string): unknown {
 // A unique index over an array indexes each element (multikey); no schema needs that here.
 function refuseArray(value: unknown, path: string): void {
   if (Array.isArray(value)) {
-    throw new Error(`The embedded store does not support unique indexes over arrays (${path})`);
+    throw new InternalError(`The embedded store does not support unique indexes over arrays (${path})`);
   }
 }

@@ -193,7 +193,7 @@ export function paymentConformance(driver: PaymentDriver): void {
         provider().forge({ ...webhook, rawBody: Buffer.from("{ not even json") }),
       ]) {
         const error = await providerErrorOf(() => client.parseWebhook(forged));
-        expect(error.providerCode).toBe("unauthorized");
+        expect(error.code).toBe("unauthorized");
         expect(error.retryable).toBe(false);
       }
     });
@@ -203,7 +203,7 @@ export function paymentConformance(driver: PaymentDriver): void {
         const error = await providerErrorOf(() =>
           client.parseWebhook(provider().authentic(Buffer.from(body))),
         );
-        expect(error.providerCode, body).toBe("malformed");
+        expect(error.code, body).toBe("malformed");
         expect(error.retryable).toBe(false);
       }
     });

@@ -149,7 +149,7 @@ describe("initiate (STK push)", () => {
       const { client } = newClient();
       const before = emulator.calls(DARAJA_PATHS.stkPush).length;
       const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), phone)));
-      expect(error.providerCode).toBe("invalid_phone");
+      expect(error.code).toBe("invalid_phone");
       expect(error.retryable).toBe(false);
       expect(error.shopperMessage).toContain("like 0712 345 678");
       expect(emulator.calls(DARAJA_PATHS.stkPush).length).toBe(before);
@@ -161,6 +161,7 @@ describe("initiate (STK push)", () => {
     const phone = nextPhone();
     await client.initiate(initiateRequest(testPayment(), phone));
     const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), phone)));
+    expect(error.code).toBe("subscriber_busy");
     expect(error.providerCode).toBe("500.001.1001");
     expect(error.retryable).toBe(false);
     expect(error.shopperMessage).toBe(
@@ -174,6 +175,7 @@ describe("initiate (STK push)", () => {
   ])("maps %s to a retryable error (another instance may work)", async (_label, overrides, code) => {
     const { client } = newClient(overrides);
     const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
+    expect(error.code).toBe("invalid_config");
     expect(error.providerCode).toBe(code);
     expect(error.retryable).toBe(true);
     expect(error.message).not.toContain("not-the-passkey");
@@ -181,13 +183,14 @@ describe("initiate (STK push)", () => {
   });
 
   it.each([
-    ["500.003.02"], // spike arrest
-    ["500.003.03"], // quota
-    ["500.003.1001"], // internal error
-  ])("maps %s to a retryable error", async (errorCode) => {
+    ["500.003.02", "rate_limited"], // spike arrest
+    ["500.003.03", "unavailable"], // quota
+    ["500.003.1001", "unavailable"], // internal error
+  ])("maps %s to a retryable error (%s)", async (errorCode, code) => {
     const { client } = newClient();
     emulator.failNext(DARAJA_PATHS.stkPush, { errorCode });
     const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
+    expect(error.code).toBe(code);
     expect(error.providerCode).toBe(errorCode);
     expect(error.retryable).toBe(true);
   });
@@ -196,6 +199,7 @@ describe("initiate (STK push)", () => {
     // Daraja refuses callback URLs with "query" in them.
     const { client } = newClient({}, "https://query.duka.example.com");
     const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
+    expect(error.code).toBe("invalid_request");
     expect(error.providerCode).toBe("400.002.02");
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("Invalid CallBackURL");
@@ -205,7 +209,7 @@ describe("initiate (STK push)", () => {
     const { client } = newClient();
     emulator.failNext(DARAJA_PATHS.stkPush, { dropConnection: true });
     const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
-    expect(error.providerCode).toBe("unreachable");
+    expect(error.code).toBe("unreachable");
     expect(error.retryable).toBe(true);
   });
 
@@ -225,7 +229,7 @@ describe("initiate (STK push)", () => {
       });
       const started = Date.now();
       const error = await providerErrorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
-      expect(error.providerCode).toBe("timeout");
+      expect(error.code).toBe("timeout");
       expect(error.retryable).toBe(true);
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {

@@ -54,7 +54,7 @@ describe("toWholeShillings", () => {
     }
     expect(thrown).toBeInstanceOf(ProviderError);
     const error = thrown as ProviderError;
-    expect(error.providerCode).toBe("invalid_amount");
+    expect(error.code).toBe("invalid_amount");
     expect(error.retryable).toBe(false);
     expect(error.shopperMessage).toBe("M-Pesa takes whole shillings only; please choose another way to pay.");
   });
@@ -130,7 +130,7 @@ describe("toStkPushRequest", () => {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(ProviderError);
-      expect((thrown as ProviderError).providerCode).toBe("invalid_phone");
+      expect((thrown as ProviderError).code).toBe("invalid_phone");
       expect((thrown as ProviderError).retryable).toBe(false);
       expect((thrown as ProviderError).shopperMessage).toContain("0712 345 678");
     },

@@ -101,6 +101,7 @@ describe("Daraja OAuth token through the shared cache", () => {
     const error = await errorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
 
     expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).code).toBe("unavailable");
     expect((error as ProviderError).providerCode).toBe("404.001.03");
     expect((error as ProviderError).retryable).toBe(true);
     expect(emulator.tokenRequestCount() - before).toBe(1);
@@ -114,6 +115,7 @@ describe("Daraja OAuth token through the shared cache", () => {
     const error = await errorOf(() => client.initiate(initiateRequest(testPayment(), nextPhone())));
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).retryable).toBe(true);
+    expect((error as ProviderError).code).toBe("invalid_config");
     expect((error as ProviderError).providerCode).toBe("400.008.01");
     expect((error as ProviderError).message).not.toContain("definitely-wrong-secret");
     expect(await redis.redis.get(redis.key(id, TOKEN_KEY))).toBeNull();
@@ -164,7 +166,7 @@ describe("createTokenCache", () => {
     });
     const error = await errorOf(() => cache.get());
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).providerCode).toBe("token_cache");
+    expect((error as ProviderError).code).toBe("unavailable");
     expect((error as ProviderError).retryable).toBe(true);
   });
 });

@@ -89,15 +89,16 @@ describe("verify (STK Query)", () => {
   });
 
   it.each([
-    [{ errorCode: "500.003.1001" }, "500.003.1001"],
-    [{ errorCode: "500.003.03" }, "500.003.03"],
-    [{ dropConnection: true } as const, "unreachable"],
-  ])("throws a retryable ProviderError on other errors (%j)", async (fault, code) => {
+    [{ errorCode: "500.003.1001" }, "unavailable", "500.003.1001"],
+    [{ errorCode: "500.003.03" }, "unavailable", "500.003.03"],
+    [{ dropConnection: true } as const, "unreachable", undefined],
+  ])("throws a retryable ProviderError on other errors (%j)", async (fault, code, providerCode) => {
     const payment = await pushedPayment();
     emulator.failNext(DARAJA_PATHS.stkQuery, fault);
     const error = await errorOf(() => client.verify(payment));
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).providerCode).toBe(code);
+    expect((error as ProviderError).code).toBe(code);
+    expect((error as ProviderError).providerCode).toBe(providerCode);
     expect((error as ProviderError).retryable).toBe(true);
   });
 

@@ -127,7 +127,7 @@ describe("parseWebhook (STK callback)", () => {
     const error = await providerErrorOf(() =>
       client.parseWebhook(withToken(Buffer.from("not even json"), token)),
     );
-    expect(error.providerCode).toBe("unauthorized");
+    expect(error.code).toBe("unauthorized");
     expect(error.retryable).toBe(false);
   });
 
@@ -139,7 +139,7 @@ describe("parseWebhook (STK callback)", () => {
         params: {},
       }),
     );
-    expect(error.providerCode).toBe("unauthorized");
+    expect(error.code).toBe("unauthorized");
   });
 
   it("refuses a real callback replayed at another instance's token", async () => {
@@ -150,7 +150,7 @@ describe("parseWebhook (STK callback)", () => {
       shared: redis.shared("pi_other"),
     });
     const error = await providerErrorOf(() => other.parseWebhook(asRequest(callback)));
-    expect(error.providerCode).toBe("unauthorized");
+    expect(error.code).toBe("unauthorized");
   });
 
   it.each([
@@ -182,7 +182,7 @@ describe("parseWebhook (STK callback)", () => {
     ],
   ])("refuses %s as malformed", async (_label, rawBody) => {
     const error = await providerErrorOf(() => client.parseWebhook(withToken(rawBody)));
-    expect(error.providerCode).toBe("malformed");
+    expect(error.code).toBe("malformed");
     expect(error.retryable).toBe(false);
   });
 

@@ -105,7 +105,7 @@ describe("initiate (initialize transaction)", () => {
     const error = await providerErrorOf(() =>
       client.initiate(initiateRequest(testPayment(), { email: " " })),
     );
-    expect(error.providerCode).toBe("needs_email");
+    expect(error.code).toBe("needs_email");
     expect(error.retryable).toBe(false);
     expect(error.shopperMessage).toMatch(/e-mail address/);
     expect(emulator.calls("transaction.initialize")).toHaveLength(before);
@@ -118,7 +118,7 @@ describe("initiate (initialize transaction)", () => {
     const error = await providerErrorOf(() =>
       client.initiate(initiateRequest(payment, { email: "shopper@example.com" })),
     );
-    expect(error.providerCode).toBe("duplicate_reference");
+    expect(error.code).toBe("duplicate_reference");
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("Duplicate Transaction Reference");
     expect(error.shopperMessage).toMatch(/already started/);
@@ -145,19 +145,19 @@ describe("initiate (initialize transaction)", () => {
     const error = await providerErrorOf(() =>
       client.initiate(initiateRequest(testPayment(), { email: "me@printer.local" })),
     );
-    expect(error.providerCode).toBe("invalid_email");
+    expect(error.code).toBe("invalid_email");
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("Invalid Email Address Passed");
     expect(error.shopperMessage).toMatch(/valid e-mail/);
   });
 
-  it("treats a refused key as this instance's problem: retryable unauthorized_key, key not echoed", async () => {
+  it("treats a refused key as this instance's problem: retryable invalid_config, key not echoed", async () => {
     const wrongKey = "sk_test_0123456789abcdefwrong";
     const client = createTestClient({ config: testConfig(emulator.baseUrl, { secretKey: wrongKey }) });
     const error = await providerErrorOf(() =>
       client.initiate(initiateRequest(testPayment(), { email: "shopper@example.com" })),
     );
-    expect(error.providerCode).toBe("unauthorized_key");
+    expect(error.code).toBe("invalid_config");
     expect(error.retryable).toBe(true);
     expect(error.message).toContain("HTTP 401");
     expect(error.message).not.toContain(wrongKey);
@@ -170,7 +170,7 @@ describe("initiate (initialize transaction)", () => {
     const error = await providerErrorOf(() =>
       client.initiate(initiateRequest(testPayment(), { email: "shopper@example.com" })),
     );
-    expect(error.providerCode).toBe(`http_${status}`);
+    expect(error.code).toBe(status === 429 ? "rate_limited" : "unavailable");
     expect(error.retryable).toBe(true);
   });
 
@@ -180,7 +180,7 @@ describe("initiate (initialize transaction)", () => {
     const error = await providerErrorOf(() =>
       client.initiate(initiateRequest(testPayment(), { email: "shopper@example.com" })),
     );
-    expect(error.providerCode).toBe("unreachable");
+    expect(error.code).toBe("unreachable");
     expect(error.retryable).toBe(true);
   });
 
@@ -198,7 +198,7 @@ describe("initiate (initialize transaction)", () => {
       const error = await providerErrorOf(() =>
         client.initiate(initiateRequest(testPayment(), { email: "shopper@example.com" })),
       );
-      expect(error.providerCode).toBe("timeout");
+      expect(error.code).toBe("timeout");
       expect(error.retryable).toBe(true);
       expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
@@ -215,7 +215,7 @@ describe("initiate (initialize transaction)", () => {
         initiateRequest(testPayment({ amount: money(10_000, "XOF") }), { email: "a@example.com" }),
       ),
     );
-    expect(error.providerCode).toBe("unsupported_currency");
+    expect(error.code).toBe("unsupported");
     expect(emulator.calls("transaction.initialize")).toHaveLength(before);
   });
 });

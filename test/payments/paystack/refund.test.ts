@@ -47,7 +47,7 @@ describe("refund (POST /refund)", () => {
   it("refuses to refund an unpaid transaction, not retryable, saying why", async () => {
     const payment = await initiatedPayment(client);
     const error = await providerErrorOf(() => refund(payment, payment.amount));
-    expect(error.providerCode).toBe("refund_refused");
+    expect(error.code).toBe("refund_refused");
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("has not been paid");
     expect(error.message).toContain(payment.providerRef);
@@ -59,7 +59,7 @@ describe("refund (POST /refund)", () => {
     const payment = await initiatedPayment(client, { amount: money(45_000, "KES") });
     await emulator.pay(payment.providerRef);
     const error = await providerErrorOf(() => refund(payment, money(45_001, "KES")));
-    expect(error.providerCode).toBe("refund_refused");
+    expect(error.code).toBe("refund_refused");
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("more than what is left to refund");
   });
@@ -79,7 +79,7 @@ describe("refund (POST /refund)", () => {
     const before = emulator.calls("refund.create").length;
     for (const amount of [money(100, "NGN"), money(0, "KES")]) {
       const error = await providerErrorOf(() => refund(payment, amount));
-      expect(error.providerCode).toBe("invalid_amount");
+      expect(error.code).toBe("invalid_amount");
       expect(error.retryable).toBe(false);
     }
     expect(emulator.calls("refund.create")).toHaveLength(before);
@@ -90,7 +90,7 @@ describe("refund (POST /refund)", () => {
     await emulator.pay(payment.providerRef);
     emulator.failNext("refund.create", { status });
     const error = await providerErrorOf(() => refund(payment, payment.amount));
-    expect(error.providerCode).toBe(`http_${status}`);
+    expect(error.code).toBe(status === 429 ? "rate_limited" : "unavailable");
     expect(error.retryable).toBe(true);
     expect(emulator.refunds().filter((r) => r.transactionReference === payment.providerRef)).toEqual([]);
   });

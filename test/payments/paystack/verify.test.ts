@@ -101,7 +101,7 @@ describe("verify (GET /transaction/verify/:reference)", () => {
     const payment = await initiatedPayment(client);
     emulator.failNext("transaction.verify", { status });
     const error = await providerErrorOf(() => client.verify(payment));
-    expect(error.providerCode).toBe(`http_${status}`);
+    expect(error.code).toBe(status === 429 ? "rate_limited" : "unavailable");
     expect(error.retryable).toBe(true);
   });
 
@@ -109,15 +109,15 @@ describe("verify (GET /transaction/verify/:reference)", () => {
     const payment = await initiatedPayment(client);
     emulator.failNext("transaction.verify", { dropConnection: true });
     const error = await providerErrorOf(() => client.verify(payment));
-    expect(error.providerCode).toBe("unreachable");
+    expect(error.code).toBe("unreachable");
     expect(error.retryable).toBe(true);
   });
 
-  it("throws a retryable unauthorized_key when the key is refused", async () => {
+  it("throws a retryable invalid_config when the key is refused", async () => {
     const payment = await initiatedPayment(client);
     const wrong = createTestClient({ config: testConfig(emulator.baseUrl, { secretKey: "sk_test_nope" }) });
     const error = await providerErrorOf(() => wrong.verify(payment));
-    expect(error.providerCode).toBe("unauthorized_key");
+    expect(error.code).toBe("invalid_config");
     expect(error.retryable).toBe(true);
     expect(error.message).not.toContain("sk_test_nope");
   });

@@ -138,7 +138,7 @@ describe("parseWebhook: authenticity", () => {
 
     const error = await providerErrorOf(() => client.parseWebhook(webhook));
 
-    expect(error.providerCode).toBe("unauthorized");
+    expect(error.code).toBe("unauthorized");
     expect(error.retryable).toBe(false);
   });
 
@@ -157,7 +157,7 @@ describe("parseWebhook: authenticity", () => {
     const other = createTestClient({
       config: testConfig(emulator.baseUrl, { secretKey: "sk_test_other0001" }),
     });
-    expect((await providerErrorOf(() => other.parseWebhook(webhook))).providerCode).toBe("unauthorized");
+    expect((await providerErrorOf(() => other.parseWebhook(webhook))).code).toBe("unauthorized");
   });
 
   it("refuses a body altered after signing (the amount changed)", async () => {
@@ -167,7 +167,7 @@ describe("parseWebhook: authenticity", () => {
       rawBody: Buffer.from(webhook.rawBody.toString("utf8").replace('"amount":45000', '"amount":4500000')),
     };
     expect(tampered.rawBody.equals(webhook.rawBody)).toBe(false);
-    expect((await providerErrorOf(() => client.parseWebhook(tampered))).providerCode).toBe("unauthorized");
+    expect((await providerErrorOf(() => client.parseWebhook(tampered))).code).toBe("unauthorized");
   });
 
   it("finds the signature header whatever its case", async () => {
@@ -187,10 +187,10 @@ describe("parseWebhook: authenticity", () => {
       config: testConfig(emulator.baseUrl, { allowedIps: [...PAYSTACK_SOURCE_IPS] }),
     });
     const error = await providerErrorOf(() => guarded.parseWebhook(webhook));
-    expect(error.providerCode).toBe("forbidden");
+    expect(error.code).toBe("forbidden");
     // No address at all is not on the list either.
     const { sourceIp: _ip, ...withoutIp } = webhook;
-    expect((await providerErrorOf(() => guarded.parseWebhook(withoutIp))).providerCode).toBe("forbidden");
+    expect((await providerErrorOf(() => guarded.parseWebhook(withoutIp))).code).toBe("forbidden");
   });
 
   it("accepts a delivery from an allowed address, IPv4-mapped IPv6 included", async () => {
@@ -210,7 +210,7 @@ describe("parseWebhook: authenticity", () => {
     const guarded = createTestClient({
       config: testConfig(emulator.baseUrl, { allowedIps: [...PAYSTACK_SOURCE_IPS] }),
     });
-    expect((await providerErrorOf(() => guarded.parseWebhook(webhook))).providerCode).toBe("unauthorized");
+    expect((await providerErrorOf(() => guarded.parseWebhook(webhook))).code).toBe("unauthorized");
   });
 });
 
@@ -240,7 +240,7 @@ describe("parseWebhook: shape", () => {
   ])("refuses %s with a valid signature as malformed", async (_label, bodyOverride) => {
     const webhook = await sent(dummy, { bodyOverride, signWith: "right" });
     const error = await providerErrorOf(() => client.parseWebhook(webhook));
-    expect(error.providerCode).toBe("malformed");
+    expect(error.code).toBe("malformed");
     expect(error.retryable).toBe(false);
   });
 });
