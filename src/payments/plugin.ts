@@ -7,6 +7,7 @@
  * stored encrypted, decrypted only when the plugin instance is built, never logged or returned.
  */
 import type { z } from "zod";
+import type { PayerDetails, PayerRequest } from "../conversations/types.js";
 import { DukaError } from "../domain/errors.js";
 import type { Money } from "../domain/money.js";
 import type { ChatAddress, Order } from "../domain/order.js";
@@ -18,9 +19,8 @@ export interface InitiateRequest {
   readonly payment: Payment;
   readonly order: Order;
   readonly customer: ChatAddress;
-  /** Mobile-money number, normalized by the dialogue. */
-  readonly phone?: string;
-  readonly email?: string;
+  /** What the shopper gave, as the plugin's `payer` asked (normalized by the dialogue). */
+  readonly payer: PayerDetails;
 }
 
 export interface InitiateResult {
@@ -119,13 +119,19 @@ export interface PluginInstance<Config> {
 export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   /** Stable id (`manual`, `mpesa`, `paystack`). */
   readonly name: string;
-  /** What the shopper sees on the payment button ("M-Pesa", "Card (Paystack)"). */
-  readonly label: string;
   readonly methods: readonly PaymentMethod[];
   readonly configSchema: Schema;
   create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
-  /** True when initiating needs the shopper's e-mail address under this (non-secret) config. */
-  needsEmail?(config: Readonly<Record<string, unknown>>): boolean;
+  // The provider's words for shoppers and merchants: the dialogue words the method around them.
+  /** The provider's name: on the payment button, and in sentences ("M-Pesa", "Card (Paystack)"). */
+  readonly label: string;
+  /** What the provider calls its receipt number ("M-Pesa receipt"); default "reference". */
+  readonly receiptLabel?: string;
+  /**
+   * What initiating needs from the shopper under this (non-secret) config, and how to ask for
+   * it; nothing: undefined. The dialogue asks, checks and remembers it; it arrives as `payer`.
+   */
+  payer?(config: Readonly<Record<string, unknown>>): PayerRequest | undefined;
   /** The path providers call back for this instance (`/webhooks/paystack/pi_…`), if any. */
   webhookPath?(instance: { readonly id: string; readonly config: z.output<Schema> }): string;
 }

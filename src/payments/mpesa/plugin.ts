@@ -1,3 +1,4 @@
+import type { PayerRequest } from "../../conversations/types.js";
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { parseStkCallback } from "./callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "./client.js";
@@ -11,6 +12,14 @@ export interface MpesaPluginOptions {
   readonly timeoutMs?: number;
 }
 
+/** The number the PIN prompt is pushed to, asked for in M-Pesa's words. */
+const MPESA_PAYER: PayerRequest = {
+  field: "phone",
+  prompt: "Which M-Pesa number should get the payment request?",
+  promptForOrder: "Which M-Pesa number should get the payment request for {order}?",
+  invalid: "That is not an M-Pesa number I can use. Send it like 0712 345 678.",
+};
+
 /**
  * M-Pesa Express (STK Push) through Safaricom Daraja. `initiate` pushes a PIN prompt to the
  * shopper's phone; the result arrives as an unsigned callback (authenticated by the token in its
@@ -21,17 +30,19 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
   const { clock = Date.now, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   return {
     name: "mpesa",
-    label: "M-Pesa",
     methods: ["mobile_money"],
     configSchema: mpesaConfigSchema,
     webhookPath: mpesaWebhookPath,
+    label: "M-Pesa",
+    receiptLabel: "M-Pesa receipt",
+    payer: () => MPESA_PAYER,
     create(instance) {
       const { config } = instance;
       const client = createDarajaClient({ config, shared: instance.shared, timeoutMs });
       const callbackUrl = callbackUrlOf(instance.publicUrl, mpesaWebhookPath(instance));
       return {
-        async initiate({ payment, phone }) {
-          const request = toStkPushRequest({ config, payment, phone, callbackUrl, now: clock() });
+        async initiate({ payment, payer }) {
+          const request = toStkPushRequest({ config, payment, phone: payer.phone, callbackUrl, now: clock() });
           return initiateStkPush(client, request, payment.amount);
         },
         async verify(payment) {

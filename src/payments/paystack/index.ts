@@ -7,7 +7,7 @@ export {
   PAYSTACK_WEBHOOK_PATH,
   type PaystackConfig,
   paystackConfigSchema,
-  paystackNeedsEmail,
+  paystackPayer,
   paystackWebhookPath,
   toLocalPartValue,
 } from "./config.js";

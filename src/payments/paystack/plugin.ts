@@ -3,7 +3,7 @@ import { createPaystackClient, DEFAULT_TIMEOUT_MS } from "./client.js";
 import {
   type PaystackConfig,
   paystackConfigSchema,
-  paystackNeedsEmail,
+  paystackPayer,
   paystackWebhookPath,
 } from "./config.js";
 import {
@@ -35,11 +35,11 @@ export function createPaystackPlugin(
   const { timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   return {
     name: "paystack",
-    label: "Card (Paystack)",
     methods: ["card"],
     configSchema: paystackConfigSchema,
-    needsEmail: paystackNeedsEmail,
     webhookPath: paystackWebhookPath,
+    label: "Card (Paystack)",
+    payer: paystackPayer,
     create(instance) {
       const config: PaystackConfig = instance.config;
       const client = createPaystackClient({ config, timeoutMs });
