@@ -67,6 +67,11 @@ export function withArticle(name: string): string {
   return /^(?:[AEIOUaeiou]|[FHLMNRSX](?![a-z]))/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
+/** A name at the start of a sentence. */
+function capitalized(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
 /** Only a web address a button can open; anything else is left out (the text then says what to do). */
 function linkButton(link: { readonly label: string; readonly url: string } | undefined): Reply["link"] {
   const url = typeof link?.url === "string" ? link.url.trim() : "";
@@ -96,7 +101,7 @@ const mobileMoney: MethodWording = {
   },
   failed: (orderRef, why, provider) => `❌ The ${provider} payment for ${bold(orderRef)} did not go through: ${why}`,
   expired: (orderRef, provider) =>
-    `⌛ ${provider} did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
+    `⌛ ${capitalized(provider)} did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
   unpaid: (provider) => `Send the ${provider} request again, pay another way, or cancel the order.`,
   retryLabel: LABELS.sendAgain,
 };
