@@ -22,7 +22,7 @@ import {
   parseQuantity,
   typedOrderReference,
 } from "./input.js";
-import { METHODS } from "./methods.js";
+import { METHODS, providerName } from "./methods.js";
 import { invalidNotice, PAYER_FIELDS } from "./payer.js";
 import { onContact, submitPayer } from "./paying.js";
 import { NOTICES, noSuchOptionNotice, QUANTITY_NOTICES, unsupportedNotice } from "./prompts.js";
@@ -40,7 +40,6 @@ import {
   showQuantity,
   startConversation,
 } from "./views.js";
-import { providerName } from "./methods.js";
 
 export { initialState, migrateState } from "./state.js";
 

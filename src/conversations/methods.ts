@@ -99,7 +99,8 @@ const mobileMoney: MethodWording = {
       `📲 Order ${bold(orderRef)} is waiting for your ${provider} PIN: check your phone, or /cancel.`,
     noReceipt: (provider) => `No receipt is needed for ${provider}: just enter your PIN on your phone.`,
   },
-  failed: (orderRef, why, provider) => `❌ The ${provider} payment for ${bold(orderRef)} did not go through: ${why}`,
+  failed: (orderRef, why, provider) =>
+    `❌ The ${provider} payment for ${bold(orderRef)} did not go through: ${why}`,
   expired: (orderRef, provider) =>
     `⌛ ${capitalized(provider)} did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
   unpaid: (provider) => `Send the ${provider} request again, pay another way, or cancel the order.`,
@@ -125,9 +126,16 @@ const card: MethodWording = {
         choices: cardRows,
       };
     }
-    const instructions = maskContacts(typeof order.instructions === "string" ? order.instructions : "").trim();
+    const instructions = maskContacts(
+      typeof order.instructions === "string" ? order.instructions : "",
+    ).trim();
     const text = instructions
-      ? [`💳 To pay ${amount} for order ${ref} by card:`, instructions, "", "I'll message you here when it's paid."]
+      ? [
+          `💳 To pay ${amount} for order ${ref} by card:`,
+          instructions,
+          "",
+          "I'll message you here when it's paid.",
+        ]
       : [`💳 Order ${ref} is placed (${amount}). Tap New link to get the card payment page.`];
     return { text: text.join("\n"), choices: cardRows };
   },

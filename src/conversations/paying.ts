@@ -62,7 +62,8 @@ function startPaying(
   const remembered = rememberedPayer(turn, field);
   const given = remembered ? { [field]: remembered } : {};
   if (request.optional) return pay(turn, method, orderRef, given);
-  if (remembered && (options.retry || !PAYER_FIELDS[field].confirm)) return pay(turn, method, orderRef, given);
+  if (remembered && (options.retry || !PAYER_FIELDS[field].confirm))
+    return pay(turn, method, orderRef, given);
   return showPayerPrompt(turn, { method, field, ...(orderRef ? { orderRef } : {}) });
 }
 

@@ -275,7 +275,8 @@ export function payerReply(
   const { orderRef, known } = options;
   const rules = PAYER_FIELDS[request.field];
   const choices: Choice[][] = [];
-  if (known && rules.confirm) choices.push([choice(LABELS.useKnown(rules.mask(known)), { kind: "use_known" })]);
+  if (known && rules.confirm)
+    choices.push([choice(LABELS.useKnown(rules.mask(known)), { kind: "use_known" })]);
   choices.push([choice(LABELS.back, orderRef ? { kind: "pay_other" } : { kind: "checkout" })]);
   const text =
     orderRef && request.promptForOrder

@@ -40,7 +40,11 @@ import {
 const BROWSING: Step = { name: "browsing" };
 
 /** Steps in which an order is being (re)paid, so `order_failed` is about paying that order. */
-const PAYING_STEPS: ReadonlySet<Step["name"]> = new Set(["choosing_payment", "entering_payer", "payment_failed"]);
+const PAYING_STEPS: ReadonlySet<Step["name"]> = new Set([
+  "choosing_payment",
+  "entering_payer",
+  "payment_failed",
+]);
 
 export function onResult(turn: Turn, result: ResultEvent): Draft {
   const { catalog } = turn.context;
@@ -80,9 +84,7 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_confirmed":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,
-        replies: [
-          paymentConfirmedReply(result.orderRef, result.receipt, optionFor(turn, result.method)),
-        ],
+        replies: [paymentConfirmedReply(result.orderRef, result.receipt, optionFor(turn, result.method))],
       });
     case "payment_refunded":
       return draft(turn, {

@@ -199,7 +199,12 @@ export function showPayerPrompt(
   const known = knownPayer(turn, field);
   return draft(turn, {
     step: { name: "entering_payer", method, field, ...(orderRef ? { orderRef } : {}) },
-    replies: [withNotice(notice, payerReply(request, { ...(orderRef ? { orderRef } : {}), ...(known ? { known } : {}) }))],
+    replies: [
+      withNotice(
+        notice,
+        payerReply(request, { ...(orderRef ? { orderRef } : {}), ...(known ? { known } : {}) }),
+      ),
+    ],
   });
 }
 

@@ -11,7 +11,6 @@ import type {
 import type { PaymentMethod } from "../../src/domain/payment.js";
 import { paystackPlugin } from "../../src/payments/paystack/plugin.js";
 import {
-  optionOf,
   allText,
   catalog,
   choice,
@@ -30,6 +29,7 @@ import {
   OTHER_EMAIL,
   OTHER_EMAIL_MASKED,
   OTHER_REF,
+  optionOf,
   PHONE,
   pdf,
   play,
@@ -118,7 +118,10 @@ const cardFailed = reach(scripts.cardFailed);
 /** An M-Pesa payment failed, the shopper picks card: no address known yet, so it is asked for that order. */
 const enteringEmailForOrder = reach([...scripts.paymentFailed, choice("other"), choice("pay:card")]);
 /** A card link that is out, with no address known (the option did not need one when it was sent). */
-const awaitingLinkNoEmail = stateAt({ name: "awaiting_payment", method: "card", orderRef: REF }, { menu: cardChoices.flat() });
+const awaitingLinkNoEmail = stateAt(
+  { name: "awaiting_payment", method: "card", orderRef: REF },
+  { menu: cardChoices.flat() },
+);
 
 describe('"pay:card" in choosing_payment (the cart\'s order)', () => {
   it.each([
@@ -184,7 +187,13 @@ describe('step "entering_email" (the cart\'s order)', () => {
     const outcome = step(enteringEmail, text(typed), context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
-      { kind: "place_order", key: `place:${enteringEmail.seq + 1}`, lines: eggs, method: "card", payer: { email } },
+      {
+        kind: "place_order",
+        key: `place:${enteringEmail.seq + 1}`,
+        lines: eggs,
+        method: "card",
+        payer: { email },
+      },
     ]);
     expect(outcome.state.payer?.email).toBe(email);
     expect(outcome.state.step).toEqual({ name: "choosing_payment" });
@@ -280,7 +289,12 @@ describe('step "entering_email" (the cart\'s order)', () => {
 
 describe('step "entering_email" (an existing order)', () => {
   it("pay another way → card, no address known: asked for that order, Back to its ways to pay", () => {
-    expect(enteringEmailForOrder.step).toEqual({ name: "entering_payer", method: "card", field: "email", orderRef: REF });
+    expect(enteringEmailForOrder.step).toEqual({
+      name: "entering_payer",
+      method: "card",
+      field: "email",
+      orderRef: REF,
+    });
     const outcome = step(reach([...scripts.paymentFailed, choice("other")]), choice("pay:card"), context);
     expect(outcome.replies).toEqual([{ text: ASK, choices: backToOrder }]);
     expect(outcome.actions).toEqual([]);
@@ -321,7 +335,12 @@ describe('step "entering_email" (an existing order)', () => {
     const outcome = step(enteringEmailForOrder, event, context);
     expect(outcome.replies).toEqual([{ text: `${note}\n\n${ASK}`, choices: backToOrder }]);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "card", field: "email", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "card",
+      field: "email",
+      orderRef: REF,
+    });
   });
 
   it.each([
@@ -456,7 +475,13 @@ describe('step "awaiting_link"', () => {
     const outcome = step(awaitingLink, event, context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${awaitingLink.seq + 1}`, orderRef: REF, method: "card", payer: { email: EMAIL } },
+      {
+        kind: "pay_order",
+        key: `pay:${awaitingLink.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
     expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
     expect(outcome.state.menu).toEqual([]);
@@ -465,14 +490,25 @@ describe('step "awaiting_link"', () => {
   it("New link with no address known asks for one when the card needs it", () => {
     const outcome = step(awaitingLinkNoEmail, choice("retry"), context);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "card", field: "email", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "card",
+      field: "email",
+      orderRef: REF,
+    });
     expect(outcome.replies).toEqual([{ text: ASK, choices: backToOrder }]);
   });
 
   it("New link with no address known and none needed pays at once", () => {
     const outcome = step(awaitingLinkNoEmail, choice("retry"), noEmailNeeded);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${awaitingLinkNoEmail.seq + 1}`, orderRef: REF, method: "card", payer: {} },
+      {
+        kind: "pay_order",
+        key: `pay:${awaitingLinkNoEmail.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: {},
+      },
     ]);
   });
 
@@ -684,7 +720,11 @@ describe("payment_refunded", () => {
     ],
     ["browsing with a cart", reach(scripts.addedEggs), { name: "browsing" }],
     ["choosing a quantity", reach(scripts.quantityEggs), { name: "choosing_quantity", sku: "EGGS12" }],
-    ["entering the address for the cart", enteringEmail, { name: "entering_payer", method: "card", field: "email" }],
+    [
+      "entering the address for the cart",
+      enteringEmail,
+      { name: "entering_payer", method: "card", field: "email" },
+    ],
     ["new", stateAt({ name: "new" }), { name: "new" }],
   ] as [string, ConversationState, unknown][])(
     "in %s: says so; the step moves on only if it is about that order",
@@ -708,7 +748,13 @@ describe('step "payment_failed" after a card failure', () => {
     const outcome = step(cardFailed, event, context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${cardFailed.seq + 1}`, orderRef: REF, method: "card", payer: { email: EMAIL } },
+      {
+        kind: "pay_order",
+        key: `pay:${cardFailed.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
     expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
   });
@@ -732,7 +778,12 @@ describe('step "payment_failed" after a card failure', () => {
     expect(outcomes[0]!.replies).toEqual([
       { text: `How would you like to pay for *${REF}*?`, choices: everyWayToPay },
     ]);
-    expect(outcomes[1]!.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone", orderRef: REF });
+    expect(outcomes[1]!.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(outcomes[2]!.actions).toEqual([
       {
         kind: "pay_order",
@@ -769,7 +820,13 @@ describe('step "payment_failed" after a card failure', () => {
     const state = reach([...scripts.awaitingLink, result(expired("card"))]);
     const outcome = step(state, choice("retry"), context);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${state.seq + 1}`, orderRef: REF, method: "card", payer: { email: EMAIL } },
+      {
+        kind: "pay_order",
+        key: `pay:${state.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
   });
 

@@ -55,12 +55,21 @@ const states: [string, ConversationState][] = [
     "a payment that expired, no number known",
     reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF, method: "mobile_money" })]),
   ],
-  ["entering a number with an empty cart", stateAt({ name: "entering_payer", method: "mobile_money", field: "phone" }, { payer: { phone: OTHER_PHONE } })],
+  [
+    "entering a number with an empty cart",
+    stateAt(
+      { name: "entering_payer", method: "mobile_money", field: "phone" },
+      { payer: { phone: OTHER_PHONE } },
+    ),
+  ],
   [
     "entering the address for an existing order",
     reach([...scripts.paymentFailed, choice("other"), choice("pay:card")]),
   ],
-  ["entering an address with an empty cart", stateAt({ name: "entering_payer", method: "card", field: "email" })],
+  [
+    "entering an address with an empty cart",
+    stateAt({ name: "entering_payer", method: "card", field: "email" }),
+  ],
   ["a card link out, no address known", stateAt({ name: "awaiting_payment", method: "card", orderRef: REF })],
   [
     "a card link that expired while browsing",
@@ -168,7 +177,12 @@ const events: [string, ConversationEvent][] = [
   ],
   [
     "result payment failed (reason quoting the number)",
-    result({ kind: "payment_failed", orderRef: REF, reason: "Request to 0711223344 was cancelled", method: "mobile_money" }),
+    result({
+      kind: "payment_failed",
+      orderRef: REF,
+      reason: "Request to 0711223344 was cancelled",
+      method: "mobile_money",
+    }),
   ],
   ["result payment expired", result({ kind: "payment_expired", orderRef: REF, method: "mobile_money" })],
   ["result order failed", result({ kind: "order_failed", reason: "M-Pesa refused +254 798 765 432" })],
@@ -247,7 +261,8 @@ describe.each(contexts)("on %s", (_channel, ctx) => {
         // A card carries a usable address (always, when the option requires one), then the one remembered.
         if ((action.kind === "place_order" || action.kind === "pay_order") && action.method === "card") {
           const card = ctx.paymentOptions.find((o) => o.method === "card");
-          if (card?.payer?.field === "email" && !card.payer.optional) expect(action.payer.email).toBeDefined();
+          if (card?.payer?.field === "email" && !card.payer.optional)
+            expect(action.payer.email).toBeDefined();
           if (action.payer.email !== undefined) {
             expect(normalizeEmail(action.payer.email)).toBe(action.payer.email);
             expect(next.payer?.email).toBe(action.payer.email);
@@ -308,7 +323,11 @@ describe("choice data stays within 64 bytes for any catalog", () => {
     expect(data).toContain(`q:${sku}:5`);
     expect(data).toContain(`receipt:${REF}`);
     for (const value of data) expect(utf8Length(value)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
-    expect(outcomes[6]!.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone" });
+    expect(outcomes[6]!.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+    });
     expect(outcomes[7]!.actions[0]).toMatchObject({
       kind: "place_order",
       lines: [{ sku, quantity: 6 }],

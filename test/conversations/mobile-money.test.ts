@@ -148,7 +148,13 @@ describe('"pay:mobile_money" in choosing_payment', () => {
 
 describe('step "entering_phone" (the cart\'s order)', () => {
   const placeWith = (state: ConversationState, phone: string) => [
-    { kind: "place_order", key: `place:${state.seq + 1}`, lines: eggs, method: "mobile_money", payer: { phone } },
+    {
+      kind: "place_order",
+      key: `place:${state.seq + 1}`,
+      lines: eggs,
+      method: "mobile_money",
+      payer: { phone },
+    },
   ];
 
   it.each([
@@ -295,7 +301,12 @@ describe('step "entering_phone" (the cart\'s order)', () => {
 describe('step "entering_phone" (an existing order)', () => {
   it("asks for the order's number and offers Back to its ways to pay", () => {
     const outcome = step(payingOrder, choice("pay:mobile_money"), context);
-    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(lastReply(outcome)).toEqual({
       text: ASK_FOR_ORDER,
       choices: [[{ label: `📱 Use ${MASKED}`, data: "phone:use" }], [{ label: "⬅️ Back", data: "other" }]],
@@ -339,7 +350,12 @@ describe('step "entering_phone" (an existing order)', () => {
     expect(lastReply(outcome).text).toContain(note);
     expect(lastReply(outcome).text).toContain(ASK_FOR_ORDER);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
   });
 
   it.each([
@@ -529,7 +545,11 @@ describe("payment_confirmed", () => {
       stateAt({ name: "awaiting_payment", method: "mobile_money", orderRef: OTHER_REF }),
       { name: "awaiting_payment", method: "mobile_money", orderRef: OTHER_REF },
     ],
-    ["entering a number for the cart", enteringPhone, { name: "entering_payer", method: "mobile_money", field: "phone" }],
+    [
+      "entering a number for the cart",
+      enteringPhone,
+      { name: "entering_payer", method: "mobile_money", field: "phone" },
+    ],
     ["browsing with a cart", reach(scripts.addedEggs), { name: "browsing" }],
   ] as [string, ConversationState, unknown][])(
     "in %s: confirms; the step moves on only if it is about the order",
@@ -617,7 +637,12 @@ describe('step "payment_failed"', () => {
   it("retry without a number known asks for one, for that order", () => {
     const outcome = step(failedNoPhone, choice("retry"), context);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(lastReply(outcome)).toEqual({
       text: ASK_FOR_ORDER,
       choices: [[{ label: "⬅️ Back", data: "other" }]],
@@ -744,13 +769,24 @@ describe('step "choosing_payment" for an existing order', () => {
   it("card pays the order too (with the e-mail address known; card.test.ts asks for one)", () => {
     const outcome = step({ ...payingOrder, payer: { email: EMAIL } }, choice("pay:card"), context);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${payingOrder.seq + 1}`, orderRef: REF, method: "card", payer: { email: EMAIL } },
+      {
+        kind: "pay_order",
+        key: `pay:${payingOrder.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
   });
 
   it("M-Pesa asks for the number for that order", () => {
     const outcome = step(payingOrder, text("1"), context);
-    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(outcome.actions).toEqual([]);
   });
 

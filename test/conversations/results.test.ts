@@ -194,7 +194,11 @@ describe("payment_confirmed", () => {
       { name: "viewing_cart" },
     ],
   ])("in %s: confirms, with a catalog button", (_what, state, next) => {
-    const outcome = step(state, result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }), context);
+    const outcome = step(
+      state,
+      result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }),
+      context,
+    );
     const reply = lastReply(outcome);
     expect(reply.text).toBe(`✅ Payment for *${REF}* confirmed. Thank you!`);
     expect(reply.choices).toEqual([[{ label: "🛍 See the catalog", data: "shop" }]]);

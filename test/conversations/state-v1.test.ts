@@ -28,7 +28,11 @@ describe("v1 documents", () => {
     ],
     [
       "awaiting_link, with the address",
-      v1(`{"name":"awaiting_link","orderRef":"${REF}"}`, [CARD_RETRY, OTHER, CANCEL].join(), `,"email":"${EMAIL}"`),
+      v1(
+        `{"name":"awaiting_link","orderRef":"${REF}"}`,
+        [CARD_RETRY, OTHER, CANCEL].join(),
+        `,"email":"${EMAIL}"`,
+      ),
       { name: "awaiting_payment", orderRef: REF, method: "card" },
       { email: EMAIL },
     ],

@@ -264,7 +264,12 @@ describe("an M-Pesa shopper", () => {
         },
       ],
       [
-        result({ kind: "payment_failed", orderRef: REF, reason: "The request was cancelled by the user", method: "mobile_money" }),
+        result({
+          kind: "payment_failed",
+          orderRef: REF,
+          reason: "The request was cancelled by the user",
+          method: "mobile_money",
+        }),
         (o) => {
           expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "mobile_money" });
           expect(lastReply(o).text).toBe(
@@ -316,16 +321,28 @@ describe("an M-Pesa shopper", () => {
       [text("1"), () => {}],
       [text("2"), () => {}],
       [text("checkout"), () => {}],
-      [text("1"), (o) => expect(o.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone" })],
-      [contact("+254711223344", true), (o) => expect(o.actions[0]).toMatchObject({ payer: { phone: PHONE } })],
-      [placed, (o) => expect(o.state.step).toEqual({ name: "awaiting_payment", orderRef: REF, method: "mobile_money" })],
+      [
+        text("1"),
+        (o) =>
+          expect(o.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone" }),
+      ],
+      [
+        contact("+254711223344", true),
+        (o) => expect(o.actions[0]).toMatchObject({ payer: { phone: PHONE } }),
+      ],
+      [
+        placed,
+        (o) =>
+          expect(o.state.step).toEqual({ name: "awaiting_payment", orderRef: REF, method: "mobile_money" }),
+      ],
       [
         result({ kind: "payment_expired", orderRef: REF, method: "mobile_money" }),
         (o) => expect(lastReply(o).text).toContain(`M-Pesa did not confirm *${REF}* in time`),
       ],
       [
         text("pay another way"),
-        (o) => expect(o.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" }),
+        (o) =>
+          expect(o.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" }),
       ],
       [
         text("bank transfer / manual"),
@@ -474,7 +491,13 @@ describe("a card shopper", () => {
         (o) => {
           expect(o.replies).toEqual([]);
           expect(o.actions).toEqual([
-            { kind: "pay_order", key: `pay:${o.state.seq}`, orderRef: REF, method: "card", payer: { email: EMAIL } },
+            {
+              kind: "pay_order",
+              key: `pay:${o.state.seq}`,
+              orderRef: REF,
+              method: "card",
+              payer: { email: EMAIL },
+            },
           ]);
         },
       ],
@@ -507,9 +530,15 @@ describe("a card shopper", () => {
       [text("1"), () => {}],
       [text("2"), () => {}],
       [text("checkout"), () => {}],
-      [text("card (paystack)"), (o) => expect(o.state.step).toEqual({ name: "entering_payer", method: "card", field: "email" })],
+      [
+        text("card (paystack)"),
+        (o) => expect(o.state.step).toEqual({ name: "entering_payer", method: "card", field: "email" }),
+      ],
       [text(EMAIL), (o) => expect(o.actions[0]).toMatchObject({ method: "card", payer: { email: EMAIL } })],
-      [placed, (o) => expect(o.state.step).toEqual({ name: "awaiting_payment", orderRef: REF, method: "card" })],
+      [
+        placed,
+        (o) => expect(o.state.step).toEqual({ name: "awaiting_payment", orderRef: REF, method: "card" }),
+      ],
       [
         result({ kind: "payment_confirmed", orderRef: REF, method: "card" }),
         (o) => expect(o.state.step.name).toBe("browsing"),

@@ -42,7 +42,13 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
       const callbackUrl = callbackUrlOf(instance.publicUrl, mpesaWebhookPath(instance));
       return {
         async initiate({ payment, payer }) {
-          const request = toStkPushRequest({ config, payment, phone: payer.phone, callbackUrl, now: clock() });
+          const request = toStkPushRequest({
+            config,
+            payment,
+            phone: payer.phone,
+            callbackUrl,
+            now: clock(),
+          });
           return initiateStkPush(client, request, payment.amount);
         },
         async verify(payment) {

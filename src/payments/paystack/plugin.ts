@@ -1,11 +1,6 @@
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { createPaystackClient, DEFAULT_TIMEOUT_MS } from "./client.js";
-import {
-  type PaystackConfig,
-  paystackConfigSchema,
-  paystackPayer,
-  paystackWebhookPath,
-} from "./config.js";
+import { type PaystackConfig, paystackConfigSchema, paystackPayer, paystackWebhookPath } from "./config.js";
 import {
   createRefund,
   initializeTransaction,
