@@ -119,12 +119,12 @@ export interface PluginInstance<Config> {
 export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   /** Stable id (`manual`, `mpesa`, `paystack`). */
   readonly name: string;
+  /** What the shopper sees on the payment button ("M-Pesa", "Card (Paystack)"). */
+  readonly label: string;
   readonly methods: readonly PaymentMethod[];
   readonly configSchema: Schema;
   create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
-  // The provider's words for shoppers and merchants: the dialogue words the method around them.
-  /** The provider's name: on the payment button, and in sentences ("M-Pesa", "Card (Paystack)"). */
-  readonly label: string;
+  // The provider's words besides its label; the dialogue words the method around them.
   /** What the provider calls its receipt number ("M-Pesa receipt"); default "reference". */
   readonly receiptLabel?: string;
   /**

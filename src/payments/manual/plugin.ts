@@ -12,9 +12,9 @@ const configSchema = z.strictObject({
  */
 export const manualPlugin: PaymentPlugin<typeof configSchema> = {
   name: "manual",
+  label: "Bank transfer / manual",
   methods: ["manual"],
   configSchema,
-  label: "Bank transfer / manual",
   create: (instance) => ({
     initiate: async () => ({
       status: "awaiting_proof",

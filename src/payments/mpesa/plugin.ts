@@ -30,10 +30,10 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
   const { clock = Date.now, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   return {
     name: "mpesa",
+    label: "M-Pesa",
     methods: ["mobile_money"],
     configSchema: mpesaConfigSchema,
     webhookPath: mpesaWebhookPath,
-    label: "M-Pesa",
     receiptLabel: "M-Pesa receipt",
     payer: () => MPESA_PAYER,
     create(instance) {

@@ -30,11 +30,11 @@ export function createPaystackPlugin(
   const { timeoutMs = DEFAULT_TIMEOUT_MS } = options;
   return {
     name: "paystack",
+    label: "Card (Paystack)",
     methods: ["card"],
     configSchema: paystackConfigSchema,
-    webhookPath: paystackWebhookPath,
-    label: "Card (Paystack)",
     payer: paystackPayer,
+    webhookPath: paystackWebhookPath,
     create(instance) {
       const config: PaystackConfig = instance.config;
       const client = createPaystackClient({ config, timeoutMs });
