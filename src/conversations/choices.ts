@@ -3,12 +3,11 @@
  * current menu (the latest prompt's choices): an older button, or data this machine never
  * emitted, gets the stale-button note and the current prompt again. Browsing (a product from an
  * earlier catalog message, the catalog, the cart) only shows things, so it works from any message
- * unless the step is about an order (waiting for its receipt, its M-Pesa PIN, its card payment, or a
- * new way to pay).
+ * unless the step is about an order (waiting for its receipt, its payment, or a new way to pay).
  */
 import { addToCart, changeQuantity, findProduct, priceCart, quantityOf } from "./cart.js";
 import { cancel } from "./commands.js";
-import { choosePayment, payAnotherWay, retryPayment, useKnownPhone } from "./paying.js";
+import { choosePayment, payAnotherWay, retryPayment, useKnownPayer } from "./paying.js";
 import { addedReply, NOTICES, proofReminderReply, withNotice } from "./prompts.js";
 import { type ChoiceIntent, parseChoiceData } from "./tokens.js";
 import { type Draft, draft, type Turn } from "./turn.js";
@@ -58,10 +57,10 @@ export function runIntent(turn: Turn, intent: ChoiceIntent): Draft {
       return showCatalog(turn, { cart: [], notice: NOTICES.cartEmptied });
     case "pay":
       return choosePayment(turn, intent.method);
-    case "use_phone":
-      return useKnownPhone(turn);
+    case "use_known":
+      return useKnownPayer(turn);
     case "retry":
-      return retryPayment(turn, intent.method);
+      return retryPayment(turn);
     case "pay_other":
       return payAnotherWay(turn);
     case "cancel":

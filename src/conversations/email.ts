@@ -3,7 +3,7 @@
  *
  * What must stay true:
  *   - Only an address `normalizeEmail` accepts is ever sent to a provider or remembered
- *     (`state.email`), and it is stored exactly as `normalizeEmail` writes it.
+ *     (`state.payer.email`), and it is stored exactly as `normalizeEmail` writes it.
  *   - Replies show an address only masked (`a•••@gmail.com`): enough to recognize, not enough to
  *     copy. That holds for text from elsewhere too (a provider's reason), see `maskEmails`.
  */
@@ -36,11 +36,6 @@ export function normalizeEmail(input: unknown): string | null {
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label))) return null;
   const email = `${local}@${domain}`;
   return email.length <= EMAIL_MAX_LENGTH ? email : null;
-}
-
-/** Whether a stored value is an address as `normalizeEmail` writes it. */
-export function isStoredEmail(value: unknown): value is string {
-  return typeof value === "string" && normalizeEmail(value) === value;
 }
 
 /**

@@ -11,7 +11,6 @@ export {
   type ChoiceIntent,
   MAX_QUANTITY,
   parseChoiceData,
-  type RetryMethod,
   toChoiceData,
 } from "./tokens.js";
 export type * from "./types.js";

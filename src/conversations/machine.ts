@@ -11,11 +11,9 @@
  *   - bad input changes nothing but `seq` and `menu`.
  */
 import type { InboundContent, InboundMedia } from "../bot/channel.js";
-import { normalizeMsisdn } from "../domain/phone.js";
 import { findProduct } from "./cart.js";
 import { addQuantity, onChoice, runIntent } from "./choices.js";
 import { listOrders, runCommand, toCommandName } from "./commands.js";
-import { normalizeEmail } from "./email.js";
 import {
   isNumberLike,
   keywordOf,
@@ -24,14 +22,24 @@ import {
   parseQuantity,
   typedOrderReference,
 } from "./input.js";
-import { onContact, submitEmail, submitPhone } from "./paying.js";
+import { METHODS, providerName } from "./methods.js";
+import { invalidNotice, PAYER_FIELDS } from "./payer.js";
+import { onContact, submitPayer } from "./paying.js";
 import { NOTICES, noSuchOptionNotice, QUANTITY_NOTICES, unsupportedNotice } from "./prompts.js";
 import { onResult } from "./results.js";
 import { migrateState } from "./state.js";
 import { parseChoiceData } from "./tokens.js";
 import { beginTurn, type Draft, draft, finalize, type Turn } from "./turn.js";
 import type { ConversationEvent, ConversationState, StepContext, StepOutcome } from "./types.js";
-import { orderRefOf, showCatalog, showCurrent, showQuantity, startConversation } from "./views.js";
+import {
+  optionFor,
+  orderRefOf,
+  paymentOptions,
+  showCatalog,
+  showCurrent,
+  showQuantity,
+  startConversation,
+} from "./views.js";
 
 export { initialState, migrateState } from "./state.js";
 
@@ -80,8 +88,8 @@ function asText(value: unknown): string {
 }
 
 /**
- * A receipt counts only while an order waits for one (a second receipt during review too); an
- * M-Pesa or card payment never takes one, whatever the shopper sends.
+ * A receipt counts only while an order waits for one (a second receipt during review too); a
+ * payment waiting for its provider never takes one, whatever the shopper sends.
  */
 function onMedia(turn: Turn, media: InboundMedia): Draft {
   const current = turn.state.step;
@@ -91,14 +99,13 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
       return draft(turn, {
         actions: [{ kind: "submit_proof", key: `proof:${turn.seq}`, orderRef: current.orderRef, media }],
       });
-    case "awaiting_push":
-      return showCurrent(turn, NOTICES.mpesaNoReceipt);
-    case "awaiting_link":
-      return showCurrent(turn, NOTICES.cardNoReceipt);
-    case "entering_phone":
-      return showCurrent(turn, NOTICES.phoneNotFile);
-    case "entering_email":
-      return showCurrent(turn, NOTICES.emailNotFile);
+    case "awaiting_payment": {
+      const waits = METHODS[current.method].waits;
+      const provider = providerName(paymentOptions(turn), current.method);
+      return showCurrent(turn, waits.for === "provider" ? waits.noReceipt(provider) : NOTICES.fileNotNeeded);
+    }
+    case "entering_payer":
+      return showCurrent(turn, PAYER_FIELDS[current.field].notFile);
     default:
       return showCurrent(turn, orderRefOf(current) ? NOTICES.fileNotNeeded : NOTICES.receiptTooEarly);
   }
@@ -106,8 +113,8 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
 
 /**
  * Typed text, in order: a quantity (on the quantity prompt a number is one, unless it is the
- * number of a line that is not a quantity, like "⬅️ Back to catalog" on WhatsApp), a phone
- * number (on the number prompt) or an e-mail address (on the address prompt), a menu line by
+ * number of a line that is not a quantity, like "⬅️ Back to catalog" on WhatsApp), the detail a
+ * payment needs (a number, an e-mail address) on its prompt, a menu line by
  * number or label, a keyword, then — while shopping — an order reference or a product name; else
  * what the step says for text it does not understand.
  */
@@ -118,25 +125,17 @@ function onText(turn: Turn, text: string): Draft {
     const other = line.kind === "choice" ? parseChoiceData(line.choice.data) : null;
     return other && other.kind !== "quantity" ? runIntent(turn, other) : onQuantity(turn, current.sku, text);
   }
-  if (current.name === "entering_phone") {
-    const phone = normalizeMsisdn(text);
-    if (phone) return submitPhone(turn, phone);
-  }
-  if (current.name === "entering_email") {
-    const email = normalizeEmail(text);
-    if (email) return submitEmail(turn, email);
+  if (current.name === "entering_payer") {
+    const value = PAYER_FIELDS[current.field].normalize(text);
+    if (value) return submitPayer(turn, current.field, value);
   }
 
   const match = matchMenu(text, turn.state.menu);
   const intent = match.kind === "choice" ? parseChoiceData(match.choice.data) : null;
   if (intent) return runIntent(turn, intent);
 
-  // The number and address prompts read everything else as an answer they cannot use, not as a
-  // product name.
-  const shopping =
-    orderRefOf(current) === undefined &&
-    current.name !== "entering_phone" &&
-    current.name !== "entering_email";
+  // A detail prompt reads everything else as an answer it cannot use, not as a product name.
+  const shopping = orderRefOf(current) === undefined && current.name !== "entering_payer";
   const keyword = keywordOf(text);
   // "help", "cart", "orders", "cancel" typed as words do what their commands do.
   if (keyword && toCommandName(keyword)) return runCommand(turn, keyword, "");
@@ -152,16 +151,13 @@ function onText(turn: Turn, text: string): Draft {
   switch (current.name) {
     case "awaiting_proof":
     case "proof_under_review":
-    case "awaiting_push":
-    case "awaiting_link":
+    case "awaiting_payment":
     case "payment_failed":
       return showCurrent(turn);
     case "choosing_quantity":
       return onQuantity(turn, current.sku, text);
-    case "entering_phone":
-      return showCurrent(turn, NOTICES.invalidPhone);
-    case "entering_email":
-      return showCurrent(turn, NOTICES.invalidEmail);
+    case "entering_payer":
+      return showCurrent(turn, invalidNotice(optionFor(turn, current.method)?.payer, current.field));
     default:
       return showCurrent(
         turn,

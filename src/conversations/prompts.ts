@@ -6,12 +6,12 @@
  */
 import type { Catalog, Product } from "../catalog/types.js";
 import { formatMoney, type Money } from "../domain/money.js";
-import type { PaymentMethod } from "../domain/payment.js";
 import { maskMsisdn, normalizeMsisdn } from "../domain/phone.js";
 import { type PricedCart, sellableProducts } from "./cart.js";
 import { maskEmails } from "./email.js";
-import { type ChoiceIntent, MAX_QUANTITY, parseChoiceData, toChoiceData } from "./tokens.js";
-import type { Choice, OrderSummary, PaymentOption, Reply, Step } from "./types.js";
+import { PAYER_FIELDS } from "./payer.js";
+import { type ChoiceIntent, MAX_QUANTITY, toChoiceData } from "./tokens.js";
+import type { Choice, OrderSummary, PayerRequest, PaymentOption, Reply } from "./types.js";
 
 export const LABELS = {
   viewCartCount: (count: number) => `🛒 View cart (${count})`,
@@ -26,7 +26,8 @@ export const LABELS = {
   increase: (name: string) => `➕ ${name}`,
   decrease: (name: string) => `➖ ${name}`,
   sendReceipt: (ref: string) => `📎 Send receipt for ${ref}`,
-  usePhone: (phone: string) => `📱 Use ${maskMsisdn(phone)}`,
+  /** Pays with the detail already known, shown masked. */
+  useKnown: (masked: string) => `📱 Use ${masked}`,
   back: "⬅️ Back",
   shareNumber: "📱 Share my number",
   sendAgain: "🔁 Send the request again",
@@ -54,13 +55,7 @@ export const NOTICES = {
     "I can only take a receipt after you check out. If you already placed an order, send /orders.",
   contact: "Thanks, but I don't need a contact card.",
   capped: `You can have at most ${MAX_QUANTITY} of one product in your cart.`,
-  invalidPhone: "That is not an M-Pesa number I can use. Send it like 0712 345 678.",
   foreignContact: "Please share your own number, or type the number to charge.",
-  phoneNotFile: "Please type the number, like 0712 345 678.",
-  mpesaNoReceipt: "No receipt is needed for M-Pesa: just enter your PIN on your phone.",
-  invalidEmail: "That does not look like an e-mail address. Send it like amina@example.com.",
-  emailNotFile: "Please type your e-mail address, like amina@example.com.",
-  cardNoReceipt: "No receipt is needed for card payments.",
   fileNotNeeded: "I don't need a file for this order now: choose an option below.",
   failure: "Sorry, something went wrong on our side. Please try again, or send /start.",
 } as const;
@@ -113,39 +108,13 @@ export function price(catalog: Catalog, value: Money): string {
   return formatMoney(value, catalog.shop.locale);
 }
 
-function choice(label: string, intent: ChoiceIntent): Choice {
+export function choice(label: string, intent: ChoiceIntent): Choice {
   return { label, data: toChoiceData(intent) };
 }
 
-const seeCatalogRow: readonly Choice[] = [choice(LABELS.seeCatalog, { kind: "shop" })];
-const cancelOrderRow: readonly Choice[] = [choice(LABELS.cancelOrder, { kind: "cancel" })];
-const payAnotherWayRow: readonly Choice[] = [choice(LABELS.payAnotherWay, { kind: "pay_other" })];
-/** What a shopper can do about an order whose M-Pesa payment did not happen. */
-const paymentFailedRows: readonly (readonly Choice[])[] = [
-  [choice(LABELS.sendAgain, { kind: "retry" })],
-  payAnotherWayRow,
-  cancelOrderRow,
-];
-/** What a shopper can do about an order paid by card: while its link is out, and after a failure. */
-const cardPaymentRows: readonly (readonly Choice[])[] = [
-  [choice(LABELS.newLink, { kind: "retry", method: "card" })],
-  payAnotherWayRow,
-  cancelOrderRow,
-];
-/** A transfer cannot be "sent again": another way, or cancel. */
-const manualFailedRows: readonly (readonly Choice[])[] = [payAnotherWayRow, cancelOrderRow];
-
-/**
- * The method a payment-failure prompt was about, read back from the buttons it offered (the
- * `payment_failed` step does not record it): a card retry, M-Pesa's, or none (a transfer). A menu
- * with none of those (the prompt was replaced, by /help say) reads as M-Pesa, as before cards.
- */
-export function failedMethodOf(menu: readonly Choice[]): PaymentMethod {
-  const intents = menu.map((item) => parseChoiceData(item.data));
-  const retry = intents.find((intent) => intent?.kind === "retry");
-  if (retry?.kind === "retry") return retry.method ?? "mobile_money";
-  return intents.some((intent) => intent?.kind === "pay_other") ? "manual" : "mobile_money";
-}
+export const seeCatalogRow: readonly Choice[] = [choice(LABELS.seeCatalog, { kind: "shop" })];
+export const cancelOrderRow: readonly Choice[] = [choice(LABELS.cancelOrder, { kind: "cancel" })];
+export const payAnotherWayRow: readonly Choice[] = [choice(LABELS.payAnotherWay, { kind: "pay_other" })];
 
 /** Puts a short note above a prompt, keeping the prompt's choices. */
 export function withNotice(notice: string | undefined, reply: Reply): Reply {
@@ -171,29 +140,6 @@ export function greeting(catalog: Catalog, customerName?: string): string {
   const name = displayName(customerName);
   const shop = bold(catalog.shop.name);
   return name ? `👋 Hi ${name}! Welcome to ${shop}.` : `👋 Welcome to ${shop}!`;
-}
-
-/** What an open order still needs, for /start and /help; nothing when no order is waiting. */
-export function openOrderReminder(step: Step): string | undefined {
-  switch (step.name) {
-    case "awaiting_proof":
-      return `📎 Order ${bold(step.orderRef)} is waiting for your receipt: send a photo (or PDF) of it here, or /cancel.`;
-    case "proof_under_review":
-      return `⏳ Your receipt for ${bold(step.orderRef)} is being checked; we'll message you here.`;
-    case "awaiting_push":
-      return `📲 Order ${bold(step.orderRef)} is waiting for your M-Pesa PIN: check your phone, or /cancel.`;
-    case "awaiting_link":
-      return `💳 Order ${bold(step.orderRef)} is waiting for your card payment: tap the payment button I sent, or /cancel.`;
-    case "payment_failed":
-    case "choosing_payment":
-    case "entering_phone":
-    case "entering_email":
-      return step.orderRef
-        ? `💳 Order ${bold(step.orderRef)} is not paid yet: send me any message to see how to pay it, or /cancel.`
-        : undefined;
-    default:
-      return undefined;
-  }
 }
 
 export function catalogReply(catalog: Catalog, cartItems: number, intro?: string): Reply {
@@ -279,32 +225,6 @@ export function checkoutReply(catalog: Catalog, cart: PricedCart, options: reado
   };
 }
 
-export function orderPlacedReply(
-  catalog: Catalog,
-  order: { readonly orderRef: string; readonly total: Money; readonly instructions: string },
-  method: PaymentMethod,
-): Reply {
-  const head = `🧾 Order ${bold(order.orderRef)} placed. Total: ${bold(price(catalog, order.total))}`;
-  if (method === "manual") {
-    const instructions = order.instructions.trim() || catalog.paymentInstructions.trim();
-    return {
-      text: [
-        head,
-        "",
-        "How to pay:",
-        instructions,
-        "",
-        "Then send a photo (or PDF) of the receipt here.",
-      ].join("\n"),
-      choices: [cancelOrderRow],
-    };
-  }
-  const lines = [head];
-  if (order.instructions.trim()) lines.push("", order.instructions.trim());
-  lines.push("", "We'll message you here as soon as your payment arrives.");
-  return { text: lines.join("\n"), choices: [seeCatalogRow] };
-}
-
 export function proofReminderReply(orderRef: string): Reply {
   return {
     text: `📎 Please send a photo (or PDF) of the receipt for ${bold(orderRef)}, showing the amount paid. Or send /cancel to cancel the order.`,
@@ -336,14 +256,6 @@ export function proofRefusedReply(orderRef: string, reason: string): Reply {
   };
 }
 
-/** A settled payment, with the provider's receipt named the way the shopper knows it. */
-export function paymentConfirmedReply(orderRef: string, receipt?: string, method?: PaymentMethod): Reply {
-  const shown = typeof receipt === "string" ? maskContacts(receipt.replace(/\*/g, "")).trim() : "";
-  const named = method === "mobile_money" ? "M-Pesa receipt" : "reference";
-  const note = shown ? ` (${named} ${bold(shown)})` : "";
-  return { text: `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`, choices: [seeCatalogRow] };
-}
-
 export function paymentRefundedReply(catalog: Catalog, orderRef: string, amount: Money): Reply {
   return {
     text: `↩️ ${bold(orderRef)} was refunded: ${bold(price(catalog, amount))} is on its way back to you.`,
@@ -352,168 +264,25 @@ export function paymentRefundedReply(catalog: Catalog, orderRef: string, amount:
 }
 
 /**
- * Entering the number to charge: the known one as a button, Back to where the method was
- * chosen (the cart's checkout, or the order's ways to pay), and the channel's share-contact button.
+ * Asking for what the provider needs from the shopper, in the provider's words: the known value as
+ * a button when the field is confirmed each time, Back to where the method was chosen (the cart's
+ * checkout, or the order's ways to pay), and for a number the channel's share-contact button.
  */
-export function phoneReply(options: { readonly orderRef?: string; readonly knownPhone?: string }): Reply {
-  const { orderRef, knownPhone } = options;
+export function payerReply(
+  request: PayerRequest,
+  options: { readonly orderRef?: string; readonly known?: string },
+): Reply {
+  const { orderRef, known } = options;
+  const rules = PAYER_FIELDS[request.field];
   const choices: Choice[][] = [];
-  if (knownPhone) choices.push([choice(LABELS.usePhone(knownPhone), { kind: "use_phone" })]);
+  if (known && rules.confirm)
+    choices.push([choice(LABELS.useKnown(rules.mask(known)), { kind: "use_known" })]);
   choices.push([choice(LABELS.back, orderRef ? { kind: "pay_other" } : { kind: "checkout" })]);
-  const about = orderRef ? ` for ${bold(orderRef)}` : "";
-  return {
-    text: `Which M-Pesa number should get the payment request${about}?`,
-    choices,
-    requestContact: LABELS.shareNumber,
-  };
-}
-
-/** The order's payment was pushed to the phone (`order_placed` with mobile money). */
-export function pushSentReply(
-  catalog: Catalog,
-  order: { readonly orderRef: string; readonly total: Money },
-  phone: string | undefined,
-): Reply {
-  const to = phone ? maskMsisdn(phone) : "your phone";
-  return {
-    text: `📲 Check your phone: we sent an M-Pesa request for ${bold(price(catalog, order.total))} to ${to} (order ${bold(order.orderRef)}). Enter your M-Pesa PIN to pay.`,
-    choices: [cancelOrderRow],
-  };
-}
-
-/** What `awaiting_push` says to anything typed: the result comes from M-Pesa, not from the chat. */
-export function awaitingPushReply(orderRef: string): Reply {
-  return {
-    text: `Waiting for your M-Pesa PIN for ${bold(orderRef)}. Check your phone. If nothing came, wait a minute: I'll offer to send it again.`,
-    choices: [cancelOrderRow],
-  };
-}
-
-/**
- * The provider says the payment did not happen. Worded by method; no method is M-Pesa (the only
- * provider that reported failures before cards).
- */
-export function paymentFailedReply(orderRef: string, reason: string, method?: PaymentMethod): Reply {
-  const why = sentence(reason, "it was not completed.");
-  switch (method) {
-    case "card":
-      return {
-        text: `❌ The card payment for ${bold(orderRef)} did not go through: ${why}`,
-        choices: cardPaymentRows,
-      };
-    case "manual":
-      return {
-        text: `❌ The payment for ${bold(orderRef)} did not go through: ${why}`,
-        choices: manualFailedRows,
-      };
-    default:
-      return {
-        text: `❌ The M-Pesa payment for ${bold(orderRef)} did not go through: ${why}`,
-        choices: paymentFailedRows,
-      };
-  }
-}
-
-/** No result came in time; worded by method like `paymentFailedReply`. */
-export function paymentExpiredReply(orderRef: string, method?: PaymentMethod): Reply {
-  switch (method) {
-    case "card":
-      return {
-        text: `⌛ The payment link for ${bold(orderRef)} was not used in time.`,
-        choices: cardPaymentRows,
-      };
-    case "manual":
-      return {
-        text: `⌛ The payment for ${bold(orderRef)} was not made in time.`,
-        choices: manualFailedRows,
-      };
-    default:
-      return {
-        text: `⌛ M-Pesa did not confirm ${bold(orderRef)} in time. If you did not pay, send the request again.`,
-        choices: paymentFailedRows,
-      };
-  }
-}
-
-/** The `payment_failed` step's prompt, when it is shown again, for the method that failed. */
-export function paymentRetryReply(orderRef: string, method?: PaymentMethod): Reply {
-  const unpaid = `💳 Order ${bold(orderRef)} is not paid yet.`;
-  switch (method) {
-    case "card":
-      return {
-        text: `${unpaid} Get a new payment link, pay another way, or cancel the order.`,
-        choices: cardPaymentRows,
-      };
-    case "manual":
-      return { text: `${unpaid} Pay another way, or cancel the order.`, choices: manualFailedRows };
-    default:
-      return {
-        text: `${unpaid} Send the M-Pesa request again, pay another way, or cancel the order.`,
-        choices: paymentFailedRows,
-      };
-  }
-}
-
-/**
- * Entering the e-mail address a card payment needs, with Back to where the method was chosen
- * (the cart's checkout, or the order's ways to pay).
- */
-export function emailReply(options: { readonly orderRef?: string }): Reply {
-  return {
-    text: "Paying by card needs an e-mail address for the receipt. What is yours?",
-    choices: [[choice(LABELS.back, options.orderRef ? { kind: "pay_other" } : { kind: "checkout" })]],
-  };
-}
-
-/** Only a web address a button can open; anything else is left out (the text then says what to do). */
-function linkButton(link: { readonly label: string; readonly url: string } | undefined): Reply["link"] {
-  const url = typeof link?.url === "string" ? link.url.trim() : "";
-  if (!/^https?:\/\/\S+$/i.test(url)) return undefined;
-  const label = typeof link?.label === "string" ? link.label.replace(/\s+/g, " ").trim().slice(0, 64) : "";
-  return { label: label || LABELS.payByCard, url };
-}
-
-/**
- * The card payment started (`order_placed` with card): the payment page as a link button, and
- * what to do if it does not work. Without a link, the provider's instructions say how to pay.
- */
-export function cardLinkReply(
-  catalog: Catalog,
-  order: {
-    readonly orderRef: string;
-    readonly total: Money;
-    readonly instructions: string;
-    readonly link?: { readonly label: string; readonly url: string };
-  },
-): Reply {
-  const amount = bold(price(catalog, order.total));
-  const ref = bold(order.orderRef);
-  const link = linkButton(order.link);
-  if (link) {
-    return {
-      text: `💳 Tap the button to pay ${amount} for order ${ref} by card. I'll message you here when it's paid.`,
-      link,
-      choices: cardPaymentRows,
-    };
-  }
-  const instructions = maskContacts(typeof order.instructions === "string" ? order.instructions : "").trim();
-  const text = instructions
-    ? [
-        `💳 To pay ${amount} for order ${ref} by card:`,
-        instructions,
-        "",
-        "I'll message you here when it's paid.",
-      ]
-    : [`💳 Order ${ref} is placed (${amount}). Tap New link to get the card payment page.`];
-  return { text: text.join("\n"), choices: cardPaymentRows };
-}
-
-/** What `awaiting_link` says to anything typed: the link is in an earlier message (not in the state). */
-export function awaitingLinkReply(orderRef: string): Reply {
-  return {
-    text: `Use the payment button above for ${bold(orderRef)}, or tap New link.`,
-    choices: cardPaymentRows,
-  };
+  const text =
+    orderRef && request.promptForOrder
+      ? request.promptForOrder.replaceAll("{order}", bold(orderRef))
+      : request.prompt;
+  return { text, choices, ...(rules.shareContact ? { requestContact: LABELS.shareNumber } : {}) };
 }
 
 /** The ways to pay an order that exists already (after a failed or expired payment). */
@@ -607,7 +376,8 @@ export function ordersReply(catalog: Catalog, orders: readonly OrderSummary[]): 
   return { text: [title, ...lines].join("\n"), choices: [...receipts, seeCatalogRow] };
 }
 
-export function helpReply(catalog: Catalog, step: Step, cartItems: number): Reply {
+/** `reminder`: what an open order still needs. */
+export function helpReply(catalog: Catalog, reminder: string | undefined, cartItems: number): Reply {
   const lines = [
     `I help you shop at ${bold(catalog.shop.name)} right here in the chat: pick products, check out and pay.`,
     "",
@@ -617,7 +387,6 @@ export function helpReply(catalog: Catalog, step: Step, cartItems: number): Repl
     "/cancel – empty your cart, or cancel the order waiting for payment",
     "/help – this message",
   ];
-  const reminder = openOrderReminder(step);
   if (reminder) lines.push("", reminder);
   const choices: Choice[][] = [[...seeCatalogRow]];
   if (cartItems > 0) choices.push([choice(LABELS.viewCartCount(cartItems), { kind: "cart" })]);

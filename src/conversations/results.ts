@@ -3,37 +3,46 @@
  * or a payment provider) comes back. Results arrive at any step: one about the order the step
  * is about moves the step on; one about another order is answered and leaves the shopper where
  * they are, unless its reply asks for an answer the step must then take (a new receipt, a retry).
- * Payment results carry the method when the provider knows it: the wording (and the retry button,
- * which names its method) follows it; without one they read as M-Pesa's, as before cards.
+ * Payment results name their method: the wording follows it (METHODS), and the provider offered for
+ * it names itself.
  */
 import { priceCart } from "./cart.js";
 import {
-  cancelRefusedNotice,
-  cardLinkReply,
-  orderCancelledReply,
-  orderFailedNotice,
-  orderPlacedReply,
-  ordersReply,
+  METHODS,
   paymentConfirmedReply,
   paymentExpiredReply,
   paymentFailedReply,
+  providerName,
+} from "./methods.js";
+import {
+  cancelRefusedNotice,
+  orderCancelledReply,
+  orderFailedNotice,
+  ordersReply,
   paymentRefundedReply,
   proofReceivedReply,
   proofRefusedReply,
   proofRejectedReply,
-  pushSentReply,
 } from "./prompts.js";
 import { type Draft, draft, type Turn } from "./turn.js";
 import type { ResultEvent, Step } from "./types.js";
-import { orderRefOf, showCatalog, showCheckout, showCurrent, showOrderPayment } from "./views.js";
+import {
+  optionFor,
+  orderPaymentOf,
+  orderRefOf,
+  paymentOptions,
+  showCatalog,
+  showCheckout,
+  showCurrent,
+  showOrderPayment,
+} from "./views.js";
 
 const BROWSING: Step = { name: "browsing" };
 
 /** Steps in which an order is being (re)paid, so `order_failed` is about paying that order. */
 const PAYING_STEPS: ReadonlySet<Step["name"]> = new Set([
   "choosing_payment",
-  "entering_phone",
-  "entering_email",
+  "entering_payer",
   "payment_failed",
 ]);
 
@@ -46,8 +55,8 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
       return onOrderPlaced(turn, result);
     case "order_failed": {
       const notice = orderFailedNotice(result.reason);
-      const orderRef = orderRefOf(step);
-      if (orderRef && PAYING_STEPS.has(step.name)) return showOrderPayment(turn, orderRef, notice);
+      const payment = orderPaymentOf(step);
+      if (payment && PAYING_STEPS.has(step.name)) return showOrderPayment(turn, payment, notice);
       return priceCart(turn.state.cart, catalog).lines.length > 0
         ? showCheckout(turn, turn.state.cart, notice)
         : showCatalog(turn, { notice });
@@ -75,7 +84,7 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_confirmed":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,
-        replies: [paymentConfirmedReply(result.orderRef, result.receipt, result.method)],
+        replies: [paymentConfirmedReply(result.orderRef, result.receipt, optionFor(turn, result.method))],
       });
     case "payment_refunded":
       return draft(turn, {
@@ -83,16 +92,19 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
         replies: [paymentRefundedReply(catalog, result.orderRef, result.amount)],
       });
     case "payment_failed":
-    case "payment_expired":
+    case "payment_expired": {
       // The reply offers retry / another way / cancel for this order, so the step must take them.
+      const { orderRef, method } = result;
+      const provider = providerName(paymentOptions(turn), method);
       return draft(turn, {
-        step: { name: "payment_failed", orderRef: result.orderRef },
+        step: { name: "payment_failed", orderRef, method },
         replies: [
           result.kind === "payment_failed"
-            ? paymentFailedReply(result.orderRef, result.reason, result.method)
-            : paymentExpiredReply(result.orderRef, result.method),
+            ? paymentFailedReply(orderRef, result.reason, method, provider)
+            : paymentExpiredReply(orderRef, method, provider),
         ],
       });
+    }
     case "orders_listed":
       return draft(turn, { replies: [ordersReply(catalog, result.orders)] });
     case "order_cancelled":
@@ -108,36 +120,21 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
 }
 
 /**
- * The order exists and its payment started. The step follows the method: manual waits for a
- * receipt, M-Pesa for the PIN on the phone, card for the payment on the linked page (their
- * replies have buttons — Cancel; New link, another way — the step must take).
- * A new order took the cart with it; paying an existing order leaves the cart alone.
+ * The order exists and its payment started. The step follows the method: a receipt to send, or
+ * the provider's result to wait for (their replies have buttons — Cancel; New link, another
+ * way — the step must take). A new order took the cart with it; paying an existing order leaves
+ * the cart alone.
  */
 function onOrderPlaced(turn: Turn, result: Extract<ResultEvent, { kind: "order_placed" }>): Draft {
   const { catalog } = turn.context;
-  const step = turn.state.step;
   const { orderRef, method } = result;
-  const existing = orderRefOf(step) === orderRef;
-  const cart = existing ? turn.state.cart : [];
-  if (method === "mobile_money") {
-    return draft(turn, {
-      step: { name: "awaiting_push", orderRef },
-      cart,
-      replies: [pushSentReply(catalog, result, turn.state.phone)],
-    });
-  }
-  if (method === "card") {
-    return draft(turn, {
-      step: { name: "awaiting_link", orderRef },
-      cart,
-      replies: [cardLinkReply(catalog, result)],
-    });
-  }
+  const existing = orderRefOf(turn.state.step) === orderRef;
+  const wording = METHODS[method];
+  const provider = providerName(paymentOptions(turn), method);
+  const reply = wording.placed(catalog, result, provider, turn.state.payer ?? {});
   const next: Step =
-    method === "manual"
-      ? { name: "awaiting_proof", orderRef }
-      : existing || orderRefOf(step) === undefined
-        ? BROWSING
-        : step;
-  return draft(turn, { step: next, cart, replies: [orderPlacedReply(catalog, result, method)] });
+    wording.waits.for === "provider"
+      ? { name: "awaiting_payment", orderRef, method }
+      : { name: "awaiting_proof", orderRef };
+  return draft(turn, { step: next, cart: existing ? turn.state.cart : [], replies: [reply] });
 }

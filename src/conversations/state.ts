@@ -1,20 +1,20 @@
 /**
- * The stored state's shape check. A stored value is either a valid v1 state, used as is, or
- * anything else (an old version, a corrupt document), which starts the conversation over.
+ * The stored state's shape check and its migrations. A stored value is a valid v2 state, used as
+ * is; a v1 state, brought to v2; or anything else (a corrupt document), which starts the
+ * conversation over. A remembered payer detail that is not one its field's `normalize` wrote is
+ * dropped (the shopper is simply asked again) rather than costing them their cart.
  *
- * `phone` and `email` (and the card steps `entering_email`, `awaiting_link`) were added to v1
- * without a version bump: they are optional or new, so a state stored before them is still
- * valid. A stored phone that is not a normalized M-Pesa number, or an e-mail address that is not
- * one `normalizeEmail` wrote, is dropped (the shopper is simply asked again) rather than costing
- * them their cart.
+ * v1 → v2: the payment steps name their method (v1 knew it from the step's name, or for a failed
+ * payment from the retry button in the menu; none meant M-Pesa, the only provider before cards),
+ * and the number and e-mail address last given moved from `phone` / `email` into `payer`.
  */
-import { normalizeMsisdn } from "../domain/phone.js";
-import { isStoredEmail } from "./email.js";
-import { isButtonSafeSku, MAX_QUANTITY } from "./tokens.js";
+import type { PaymentMethod } from "../domain/payment.js";
+import { isPayerField, soundPayer } from "./payer.js";
+import { isButtonSafeSku, isPaymentMethod, MAX_QUANTITY } from "./tokens.js";
 import type { CartLine, Choice, ConversationState, Step } from "./types.js";
 
 export function initialState(): ConversationState {
-  return { v: 1, step: { name: "new" }, cart: [], menu: [], seq: 0 };
+  return { v: 2, step: { name: "new" }, cart: [], menu: [], seq: 0 };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -26,30 +26,27 @@ function isShortString(value: unknown, max: number): value is string {
 }
 
 const PLAIN_STEPS = new Set(["new", "browsing", "viewing_cart"]);
-/** Steps that may be about an existing order, or about the cart (no `orderRef`). */
-const MAYBE_ORDER_STEPS = new Set(["choosing_payment", "entering_phone", "entering_email"]);
-const ORDER_STEPS = new Set([
-  "awaiting_proof",
-  "proof_under_review",
-  "awaiting_push",
-  "awaiting_link",
-  "payment_failed",
-]);
+const PROOF_STEPS = new Set(["awaiting_proof", "proof_under_review"]);
+const PAYMENT_STEPS = new Set(["awaiting_payment", "payment_failed"]);
+
+const isOrderRef = (value: unknown) => isShortString(value, 64);
+const isOptionalOrderRef = (value: unknown) => value === undefined || isOrderRef(value);
 
 export function isStep(value: unknown): value is Step {
   if (!isRecord(value) || typeof value.name !== "string") return false;
   if (PLAIN_STEPS.has(value.name)) return true;
   if (value.name === "choosing_quantity") return isButtonSafeSku(value.sku);
-  if (MAYBE_ORDER_STEPS.has(value.name)) {
-    return value.orderRef === undefined || isShortString(value.orderRef, 64);
+  if (value.name === "choosing_payment") {
+    return value.orderRef === undefined
+      ? value.method === undefined
+      : isOrderRef(value.orderRef) && isPaymentMethod(value.method);
   }
-  if (ORDER_STEPS.has(value.name)) return isShortString(value.orderRef, 64);
+  if (value.name === "entering_payer") {
+    return isPaymentMethod(value.method) && isPayerField(value.field) && isOptionalOrderRef(value.orderRef);
+  }
+  if (PAYMENT_STEPS.has(value.name)) return isPaymentMethod(value.method) && isOrderRef(value.orderRef);
+  if (PROOF_STEPS.has(value.name)) return isOrderRef(value.orderRef);
   return false;
-}
-
-/** A number as `normalizeMsisdn` writes it (`2547…`): nothing else is ever stored or charged. */
-export function isStoredPhone(value: unknown): value is string {
-  return typeof value === "string" && normalizeMsisdn(value) === value;
 }
 
 function isCartLine(value: unknown): value is CartLine {
@@ -71,7 +68,14 @@ function isChoice(value: unknown): value is Choice {
   return isRecord(value) && typeof value.label === "string" && typeof value.data === "string";
 }
 
-/** Whether a value is a valid v1 state; never throws, whatever the value. */
+function isPayer(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const fields = Object.keys(value);
+  const details = soundPayer(value);
+  return fields.length > 0 && fields.every((field) => isPayerField(field) && details[field] === value[field]);
+}
+
+/** Whether a value is a valid v2 state; never throws, whatever the value. */
 export function isConversationState(value: unknown): value is ConversationState {
   try {
     return hasStateShape(value);
@@ -83,38 +87,73 @@ export function isConversationState(value: unknown): value is ConversationState 
 function hasStateShape(value: unknown): value is ConversationState {
   return (
     isRecord(value) &&
-    value.v === 1 &&
+    value.v === 2 &&
     isStep(value.step) &&
     isCart(value.cart) &&
     Array.isArray(value.menu) &&
     value.menu.every(isChoice) &&
     Number.isSafeInteger(value.seq) &&
     (value.seq as number) >= 0 &&
-    (value.phone === undefined || isStoredPhone(value.phone)) &&
-    (value.email === undefined || isStoredEmail(value.email))
+    (value.payer === undefined || isPayer(value.payer))
   );
 }
 
 /**
- * Never throws: a valid v1 state comes back as is; one that is valid but for its phone or
- * e-mail address comes back without them; anything else is a fresh start.
+ * Never throws: a valid v2 state comes back as is; a v1 state comes back as v2; one that is valid
+ * but for a remembered detail comes back without it; anything else is a fresh start.
  */
 export function migrateState(stored: unknown): ConversationState {
   if (isConversationState(stored)) return stored;
-  const withoutContacts = dropBadContacts(stored);
-  return isConversationState(withoutContacts) ? withoutContacts : initialState();
+  try {
+    const current = isRecord(stored) && stored.v === 1 ? fromV1(stored) : stored;
+    const repaired = withSoundPayer(current);
+    return isConversationState(repaired) ? repaired : initialState();
+  } catch {
+    return initialState();
+  }
 }
 
-function dropBadContacts(stored: unknown): unknown {
-  try {
-    if (!isRecord(stored)) return undefined;
-    const { phone, email, ...rest } = stored;
-    return {
-      ...rest,
-      ...(phone !== undefined && isStoredPhone(phone) ? { phone } : {}),
-      ...(email !== undefined && isStoredEmail(email) ? { email } : {}),
-    };
-  } catch {
-    return undefined;
+function withSoundPayer(stored: unknown): unknown {
+  if (!isRecord(stored)) return undefined;
+  const { payer, ...rest } = stored;
+  const details = soundPayer(payer);
+  return Object.keys(details).length > 0 ? { ...rest, payer: details } : rest;
+}
+
+function fromV1(stored: Record<string, unknown>): Record<string, unknown> {
+  const { phone, email, step, ...rest } = stored;
+  return { ...rest, v: 2, step: stepFromV1(step, rest.menu), payer: { phone, email } };
+}
+
+function stepFromV1(step: unknown, menu: unknown): unknown {
+  if (!isRecord(step)) return step;
+  const { name, ...rest } = step;
+  switch (name) {
+    case "entering_phone":
+      return { name: "entering_payer", method: "mobile_money", field: "phone", ...rest };
+    case "entering_email":
+      return { name: "entering_payer", method: "card", field: "email", ...rest };
+    case "awaiting_push":
+      return { name: "awaiting_payment", method: "mobile_money", ...rest };
+    case "awaiting_link":
+      return { name: "awaiting_payment", method: "card", ...rest };
+    case "payment_failed":
+      return { name, method: failedMethodOfV1(menu), ...rest };
+    case "choosing_payment":
+      return rest.orderRef === undefined ? step : { name, method: "mobile_money", ...rest };
+    default:
+      return step;
   }
+}
+
+/**
+ * The method a v1 payment-failure prompt was about, read back from the buttons it offered: a card
+ * retry (`retry:card`), M-Pesa's (`retry`), or none (a transfer). A menu with none of those (the
+ * prompt was replaced, by /help say) reads as M-Pesa, as v1 did.
+ */
+function failedMethodOfV1(menu: unknown): PaymentMethod {
+  const data = Array.isArray(menu) ? menu.filter(isChoice).map((item) => item.data) : [];
+  if (data.includes("retry:card")) return "card";
+  if (data.includes("retry")) return "mobile_money";
+  return data.includes("other") ? "manual" : "mobile_money";
 }

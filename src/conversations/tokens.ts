@@ -4,14 +4,13 @@
  *   p:<SKU>        pick a product            q:<SKU>:<n>   add n of a product
  *   inc:<SKU>      one more in the cart      dec:<SKU>     one fewer (at 1: remove the line)
  *   pay:<method>   pay with a method         receipt:<ref> send a receipt for an open order
- *   phone:use      charge the number already known (M-Pesa)
- *   retry          send the M-Pesa request for the step's order again
- *   retry:card     get a new card payment link for the step's order
+ *   phone:use      pay with the detail already known (the number to charge)
+ *   retry          pay the step's order again the same way (the step names the method)
  *   other          pay the step's order another way
  *   shop  cart  checkout  clear  cancel
  *
- * A retry button names the method it retries, so a failed step needs no memory of it. Bare
- * `retry` is M-Pesa's: it predates cards, and stored menus still hold it.
+ * `retry:card` is read as `retry`: buttons sent (and menus stored) before the step named its
+ * method still carry it.
  *
  * Every token is at most 64 UTF-8 bytes (Telegram's callback_data limit); SKUs that could break
  * that (or the `:` separator) are never offered as buttons, see `isButtonSafeSku`.
@@ -37,9 +36,6 @@ export function isPaymentMethod(value: unknown): value is PaymentMethod {
   return typeof value === "string" && (PAYMENT_METHODS as readonly string[]).includes(value);
 }
 
-/** Methods with their own retry token (M-Pesa's is bare `retry`). */
-export type RetryMethod = Extract<PaymentMethod, "card">;
-
 export type ChoiceIntent =
   | { readonly kind: "product"; readonly sku: string }
   | { readonly kind: "quantity"; readonly sku: string; readonly quantity: number }
@@ -47,9 +43,9 @@ export type ChoiceIntent =
   | { readonly kind: "decrease"; readonly sku: string }
   | { readonly kind: "pay"; readonly method: PaymentMethod }
   | { readonly kind: "receipt"; readonly orderRef: string }
-  | { readonly kind: "use_phone" }
-  /** Pay the step's order again the same way; no `method` is M-Pesa. */
-  | { readonly kind: "retry"; readonly method?: RetryMethod }
+  | { readonly kind: "use_known" }
+  /** Pay the step's order again the same way. */
+  | { readonly kind: "retry" }
   | { readonly kind: "pay_other" }
   | { readonly kind: "shop" }
   | { readonly kind: "cart" }
@@ -71,10 +67,8 @@ export function toChoiceData(intent: ChoiceIntent): string {
       return `pay:${intent.method}`;
     case "receipt":
       return `receipt:${intent.orderRef}`;
-    case "use_phone":
+    case "use_known":
       return "phone:use";
-    case "retry":
-      return intent.method ? `retry:${intent.method}` : "retry";
     case "pay_other":
       return "other";
     default:
@@ -122,9 +116,9 @@ export function parseChoiceData(data: unknown): ChoiceIntent | null {
     case "receipt":
       return parseOrderReference(rest) === rest ? { kind: "receipt", orderRef: rest } : null;
     case "phone":
-      return rest === "use" ? { kind: "use_phone" } : null;
+      return rest === "use" ? { kind: "use_known" } : null;
     case "retry":
-      return rest === "card" ? { kind: "retry", method: "card" } : null;
+      return rest === "card" ? { kind: "retry" } : null;
     default:
       return null;
   }

@@ -1,10 +1,20 @@
 /**
  * One call of `step`: handlers read a Turn and return a Draft (where to go, the cart, what to
  * say, what to do); `finalize` turns it into the outcome and owns the two bookkeeping rules:
- * `seq` goes up by one, and `menu` becomes the choices of the last reply. The remembered M-Pesa
- * number and card e-mail address are carried over unless a draft sets new ones.
+ * `seq` goes up by one, and `menu` becomes the choices of the last reply. The remembered payer
+ * details (the number last charged, the e-mail address last given) are carried over, each unless
+ * a draft gives a new one.
  */
-import type { Action, CartLine, ConversationState, Reply, Step, StepContext, StepOutcome } from "./types.js";
+import type {
+  Action,
+  CartLine,
+  ConversationState,
+  PayerDetails,
+  Reply,
+  Step,
+  StepContext,
+  StepOutcome,
+} from "./types.js";
 
 export interface Turn {
   readonly state: ConversationState;
@@ -18,10 +28,8 @@ export interface Draft {
   readonly cart: readonly CartLine[];
   readonly replies: readonly Reply[];
   readonly actions: readonly Action[];
-  /** A new mobile-money number to remember (normalized); absent: keep the one stored. */
-  readonly phone?: string;
-  /** A new card e-mail address to remember (normalized); absent: keep the one stored. */
-  readonly email?: string;
+  /** New payer details to remember (normalized); the fields absent keep the ones stored. */
+  readonly payer?: PayerDetails;
 }
 
 export function beginTurn(state: ConversationState, context: StepContext): Turn {
@@ -36,8 +44,7 @@ export function draft(
     cart?: readonly CartLine[];
     replies?: readonly Reply[];
     actions?: readonly Action[];
-    phone?: string;
-    email?: string;
+    payer?: PayerDetails;
   },
 ): Draft {
   return {
@@ -45,8 +52,7 @@ export function draft(
     cart: parts.cart ?? turn.state.cart,
     replies: parts.replies ?? [],
     actions: parts.actions ?? [],
-    ...(parts.phone ? { phone: parts.phone } : {}),
-    ...(parts.email ? { email: parts.email } : {}),
+    ...(parts.payer ? { payer: parts.payer } : {}),
   };
 }
 
@@ -57,17 +63,15 @@ export function draft(
 export function finalize(turn: Turn, result: Draft): StepOutcome {
   const last = result.replies.at(-1);
   const menu = last ? (last.choices ?? []).flat() : result.actions.length > 0 ? [] : turn.state.menu;
-  const phone = result.phone ?? turn.state.phone;
-  const email = result.email ?? turn.state.email;
+  const payer = { ...turn.state.payer, ...result.payer };
   return {
     state: {
-      v: 1,
+      v: 2,
       step: result.step,
       cart: result.cart,
       menu,
       seq: turn.seq,
-      ...(phone ? { phone } : {}),
-      ...(email ? { email } : {}),
+      ...(Object.keys(payer).length > 0 ? { payer } : {}),
     },
     replies: result.replies,
     actions: result.actions,

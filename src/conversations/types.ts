@@ -64,17 +64,20 @@ export type Step =
    * Checkout: waits for a payment method. With `orderRef`, the order exists already (its
    * payment failed or expired) and the method pays that order instead of the cart.
    */
-  | { readonly name: "choosing_payment"; readonly orderRef?: string }
-  /** Mobile money: waits for the number to charge (typed, a shared contact, or the known one). */
-  | { readonly name: "entering_phone"; readonly orderRef?: string }
-  /** Card: waits for the e-mail address Paystack needs (asked once, then remembered). */
-  | { readonly name: "entering_email"; readonly orderRef?: string }
-  /** Mobile money: the prompt was pushed to the phone; waits for the provider's result. */
-  | { readonly name: "awaiting_push"; readonly orderRef: string }
-  /** Card: the payment link was sent; waits for the provider's result. */
-  | { readonly name: "awaiting_link"; readonly orderRef: string }
+  | { readonly name: "choosing_payment"; readonly orderRef?: undefined }
+  /** `method`: how the order was last being paid (a retry from `payment_failed` uses it). */
+  | { readonly name: "choosing_payment"; readonly orderRef: string; readonly method: PaymentMethod }
+  /** The method's provider needs a detail from the shopper (the number to charge, an e-mail address). */
+  | {
+      readonly name: "entering_payer";
+      readonly method: PaymentMethod;
+      readonly field: PayerField;
+      readonly orderRef?: string;
+    }
+  /** The payment started (a prompt on the phone, a payment link); waits for the provider's result. */
+  | { readonly name: "awaiting_payment"; readonly orderRef: string; readonly method: PaymentMethod }
   /** The payment failed or expired; waits for a retry, another method, or a cancel. */
-  | { readonly name: "payment_failed"; readonly orderRef: string }
+  | { readonly name: "payment_failed"; readonly orderRef: string; readonly method: PaymentMethod }
   /** Manual transfer: the order exists; waits for a receipt photo or PDF. */
   | { readonly name: "awaiting_proof"; readonly orderRef: string }
   /** The receipt is with the merchant; waits for their verdict (arrives as a result event). */
@@ -82,28 +85,50 @@ export type Step =
 
 /** Persisted per (tenant, channel, chat). Bump `v` and migrate when the shape changes. */
 export interface ConversationState {
-  readonly v: 1;
+  readonly v: 2;
   readonly step: Step;
   readonly cart: readonly CartLine[];
   /** The choices of the latest prompt: what a button press or a typed number/label may pick. */
   readonly menu: readonly Choice[];
   /** Counts steps; part of every action key so keys are unique per conversation step. */
   readonly seq: number;
-  /** The mobile-money number last used (normalized, `2547…`), offered next time. */
-  readonly phone?: string;
-  /** The e-mail address last given for card payments, used again without asking. */
-  readonly email?: string;
+  /** The details the shopper last gave for a payment (normalized), used or offered next time. */
+  readonly payer?: PayerDetails;
 }
 
-/** A payment method the shop offers now (from the provider registry). */
+/** A detail a provider may need from the shopper before a payment starts. */
+export type PayerField = "phone" | "email";
+
+/** Payer details by field: a phone number as `normalizeMsisdn` writes it, an e-mail address as `normalizeEmail` does. */
+export type PayerDetails = { readonly [Field in PayerField]?: string };
+
+/** What a provider needs from the shopper, and how the shopper is asked for it (the plugin's words). */
+export interface PayerRequest {
+  readonly field: PayerField;
+  /** The question, shown as is ("Which M-Pesa number should get the payment request?"). */
+  readonly prompt: string;
+  /** The question when an order placed before is paid; `{order}` stands for its reference. Default: `prompt`. */
+  readonly promptForOrder?: string;
+  /** Said when the answer cannot be used; default: the field's own words. */
+  readonly invalid?: string;
+  /** The provider can do without it: a known one is sent, the shopper is never asked. */
+  readonly optional?: boolean;
+}
+
+/**
+ * A payment method the shop offers now, with the words of the provider that serves it (from the
+ * provider registry): the dialogue words the method, the provider names itself.
+ */
 export interface PaymentOption {
   readonly method: PaymentMethod;
-  /** "M-Pesa", "Card (Paystack)", "Bank transfer / manual". */
+  /** The provider's name for the shopper: "M-Pesa", "Card (Paystack)", "Bank transfer / manual". */
   readonly label: string;
+  /** What the provider calls its receipt number ("M-Pesa receipt"); absent: "reference". */
+  readonly receiptLabel?: string;
   /** Test-mode instances say so to the shopper. */
   readonly testMode?: boolean;
-  /** The provider needs the shopper's e-mail address (Paystack without a placeholder). */
-  readonly needsEmail?: boolean;
+  /** What the shopper must give before paying; absent: nothing. */
+  readonly payer?: PayerRequest;
 }
 
 export interface OrderSummary {
@@ -131,10 +156,8 @@ export type Action =
       readonly key: string;
       readonly lines: readonly CartLine[];
       readonly method: PaymentMethod;
-      /** Mobile money: the number to charge, normalized. */
-      readonly phone?: string;
-      /** Card: the shopper's e-mail address, when the provider needs one. */
-      readonly email?: string;
+      /** What the provider needs from the shopper (the number to charge, an e-mail address). */
+      readonly payer: PayerDetails;
     }
   | {
       /** Pays an existing order (after a failure or expiry): again, or with another method. */
@@ -142,8 +165,7 @@ export type Action =
       readonly key: string;
       readonly orderRef: string;
       readonly method: PaymentMethod;
-      readonly phone?: string;
-      readonly email?: string;
+      readonly payer: PayerDetails;
     }
   | {
       readonly kind: "submit_proof";
@@ -178,18 +200,17 @@ export type ResultEvent =
       readonly orderRef: string;
       /** The provider's receipt the shopper recognizes (M-Pesa receipt number). */
       readonly receipt?: string;
-      /** How it was paid; absent for the merchant's confirmation of a transfer. */
-      readonly method?: PaymentMethod;
+      readonly method: PaymentMethod;
     }
   /** The provider says the payment did not happen; `reason` is worded for the shopper. */
   | {
       readonly kind: "payment_failed";
       readonly orderRef: string;
       readonly reason: string;
-      readonly method?: PaymentMethod;
+      readonly method: PaymentMethod;
     }
   /** No result came in time; the shopper may send the prompt (or get a link) again. */
-  | { readonly kind: "payment_expired"; readonly orderRef: string; readonly method?: PaymentMethod }
+  | { readonly kind: "payment_expired"; readonly orderRef: string; readonly method: PaymentMethod }
   /** The merchant refunded a paid order. */
   | { readonly kind: "payment_refunded"; readonly orderRef: string; readonly amount: Money }
   | { readonly kind: "proof_rejected"; readonly orderRef: string; readonly reason: string };

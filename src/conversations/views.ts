@@ -3,32 +3,27 @@
  * current step waits for; bad input answers with a note on top of it.
  */
 import type { Product } from "../catalog/types.js";
-import { normalizeMsisdn } from "../domain/phone.js";
+import type { PaymentMethod } from "../domain/payment.js";
 import { findProduct, itemCount, priceCart, quantityOf } from "./cart.js";
-import { normalizeEmail } from "./email.js";
+import { METHODS, openOrderReminder, paymentRetryReply, providerName } from "./methods.js";
+import { PAYER_FIELDS } from "./payer.js";
 import {
-  awaitingLinkReply,
-  awaitingPushReply,
   cartReply,
   catalogReply,
   checkoutReply,
-  emailReply,
-  failedMethodOf,
   greeting,
   helpReply,
   joinNotices,
   NOTICES,
-  openOrderReminder,
   orderPaymentReply,
-  paymentRetryReply,
-  phoneReply,
+  payerReply,
   proofReminderReply,
   quantityReply,
   underReviewReply,
   withNotice,
 } from "./prompts.js";
 import { type Draft, draft, type Turn } from "./turn.js";
-import type { CartLine, PaymentOption, Step } from "./types.js";
+import type { CartLine, PayerField, PaymentOption, Step } from "./types.js";
 
 const BROWSING: Step = { name: "browsing" };
 
@@ -41,26 +36,40 @@ export function orderRefOf(step: Step): string | undefined {
   switch (step.name) {
     case "awaiting_proof":
     case "proof_under_review":
-    case "awaiting_push":
-    case "awaiting_link":
+    case "awaiting_payment":
     case "payment_failed":
     case "choosing_payment":
-    case "entering_phone":
-    case "entering_email":
+    case "entering_payer":
       return step.orderRef;
     default:
       return undefined;
   }
 }
 
-/** The M-Pesa number to offer: the one last used, else the channel's (WhatsApp) number. */
-export function knownPhone(turn: Turn): string | undefined {
-  return normalizeMsisdn(turn.state.phone ?? turn.context.customerPhone ?? "") ?? undefined;
+/** The order the step is about and how it is being paid, when the step is about paying one. */
+export function orderPaymentOf(
+  step: Step,
+): { readonly orderRef: string; readonly method: PaymentMethod } | undefined {
+  switch (step.name) {
+    case "awaiting_payment":
+    case "payment_failed":
+    case "choosing_payment":
+    case "entering_payer":
+      return step.orderRef === undefined ? undefined : { orderRef: step.orderRef, method: step.method };
+    default:
+      return undefined;
+  }
 }
 
-/** The e-mail address a card payment uses without asking: the one last given. */
-export function knownEmail(turn: Turn): string | undefined {
-  return normalizeEmail(turn.state.email) ?? undefined;
+/** The detail the shopper last gave for this field, used again without asking (a retry). */
+export function rememberedPayer(turn: Turn, field: PayerField): string | undefined {
+  return PAYER_FIELDS[field].normalize(turn.state.payer?.[field]) ?? undefined;
+}
+
+/** The detail to offer: the one last given, else what the channel knows (a WhatsApp number). */
+export function knownPayer(turn: Turn, field: PayerField): string | undefined {
+  const rules = PAYER_FIELDS[field];
+  return rememberedPayer(turn, field) ?? rules.normalize(rules.fromChannel(turn.context)) ?? undefined;
 }
 
 function sellableCount(turn: Turn, cart: readonly CartLine[]): number {
@@ -84,16 +93,17 @@ export function showCatalog(
 export function startConversation(turn: Turn): Draft {
   const { catalog, customerName } = turn.context;
   const step = turn.state.step;
-  const intro = [greeting(catalog, customerName), openOrderReminder(step)].filter(Boolean).join("\n\n");
+  const reminder = openOrderReminder(step, paymentOptions(turn));
+  const intro = [greeting(catalog, customerName), reminder].filter(Boolean).join("\n\n");
   const reply = catalogReply(catalog, sellableCount(turn, turn.state.cart), intro);
   return draft(turn, { step: focusAfterStart(step), replies: [reply] });
 }
 
 function focusAfterStart(step: Step): Step {
-  const orderRef = orderRefOf(step);
-  if (orderRef === undefined) return BROWSING;
-  if (step.name === "choosing_payment" || step.name === "entering_phone" || step.name === "entering_email") {
-    return { name: "payment_failed", orderRef };
+  if (orderRefOf(step) === undefined) return BROWSING;
+  if (step.name === "choosing_payment" || step.name === "entering_payer") {
+    const payment = orderPaymentOf(step);
+    if (payment) return { name: "payment_failed", ...payment };
   }
   return step;
 }
@@ -151,34 +161,56 @@ export function showCheckout(
 }
 
 /**
- * The ways to pay an order that exists already; the step then pays that order, not the cart.
+ * The ways to pay an order that exists already (last paid with `method`); the step then pays that
+ * order, not the cart.
  */
-export function showOrderPayment(turn: Turn, orderRef: string, notice?: string): Draft {
+export function showOrderPayment(
+  turn: Turn,
+  payment: { readonly orderRef: string; readonly method: PaymentMethod },
+  notice?: string,
+): Draft {
   return draft(turn, {
-    step: { name: "choosing_payment", orderRef },
-    replies: [withNotice(notice, orderPaymentReply(orderRef, paymentOptions(turn)))],
+    step: { name: "choosing_payment", orderRef: payment.orderRef, method: payment.method },
+    replies: [withNotice(notice, orderPaymentReply(payment.orderRef, paymentOptions(turn)))],
   });
 }
 
-/** Asks for the M-Pesa number to charge, for the cart's order or for an existing one. */
-export function showPhonePrompt(turn: Turn, orderRef?: string, notice?: string): Draft {
-  const reply = phoneReply({ knownPhone: knownPhone(turn), ...(orderRef ? { orderRef } : {}) });
-  return draft(turn, {
-    step: orderRef ? { name: "entering_phone", orderRef } : { name: "entering_phone" },
-    replies: [withNotice(notice, reply)],
-  });
+/** The offered option of a method, if it is still offered. */
+export function optionFor(turn: Turn, method: PaymentMethod): PaymentOption | undefined {
+  return paymentOptions(turn).find((option) => option.method === method);
 }
 
-/** Asks for the e-mail address a card payment needs, for the cart's order or for an existing one. */
-export function showEmailPrompt(turn: Turn, orderRef?: string, notice?: string): Draft {
+/**
+ * Asks for what the method's provider needs, for the cart's order or for an existing one; with the
+ * method no longer offered (nobody to word the question), back to the ways to pay.
+ */
+export function showPayerPrompt(
+  turn: Turn,
+  payment: { readonly method: PaymentMethod; readonly field: PayerField; readonly orderRef?: string },
+  notice?: string,
+): Draft {
+  const { method, field, orderRef } = payment;
+  const request = optionFor(turn, method)?.payer;
+  if (request?.field !== field) {
+    return orderRef
+      ? showOrderPayment(turn, { orderRef, method }, NOTICES.methodGone)
+      : showCheckout(turn, turn.state.cart, NOTICES.methodGone);
+  }
+  const known = knownPayer(turn, field);
   return draft(turn, {
-    step: orderRef ? { name: "entering_email", orderRef } : { name: "entering_email" },
-    replies: [withNotice(notice, emailReply(orderRef ? { orderRef } : {}))],
+    step: { name: "entering_payer", method, field, ...(orderRef ? { orderRef } : {}) },
+    replies: [
+      withNotice(
+        notice,
+        payerReply(request, { ...(orderRef ? { orderRef } : {}), ...(known ? { known } : {}) }),
+      ),
+    ],
   });
 }
 
 export function showHelp(turn: Turn, notice?: string): Draft {
-  const reply = helpReply(turn.context.catalog, turn.state.step, sellableCount(turn, turn.state.cart));
+  const reminder = openOrderReminder(turn.state.step, paymentOptions(turn));
+  const reply = helpReply(turn.context.catalog, reminder, sellableCount(turn, turn.state.cart));
   return draft(turn, { replies: [withNotice(notice, reply)] });
 }
 
@@ -199,20 +231,23 @@ export function showCurrent(turn: Turn, notice?: string): Draft {
     case "viewing_cart":
       return showCart(turn, turn.state.cart, notice);
     case "choosing_payment":
-      return step.orderRef
-        ? showOrderPayment(turn, step.orderRef, notice)
-        : showCheckout(turn, turn.state.cart, notice);
-    case "entering_phone":
-      return showPhonePrompt(turn, step.orderRef, notice);
-    case "entering_email":
-      return showEmailPrompt(turn, step.orderRef, notice);
-    case "awaiting_push":
-      return draft(turn, { replies: [withNotice(notice, awaitingPushReply(step.orderRef))] });
-    case "awaiting_link":
-      return draft(turn, { replies: [withNotice(notice, awaitingLinkReply(step.orderRef))] });
+      return step.orderRef === undefined
+        ? showCheckout(turn, turn.state.cart, notice)
+        : showOrderPayment(turn, step, notice);
+    case "entering_payer":
+      return showPayerPrompt(turn, step, notice);
+    case "awaiting_payment": {
+      const waits = METHODS[step.method].waits;
+      const provider = providerName(paymentOptions(turn), step.method);
+      // A method that waits for no provider never reaches this step; its order's ways to pay do.
+      if (waits.for !== "provider") return showOrderPayment(turn, step, notice);
+      return draft(turn, { replies: [withNotice(notice, waits.reply(step.orderRef, provider))] });
+    }
     case "payment_failed": {
-      const method = failedMethodOf(turn.state.menu);
-      return draft(turn, { replies: [withNotice(notice, paymentRetryReply(step.orderRef, method))] });
+      const provider = providerName(paymentOptions(turn), step.method);
+      return draft(turn, {
+        replies: [withNotice(notice, paymentRetryReply(step.orderRef, step.method, provider))],
+      });
     }
     case "awaiting_proof":
       return draft(turn, { replies: [withNotice(notice, proofReminderReply(step.orderRef))] });

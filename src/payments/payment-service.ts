@@ -4,7 +4,7 @@
  * payment, so a fallback is visible afterwards.
  */
 import type { Logger } from "pino";
-import type { PaymentOption } from "../conversations/types.js";
+import type { PayerDetails, PaymentOption } from "../conversations/types.js";
 import { DukaError, DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
@@ -20,10 +20,8 @@ export interface PaymentStart {
 }
 
 export interface StartOptions {
-  /** Mobile money: the number to charge, normalized. */
-  readonly phone?: string;
-  /** Card: the shopper's e-mail address, when the provider needs one. */
-  readonly email?: string;
+  /** What the shopper gave for the provider (the number to charge, an e-mail address). */
+  readonly payer: PayerDetails;
   /**
    * Names this attempt (the shopper's message that asked for it): the same key returns the
    * payment it already started; a new key (a retry) starts a new one.
@@ -99,8 +97,7 @@ export function createPaymentService(deps: {
               payment: draft,
               order,
               customer: order.customer,
-              ...(options.phone ? { phone: options.phone } : {}),
-              ...(options.email ? { email: options.email } : {}),
+              payer: options.payer,
             });
             attempts.push({ instanceId: instance._id, plugin: plugin.name, at: new Date(), ok: true });
             payment = await remember(order, {

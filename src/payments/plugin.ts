@@ -8,6 +8,7 @@
  */
 import type { z } from "zod";
 import type { EnvSection } from "../config/env-section.js";
+import type { PayerDetails, PayerRequest } from "../conversations/types.js";
 import type { Money } from "../domain/money.js";
 import type { ChatAddress, Order } from "../domain/order.js";
 import type { Payment, PaymentMethod, PaymentStatus, ShopperAction } from "../domain/payment.js";
@@ -18,9 +19,8 @@ export interface InitiateRequest {
   readonly payment: Payment;
   readonly order: Order;
   readonly customer: ChatAddress;
-  /** Mobile-money number, normalized by the dialogue. */
-  readonly phone?: string;
-  readonly email?: string;
+  /** What the shopper gave, as the plugin's `payer` asked (normalized by the dialogue). */
+  readonly payer: PayerDetails;
 }
 
 export interface InitiateResult {
@@ -126,8 +126,14 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   readonly methods: readonly PaymentMethod[];
   readonly configSchema: Schema;
   create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
-  /** True when initiating needs the shopper's e-mail address under this (non-secret) config. */
-  needsEmail?(config: Readonly<Record<string, unknown>>): boolean;
+  // The provider's words besides its label; the dialogue words the method around them.
+  /** What the provider calls its receipt number ("M-Pesa receipt"); default "reference". */
+  readonly receiptLabel?: string;
+  /**
+   * What initiating needs from the shopper under this (non-secret) config, and how to ask for
+   * it; nothing: undefined. The dialogue asks, checks and remembers it; it arrives as `payer`.
+   */
+  payer?(config: Readonly<Record<string, unknown>>): PayerRequest | undefined;
   /** How providers reach this plugin's instances; one generic route serves every plugin's. */
   readonly webhook?: PluginWebhook<z.output<Schema>>;
   /** The environment variables that make an instance for the default tenant, if any. */

@@ -1,14 +1,6 @@
 import type { ProofIntake } from "../payments/manual/proof-intake.js";
 import type { ActionPerformer } from "./conversation-runner.js";
-import type { OrderService, PaymentDetails } from "./orders.js";
-
-function details(action: { phone?: string; email?: string }, key: string): PaymentDetails {
-  return {
-    key,
-    ...(action.phone ? { phone: action.phone } : {}),
-    ...(action.email ? { email: action.email } : {}),
-  };
-}
+import type { OrderService } from "./orders.js";
 
 /** Maps the dialogue machine's actions onto the services that carry them out. */
 export function createActionPerformer(deps: {
@@ -19,9 +11,9 @@ export function createActionPerformer(deps: {
   return async (action, from, key) => {
     switch (action.kind) {
       case "place_order":
-        return deps.orders.place(from, action.lines, action.method, details(action, key));
+        return deps.orders.place(from, action.lines, action.method, { key, payer: action.payer });
       case "pay_order":
-        return deps.orders.pay(from, action.orderRef, action.method, details(action, key));
+        return deps.orders.pay(from, action.orderRef, action.method, { key, payer: action.payer });
       case "submit_proof":
         return deps.proofs.submit({
           tenantId: deps.tenantId,

@@ -1,5 +1,5 @@
 import type { Catalog } from "../catalog/types.js";
-import type { CartLine, OrderSummary, ResultEvent } from "../conversations/types.js";
+import type { CartLine, OrderSummary, PayerDetails, ResultEvent } from "../conversations/types.js";
 import { DukaError, DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { money, multiply, sum } from "../domain/money.js";
@@ -20,8 +20,7 @@ export type Customer = ChatAddress & { readonly name?: string };
 /** What the shopper gave for this payment, and the key of the message that asked for it. */
 export interface PaymentDetails {
   readonly key: string;
-  readonly phone?: string;
-  readonly email?: string;
+  readonly payer: PayerDetails;
 }
 
 const REFERENCE_ATTEMPTS = 8;
@@ -102,8 +101,7 @@ export function createOrderService(deps: {
     try {
       const { action } = await deps.payments.start(order, method, {
         attemptKey: options.key,
-        ...(options.phone ? { phone: options.phone } : {}),
-        ...(options.email ? { email: options.email } : {}),
+        payer: options.payer,
       });
       return {
         kind: "order_placed",

@@ -9,6 +9,7 @@ import type {
   StepContext,
 } from "../../src/conversations/types.js";
 import type { PaymentMethod } from "../../src/domain/payment.js";
+import { paystackPlugin } from "../../src/payments/paystack/plugin.js";
 import {
   allText,
   catalog,
@@ -28,6 +29,7 @@ import {
   OTHER_EMAIL,
   OTHER_EMAIL_MASKED,
   OTHER_REF,
+  optionOf,
   PHONE,
   pdf,
   play,
@@ -55,7 +57,7 @@ const backToCheckout = [[{ label: "⬅️ Back", data: "checkout" }]];
 const backToOrder = [[{ label: "⬅️ Back", data: "other" }]];
 const cancelRow = [{ label: "❌ Cancel order", data: "cancel" }];
 const cardChoices = [
-  [{ label: "🔁 New link", data: "retry:card" }],
+  [{ label: "🔁 New link", data: "retry" }],
   [{ label: "💳 Pay another way", data: "other" }],
   cancelRow,
 ];
@@ -72,12 +74,14 @@ const everyWayToPay = [
 ];
 const eggs = [{ sku: "EGGS12", quantity: 2 }];
 
-/** The card option without `needsEmail` (a Paystack set up with a placeholder address). */
+/** The card option with the e-mail address optional (a Paystack set up with a placeholder address). */
 const noEmailNeeded: StepContext = {
   ...context,
   paymentOptions: context.paymentOptions.map(
     (option): PaymentOption =>
-      option.method === "card" ? { method: "card", label: "Card (Paystack)" } : option,
+      option.method === "card"
+        ? optionOf(paystackPlugin, { emailPlaceholder: "{chatId}@shop.example" })
+        : option,
   ),
 };
 const withoutCard: StepContext = {
@@ -95,16 +99,16 @@ const placedCard = (
   instructions: parts.instructions ?? "",
   ...(parts.link ? { link: parts.link } : {}),
 });
-const failed = (method?: PaymentMethod, reason = "Card declined", orderRef = REF): ResultEvent => ({
+const failed = (method: PaymentMethod, reason = "Card declined", orderRef = REF): ResultEvent => ({
   kind: "payment_failed",
   orderRef,
   reason,
-  ...(method ? { method } : {}),
+  method,
 });
-const expired = (method?: PaymentMethod, orderRef = REF): ResultEvent => ({
+const expired = (method: PaymentMethod, orderRef = REF): ResultEvent => ({
   kind: "payment_expired",
   orderRef,
-  ...(method ? { method } : {}),
+  method,
 });
 
 const paying = reach(scripts.payment);
@@ -114,7 +118,10 @@ const cardFailed = reach(scripts.cardFailed);
 /** An M-Pesa payment failed, the shopper picks card: no address known yet, so it is asked for that order. */
 const enteringEmailForOrder = reach([...scripts.paymentFailed, choice("other"), choice("pay:card")]);
 /** A card link that is out, with no address known (the option did not need one when it was sent). */
-const awaitingLinkNoEmail = stateAt({ name: "awaiting_link", orderRef: REF }, { menu: cardChoices.flat() });
+const awaitingLinkNoEmail = stateAt(
+  { name: "awaiting_payment", method: "card", orderRef: REF },
+  { menu: cardChoices.flat() },
+);
 
 describe('"pay:card" in choosing_payment (the cart\'s order)', () => {
   it.each([
@@ -123,7 +130,7 @@ describe('"pay:card" in choosing_payment (the cart\'s order)', () => {
     ["its label", text("card (paystack)")],
   ])("%s with no address known asks for one, places nothing yet", (_what, event) => {
     const outcome = step(paying, event, context);
-    expect(outcome.state.step).toEqual({ name: "entering_email" });
+    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "card", field: "email" });
     expect(outcome.actions).toEqual([]);
     expect(outcome.state.cart).toEqual(eggs);
     expect(outcome.replies).toEqual([{ text: ASK, choices: backToCheckout }]);
@@ -137,7 +144,7 @@ describe('"pay:card" in choosing_payment (the cart\'s order)', () => {
   ] as [string, StepContext, string | undefined][])(
     "an address %s: the order is placed at once, with the address there is",
     (_what, ctx, email) => {
-      const state = email ? { ...paying, email } : paying;
+      const state = email ? { ...paying, payer: { email } } : paying;
       const outcome = step(state, choice("pay:card"), ctx);
       expect(outcome.replies).toEqual([]);
       expect(outcome.actions).toEqual([
@@ -146,12 +153,12 @@ describe('"pay:card" in choosing_payment (the cart\'s order)', () => {
           key: `place:${paying.seq + 1}`,
           lines: eggs,
           method: "card",
-          ...(email ? { email } : {}),
+          payer: email ? { email } : {},
         },
       ]);
       expect(outcome.state.step).toEqual({ name: "choosing_payment" });
       expect(outcome.state.menu).toEqual([]);
-      expect(outcome.state.email).toBe(email);
+      expect(outcome.state.payer?.email).toBe(email);
     },
   );
 
@@ -180,9 +187,15 @@ describe('step "entering_email" (the cart\'s order)', () => {
     const outcome = step(enteringEmail, text(typed), context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
-      { kind: "place_order", key: `place:${enteringEmail.seq + 1}`, lines: eggs, method: "card", email },
+      {
+        kind: "place_order",
+        key: `place:${enteringEmail.seq + 1}`,
+        lines: eggs,
+        method: "card",
+        payer: { email },
+      },
     ]);
-    expect(outcome.state.email).toBe(email);
+    expect(outcome.state.payer?.email).toBe(email);
     expect(outcome.state.step).toEqual({ name: "choosing_payment" });
     expect(outcome.state.cart).toEqual(eggs);
     expect(outcome.state.menu).toEqual([]);
@@ -210,7 +223,7 @@ describe('step "entering_email" (the cart\'s order)', () => {
     ["an unknown command", command("email"), "I don't know /email. Send /help to see what I can do."],
     ["garbage choice data", choice("zzz"), STALE],
     ["a payment button of the older summary", choice("pay:card"), STALE],
-    ["a new-link button", choice("retry:card"), STALE],
+    ["a new-link button", choice("retry"), STALE],
     ["a pay-another-way button", choice("other"), STALE],
   ];
 
@@ -220,7 +233,7 @@ describe('step "entering_email" (the cart\'s order)', () => {
     expect(reply.text).toBe(`${note}\n\n${ASK}`);
     expect(reply.choices).toEqual(backToCheckout);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.email).toBeUndefined();
+    expect(outcome.state.payer?.email).toBeUndefined();
     expect(withoutSeqAndMenu(outcome.state)).toEqual(withoutSeqAndMenu(enteringEmail));
   });
 
@@ -263,7 +276,7 @@ describe('step "entering_email" (the cart\'s order)', () => {
     const outcome = step(enteringEmail, text(EMAIL), smaller);
     expect(outcome.actions).toEqual([]);
     expect(allText(outcome)).toContain("no longer available");
-    expect(outcome.state.email).toBe(EMAIL);
+    expect(outcome.state.payer?.email).toBe(EMAIL);
   });
 
   it("card switched off meanwhile: no order, the options again", () => {
@@ -276,7 +289,12 @@ describe('step "entering_email" (the cart\'s order)', () => {
 
 describe('step "entering_email" (an existing order)', () => {
   it("pay another way → card, no address known: asked for that order, Back to its ways to pay", () => {
-    expect(enteringEmailForOrder.step).toEqual({ name: "entering_email", orderRef: REF });
+    expect(enteringEmailForOrder.step).toEqual({
+      name: "entering_payer",
+      method: "card",
+      field: "email",
+      orderRef: REF,
+    });
     const outcome = step(reach([...scripts.paymentFailed, choice("other")]), choice("pay:card"), context);
     expect(outcome.replies).toEqual([{ text: ASK, choices: backToOrder }]);
     expect(outcome.actions).toEqual([]);
@@ -291,12 +309,12 @@ describe('step "entering_email" (an existing order)', () => {
         key: `pay:${enteringEmailForOrder.seq + 1}`,
         orderRef: REF,
         method: "card",
-        email: EMAIL,
+        payer: { email: EMAIL },
       },
     ]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
-    expect(outcome.state.email).toBe(EMAIL);
-    expect(outcome.state.phone).toBe(PHONE);
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
+    expect(outcome.state.payer?.email).toBe(EMAIL);
+    expect(outcome.state.payer?.phone).toBe(PHONE);
   });
 
   it.each([
@@ -304,7 +322,7 @@ describe('step "entering_email" (an existing order)', () => {
     ["its number", text("1")],
   ])("%s shows the order's ways to pay", (_what, event) => {
     const outcome = step(enteringEmailForOrder, event, context);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
     expect(lastReply(outcome).choices).toEqual(everyWayToPay);
   });
 
@@ -317,7 +335,12 @@ describe('step "entering_email" (an existing order)', () => {
     const outcome = step(enteringEmailForOrder, event, context);
     expect(outcome.replies).toEqual([{ text: `${note}\n\n${ASK}`, choices: backToOrder }]);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_email", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "card",
+      field: "email",
+      orderRef: REF,
+    });
   });
 
   it.each([
@@ -332,7 +355,7 @@ describe('step "entering_email" (an existing order)', () => {
 
   it("/start leaves the order waiting in payment_failed, with the reminder", () => {
     const outcome = step(enteringEmailForOrder, command("start"), context);
-    expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "card" });
     expect(lastReply(outcome).text).toContain(`💳 Order *${REF}* is not paid yet`);
   });
 
@@ -340,7 +363,7 @@ describe('step "entering_email" (an existing order)', () => {
     const started = step(enteringEmailForOrder, text(EMAIL), context).state;
     for (const state of [started, enteringEmailForOrder]) {
       const outcome = step(state, result({ kind: "order_failed", reason: "Paystack is down" }), context);
-      expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+      expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
       expect(lastReply(outcome).choices).toEqual(everyWayToPay);
     }
   });
@@ -351,9 +374,9 @@ describe("order_placed with card", () => {
 
   it("clears the cart, shows the payment link as a button and waits for the payment", () => {
     const outcome = step(placing, result(placedCard({ link: LINK, total: 60 })), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
     expect(outcome.state.cart).toEqual([]);
-    expect(outcome.state.email).toBe(EMAIL);
+    expect(outcome.state.payer?.email).toBe(EMAIL);
     expect(outcome.replies).toEqual([
       {
         text: `💳 Tap the button to pay *KES 60.00* for order *${REF}* by card. I'll message you here when it's paid.`,
@@ -382,7 +405,7 @@ describe("order_placed with card", () => {
       ].join("\n"),
     );
     expect(reply.choices).toEqual(cardChoices);
-    expect(outcome.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
   });
 
   it("without a link or instructions, points at New link", () => {
@@ -411,14 +434,14 @@ describe("order_placed with card", () => {
   it("for an order paid again, the new cart is kept", () => {
     const again = { ...step(enteringEmailForOrder, text(EMAIL), context).state, cart: eggs };
     const outcome = step(again, result(placedCard()), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
     expect(outcome.state.cart).toEqual(eggs);
   });
 
   it("arriving while the shopper is elsewhere, it still waits for that payment", () => {
     const outcome = step(reach(scripts.quantityEggs), result(placedCard()), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
-    expect(dataOf(outcome)).toEqual(["retry:card", "other", "cancel"]);
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
+    expect(dataOf(outcome)).toEqual(["retry", "other", "cancel"]);
   });
 });
 
@@ -445,43 +468,60 @@ describe('step "awaiting_link"', () => {
   });
 
   it.each([
-    ["the New link button", choice("retry:card")],
+    ["the New link button", choice("retry")],
     ["its number", text("1")],
     ["its label", text("new link")],
   ])("%s pays the order by card again, with the address known", (_what, event) => {
     const outcome = step(awaitingLink, event, context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${awaitingLink.seq + 1}`, orderRef: REF, method: "card", email: EMAIL },
+      {
+        kind: "pay_order",
+        key: `pay:${awaitingLink.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
     expect(outcome.state.menu).toEqual([]);
   });
 
   it("New link with no address known asks for one when the card needs it", () => {
-    const outcome = step(awaitingLinkNoEmail, choice("retry:card"), context);
+    const outcome = step(awaitingLinkNoEmail, choice("retry"), context);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_email", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "card",
+      field: "email",
+      orderRef: REF,
+    });
     expect(outcome.replies).toEqual([{ text: ASK, choices: backToOrder }]);
   });
 
   it("New link with no address known and none needed pays at once", () => {
-    const outcome = step(awaitingLinkNoEmail, choice("retry:card"), noEmailNeeded);
+    const outcome = step(awaitingLinkNoEmail, choice("retry"), noEmailNeeded);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${awaitingLinkNoEmail.seq + 1}`, orderRef: REF, method: "card" },
+      {
+        kind: "pay_order",
+        key: `pay:${awaitingLinkNoEmail.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: {},
+      },
     ]);
   });
 
   it("New link when card is switched off: says so and shows the order's ways to pay", () => {
-    const outcome = step(awaitingLink, choice("retry:card"), withoutCard);
+    const outcome = step(awaitingLink, choice("retry"), withoutCard);
     expect(outcome.actions).toEqual([]);
     expect(lastReply(outcome).text).toContain("not available right now");
     expect(dataOf(outcome)).toEqual(["pay:mobile_money", "pay:manual", "cancel"]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
   });
 
   it("a double tap on New link asks for one link", () => {
-    const { outcomes } = play([choice("retry:card"), choice("retry:card")], awaitingLink);
+    const { outcomes } = play([choice("retry"), choice("retry")], awaitingLink);
     expect(outcomes[0]!.actions).toHaveLength(1);
     expect(outcomes[1]!.actions).toEqual([]);
     expect(lastReply(outcomes[1]!).text).toContain(STALE);
@@ -493,7 +533,7 @@ describe('step "awaiting_link"', () => {
     ["its label", text("pay another way")],
   ])("pay another way (%s) lists every option and Cancel, for that order", (_what, event) => {
     const outcome = step(awaitingLink, event, context);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
     expect(outcome.replies).toEqual([
       { text: `How would you like to pay for *${REF}*?`, choices: everyWayToPay },
     ]);
@@ -517,7 +557,6 @@ describe('step "awaiting_link"', () => {
     ["a product button of an earlier catalog", choice("p:EGGS12"), STALE],
     ["the catalog button of an earlier message", choice("shop"), STALE],
     ["the cart button of an earlier message", choice("cart"), STALE],
-    ["an M-Pesa retry button not offered", choice("retry"), STALE],
     ["a Use button not offered", choice("phone:use"), STALE],
     ["garbage", choice("zzz"), STALE],
     ["a contact", contact(), "I don't need a contact card"],
@@ -566,12 +605,6 @@ describe("payment results, worded by method", () => {
       mpesaChoices,
     ],
     [
-      "no method (as before)",
-      undefined,
-      `❌ The M-Pesa payment for *${REF}* did not go through: Card declined.`,
-      mpesaChoices,
-    ],
-    [
       "manual",
       "manual" as const,
       `❌ The payment for *${REF}* did not go through: Card declined.`,
@@ -581,7 +614,7 @@ describe("payment results, worded by method", () => {
     for (const state of [awaitingLink, reach(scripts.awaitingPush), reach(scripts.addedEggs)]) {
       const outcome = step(state, result(failed(method)), context);
       expect(outcome.replies).toEqual([{ text: expected, choices }]);
-      expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+      expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF, method });
       expect(outcome.state.cart).toEqual(state.cart);
       expect(outcome.actions).toEqual([]);
     }
@@ -596,12 +629,6 @@ describe("payment results, worded by method", () => {
       mpesaChoices,
     ],
     [
-      "no method (as before)",
-      undefined,
-      `⌛ M-Pesa did not confirm *${REF}* in time. If you did not pay, send the request again.`,
-      mpesaChoices,
-    ],
-    [
       "manual",
       "manual" as const,
       `⌛ The payment for *${REF}* was not made in time.`,
@@ -611,7 +638,7 @@ describe("payment results, worded by method", () => {
     for (const state of [awaitingLink, reach(scripts.awaitingPush), reach(scripts.addedEggs)]) {
       const outcome = step(state, result(expired(method)), context);
       expect(outcome.replies).toEqual([{ text: expected, choices }]);
-      expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+      expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF, method });
     }
   });
 
@@ -640,13 +667,6 @@ describe("payment results, worded by method", () => {
       `✅ Payment for *${REF}* confirmed (M-Pesa receipt *NLJ7RT61SV*). Thank you!`,
     ],
     [
-      "no method, with a receipt: a neutral reference, never a guessed M-Pesa receipt",
-      undefined,
-      "NLJ7RT61SV",
-      `✅ Payment for *${REF}* confirmed (reference *NLJ7RT61SV*). Thank you!`,
-    ],
-    ["no method, no receipt", undefined, undefined, `✅ Payment for *${REF}* confirmed. Thank you!`],
-    [
       "manual with a reference",
       "manual" as const,
       "TRX-1",
@@ -657,7 +677,7 @@ describe("payment results, worded by method", () => {
       kind: "payment_confirmed",
       orderRef: REF,
       ...(receipt ? { receipt } : {}),
-      ...(method ? { method } : {}),
+      method,
     };
     const outcome = step(awaitingLink, result(event), context);
     expect(outcome.replies).toEqual([
@@ -695,12 +715,16 @@ describe("payment_refunded", () => {
     ],
     [
       "awaiting_link of another order",
-      stateAt({ name: "awaiting_link", orderRef: OTHER_REF }),
-      { name: "awaiting_link", orderRef: OTHER_REF },
+      stateAt({ name: "awaiting_payment", method: "card", orderRef: OTHER_REF }),
+      { name: "awaiting_payment", method: "card", orderRef: OTHER_REF },
     ],
     ["browsing with a cart", reach(scripts.addedEggs), { name: "browsing" }],
     ["choosing a quantity", reach(scripts.quantityEggs), { name: "choosing_quantity", sku: "EGGS12" }],
-    ["entering the address for the cart", enteringEmail, { name: "entering_email" }],
+    [
+      "entering the address for the cart",
+      enteringEmail,
+      { name: "entering_payer", method: "card", field: "email" },
+    ],
     ["new", stateAt({ name: "new" }), { name: "new" }],
   ] as [string, ConversationState, unknown][])(
     "in %s: says so; the step moves on only if it is about that order",
@@ -717,22 +741,22 @@ describe("payment_refunded", () => {
 
 describe('step "payment_failed" after a card failure', () => {
   it.each([
-    ["the New link button", choice("retry:card")],
+    ["the New link button", choice("retry")],
     ["its number", text("1")],
     ["its label", text("new link")],
   ])("%s asks for a new link, with the address known", (_what, event) => {
     const outcome = step(cardFailed, event, context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${cardFailed.seq + 1}`, orderRef: REF, method: "card", email: EMAIL },
+      {
+        kind: "pay_order",
+        key: `pay:${cardFailed.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
-  });
-
-  it("the M-Pesa retry button is not on offer", () => {
-    const outcome = step(cardFailed, choice("retry"), context);
-    expect(outcome.actions).toEqual([]);
-    expect(lastReply(outcome)).toEqual({ text: `${STALE}\n\n${CARD_PROMPT}`, choices: cardChoices });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "card" });
   });
 
   it.each([["hello"], ["I paid"], ["Milk 1L"]])("text %j shows the card prompt again", (typed) => {
@@ -754,14 +778,19 @@ describe('step "payment_failed" after a card failure', () => {
     expect(outcomes[0]!.replies).toEqual([
       { text: `How would you like to pay for *${REF}*?`, choices: everyWayToPay },
     ]);
-    expect(outcomes[1]!.state.step).toEqual({ name: "entering_phone", orderRef: REF });
+    expect(outcomes[1]!.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(outcomes[2]!.actions).toEqual([
       {
         kind: "pay_order",
         key: `pay:${outcomes[2]!.state.seq}`,
         orderRef: REF,
         method: "mobile_money",
-        phone: PHONE,
+        payer: { phone: PHONE },
       },
     ]);
   });
@@ -769,7 +798,7 @@ describe('step "payment_failed" after a card failure', () => {
   it("pay another way → manual: pays the order by transfer, no address sent", () => {
     const { outcomes } = play([choice("other"), choice("pay:manual")], cardFailed);
     expect(outcomes[1]!.actions).toEqual([
-      { kind: "pay_order", key: `pay:${outcomes[1]!.state.seq}`, orderRef: REF, method: "manual" },
+      { kind: "pay_order", key: `pay:${outcomes[1]!.state.seq}`, orderRef: REF, method: "manual", payer: {} },
     ]);
   });
 
@@ -782,16 +811,22 @@ describe('step "payment_failed" after a card failure', () => {
         key: `pay:${outcomes[1]!.state.seq}`,
         orderRef: REF,
         method: "card",
-        email: EMAIL,
+        payer: { email: EMAIL },
       },
     ]);
   });
 
   it("an expired link offers New link too", () => {
     const state = reach([...scripts.awaitingLink, result(expired("card"))]);
-    const outcome = step(state, choice("retry:card"), context);
+    const outcome = step(state, choice("retry"), context);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${state.seq + 1}`, orderRef: REF, method: "card", email: EMAIL },
+      {
+        kind: "pay_order",
+        key: `pay:${state.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
   });
 
@@ -817,7 +852,7 @@ describe("an e-mail address is shown only masked", () => {
       text("what now?"),
       result(failed("card", `Card of ${EMAIL} declined, receipt to ${OTHER_EMAIL}`)),
       text("hello"),
-      choice("retry:card"),
+      choice("retry"),
       result({ kind: "order_failed", reason: `Paystack refused ${EMAIL.toUpperCase()}` }),
       choice("pay:card"),
       result(placedCard()),

@@ -1,12 +1,7 @@
 /** E-mail addresses for card receipts: the sound check, the stored form, and masking. */
 import { describe, expect, it } from "vitest";
-import {
-  EMAIL_MAX_LENGTH,
-  isStoredEmail,
-  maskEmail,
-  maskEmails,
-  normalizeEmail,
-} from "../../src/conversations/email.js";
+import { EMAIL_MAX_LENGTH, maskEmail, maskEmails, normalizeEmail } from "../../src/conversations/email.js";
+import { isStoredPayerValue } from "../../src/conversations/payer.js";
 
 describe("normalizeEmail", () => {
   it.each([
@@ -22,7 +17,7 @@ describe("normalizeEmail", () => {
     [`${"a".repeat(64)}@${"b".repeat(185)}.com`, `${"a".repeat(64)}@${"b".repeat(185)}.com`],
   ])("%j is accepted as %j", (typed, stored) => {
     expect(normalizeEmail(typed)).toBe(stored);
-    expect(isStoredEmail(stored)).toBe(true);
+    expect(isStoredPayerValue("email", stored)).toBe(true);
   });
 
   it.each([
@@ -68,7 +63,7 @@ describe("normalizeEmail", () => {
     ["not an address", "amina"],
     ["a number", 42],
   ])("a stored value with %s is not as normalizeEmail writes it", (_what, value) => {
-    expect(isStoredEmail(value)).toBe(false);
+    expect(isStoredPayerValue("email", value)).toBe(false);
   });
 });
 

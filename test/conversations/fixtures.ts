@@ -7,6 +7,7 @@ import type {
   Choice,
   ConversationEvent,
   ConversationState,
+  PayerDetails,
   PaymentOption,
   Reply,
   ResultEvent,
@@ -15,6 +16,10 @@ import type {
   StepOutcome,
 } from "../../src/conversations/types.js";
 import { fromMajor } from "../../src/domain/money.js";
+import { manualPlugin } from "../../src/payments/manual/plugin.js";
+import { mpesaPlugin } from "../../src/payments/mpesa/plugin.js";
+import { paystackPlugin } from "../../src/payments/paystack/plugin.js";
+import type { PaymentPlugin } from "../../src/payments/plugin.js";
 
 export const catalog: Catalog = {
   shop: { name: "Mama Mboga", currency: "KES", locale: "en" },
@@ -26,10 +31,28 @@ export const catalog: Catalog = {
   ],
 };
 
+/** An option in the words of a real plugin, as the registry builds it. */
+export function optionOf(
+  plugin: PaymentPlugin,
+  config: Record<string, unknown> = {},
+  extra: Partial<PaymentOption> = {},
+): PaymentOption {
+  const payer = plugin.payer?.(config);
+  const [method] = plugin.methods;
+  if (!method) throw new Error(`${plugin.name} serves no method`);
+  return {
+    method,
+    label: plugin.label,
+    ...(plugin.receiptLabel ? { receiptLabel: plugin.receiptLabel } : {}),
+    ...(payer ? { payer } : {}),
+    ...extra,
+  };
+}
+
 export const paymentOptions: readonly PaymentOption[] = [
-  { method: "mobile_money", label: "M-Pesa" },
-  { method: "card", label: "Card (Paystack)", testMode: true, needsEmail: true },
-  { method: "manual", label: "Bank transfer / manual" },
+  optionOf(mpesaPlugin),
+  optionOf(paystackPlugin, {}, { testMode: true }),
+  optionOf(manualPlugin),
 ];
 
 export const context: StepContext = { catalog, paymentOptions, customerName: "Amina" };
@@ -111,18 +134,16 @@ export function stateAt(
     cart?: readonly CartLine[];
     menu?: readonly Choice[];
     seq?: number;
-    phone?: string;
-    email?: string;
+    payer?: PayerDetails;
   } = {},
 ): ConversationState {
   return {
-    v: 1,
+    v: 2,
     step: current,
     cart: parts.cart ?? [],
     menu: parts.menu ?? [],
     seq: parts.seq ?? 7,
-    ...(parts.phone ? { phone: parts.phone } : {}),
-    ...(parts.email ? { email: parts.email } : {}),
+    ...(parts.payer ? { payer: parts.payer } : {}),
   };
 }
 
@@ -207,7 +228,7 @@ export const scripts = {
   awaitingPush,
   paymentFailed: [
     ...awaitingPush,
-    result({ kind: "payment_failed", orderRef: REF, reason: "You cancelled it" }),
+    result({ kind: "payment_failed", orderRef: REF, reason: "You cancelled it", method: "mobile_money" }),
   ],
   enteringEmail,
   awaitingLink,

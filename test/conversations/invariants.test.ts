@@ -53,15 +53,24 @@ const states: [string, ConversationState][] = [
   ],
   [
     "a payment that expired, no number known",
-    reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF })]),
+    reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF, method: "mobile_money" })]),
   ],
-  ["entering a number with an empty cart", stateAt({ name: "entering_phone" }, { phone: OTHER_PHONE })],
+  [
+    "entering a number with an empty cart",
+    stateAt(
+      { name: "entering_payer", method: "mobile_money", field: "phone" },
+      { payer: { phone: OTHER_PHONE } },
+    ),
+  ],
   [
     "entering the address for an existing order",
     reach([...scripts.paymentFailed, choice("other"), choice("pay:card")]),
   ],
-  ["entering an address with an empty cart", stateAt({ name: "entering_email" })],
-  ["a card link out, no address known", stateAt({ name: "awaiting_link", orderRef: REF })],
+  [
+    "entering an address with an empty cart",
+    stateAt({ name: "entering_payer", method: "card", field: "email" }),
+  ],
+  ["a card link out, no address known", stateAt({ name: "awaiting_payment", method: "card", orderRef: REF })],
   [
     "a card link that expired while browsing",
     reach([...scripts.browsing, result({ kind: "payment_expired", orderRef: REF, method: "card" })]),
@@ -98,7 +107,7 @@ const events: [string, ConversationEvent][] = [
   ["pay:card", choice("pay:card")],
   ["phone:use", choice("phone:use")],
   ["retry", choice("retry")],
-  ["retry:card", choice("retry:card")],
+  ["retry", choice("retry")],
   ["other", choice("other")],
   ["a phone number", text("0711 223 344")],
   ["another phone number", text("+254798765432")],
@@ -151,7 +160,7 @@ const events: [string, ConversationEvent][] = [
       instructions: `Pay on the page we sent to ${EMAIL}.`,
     }),
   ],
-  ["result confirmed", result({ kind: "payment_confirmed", orderRef: REF })],
+  ["result confirmed", result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" })],
   [
     "result confirmed (card)",
     result({ kind: "payment_confirmed", orderRef: REF, receipt: "T685312", method: "card" }),
@@ -164,13 +173,18 @@ const events: [string, ConversationEvent][] = [
   ["result refunded", result({ kind: "payment_refunded", orderRef: REF, amount: kes(60) })],
   [
     "result confirmed with receipt",
-    result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV" }),
+    result({ kind: "payment_confirmed", orderRef: REF, receipt: "NLJ7RT61SV", method: "mobile_money" }),
   ],
   [
     "result payment failed (reason quoting the number)",
-    result({ kind: "payment_failed", orderRef: REF, reason: "Request to 0711223344 was cancelled" }),
+    result({
+      kind: "payment_failed",
+      orderRef: REF,
+      reason: "Request to 0711223344 was cancelled",
+      method: "mobile_money",
+    }),
   ],
-  ["result payment expired", result({ kind: "payment_expired", orderRef: REF })],
+  ["result payment expired", result({ kind: "payment_expired", orderRef: REF, method: "mobile_money" })],
   ["result order failed", result({ kind: "order_failed", reason: "M-Pesa refused +254 798 765 432" })],
   ["result order failed (quoting an address)", result({ kind: "order_failed", reason: `No ${OTHER_EMAIL}` })],
   ["result rejected", result({ kind: "proof_rejected", orderRef: REF, reason: "blurry" })],
@@ -240,24 +254,25 @@ describe.each(contexts)("on %s", (_channel, ctx) => {
           (action.kind === "place_order" || action.kind === "pay_order") &&
           action.method === "mobile_money"
         ) {
-          expect(action.phone).toBeDefined();
-          expect(normalizeMsisdn(action.phone!)).toBe(action.phone);
-          expect(next.phone).toBe(action.phone);
+          expect(action.payer.phone).toBeDefined();
+          expect(normalizeMsisdn(action.payer.phone!)).toBe(action.payer.phone);
+          expect(next.payer?.phone).toBe(action.payer.phone);
         }
-        // A card carries a usable address (always, when the option needs one), then the one remembered.
+        // A card carries a usable address (always, when the option requires one), then the one remembered.
         if ((action.kind === "place_order" || action.kind === "pay_order") && action.method === "card") {
-          const needsEmail = ctx.paymentOptions.some((o) => o.method === "card" && o.needsEmail);
-          if (needsEmail) expect(action.email).toBeDefined();
-          if (action.email !== undefined) {
-            expect(normalizeEmail(action.email)).toBe(action.email);
-            expect(next.email).toBe(action.email);
+          const card = ctx.paymentOptions.find((o) => o.method === "card");
+          if (card?.payer?.field === "email" && !card.payer.optional)
+            expect(action.payer.email).toBeDefined();
+          if (action.payer.email !== undefined) {
+            expect(normalizeEmail(action.payer.email)).toBe(action.payer.email);
+            expect(next.payer?.email).toBe(action.payer.email);
           }
         }
         if (action.kind !== "place_order" && action.kind !== "pay_order") continue;
-        if (action.method !== "card") expect(action.email).toBeUndefined();
+        if (action.method !== "card") expect(action.payer.email).toBeUndefined();
       }
-      if (next.phone !== undefined) expect(normalizeMsisdn(next.phone)).toBe(next.phone);
-      if (next.email !== undefined) expect(normalizeEmail(next.email)).toBe(next.email);
+      if (next.payer?.phone !== undefined) expect(normalizeMsisdn(next.payer.phone)).toBe(next.payer.phone);
+      if (next.payer?.email !== undefined) expect(normalizeEmail(next.payer.email)).toBe(next.payer.email);
     });
   });
 });
@@ -308,12 +323,16 @@ describe("choice data stays within 64 bytes for any catalog", () => {
     expect(data).toContain(`q:${sku}:5`);
     expect(data).toContain(`receipt:${REF}`);
     for (const value of data) expect(utf8Length(value)).toBeLessThanOrEqual(CHOICE_DATA_MAX_BYTES);
-    expect(outcomes[6]!.state.step).toEqual({ name: "entering_phone" });
+    expect(outcomes[6]!.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+    });
     expect(outcomes[7]!.actions[0]).toMatchObject({
       kind: "place_order",
       lines: [{ sku, quantity: 6 }],
       method: "mobile_money",
-      phone: PHONE,
+      payer: { phone: PHONE },
     });
   });
 

@@ -481,7 +481,7 @@ describe('step "choosing_payment"', () => {
     ["the card's number, its e-mail address known", text("2"), "card", "amina.w@duka.test"],
     ["the manual label", text("bank transfer / manual"), "manual", undefined],
   ])("%s asks the runtime to place the order and says nothing yet", (_what, event, method, email) => {
-    const state = email ? { ...paying, email } : paying;
+    const state = email ? { ...paying, payer: { email } } : paying;
     const outcome = step(state, event, context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
@@ -490,7 +490,7 @@ describe('step "choosing_payment"', () => {
         key: `place:${paying.seq + 1}`,
         lines: [{ sku: "EGGS12", quantity: 2 }],
         method,
-        ...(email ? { email } : {}),
+        payer: email ? { email } : {},
       },
     ]);
     expect(outcome.state.step).toEqual({ name: "choosing_payment" });

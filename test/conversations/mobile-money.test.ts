@@ -70,12 +70,13 @@ const paymentFailed = (reason = "You cancelled the request", orderRef = REF): Re
   kind: "payment_failed",
   orderRef,
   reason,
+  method: "mobile_money",
 });
-const expired: ResultEvent = { kind: "payment_expired", orderRef: REF };
+const expired: ResultEvent = { kind: "payment_expired", orderRef: REF, method: "mobile_money" };
 
 /** The number prompt reached from checkout, with the number already known or not. */
 const enteringPhone = reach(scripts.enteringPhone);
-const enteringKnown = { ...reach(scripts.payment), phone: PHONE };
+const enteringKnown = { ...reach(scripts.payment), payer: { phone: PHONE } };
 const enteringWithKnown = step(enteringKnown, choice("pay:mobile_money"), context).state;
 const awaitingPush = reach(scripts.awaitingPush);
 const failed = reach(scripts.paymentFailed);
@@ -93,7 +94,7 @@ describe('"pay:mobile_money" in choosing_payment', () => {
     ["its label", text("m-pesa")],
   ])("%s asks for the number, places nothing yet", (_what, event) => {
     const outcome = step(paying, event, context);
-    expect(outcome.state.step).toEqual({ name: "entering_phone" });
+    expect(outcome.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone" });
     expect(outcome.actions).toEqual([]);
     expect(outcome.state.cart).toEqual(eggs);
     expect(outcome.replies).toEqual([
@@ -103,11 +104,11 @@ describe('"pay:mobile_money" in choosing_payment', () => {
   });
 
   it.each([
-    ["the number last used", { ...paying, phone: PHONE }, context, MASKED],
+    ["the number last used", { ...paying, payer: { phone: PHONE } }, context, MASKED],
     ["the channel's number", paying, { ...context, customerPhone: OTHER_PHONE }, OTHER_MASKED],
     [
       "the number last used over the channel's",
-      { ...paying, phone: PHONE },
+      { ...paying, payer: { phone: PHONE } },
       { ...context, customerPhone: OTHER_PHONE },
       MASKED,
     ],
@@ -147,7 +148,13 @@ describe('"pay:mobile_money" in choosing_payment', () => {
 
 describe('step "entering_phone" (the cart\'s order)', () => {
   const placeWith = (state: ConversationState, phone: string) => [
-    { kind: "place_order", key: `place:${state.seq + 1}`, lines: eggs, method: "mobile_money", phone },
+    {
+      kind: "place_order",
+      key: `place:${state.seq + 1}`,
+      lines: eggs,
+      method: "mobile_money",
+      payer: { phone },
+    },
   ];
 
   it.each([
@@ -163,7 +170,7 @@ describe('step "entering_phone" (the cart\'s order)', () => {
     const outcome = step(enteringPhone, text(typed), context);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual(placeWith(enteringPhone, phone));
-    expect(outcome.state.phone).toBe(phone);
+    expect(outcome.state.payer?.phone).toBe(phone);
     expect(outcome.state.step).toEqual({ name: "choosing_payment" });
     expect(outcome.state.cart).toEqual(eggs);
     expect(outcome.state.menu).toEqual([]);
@@ -183,13 +190,13 @@ describe('step "entering_phone" (the cart\'s order)', () => {
     const state = step(reach(scripts.payment), choice("pay:mobile_money"), ctx).state;
     const outcome = step(state, choice("phone:use"), ctx);
     expect(outcome.actions).toEqual(placeWith(state, OTHER_PHONE));
-    expect(outcome.state.phone).toBe(OTHER_PHONE);
+    expect(outcome.state.payer?.phone).toBe(OTHER_PHONE);
   });
 
   it("a newly typed number replaces the one known", () => {
     const outcome = step(enteringWithKnown, text("0798 765 432"), context);
     expect(outcome.actions).toEqual(placeWith(enteringWithKnown, OTHER_PHONE));
-    expect(outcome.state.phone).toBe(OTHER_PHONE);
+    expect(outcome.state.payer?.phone).toBe(OTHER_PHONE);
   });
 
   it.each([
@@ -199,7 +206,7 @@ describe('step "entering_phone" (the cart\'s order)', () => {
   ])("the shopper's own contact %s is charged", (shared, phone) => {
     const outcome = step(enteringPhone, contact(shared, true), context);
     expect(outcome.actions).toEqual(placeWith(enteringPhone, phone));
-    expect(outcome.state.phone).toBe(phone);
+    expect(outcome.state.payer?.phone).toBe(phone);
   });
 
   const bad: [string, ConversationEvent, string][] = [
@@ -237,7 +244,7 @@ describe('step "entering_phone" (the cart\'s order)', () => {
     expect(reply.choices).toEqual([[{ label: "⬅️ Back", data: "checkout" }]]);
     expect(reply.requestContact).toBe("📱 Share my number");
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.phone).toBeUndefined();
+    expect(outcome.state.payer?.phone).toBeUndefined();
     expect(withoutSeqAndMenu(outcome.state)).toEqual(withoutSeqAndMenu(enteringPhone));
   });
 
@@ -277,7 +284,7 @@ describe('step "entering_phone" (the cart\'s order)', () => {
     const outcome = step(enteringPhone, text("0711223344"), smaller);
     expect(outcome.actions).toEqual([]);
     expect(allText(outcome)).toContain("no longer available");
-    expect(outcome.state.phone).toBe(PHONE);
+    expect(outcome.state.payer?.phone).toBe(PHONE);
   });
 
   it("M-Pesa switched off meanwhile: no order, the options again", () => {
@@ -294,7 +301,12 @@ describe('step "entering_phone" (the cart\'s order)', () => {
 describe('step "entering_phone" (an existing order)', () => {
   it("asks for the order's number and offers Back to its ways to pay", () => {
     const outcome = step(payingOrder, choice("pay:mobile_money"), context);
-    expect(outcome.state.step).toEqual({ name: "entering_phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(lastReply(outcome)).toEqual({
       text: ASK_FOR_ORDER,
       choices: [[{ label: `📱 Use ${MASKED}`, data: "phone:use" }], [{ label: "⬅️ Back", data: "other" }]],
@@ -315,16 +327,16 @@ describe('step "entering_phone" (an existing order)', () => {
         key: `pay:${enteringForOrder.seq + 1}`,
         orderRef: REF,
         method: "mobile_money",
-        phone,
+        payer: { phone },
       },
     ]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
-    expect(outcome.state.phone).toBe(phone);
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" });
+    expect(outcome.state.payer?.phone).toBe(phone);
   });
 
   it("Back shows the order's ways to pay", () => {
     const outcome = step(enteringForOrder, choice("other"), context);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" });
     expect(lastReply(outcome).choices).toEqual(everyWayToPay);
   });
 
@@ -338,7 +350,12 @@ describe('step "entering_phone" (an existing order)', () => {
     expect(lastReply(outcome).text).toContain(note);
     expect(lastReply(outcome).text).toContain(ASK_FOR_ORDER);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
   });
 
   it.each([
@@ -357,9 +374,9 @@ describe("order_placed with M-Pesa", () => {
 
   it("clears the cart, says where the request went (masked) and waits for the PIN", () => {
     const outcome = step(placing, result(placedMpesa(kes(60))), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
     expect(outcome.state.cart).toEqual([]);
-    expect(outcome.state.phone).toBe(PHONE);
+    expect(outcome.state.payer?.phone).toBe(PHONE);
     expect(outcome.replies).toEqual([
       {
         text: `📲 Check your phone: we sent an M-Pesa request for *KES 60.00* to ${MASKED} (order *${REF}*). Enter your M-Pesa PIN to pay.`,
@@ -372,19 +389,19 @@ describe("order_placed with M-Pesa", () => {
   it("without a known number says 'your phone'", () => {
     const outcome = step(reach(scripts.payment), result(placedMpesa()), context);
     expect(lastReply(outcome).text).toContain("to your phone (order");
-    expect(outcome.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
   });
 
   it("for an order paid again, the new cart is kept", () => {
     const paying = { ...step(enteringForOrder, choice("phone:use"), context).state, cart: eggs };
     const outcome = step(paying, result(placedMpesa()), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
     expect(outcome.state.cart).toEqual(eggs);
   });
 
   it("arriving while the shopper is elsewhere, it still waits for that PIN", () => {
     const outcome = step(reach(scripts.quantityEggs), result(placedMpesa()), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
     expect(dataOf(outcome)).toEqual(["cancel"]);
   });
 });
@@ -399,7 +416,7 @@ describe("order_failed while paying", () => {
     ["while the retry is under way", step(failed, choice("retry"), context).state],
   ])("%s: the reason and that order's ways to pay", (_what, state) => {
     const outcome = step(state, result({ kind: "order_failed", reason }), context);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" });
     expect(lastReply(outcome).text).toBe(
       `Sorry, we couldn't place your order: M-Pesa is down. You can try again or pick another way to pay.\n\nHow would you like to pay for *${REF}*?`,
     );
@@ -525,10 +542,14 @@ describe("payment_confirmed", () => {
     ["entering that order's number", enteringForOrder, { name: "browsing" }],
     [
       "awaiting_push of another order",
-      stateAt({ name: "awaiting_push", orderRef: OTHER_REF }),
-      { name: "awaiting_push", orderRef: OTHER_REF },
+      stateAt({ name: "awaiting_payment", method: "mobile_money", orderRef: OTHER_REF }),
+      { name: "awaiting_payment", method: "mobile_money", orderRef: OTHER_REF },
     ],
-    ["entering a number for the cart", enteringPhone, { name: "entering_phone" }],
+    [
+      "entering a number for the cart",
+      enteringPhone,
+      { name: "entering_payer", method: "mobile_money", field: "phone" },
+    ],
     ["browsing with a cart", reach(scripts.addedEggs), { name: "browsing" }],
   ] as [string, ConversationState, unknown][])(
     "in %s: confirms; the step moves on only if it is about the order",
@@ -563,7 +584,7 @@ describe("payment_failed and payment_expired results", () => {
         choices: failedChoices,
       },
     ]);
-    expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "mobile_money" });
     expect(outcome.state.cart).toEqual(state.cart);
     expect(outcome.actions).toEqual([]);
   });
@@ -576,7 +597,7 @@ describe("payment_failed and payment_expired results", () => {
         choices: failedChoices,
       },
     ]);
-    expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "mobile_money" });
     expect(outcome.state.cart).toEqual(state.cart);
   });
 
@@ -598,7 +619,7 @@ describe('step "payment_failed"', () => {
     ["its label", text("send the request again")],
   ])("%s with a number known sends the request again to it", (_what, event) => {
     const outcome = step(failed, event, context);
-    expect(failed.phone).toBe(PHONE);
+    expect(failed.payer?.phone).toBe(PHONE);
     expect(outcome.replies).toEqual([]);
     expect(outcome.actions).toEqual([
       {
@@ -606,17 +627,22 @@ describe('step "payment_failed"', () => {
         key: `pay:${failed.seq + 1}`,
         orderRef: REF,
         method: "mobile_money",
-        phone: PHONE,
+        payer: { phone: PHONE },
       },
     ]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" });
     expect(outcome.state.menu).toEqual([]);
   });
 
   it("retry without a number known asks for one, for that order", () => {
     const outcome = step(failedNoPhone, choice("retry"), context);
     expect(outcome.actions).toEqual([]);
-    expect(outcome.state.step).toEqual({ name: "entering_phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(lastReply(outcome)).toEqual({
       text: ASK_FOR_ORDER,
       choices: [[{ label: "⬅️ Back", data: "other" }]],
@@ -636,7 +662,7 @@ describe('step "payment_failed"', () => {
         key: `pay:${outcome.state.seq + 1}`,
         orderRef: REF,
         method: "mobile_money",
-        phone: OTHER_PHONE,
+        payer: { phone: OTHER_PHONE },
       },
     ]);
   });
@@ -649,7 +675,7 @@ describe('step "payment_failed"', () => {
     expect(outcome.actions).toEqual([]);
     expect(lastReply(outcome).text).toContain("not available right now");
     expect(dataOf(outcome)).toEqual(["pay:manual", "cancel"]);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" });
   });
 
   it("a double tap on retry sends one request", () => {
@@ -664,7 +690,7 @@ describe('step "payment_failed"', () => {
     ["its label", text("pay another way")],
   ])("pay another way (%s) lists every option and Cancel, for that order", (_what, event) => {
     const outcome = step(failed, event, context);
-    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" });
     expect(outcome.replies).toEqual([
       { text: `How would you like to pay for *${REF}*?`, choices: everyWayToPay },
     ]);
@@ -732,24 +758,35 @@ describe('step "choosing_payment" for an existing order', () => {
     );
     expect(outcomes[0]!.replies).toEqual([]);
     expect(outcomes[0]!.actions).toEqual([
-      { kind: "pay_order", key: `pay:${payingOrder.seq + 1}`, orderRef: REF, method: "manual" },
+      { kind: "pay_order", key: `pay:${payingOrder.seq + 1}`, orderRef: REF, method: "manual", payer: {} },
     ]);
-    expect(outcomes[0]!.state.step).toEqual({ name: "choosing_payment", orderRef: REF });
+    expect(outcomes[0]!.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "manual" });
     expect(state.step).toEqual({ name: "awaiting_proof", orderRef: REF });
     expect(lastReply(outcomes[1]!).text).toContain("Till 123456");
     expect(lastReply(outcomes[1]!).text).toContain(`*${REF}*`);
   });
 
   it("card pays the order too (with the e-mail address known; card.test.ts asks for one)", () => {
-    const outcome = step({ ...payingOrder, email: EMAIL }, choice("pay:card"), context);
+    const outcome = step({ ...payingOrder, payer: { email: EMAIL } }, choice("pay:card"), context);
     expect(outcome.actions).toEqual([
-      { kind: "pay_order", key: `pay:${payingOrder.seq + 1}`, orderRef: REF, method: "card", email: EMAIL },
+      {
+        kind: "pay_order",
+        key: `pay:${payingOrder.seq + 1}`,
+        orderRef: REF,
+        method: "card",
+        payer: { email: EMAIL },
+      },
     ]);
   });
 
   it("M-Pesa asks for the number for that order", () => {
     const outcome = step(payingOrder, text("1"), context);
-    expect(outcome.state.step).toEqual({ name: "entering_phone", orderRef: REF });
+    expect(outcome.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "phone",
+      orderRef: REF,
+    });
     expect(outcome.actions).toEqual([]);
   });
 
@@ -797,7 +834,7 @@ describe('step "choosing_payment" for an existing order', () => {
   it("/start while paying an order again leaves it waiting in payment_failed", () => {
     for (const state of [payingOrder, enteringForOrder]) {
       const outcome = step(state, command("start"), context);
-      expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+      expect(outcome.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "mobile_money" });
       expect(lastReply(outcome).text).toContain(`Order *${REF}* is not paid yet`);
     }
   });

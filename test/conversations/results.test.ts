@@ -56,7 +56,7 @@ describe("order_placed", () => {
       instructions: "Check your phone and enter your M-Pesa PIN.",
     };
     const outcome = step(waiting, result(event), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
     expect(outcome.state.cart).toEqual([]);
     expect(lastReply(outcome).text).toContain("Check your phone");
     expect(lastReply(outcome).text).toContain(`*${REF}*`);
@@ -72,10 +72,10 @@ describe("order_placed", () => {
       instructions: "Pay on the page we sent.",
     };
     const outcome = step(waiting, result(event), context);
-    expect(outcome.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
     expect(outcome.state.cart).toEqual([]);
     expect(lastReply(outcome).text).toContain("Pay on the page we sent.");
-    expect(dataOf(outcome)).toEqual(["retry:card", "other", "cancel"]);
+    expect(dataOf(outcome)).toEqual(["retry", "other", "cancel"]);
   });
 });
 
@@ -194,7 +194,11 @@ describe("payment_confirmed", () => {
       { name: "viewing_cart" },
     ],
   ])("in %s: confirms, with a catalog button", (_what, state, next) => {
-    const outcome = step(state, result({ kind: "payment_confirmed", orderRef: REF }), context);
+    const outcome = step(
+      state,
+      result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }),
+      context,
+    );
     const reply = lastReply(outcome);
     expect(reply.text).toBe(`✅ Payment for *${REF}* confirmed. Thank you!`);
     expect(reply.choices).toEqual([[{ label: "🛍 See the catalog", data: "shop" }]]);
@@ -303,7 +307,7 @@ describe("every result event", () => {
     { kind: "orders_listed", orders: [] },
     { kind: "order_cancelled", orderRef: REF },
     { kind: "cancel_refused", orderRef: REF, reason: "x" },
-    { kind: "payment_confirmed", orderRef: REF },
+    { kind: "payment_confirmed", orderRef: REF, method: "mobile_money" },
     { kind: "proof_rejected", orderRef: REF, reason: "x" },
   ];
 

@@ -4,7 +4,7 @@ import { isConversationState } from "../../src/conversations/state.js";
 import { REF, reach, scripts, underReviewScript } from "./fixtures.js";
 
 const valid = {
-  v: 1,
+  v: 2,
   step: { name: "choosing_quantity", sku: "EGGS12" },
   cart: [{ sku: "EGGS12", quantity: 2 }],
   menu: [{ label: "1", data: "q:EGGS12:1" }],
@@ -13,7 +13,7 @@ const valid = {
 
 describe("initialState", () => {
   it("is new, with an empty cart and menu, at seq 0", () => {
-    expect(initialState()).toEqual({ v: 1, step: { name: "new" }, cart: [], menu: [], seq: 0 });
+    expect(initialState()).toEqual({ v: 2, step: { name: "new" }, cart: [], menu: [], seq: 0 });
   });
 
   it("returns a fresh object each time", () => {
@@ -22,7 +22,7 @@ describe("initialState", () => {
 });
 
 describe("migrateState", () => {
-  it("returns a valid v1 state as is", () => {
+  it("returns a valid v2 state as is", () => {
     expect(migrateState(valid)).toBe(valid);
   });
 
@@ -41,14 +41,20 @@ describe("migrateState", () => {
     ["viewing_cart", { name: "viewing_cart" }],
     ["choosing_payment", { name: "choosing_payment" }],
     ["new", { name: "new" }],
-    ["choosing_payment for an order", { name: "choosing_payment", orderRef: REF }],
-    ["entering_phone", { name: "entering_phone" }],
-    ["entering_phone for an order", { name: "entering_phone", orderRef: REF }],
-    ["awaiting_push", { name: "awaiting_push", orderRef: REF }],
-    ["payment_failed", { name: "payment_failed", orderRef: REF }],
-    ["entering_email", { name: "entering_email" }],
-    ["entering_email for an order", { name: "entering_email", orderRef: REF }],
-    ["awaiting_link", { name: "awaiting_link", orderRef: REF }],
+    ["choosing_payment for an order", { name: "choosing_payment", orderRef: REF, method: "mobile_money" }],
+    ["entering_phone", { name: "entering_payer", method: "mobile_money", field: "phone" }],
+    [
+      "entering_phone for an order",
+      { name: "entering_payer", method: "mobile_money", field: "phone", orderRef: REF },
+    ],
+    ["awaiting_push", { name: "awaiting_payment", method: "mobile_money", orderRef: REF }],
+    ["payment_failed", { name: "payment_failed", orderRef: REF, method: "manual" }],
+    ["entering_email", { name: "entering_payer", method: "card", field: "email" }],
+    [
+      "entering_email for an order",
+      { name: "entering_payer", method: "card", field: "email", orderRef: REF },
+    ],
+    ["awaiting_link", { name: "awaiting_payment", method: "card", orderRef: REF }],
   ])("accepts step %s", (_name, stepValue) => {
     const state = { ...valid, step: stepValue };
     expect(migrateState(state)).toBe(state);
@@ -71,22 +77,51 @@ describe("migrateState", () => {
     ["an array", [valid]],
     ["an empty object", {}],
     ["version 0", { ...valid, v: 0 }],
-    ["version 2", { ...valid, v: 2 }],
-    ["version as string", { ...valid, v: "1" }],
+    ["version 3", { ...valid, v: 3 }],
+    ["version as string", { ...valid, v: "2" }],
     ["an old shape", { stage: "cart", items: { EGGS12: 2 } }],
     ["an unknown step", { ...valid, step: { name: "paying" } }],
     ["a step that is a string", { ...valid, step: "browsing" }],
     ["choosing_quantity without a sku", { ...valid, step: { name: "choosing_quantity" } }],
     ["choosing_quantity with a bad sku", { ...valid, step: { name: "choosing_quantity", sku: "a b" } }],
     ["awaiting_proof without a reference", { ...valid, step: { name: "awaiting_proof" } }],
-    ["awaiting_push without a reference", { ...valid, step: { name: "awaiting_push" } }],
-    ["payment_failed with an empty ref", { ...valid, step: { name: "payment_failed", orderRef: "" } }],
-    ["awaiting_link without a reference", { ...valid, step: { name: "awaiting_link" } }],
-    ["entering_email with a numeric ref", { ...valid, step: { name: "entering_email", orderRef: 7 } }],
-    ["entering_phone with a numeric ref", { ...valid, step: { name: "entering_phone", orderRef: 7 } }],
+    [
+      "awaiting_push without a reference",
+      { ...valid, step: { name: "awaiting_payment", method: "mobile_money" } },
+    ],
+    [
+      "payment_failed with an empty ref",
+      { ...valid, step: { name: "payment_failed", orderRef: "", method: "card" } },
+    ],
+    ["payment_failed without a method", { ...valid, step: { name: "payment_failed", orderRef: REF } }],
+    [
+      "awaiting_payment with an unknown method",
+      { ...valid, step: { name: "awaiting_payment", orderRef: REF, method: "bitcoin" } },
+    ],
+    [
+      "entering_payer with an unknown field",
+      { ...valid, step: { name: "entering_payer", method: "card", field: "address" } },
+    ],
+    [
+      "choosing_payment for an order without a method",
+      { ...valid, step: { name: "choosing_payment", orderRef: REF } },
+    ],
+    [
+      "choosing_payment for the cart with a method",
+      { ...valid, step: { name: "choosing_payment", method: "card" } },
+    ],
+    ["awaiting_link without a reference", { ...valid, step: { name: "awaiting_payment", method: "card" } }],
+    [
+      "entering_email with a numeric ref",
+      { ...valid, step: { name: "entering_payer", method: "card", field: "email", orderRef: 7 } },
+    ],
+    [
+      "entering_phone with a numeric ref",
+      { ...valid, step: { name: "entering_payer", method: "mobile_money", field: "phone", orderRef: 7 } },
+    ],
     [
       "choosing_payment with an overlong ref",
-      { ...valid, step: { name: "choosing_payment", orderRef: "D".repeat(65) } },
+      { ...valid, step: { name: "choosing_payment", orderRef: "D".repeat(65), method: "card" } },
     ],
     [
       "proof_under_review with an empty ref",
@@ -120,15 +155,9 @@ describe("migrateState", () => {
   });
 });
 
-describe("the remembered M-Pesa number", () => {
-  it("a state stored before phone existed is still valid, as is", () => {
-    expect("phone" in valid).toBe(false);
-    expect(isConversationState(valid)).toBe(true);
-    expect(migrateState(valid)).toBe(valid);
-  });
-
-  it("a normalized number is kept", () => {
-    const state = { ...valid, phone: "254711223344" };
+describe("the remembered payer details", () => {
+  it("a normalized number and an address as normalizeEmail writes it are kept", () => {
+    const state = { ...valid, payer: { phone: "254711223344", email: "Amina.W@example.com" } };
     expect(migrateState(state)).toBe(state);
   });
 
@@ -139,26 +168,10 @@ describe("the remembered M-Pesa number", () => {
     ["an empty string", ""],
     ["a number type", 254711223344],
     ["null", null],
-  ])("%s is dropped, the rest of the state kept", (_what, phone) => {
-    const stored = { ...valid, phone };
+  ])("a number in %s is dropped, the rest of the state kept", (_what, phone) => {
+    const stored = { ...valid, payer: { phone } };
     expect(isConversationState(stored)).toBe(false);
     expect(migrateState(stored)).toEqual(valid);
-  });
-
-  it("a state broken elsewhere still starts over, phone or not", () => {
-    expect(migrateState({ ...valid, seq: -1, phone: "bad" })).toEqual(initialState());
-  });
-});
-
-describe("the remembered e-mail address", () => {
-  it("a state stored before email existed is still valid, as is", () => {
-    expect("email" in valid).toBe(false);
-    expect(migrateState(valid)).toBe(valid);
-  });
-
-  it("an address as normalizeEmail writes it is kept, next to a phone", () => {
-    const state = { ...valid, phone: "254711223344", email: "Amina.W@example.com" };
-    expect(migrateState(state)).toBe(state);
   });
 
   it.each([
@@ -168,23 +181,32 @@ describe("the remembered e-mail address", () => {
     ["an empty string", ""],
     ["a number type", 42],
     ["null", null],
-  ])("%s is dropped, the rest of the state kept", (_what, email) => {
-    const stored = { ...valid, email };
+  ])("an address with %s is dropped, the rest of the state kept", (_what, email) => {
+    const stored = { ...valid, payer: { email } };
     expect(isConversationState(stored)).toBe(false);
     expect(migrateState(stored)).toEqual(valid);
   });
 
-  it("a bad phone and a bad address are both dropped; good ones are kept", () => {
-    expect(migrateState({ ...valid, phone: "bad", email: "bad" })).toEqual(valid);
-    expect(migrateState({ ...valid, phone: "bad", email: "a@b.co" })).toEqual({ ...valid, email: "a@b.co" });
-    expect(migrateState({ ...valid, phone: "254711223344", email: "bad" })).toEqual({
+  it("a bad value is dropped, a good one next to it kept; an unknown field or an empty payer goes", () => {
+    const phone = "254711223344";
+    expect(migrateState({ ...valid, payer: { phone: "bad", email: "a@b.co" } })).toEqual({
       ...valid,
-      phone: "254711223344",
+      payer: { email: "a@b.co" },
     });
+    expect(migrateState({ ...valid, payer: { phone, email: "bad" } })).toEqual({
+      ...valid,
+      payer: { phone },
+    });
+    expect(migrateState({ ...valid, payer: { phone, iban: "DE00" } })).toEqual({
+      ...valid,
+      payer: { phone },
+    });
+    expect(migrateState({ ...valid, payer: {} })).toEqual(valid);
+    expect(migrateState({ ...valid, payer: "254711223344" })).toEqual(valid);
   });
 
-  it("a state broken elsewhere still starts over, address or not", () => {
-    expect(migrateState({ ...valid, seq: -1, email: "bad" })).toEqual(initialState());
-    expect(migrateState({ ...valid, seq: -1, email: "a@b.co" })).toEqual(initialState());
+  it("a state broken elsewhere still starts over, details or not", () => {
+    expect(migrateState({ ...valid, seq: -1, payer: { phone: "bad" } })).toEqual(initialState());
+    expect(migrateState({ ...valid, seq: -1, payer: { email: "a@b.co" } })).toEqual(initialState());
   });
 });

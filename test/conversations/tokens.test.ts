@@ -25,9 +25,8 @@ describe("choice data tokens", () => {
     [{ kind: "checkout" }, "checkout"],
     [{ kind: "clear" }, "clear"],
     [{ kind: "cancel" }, "cancel"],
-    [{ kind: "use_phone" }, "phone:use"],
+    [{ kind: "use_known" }, "phone:use"],
     [{ kind: "retry" }, "retry"],
-    [{ kind: "retry", method: "card" }, "retry:card"],
     [{ kind: "pay_other" }, "other"],
   ];
 

@@ -81,6 +81,7 @@ describe("a Telegram shopper, buttons all the way", () => {
                 { sku: "SUKUMA", quantity: 2 },
               ],
               method: "manual",
+              payer: {},
             },
           ]);
         },
@@ -112,7 +113,7 @@ describe("a Telegram shopper, buttons all the way", () => {
         (o) => expect(o.state.step).toEqual({ name: "proof_under_review", orderRef: REF }),
       ],
       [
-        result({ kind: "payment_confirmed", orderRef: REF }),
+        result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }),
         (o) => {
           expect(o.state.step).toEqual({ name: "browsing" });
           expect(lastReply(o).text).toBe(`✅ Payment for *${REF}* confirmed. Thank you!`);
@@ -162,7 +163,7 @@ describe("a WhatsApp shopper, typing numbers and labels", () => {
         (o) => expect(o.state.step.name).toBe("proof_under_review"),
       ],
       [
-        result({ kind: "payment_confirmed", orderRef: REF }),
+        result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }),
         (o) => expect(o.state.step.name).toBe("browsing"),
       ],
     ]);
@@ -219,7 +220,7 @@ describe("an M-Pesa shopper", () => {
       [
         choice("pay:mobile_money"),
         (o) => {
-          expect(o.state.step).toEqual({ name: "entering_phone" });
+          expect(o.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone" });
           expect(lastReply(o).text).toBe("Which M-Pesa number should get the payment request?");
           expect(lastReply(o).requestContact).toBe("📱 Share my number");
           expect(o.actions).toEqual([]);
@@ -242,7 +243,7 @@ describe("an M-Pesa shopper", () => {
               key: `place:${o.state.seq}`,
               lines: [{ sku: "SUKUMA", quantity: 2 }],
               method: "mobile_money",
-              phone: PHONE,
+              payer: { phone: PHONE },
             },
           ]);
         },
@@ -250,7 +251,7 @@ describe("an M-Pesa shopper", () => {
       [
         placed,
         (o) => {
-          expect(o.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+          expect(o.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
           expect(o.state.cart).toEqual([]);
           expect(lastReply(o).text).toBe(pushSent);
         },
@@ -263,9 +264,14 @@ describe("an M-Pesa shopper", () => {
         },
       ],
       [
-        result({ kind: "payment_failed", orderRef: REF, reason: "The request was cancelled by the user" }),
+        result({
+          kind: "payment_failed",
+          orderRef: REF,
+          reason: "The request was cancelled by the user",
+          method: "mobile_money",
+        }),
         (o) => {
-          expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+          expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "mobile_money" });
           expect(lastReply(o).text).toBe(
             `❌ The M-Pesa payment for *${REF}* did not go through: The request was cancelled by the user.`,
           );
@@ -281,7 +287,7 @@ describe("an M-Pesa shopper", () => {
               key: `pay:${o.state.seq}`,
               orderRef: REF,
               method: "mobile_money",
-              phone: PHONE,
+              payer: { phone: PHONE },
             },
           ]);
         },
@@ -289,7 +295,7 @@ describe("an M-Pesa shopper", () => {
       [
         placed,
         (o) => {
-          expect(o.state.step).toEqual({ name: "awaiting_push", orderRef: REF });
+          expect(o.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
           expect(lastReply(o).text).toBe(pushSent);
         },
       ],
@@ -305,7 +311,7 @@ describe("an M-Pesa shopper", () => {
       ],
     ]);
     expect(final.seq).toBe(13);
-    expect(final.phone).toBe(PHONE);
+    expect(final.payer?.phone).toBe(PHONE);
     expect(final.cart).toEqual([]);
   });
 
@@ -315,22 +321,34 @@ describe("an M-Pesa shopper", () => {
       [text("1"), () => {}],
       [text("2"), () => {}],
       [text("checkout"), () => {}],
-      [text("1"), (o) => expect(o.state.step).toEqual({ name: "entering_phone" })],
-      [contact("+254711223344", true), (o) => expect(o.actions[0]).toMatchObject({ phone: PHONE })],
-      [placed, (o) => expect(o.state.step.name).toBe("awaiting_push")],
       [
-        result({ kind: "payment_expired", orderRef: REF }),
+        text("1"),
+        (o) =>
+          expect(o.state.step).toEqual({ name: "entering_payer", method: "mobile_money", field: "phone" }),
+      ],
+      [
+        contact("+254711223344", true),
+        (o) => expect(o.actions[0]).toMatchObject({ payer: { phone: PHONE } }),
+      ],
+      [
+        placed,
+        (o) =>
+          expect(o.state.step).toEqual({ name: "awaiting_payment", orderRef: REF, method: "mobile_money" }),
+      ],
+      [
+        result({ kind: "payment_expired", orderRef: REF, method: "mobile_money" }),
         (o) => expect(lastReply(o).text).toContain(`M-Pesa did not confirm *${REF}* in time`),
       ],
       [
         text("pay another way"),
-        (o) => expect(o.state.step).toEqual({ name: "choosing_payment", orderRef: REF }),
+        (o) =>
+          expect(o.state.step).toEqual({ name: "choosing_payment", orderRef: REF, method: "mobile_money" }),
       ],
       [
         text("bank transfer / manual"),
         (o) =>
           expect(o.actions).toEqual([
-            { kind: "pay_order", key: `pay:${o.state.seq}`, orderRef: REF, method: "manual" },
+            { kind: "pay_order", key: `pay:${o.state.seq}`, orderRef: REF, method: "manual", payer: {} },
           ]),
       ],
       [
@@ -355,7 +373,7 @@ describe("an M-Pesa shopper", () => {
         (o) => expect(o.state.step.name).toBe("proof_under_review"),
       ],
       [
-        result({ kind: "payment_confirmed", orderRef: REF }),
+        result({ kind: "payment_confirmed", orderRef: REF, method: "mobile_money" }),
         (o) => expect(o.state.step.name).toBe("browsing"),
       ],
       [text("milk 1l"), () => {}],
@@ -378,7 +396,7 @@ describe("an M-Pesa shopper", () => {
               key: `place:${o.state.seq}`,
               lines: [{ sku: "MILK-1L", quantity: 1 }],
               method: "mobile_money",
-              phone: PHONE,
+              payer: { phone: PHONE },
             },
           ]),
       ],
@@ -397,7 +415,7 @@ describe("a card shopper", () => {
   });
   const linkSent = `💳 Tap the button to pay *KES 60.00* for order *${REF}* by card. I'll message you here when it's paid.`;
   const cardChoices = [
-    [{ label: "🔁 New link", data: "retry:card" }],
+    [{ label: "🔁 New link", data: "retry" }],
     [{ label: "💳 Pay another way", data: "other" }],
     [{ label: "❌ Cancel order", data: "cancel" }],
   ];
@@ -411,7 +429,7 @@ describe("a card shopper", () => {
       [
         choice("pay:card"),
         (o) => {
-          expect(o.state.step).toEqual({ name: "entering_email" });
+          expect(o.state.step).toEqual({ name: "entering_payer", method: "card", field: "email" });
           expect(lastReply(o)).toEqual({
             text: "Paying by card needs an e-mail address for the receipt. What is yours?",
             choices: [[{ label: "⬅️ Back", data: "checkout" }]],
@@ -436,7 +454,7 @@ describe("a card shopper", () => {
               key: `place:${o.state.seq}`,
               lines: [{ sku: "SUKUMA", quantity: 2 }],
               method: "card",
-              email: EMAIL,
+              payer: { email: EMAIL },
             },
           ]);
         },
@@ -444,7 +462,7 @@ describe("a card shopper", () => {
       [
         placed,
         (o) => {
-          expect(o.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+          expect(o.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
           expect(o.state.cart).toEqual([]);
           expect(o.replies).toEqual([{ text: linkSent, link: LINK, choices: cardChoices }]);
         },
@@ -459,7 +477,7 @@ describe("a card shopper", () => {
       [
         result({ kind: "payment_failed", orderRef: REF, reason: "Insufficient funds", method: "card" }),
         (o) => {
-          expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF });
+          expect(o.state.step).toEqual({ name: "payment_failed", orderRef: REF, method: "card" });
           expect(o.replies).toEqual([
             {
               text: `❌ The card payment for *${REF}* did not go through: Insufficient funds.`,
@@ -469,18 +487,24 @@ describe("a card shopper", () => {
         },
       ],
       [
-        choice("retry:card"),
+        choice("retry"),
         (o) => {
           expect(o.replies).toEqual([]);
           expect(o.actions).toEqual([
-            { kind: "pay_order", key: `pay:${o.state.seq}`, orderRef: REF, method: "card", email: EMAIL },
+            {
+              kind: "pay_order",
+              key: `pay:${o.state.seq}`,
+              orderRef: REF,
+              method: "card",
+              payer: { email: EMAIL },
+            },
           ]);
         },
       ],
       [
         placed,
         (o) => {
-          expect(o.state.step).toEqual({ name: "awaiting_link", orderRef: REF });
+          expect(o.state.step).toEqual({ name: "awaiting_payment", method: "card", orderRef: REF });
           expect(lastReply(o).link).toEqual(LINK);
         },
       ],
@@ -496,7 +520,7 @@ describe("a card shopper", () => {
       ],
     ]);
     expect(final.seq).toBe(13);
-    expect(final.email).toBe(EMAIL);
+    expect(final.payer?.email).toBe(EMAIL);
     expect(final.cart).toEqual([]);
   });
 
@@ -506,9 +530,15 @@ describe("a card shopper", () => {
       [text("1"), () => {}],
       [text("2"), () => {}],
       [text("checkout"), () => {}],
-      [text("card (paystack)"), (o) => expect(o.state.step).toEqual({ name: "entering_email" })],
-      [text(EMAIL), (o) => expect(o.actions[0]).toMatchObject({ method: "card", email: EMAIL })],
-      [placed, (o) => expect(o.state.step.name).toBe("awaiting_link")],
+      [
+        text("card (paystack)"),
+        (o) => expect(o.state.step).toEqual({ name: "entering_payer", method: "card", field: "email" }),
+      ],
+      [text(EMAIL), (o) => expect(o.actions[0]).toMatchObject({ method: "card", payer: { email: EMAIL } })],
+      [
+        placed,
+        (o) => expect(o.state.step).toEqual({ name: "awaiting_payment", orderRef: REF, method: "card" }),
+      ],
       [
         result({ kind: "payment_confirmed", orderRef: REF, method: "card" }),
         (o) => expect(o.state.step.name).toBe("browsing"),
@@ -526,7 +556,7 @@ describe("a card shopper", () => {
               key: `place:${o.state.seq}`,
               lines: [{ sku: "MILK-1L", quantity: 1 }],
               method: "card",
-              email: EMAIL,
+              payer: { email: EMAIL },
             },
           ]);
         },

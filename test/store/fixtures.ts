@@ -86,7 +86,7 @@ export function makeInstance(overrides: Partial<ProviderInstance> = {}): Provide
 
 export function makeState(overrides: Partial<ConversationState> = {}): ConversationState {
   return {
-    v: 1,
+    v: 2,
     step: { name: "choosing_quantity", sku: "EGGS12" },
     cart: [{ sku: "SUKUMA", quantity: 3 }],
     menu: [{ label: "1", data: "qty:1" }],

@@ -85,7 +85,7 @@ export function createProofReview(deps: { store: Store; notifier: ManualPaymentN
       });
       await notifier.tellShopper(
         order,
-        { kind: "payment_confirmed", orderRef: order.ref },
+        { kind: "payment_confirmed", orderRef: order.ref, method: payment.method },
         `paid:${order._id}`,
       );
       return { kind: "confirmed", order, alreadyDone: !won };

@@ -1,3 +1,4 @@
+import type { PayerRequest } from "../../conversations/types.js";
 import { ConfigError } from "../../domain/errors.js";
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { parseStkCallback } from "./callback.js";
@@ -12,6 +13,14 @@ export interface MpesaPluginOptions {
   /** Per Daraja HTTP call, body included. Default: 10 000 ms. */
   readonly timeoutMs?: number;
 }
+
+/** The number the PIN prompt is pushed to, asked for in M-Pesa's words. */
+const MPESA_PAYER: PayerRequest = {
+  field: "phone",
+  prompt: "Which M-Pesa number should get the payment request?",
+  promptForOrder: "Which M-Pesa number should get the payment request for {order}?",
+  invalid: "That is not an M-Pesa number I can use. Send it like 0712 345 678.",
+};
 
 /**
  * M-Pesa Express (STK Push) through Safaricom Daraja. `initiate` pushes a PIN prompt to the
@@ -40,6 +49,8 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
       acknowledgement: { ResultCode: 0, ResultDesc: "Accepted" },
     },
     environment: mpesaEnvironment,
+    receiptLabel: "M-Pesa receipt",
+    payer: () => MPESA_PAYER,
     create(instance) {
       const { config } = instance;
       const client = createDarajaClient({ config, shared: instance.shared, timeoutMs });
@@ -47,8 +58,14 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
       // The registry derives it from `webhook` above; without it Daraja would have nowhere to post.
       if (!callbackUrl) throw new ConfigError(`M-Pesa instance ${instance.id} has no callback URL`);
       return {
-        async initiate({ payment, phone }) {
-          const request = toStkPushRequest({ config, payment, phone, callbackUrl, now: clock() });
+        async initiate({ payment, payer }) {
+          const request = toStkPushRequest({
+            config,
+            payment,
+            phone: payer.phone,
+            callbackUrl,
+            now: clock(),
+          });
           return initiateStkPush(client, request, payment.amount);
         },
         async verify(payment) {

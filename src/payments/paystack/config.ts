@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PayerRequest } from "../../conversations/types.js";
 
 /**
  * The addresses Paystack sends webhooks from, test and live alike (providers.md §2.3, from
@@ -114,7 +115,7 @@ export const paystackConfigSchema = z.strictObject({
   /**
    * A synthetic shopper e-mail, e.g. `{chatId}@shop.example` or `{channel}-{chatId}@shop.example`.
    * Paystack requires an e-mail for every transaction; when this is set, shoppers are not asked for
-   * one (`needsEmail` is false) and `{chatId}`/`{channel}` are filled from the chat. Unset: the
+   * one (the e-mail is `optional`) and `{chatId}`/`{channel}` are filled from the chat. Unset: the
    * dialogue asks the shopper. Use a domain you own: Paystack may send receipts there.
    */
   emailPlaceholder: emailPlaceholderSchema.optional(),
@@ -137,7 +138,15 @@ export const paystackConfigSchema = z.strictObject({
 
 export type PaystackConfig = z.output<typeof paystackConfigSchema>;
 
-/** Shoppers are asked for an e-mail only when no placeholder makes one up (non-secret config). */
-export function paystackNeedsEmail(config: Readonly<Record<string, unknown>>): boolean {
-  return typeof config.emailPlaceholder !== "string" || config.emailPlaceholder.trim() === "";
+/**
+ * Every transaction carries the shopper's e-mail address when it is known; they are asked for
+ * one only when no placeholder makes one up (non-secret config).
+ */
+export function paystackPayer(config: Readonly<Record<string, unknown>>): PayerRequest {
+  const hasPlaceholder = typeof config.emailPlaceholder === "string" && config.emailPlaceholder.trim() !== "";
+  return {
+    field: "email",
+    prompt: "Paying by card needs an e-mail address for the receipt. What is yours?",
+    ...(hasPlaceholder ? { optional: true } : {}),
+  };
 }

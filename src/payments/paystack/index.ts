@@ -6,7 +6,7 @@ export {
   PAYSTACK_SOURCE_IPS,
   type PaystackConfig,
   paystackConfigSchema,
-  paystackNeedsEmail,
+  paystackPayer,
   toLocalPartValue,
 } from "./config.js";
 export { parsePaystackJson, quoteUnsafeIntegers } from "./json.js";

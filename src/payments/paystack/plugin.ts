@@ -1,6 +1,6 @@
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { createPaystackClient, DEFAULT_TIMEOUT_MS } from "./client.js";
-import { type PaystackConfig, paystackConfigSchema, paystackNeedsEmail } from "./config.js";
+import { type PaystackConfig, paystackConfigSchema, paystackPayer } from "./config.js";
 import { paystackEnvironment } from "./environment.js";
 import {
   createRefund,
@@ -34,7 +34,7 @@ export function createPaystackPlugin(
     label: "Card (Paystack)",
     methods: ["card"],
     configSchema: paystackConfigSchema,
-    needsEmail: paystackNeedsEmail,
+    payer: paystackPayer,
     /**
      * `/webhooks/paystack/<instance id>`: events are signed with the instance's secret key
      * (x-paystack-signature, HMAC-SHA512 over the exact bytes), so a bad signature is a 401.

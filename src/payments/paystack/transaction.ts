@@ -77,7 +77,7 @@ function toSubunits(amount: Money): number {
 
 /** The shopper's e-mail, else the placeholder's, else a ProviderError asking for one. */
 function emailFor(request: InitiateRequest, config: PaystackConfig): { email: string; fromShopper: boolean } {
-  const given = request.email?.trim();
+  const given = request.payer.email?.trim();
   if (given) return { email: given, fromShopper: true };
   if (config.emailPlaceholder) {
     return { email: fillEmailPlaceholder(config.emailPlaceholder, request.customer), fromShopper: false };
@@ -113,7 +113,7 @@ export async function initializeTransaction(
   config: PaystackConfig,
   request: InitiateRequest,
 ): Promise<InitiateResult> {
-  const fromShopper = Boolean(request.email?.trim());
+  const fromShopper = Boolean(request.payer.email?.trim());
   const body = toInitializeRequest(request, config);
   const answer = await client.post(INITIALIZE_PATH, body, "initialize");
   if (!answer.ok) throw initializeError(answer.failure, fromShopper);

@@ -157,11 +157,13 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
       for (const { plugin, instance } of await active(tenantId)) {
         for (const method of plugin.methods) {
           if (offered.has(method)) continue;
+          const payer = plugin.payer?.(instance.config);
           offered.set(method, {
             method,
             label: plugin.label,
             testMode: instance.testMode,
-            ...(plugin.needsEmail?.(instance.config) ? { needsEmail: true } : {}),
+            ...(plugin.receiptLabel ? { receiptLabel: plugin.receiptLabel } : {}),
+            ...(payer ? { payer } : {}),
           });
         }
       }

@@ -131,7 +131,7 @@ export function initiateRequest(payment: Payment, phone: string | undefined): In
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
   };
-  return { payment, order, customer: order.customer, ...(phone === undefined ? {} : { phone }) };
+  return { payment, order, customer: order.customer, payer: phone === undefined ? {} : { phone } };
 }
 
 /** A distinct valid Safaricom number per call (the emulator locks a number while its push is pending). */

@@ -97,10 +97,18 @@ describe("paystackPlugin", () => {
     expect(paystackPlugin.methods).toEqual(["card"]);
   });
 
-  it("asks shoppers for an e-mail only when no placeholder is configured", () => {
-    expect(paystackPlugin.needsEmail?.({ baseUrl: "https://api.paystack.co" })).toBe(true);
-    expect(paystackPlugin.needsEmail?.({ emailPlaceholder: "" })).toBe(true);
-    expect(paystackPlugin.needsEmail?.({ emailPlaceholder: "{chatId}@shop.example" })).toBe(false);
+  it("asks shoppers for an e-mail only when no placeholder is configured, and sends a known one anyway", () => {
+    const ask = "Paying by card needs an e-mail address for the receipt. What is yours?";
+    expect(paystackPlugin.payer?.({ baseUrl: "https://api.paystack.co" })).toEqual({
+      field: "email",
+      prompt: ask,
+    });
+    expect(paystackPlugin.payer?.({ emailPlaceholder: "" })).toEqual({ field: "email", prompt: ask });
+    expect(paystackPlugin.payer?.({ emailPlaceholder: "{chatId}@shop.example" })).toEqual({
+      field: "email",
+      prompt: ask,
+      optional: true,
+    });
   });
 
   it("receives webhooks on a path naming the instance", () => {

@@ -99,7 +99,7 @@ export function initiateRequest(
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
   };
-  return { payment, order, customer, ...(options.email === undefined ? {} : { email: options.email }) };
+  return { payment, order, customer, payer: options.email === undefined ? {} : { email: options.email } };
 }
 
 export function startEmulator(options: PaystackEmulatorOptions = {}): Promise<PaystackEmulator> {

@@ -1,0 +1,101 @@
+/**
+ * The options the registry hands the dialogue: one per method, in the words of the plugin of the
+ * first active instance serving it — its label, its receipt's name, and what it needs from the
+ * shopper under that instance's (non-secret) config.
+ */
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createLogger } from "../../../src/log/index.js";
+import { manualPlugin } from "../../../src/payments/manual/plugin.js";
+import type { PaymentPlugin } from "../../../src/payments/plugin.js";
+import { createProviderRegistry } from "../../../src/payments/registry/registry.js";
+import { createSecretBox } from "../../../src/payments/registry/secrets.js";
+import { createStore } from "../../../src/store/index.js";
+import type { Store } from "../../../src/store/types.js";
+import { makeInstance } from "../../store/fixtures.js";
+
+/** A card provider whose shoppers give their phone number unless the instance knows better. */
+const phoneCard: PaymentPlugin = {
+  name: "phonecard",
+  methods: ["card"],
+  configSchema: z.object({ phoneOptional: z.boolean().optional() }),
+  label: "Card (PhoneCard)",
+  receiptLabel: "PhoneCard slip",
+  payer: (config) => ({
+    field: "phone",
+    prompt: "Which phone number is on your card?",
+    ...(config.phoneOptional === true ? { optional: true } : {}),
+  }),
+  create: () => ({
+    initiate: () => Promise.reject(new Error("not called")),
+    verify: () => Promise.reject(new Error("not called")),
+    parseWebhook: () => Promise.reject(new Error("not called")),
+    healthCheck: async () => ({ ok: true }),
+  }),
+};
+
+const unused = () => Promise.reject(new Error("no instance here shares state"));
+
+let store: Store;
+beforeEach(async () => {
+  store = await createStore({ mediaDir: `/tmp/duka-options-${randomBytes(4).toString("hex")}` });
+});
+afterEach(() => store.close());
+
+function registry() {
+  return createProviderRegistry({
+    plugins: [manualPlugin, phoneCard],
+    instances: store.providers,
+    secrets: createSecretBox({ current: randomBytes(32) }),
+    publicUrl: "http://localhost:3000",
+    // Neither plugin shares state across processes.
+    shared: () => ({ get: unused, set: unused, withLock: unused }),
+    logger: createLogger({ level: "silent" }),
+  });
+}
+
+describe("registry.options", () => {
+  it("carries each plugin's label, receipt name and payer request; none when a plugin declares none", async () => {
+    await store.providers.create(
+      makeInstance({ _id: "pi_card", plugin: "phonecard", displayName: "Cards", config: {}, priority: 0 }),
+    );
+    await store.providers.create(
+      makeInstance({
+        _id: "pi_manual",
+        plugin: "manual",
+        displayName: "Transfer",
+        config: { instructions: "Pay to Till 123456." },
+        priority: 1,
+        testMode: true,
+      }),
+    );
+    expect(await registry().options("t1")).toEqual([
+      {
+        method: "card",
+        label: "Card (PhoneCard)",
+        receiptLabel: "PhoneCard slip",
+        testMode: false,
+        payer: { field: "phone", prompt: "Which phone number is on your card?" },
+      },
+      { method: "manual", label: "Bank transfer / manual", testMode: true },
+    ]);
+  });
+
+  it("asks the plugin under the instance's own config", async () => {
+    await store.providers.create(
+      makeInstance({
+        _id: "pi_card",
+        plugin: "phonecard",
+        displayName: "Cards",
+        config: { phoneOptional: true },
+      }),
+    );
+    const [card] = await registry().options("t1");
+    expect(card?.payer).toEqual({
+      field: "phone",
+      prompt: "Which phone number is on your card?",
+      optional: true,
+    });
+  });
+});
