@@ -5,13 +5,13 @@
  */
 import { join } from "node:path";
 import type { Logger } from "pino";
-import type { ChannelMap, InboundMessage } from "../bot/channel.js";
 import type { ChannelDefinition } from "../bot/channel-definition.js";
 import { CHANNELS } from "../bot/channels.js";
 import { createInboundDedupe } from "../bot/inbound-dedupe.js";
 import { loadCatalog } from "../catalog/index.js";
 import type { Catalog } from "../catalog/types.js";
 import type { Config } from "../config/index.js";
+import type { ChannelMap, InboundMessage } from "../domain/channel.js";
 import { InternalError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { Role } from "../domain/roles.js";
@@ -158,6 +158,7 @@ export async function createCore(options: DukaOptions) {
     outbox,
     conversations,
     catalog,
+    providerLabel: (plugin) => registry.plugin(plugin)?.label,
   });
   const proofs = createProofIntake({
     store,

@@ -3,12 +3,12 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { EnvSection } from "../config/env-section.js";
 import type { Config } from "../config/types.js";
+import type { ChannelAdapter, InboundMessage } from "../domain/channel.js";
 import type { ChannelName } from "../domain/order.js";
 import type { PacingPolicy } from "../domain/pacing.js";
 import type { Role } from "../domain/roles.js";
 import type { ReadinessCheck } from "../server/app.js";
 import type { MediaStore } from "../store/types.js";
-import type { ChannelAdapter, InboundMessage } from "./channel.js";
 
 /**
  * Everything Duka needs to know about one chat channel, declared in the channel's own folder and

@@ -10,7 +10,7 @@
  *   - `menu` is exactly the last reply's choices, flattened (see `finalize`).
  *   - bad input changes nothing but `seq` and `menu`.
  */
-import type { InboundContent, InboundMedia } from "../bot/channel.js";
+import type { InboundContent, InboundMedia } from "../domain/channel.js";
 import { findProduct } from "./cart.js";
 import { addQuantity, onChoice, runIntent } from "./choices.js";
 import { listOrders, runCommand, toCommandName } from "./commands.js";

@@ -40,6 +40,11 @@ export type MethodWait =
 export interface MethodWording {
   /** The method named without a provider: "mobile money", "card", "transfer". */
   readonly generic: string;
+  /**
+   * How merchant alerts name a payment by this method ("paid by card"); absent: by the provider's
+   * own name, since the merchant checks that provider's statement ("by M-Pesa").
+   */
+  readonly byline?: string;
   /** The order is placed and its payment started: what the shopper does now. */
   placed(catalog: Catalog, order: PlacedOrder, provider: string, payer: PayerDetails): Reply;
   readonly waits: MethodWait;
@@ -111,6 +116,7 @@ const cardRows = unpaidRows(LABELS.newLink);
 
 const card: MethodWording = {
   generic: "card",
+  byline: "card",
   /**
    * The payment page as a link button, and what to do if it does not work. Without a link, the
    * provider's instructions say how to pay.
@@ -159,6 +165,7 @@ const card: MethodWording = {
 /** A transfer, proven by a receipt; it cannot be "sent again". */
 const transfer: MethodWording = {
   generic: "transfer",
+  byline: "transfer",
   placed(catalog, order) {
     const instructions = order.instructions.trim() || catalog.paymentInstructions.trim();
     return {

@@ -4,11 +4,11 @@
  * payment, so a fallback is visible afterwards.
  */
 import type { Logger } from "pino";
-import type { PayerDetails, PaymentOption } from "../conversations/types.js";
 import { DukaError, DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
 import type { Payment, PaymentAttempt, PaymentMethod } from "../domain/payment.js";
+import type { PayerDetails, PaymentOption } from "../domain/payment-option.js";
 import type { Store } from "../store/types.js";
 import { ProviderError, type ShopperAction } from "./plugin.js";
 import type { ProviderRegistry } from "./registry/types.js";

@@ -8,10 +8,10 @@
  */
 import type { z } from "zod";
 import type { EnvSection } from "../config/env-section.js";
-import type { PayerDetails, PayerRequest } from "../conversations/types.js";
 import type { Money } from "../domain/money.js";
 import type { ChatAddress, Order } from "../domain/order.js";
 import type { Payment, PaymentMethod, PaymentStatus, ShopperAction } from "../domain/payment.js";
+import type { PayerDetails, PayerRequest } from "../domain/payment-option.js";
 
 export type { ShopperAction } from "../domain/payment.js";
 

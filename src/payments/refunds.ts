@@ -4,7 +4,7 @@
  * shopper is told once.
  */
 import type { Logger } from "pino";
-import type { ResultEvent } from "../conversations/types.js";
+import type { ResultEvent } from "../domain/conversation.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";

@@ -5,7 +5,7 @@
  * twice, and a crash between steps is finished by the next attempt.
  */
 import type { Logger } from "pino";
-import type { ResultEvent } from "../conversations/types.js";
+import type { ResultEvent } from "../domain/conversation.js";
 import { InternalError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { equals, type Money } from "../domain/money.js";

@@ -1,4 +1,4 @@
-import type { Reply } from "../conversations/types.js";
+import type { Reply } from "../domain/channel.js";
 import { deterministicId } from "../domain/ids.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { OutboxLane, OutboxMessage, Store } from "../store/types.js";

@@ -1,15 +1,9 @@
 import type { Logger } from "pino";
-import type { InboundMessage } from "../bot/channel.js";
 import type { Catalog } from "../catalog/types.js";
 import { initialState, migrateState, step } from "../conversations/index.js";
-import type {
-  Action,
-  ConversationEvent,
-  ConversationState,
-  Reply,
-  ResultEvent,
-  StepContext,
-} from "../conversations/types.js";
+import type { Action, ConversationEvent, StepContext } from "../conversations/types.js";
+import type { InboundMessage, Reply } from "../domain/channel.js";
+import type { ConversationState, ResultEvent } from "../domain/conversation.js";
 import { DukaError, InternalError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { PaymentService } from "../payments/payment-service.js";

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
-import type { ChannelMap, InboundMessage } from "../bot/channel.js";
 import type { InboundDedupe } from "../bot/inbound-dedupe.js";
-import type { Reply } from "../conversations/types.js";
+import type { ChannelMap, InboundMessage, Reply } from "../domain/channel.js";
 import type { ChatAddress } from "../domain/order.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { ConversationRunner } from "./conversation-runner.js";

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
-import type { InboundContent, InboundMessage } from "../bot/channel.js";
 import type { Catalog } from "../catalog/types.js";
-import type { Reply } from "../conversations/types.js";
+import type { InboundContent, InboundMessage, Reply } from "../domain/channel.js";
 import type { ChatAddress, OrderStatus } from "../domain/order.js";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";

@@ -2,7 +2,8 @@
  * What merchants read. Pure: data in, channel-neutral replies out. Buttons carry compact data
  * (`m:ok:<REF>`) that the merchant commands understand; typed commands work the same way.
  */
-import type { Choice, Reply } from "../conversations/types.js";
+import { METHODS } from "../conversations/methods.js";
+import type { Choice, Reply } from "../domain/channel.js";
 import { formatMoney } from "../domain/money.js";
 import type { Order, OrderStatus } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
@@ -154,18 +155,23 @@ export function providerHealthAlert(instance: ProviderInstance): Reply {
       };
 }
 
-const METHOD_NAMES: Record<Payment["method"], string> = {
-  manual: "transfer",
-  mobile_money: "M-Pesa",
-  card: "card",
-};
+/** How a payment is named to the merchant: the method's byline, or the provider's own name. */
+function paidBy(payment: Payment, providerLabel: string | undefined): string {
+  const wording = METHODS[payment.method];
+  return wording.byline ?? providerLabel ?? wording.generic;
+}
 
 /** Money arrived and the order is paid. */
-export function paymentSettledNotice(order: Order, payment: Payment, locale: string): Reply {
+export function paymentSettledNotice(
+  order: Order,
+  payment: Payment,
+  locale: string,
+  providerLabel: string | undefined,
+): Reply {
   const receipt = payment.receipt ? `, receipt *${payment.receipt}*` : "";
   return {
     text: [
-      `💰 *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}${receipt}`,
+      `💰 *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
       `From ${shopperLabel(order)}`,
       ...order.lines.map((line) => `• ${line.quantity} × ${line.name}`),
     ].join("\n"),
@@ -176,8 +182,13 @@ export function paymentSettledNotice(order: Order, payment: Payment, locale: str
 export const SETTLED_DIGEST_GROUP = "payment_settled";
 
 /** One paid order, as a line of a digest. */
-export function paymentSettledLine(order: Order, payment: Payment, locale: string): string {
-  return `*${order.ref}* ${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}, from ${shopperLabel(order)}`;
+export function paymentSettledLine(
+  order: Order,
+  payment: Payment,
+  locale: string,
+  providerLabel: string | undefined,
+): string {
+  return `*${order.ref}* ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}, from ${shopperLabel(order)}`;
 }
 
 /** Several alerts that piled up on a merchant's chat, as one message. */
@@ -195,11 +206,17 @@ const FLAG_WORDS: Record<NonNullable<Payment["flag"]>["reason"], string> = {
 };
 
 /** Money that could not simply settle: the merchant decides. */
-export function paymentFlaggedNotice(order: Order, payment: Payment, locale: string): Reply {
+export function paymentFlaggedNotice(
+  order: Order,
+  payment: Payment,
+  locale: string,
+  providerLabel: string | undefined,
+): Reply {
+  const by = paidBy(payment, providerLabel);
   const reason = payment.flag ? FLAG_WORDS[payment.flag.reason] : "it needs a look";
   const detail = payment.flag?.detail ? ` (${payment.flag.detail})` : "";
   return {
-    text: `⚠️ Payment for *${order.ref}* (${formatMoney(payment.amount, locale)} by ${METHOD_NAMES[payment.method]}) was not settled: ${reason}${detail}. Check it in your ${METHOD_NAMES[payment.method]} statement.`,
+    text: `⚠️ Payment for *${order.ref}* (${formatMoney(payment.amount, locale)} by ${by}) was not settled: ${reason}${detail}. Check it in your ${by} statement.`,
   };
 }
 

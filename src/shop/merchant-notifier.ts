@@ -1,5 +1,5 @@
 import type { Catalog } from "../catalog/types.js";
-import type { Reply } from "../conversations/types.js";
+import type { Reply } from "../domain/channel.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
@@ -29,6 +29,8 @@ export function createMerchantNotifier(deps: {
   outbox: Outbox;
   conversations: ConversationRunner;
   catalog: Catalog;
+  /** A payment plugin's name for shoppers and merchants ("M-Pesa"), by plugin id. */
+  providerLabel: (plugin: string) => string | undefined;
 }): MerchantNotifier {
   const locale = deps.catalog.shop.locale;
   const toMerchants = async (
@@ -56,14 +58,19 @@ export function createMerchantNotifier(deps: {
     tellShopper: (order, result, messageKey) =>
       deps.conversations.deliver(order.customer, result, messageKey),
     paymentSettled: (order, payment) =>
-      toMerchants(["settled", payment._id], paymentSettledNotice(order, payment, locale), "urgent", {
-        group: SETTLED_DIGEST_GROUP,
-        line: paymentSettledLine(order, payment, locale),
-      }),
+      toMerchants(
+        ["settled", payment._id],
+        paymentSettledNotice(order, payment, locale, deps.providerLabel(payment.provider)),
+        "urgent",
+        {
+          group: SETTLED_DIGEST_GROUP,
+          line: paymentSettledLine(order, payment, locale, deps.providerLabel(payment.provider)),
+        },
+      ),
     paymentFlagged: (order, payment) =>
       toMerchants(
         ["flagged", payment._id, payment.flag?.reason ?? ""],
-        paymentFlaggedNotice(order, payment, locale),
+        paymentFlaggedNotice(order, payment, locale, deps.providerLabel(payment.provider)),
         "urgent",
       ),
     providerHealthChanged: (instance) =>

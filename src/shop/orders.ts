@@ -1,10 +1,11 @@
 import type { Catalog } from "../catalog/types.js";
-import type { CartLine, OrderSummary, PayerDetails, ResultEvent } from "../conversations/types.js";
+import type { CartLine, OrderSummary, ResultEvent } from "../domain/conversation.js";
 import { DukaError, DuplicateKeyError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { money, multiply, sum } from "../domain/money.js";
 import type { ChatAddress, Order, OrderLine } from "../domain/order.js";
 import type { PaymentMethod } from "../domain/payment.js";
+import type { PayerDetails } from "../domain/payment-option.js";
 import { newOrderReference } from "../domain/reference.js";
 import {
   describeAction,

@@ -1,11 +1,11 @@
 import type { Schema } from "mongoose";
-import type { ConversationState } from "../conversations/types.js";
 import type { AuditEntry } from "../domain/audit.js";
+import type { ConversationState } from "../domain/conversation.js";
 import type { InboxEvent } from "../domain/inbox.js";
 import type { ChannelName, Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
-import type { ProviderInstance } from "../payments/registry/types.js";
+import type { ProviderInstance } from "../domain/provider-instance.js";
 import { type CollectionName, schemas } from "./schemas.js";
 import type { Collection, OutboxMessage } from "./types.js";
 

@@ -5,13 +5,19 @@
  * the transition table allows, so a racing caller learns it lost instead of overwriting.
  */
 
-import type { ConversationState, Reply } from "../conversations/types.js";
 import type { AuditEntry } from "../domain/audit.js";
+import type { Reply } from "../domain/channel.js";
+import type { ConversationState } from "../domain/conversation.js";
 import type { InboxEvent } from "../domain/inbox.js";
 import type { ChatAddress, Order, OrderStatus } from "../domain/order.js";
 import type { Payment, PaymentStatus } from "../domain/payment.js";
 import type { Proof, ProofStatus } from "../domain/proof.js";
-import type { ProviderInstanceRepository } from "../payments/registry/types.js";
+import type {
+  HealthStatus,
+  InstanceChanges,
+  InstanceHealth,
+  ProviderInstance,
+} from "../domain/provider-instance.js";
 
 export type Filter = Record<string, unknown>;
 export type Update = Record<string, unknown>;
@@ -199,4 +205,20 @@ export interface Store {
   /** Rejects when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ProviderInstanceRepository {
+  /** Throws DuplicateKeyError when the tenant already has an instance with that display name. */
+  create(instance: ProviderInstance): Promise<void>;
+  findById(id: string): Promise<ProviderInstance | null>;
+  /** By priority, then creation; every tenant when `tenantId` is omitted. */
+  list(filter?: { tenantId?: string; plugin?: string }): Promise<ProviderInstance[]>;
+  /** Sets the changes and `updatedAt`; null when there is no such instance. */
+  update(id: string, changes: InstanceChanges): Promise<ProviderInstance | null>;
+  /**
+   * Stores a health result when the stored status is still `expected` (compare-and-set), so
+   * exactly one process sees a given change of status and alerts about it.
+   */
+  setHealth(id: string, health: InstanceHealth, expected: HealthStatus): Promise<ProviderInstance | null>;
+  delete(id: string): Promise<boolean>;
 }

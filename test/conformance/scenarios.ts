@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyJpeg, tinyPdf } from "../../sandbox/sample-files.js";
-import type { Step } from "../../src/conversations/types.js";
+import type { Step } from "../../src/domain/conversation.js";
 import type { BotMessage, ChatDriver, ConformanceShop, ConformanceShopFactory } from "./drivers.js";
 
 const REFERENCE = /DK-[2-9A-HJ-NP-Z]{5}/;

@@ -1,14 +1,10 @@
 /** Paying by card: the e-mail prompt, the payment link, and what follows a failure. */
 import { describe, expect, it } from "vitest";
 import { step } from "../../src/conversations/machine.js";
-import type {
-  ConversationEvent,
-  ConversationState,
-  PaymentOption,
-  ResultEvent,
-  StepContext,
-} from "../../src/conversations/types.js";
+import type { ConversationEvent, StepContext } from "../../src/conversations/types.js";
+import type { ConversationState, ResultEvent } from "../../src/domain/conversation.js";
 import type { PaymentMethod } from "../../src/domain/payment.js";
+import type { PaymentOption } from "../../src/domain/payment-option.js";
 import { paystackPlugin } from "../../src/payments/paystack/plugin.js";
 import {
   allText,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toCommandName } from "../../src/conversations/commands.js";
 import { step } from "../../src/conversations/machine.js";
-import type { ConversationState } from "../../src/conversations/types.js";
+import type { ConversationState } from "../../src/domain/conversation.js";
 import {
   choice,
   command,

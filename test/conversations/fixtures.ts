@@ -1,21 +1,12 @@
 /** Test helpers for the dialogue machine: a small KES shop, event builders, a script runner. */
-import type { InboundMedia } from "../../src/bot/channel.js";
+
 import type { Catalog } from "../../src/catalog/types.js";
 import { initialState, step } from "../../src/conversations/machine.js";
-import type {
-  CartLine,
-  Choice,
-  ConversationEvent,
-  ConversationState,
-  PayerDetails,
-  PaymentOption,
-  Reply,
-  ResultEvent,
-  Step,
-  StepContext,
-  StepOutcome,
-} from "../../src/conversations/types.js";
+import type { ConversationEvent, StepContext, StepOutcome } from "../../src/conversations/types.js";
+import type { Choice, InboundMedia, Reply } from "../../src/domain/channel.js";
+import type { CartLine, ConversationState, ResultEvent, Step } from "../../src/domain/conversation.js";
 import { fromMajor } from "../../src/domain/money.js";
+import type { PayerDetails, PaymentOption } from "../../src/domain/payment-option.js";
 import { manualPlugin } from "../../src/payments/manual/plugin.js";
 import { mpesaPlugin } from "../../src/payments/mpesa/plugin.js";
 import { paystackPlugin } from "../../src/payments/paystack/plugin.js";

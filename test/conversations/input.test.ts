@@ -8,7 +8,7 @@ import {
   parseQuantity,
   typedOrderReference,
 } from "../../src/conversations/input.js";
-import type { Choice } from "../../src/conversations/types.js";
+import type { Choice } from "../../src/domain/channel.js";
 import { catalog } from "./fixtures.js";
 
 const catalogMenu: Choice[] = [

@@ -7,7 +7,8 @@ import type { Catalog } from "../../src/catalog/types.js";
 import { normalizeEmail } from "../../src/conversations/email.js";
 import { initialState, step } from "../../src/conversations/machine.js";
 import { CHOICE_DATA_MAX_BYTES, parseChoiceData, utf8Length } from "../../src/conversations/tokens.js";
-import type { ConversationEvent, ConversationState, StepContext } from "../../src/conversations/types.js";
+import type { ConversationEvent, StepContext } from "../../src/conversations/types.js";
+import type { ConversationState } from "../../src/domain/conversation.js";
 import { normalizeMsisdn } from "../../src/domain/phone.js";
 import {
   catalog,

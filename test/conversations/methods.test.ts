@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { step } from "../../src/conversations/machine.js";
 import { withArticle } from "../../src/conversations/methods.js";
-import type { PaymentOption, StepContext } from "../../src/conversations/types.js";
+import type { StepContext } from "../../src/conversations/types.js";
+import type { PaymentOption } from "../../src/domain/payment-option.js";
 import { choice, context, kes, lastReply, PHONE, REF, reach, result, scripts, stateAt } from "./fixtures.js";
 
 /** Another mobile-money provider: the dialogue's sentences take its name, its prompt is its own. */

@@ -1,12 +1,8 @@
 /** Paying by M-Pesa: the number prompt, the wait for the PIN, and what follows a failure. */
 import { describe, expect, it } from "vitest";
 import { step } from "../../src/conversations/machine.js";
-import type {
-  ConversationEvent,
-  ConversationState,
-  ResultEvent,
-  StepContext,
-} from "../../src/conversations/types.js";
+import type { ConversationEvent, StepContext } from "../../src/conversations/types.js";
+import type { ConversationState, ResultEvent } from "../../src/domain/conversation.js";
 import {
   allText,
   catalog,

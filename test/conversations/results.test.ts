@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { step } from "../../src/conversations/machine.js";
-import type { OrderSummary, ResultEvent } from "../../src/conversations/types.js";
+import type { OrderSummary, ResultEvent } from "../../src/domain/conversation.js";
 import {
   allText,
   choice,

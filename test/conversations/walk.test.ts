@@ -1,7 +1,8 @@
 /** Whole conversations, scripted, as a shopper would have them. */
 import { describe, expect, it } from "vitest";
 import { initialState, migrateState, step } from "../../src/conversations/machine.js";
-import type { ConversationEvent, ConversationState, StepOutcome } from "../../src/conversations/types.js";
+import type { ConversationEvent, StepOutcome } from "../../src/conversations/types.js";
+import type { ConversationState } from "../../src/domain/conversation.js";
 import {
   choice,
   contact,

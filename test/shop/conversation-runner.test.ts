@@ -5,9 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { InboundContent, InboundMessage } from "../../src/bot/channel.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import type { Catalog } from "../../src/catalog/types.js";
+import type { InboundContent, InboundMessage } from "../../src/domain/channel.js";
 import { createLogger } from "../../src/log/index.js";
 import { createPaymentService } from "../../src/payments/payment-service.js";
 import { seedInstances } from "../../src/payments/registry/seed.js";

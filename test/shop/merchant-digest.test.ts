@@ -23,6 +23,7 @@ async function notifierCapturing() {
     },
     conversations: { handle: async () => undefined, deliver: async () => undefined },
     catalog: await loadCatalog(),
+    providerLabel: (plugin: string) => ({ mpesa: "M-Pesa", airtel: "Airtel Money" })[plugin],
   });
   return { notifier, sent };
 }
@@ -54,6 +55,22 @@ describe("merchant digests", () => {
       makePayment({ flag: { reason: "amount_mismatch", at: new Date() } }),
     );
     expect(sent.map((message) => message.digest)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("names a mobile-money payment by its provider, whose statement the merchant checks", async () => {
+    const { notifier, sent } = await notifierCapturing();
+    const order = makeOrder({ ref: "DK-4ZTE5" });
+    await notifier.paymentSettled(order, makePayment({ method: "mobile_money", provider: "airtel" }));
+    await notifier.paymentFlagged(
+      order,
+      makePayment({
+        method: "mobile_money",
+        provider: "mpesa",
+        flag: { reason: "unconfirmed", at: new Date() },
+      }),
+    );
+    expect(sent[0]!.digest?.line).toContain(" by Airtel Money, from ");
+    expect(sent[2]!.replies[0]!.text).toContain("Check it in your M-Pesa statement.");
   });
 
   it("words a digest of paid orders as one message, one line each", () => {

@@ -3,8 +3,7 @@ import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import type { RequestHandler } from "express";
 import { Bot, GrammyError, InputFile, webhookCallback } from "grammy";
 import type { Logger } from "pino";
-import type { Reply } from "../../conversations/types.js";
-import type { MediaStore } from "../../store/types.js";
+import type { Reply } from "../../domain/channel.js";
 import {
   type ChannelAdapter,
   ChannelError,
@@ -14,7 +13,8 @@ import {
   type InboundMedia,
   type InboundMessage,
   MediaTooLargeError,
-} from "../channel.js";
+} from "../../domain/channel.js";
+import type { MediaStore } from "../../store/types.js";
 import { toInboundMessage } from "./normalize.js";
 import {
   CONTACT_PROMPT,

@@ -1,6 +1,6 @@
 /** Turns a Telegram update into Duka's channel-neutral inbound message. Pure. */
 import type { Message, Update, User } from "grammy/types";
-import type { InboundContent, InboundMessage } from "../channel.js";
+import type { InboundContent, InboundMessage } from "../../domain/channel.js";
 
 const UNSUPPORTED_KINDS = [
   "sticker",

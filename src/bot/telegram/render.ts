@@ -1,7 +1,7 @@
 /** Turns channel-neutral replies into Telegram's HTML and inline keyboards. Pure. */
 
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup } from "grammy/types";
-import type { Reply } from "../../conversations/types.js";
+import type { Reply } from "../../domain/channel.js";
 import { splitText as splitLines } from "../split-text.js";
 
 export const MAX_TEXT = 4096;

@@ -18,9 +18,7 @@ import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { Reply } from "../../conversations/types.js";
-import { maskPhone } from "../../log/mask.js";
-import type { MediaStore } from "../../store/types.js";
+import type { Reply } from "../../domain/channel.js";
 import {
   type ChannelAdapter,
   ChannelError,
@@ -29,7 +27,9 @@ import {
   type InboundMedia,
   type InboundMessage,
   MediaTooLargeError,
-} from "../channel.js";
+} from "../../domain/channel.js";
+import { maskPhone } from "../../log/mask.js";
+import type { MediaStore } from "../../store/types.js";
 import { BoundedMap } from "./bounded.js";
 import type { MessageLike, MessageMediaLike, WhatsAppClientEvent, WhatsAppClientLike } from "./client.js";
 import { isIgnored, toInboundMessage } from "./normalize.js";

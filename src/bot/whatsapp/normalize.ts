@@ -1,5 +1,5 @@
 /** Turns a whatsapp-web.js message into Duka's channel-neutral inbound message. Pure. */
-import type { InboundContent, InboundMessage } from "../channel.js";
+import type { InboundContent, InboundMessage } from "../../domain/channel.js";
 import type { MessageLike } from "./client.js";
 
 /** WhatsApp message types the shop cannot read, by the word the dialogue's notice knows. */

@@ -7,7 +7,7 @@
  * choice of that list. `*bold*` is WhatsApp's own syntax and passes through.
  */
 
-import type { Reply } from "../../conversations/types.js";
+import type { Reply } from "../../domain/channel.js";
 import { splitText as splitLines } from "../split-text.js";
 
 /** WhatsApp accepts far longer texts; 4000 keeps a message readable and under every client's cap. */

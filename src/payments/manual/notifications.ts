@@ -1,4 +1,4 @@
-import type { ResultEvent } from "../../conversations/types.js";
+import type { ResultEvent } from "../../domain/conversation.js";
 import type { Order } from "../../domain/order.js";
 import type { Proof } from "../../domain/proof.js";
 

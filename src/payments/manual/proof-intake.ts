@@ -1,5 +1,5 @@
-import { type ChannelMap, type InboundMedia, MediaTooLargeError } from "../../bot/channel.js";
-import type { ResultEvent } from "../../conversations/types.js";
+import { type ChannelMap, type InboundMedia, MediaTooLargeError } from "../../domain/channel.js";
+import type { ResultEvent } from "../../domain/conversation.js";
 import { deterministicId } from "../../domain/ids.js";
 import type { ChatAddress, Order } from "../../domain/order.js";
 import type { Payment } from "../../domain/payment.js";

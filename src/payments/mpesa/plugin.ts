@@ -1,5 +1,5 @@
-import type { PayerRequest } from "../../conversations/types.js";
 import { ConfigError } from "../../domain/errors.js";
+import type { PayerRequest } from "../../domain/payment-option.js";
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { parseStkCallback } from "./callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "./client.js";

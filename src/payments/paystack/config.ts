@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PayerRequest } from "../../conversations/types.js";
+import type { PayerRequest } from "../../domain/payment-option.js";
 
 /**
  * The addresses Paystack sends webhooks from, test and live alike (providers.md §2.3, from

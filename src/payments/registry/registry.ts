@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
-import type { PaymentOption } from "../../conversations/types.js";
 import { ConfigError } from "../../domain/errors.js";
 import type { PaymentMethod } from "../../domain/payment.js";
+import type { PaymentOption } from "../../domain/payment-option.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 import { assertDistinctWebhookSegments, webhookUrlOf } from "../plugin-webhook.js";
 import { joinConfig } from "./instance-config.js";

@@ -5,76 +5,20 @@
  * last health check.
  */
 import type { z } from "zod";
-import type { PaymentOption } from "../../conversations/types.js";
 import type { PaymentMethod } from "../../domain/payment.js";
+import type { PaymentOption } from "../../domain/payment-option.js";
+import type { EncryptedSecret, ProviderInstance } from "../../domain/provider-instance.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 
-/** One secret value, encrypted; `keyId` names the master key so keys can be rotated. */
-export interface EncryptedSecret {
-  readonly keyId: string;
-  /** base64 of the 96-bit random IV, the 128-bit GCM tag and the ciphertext. */
-  readonly iv: string;
-  readonly tag: string;
-  readonly data: string;
-}
-
-export type HealthStatus = "unknown" | "healthy" | "unhealthy";
-
-export interface InstanceHealth {
-  readonly status: HealthStatus;
-  readonly checkedAt?: Date;
-  readonly message?: string;
-  readonly latencyMs?: number;
-}
-
-export interface ProviderInstance {
-  /** `pi_…` */
-  readonly _id: string;
-  readonly tenantId: string;
-  /** Plugin name (`manual`, `mpesa`, `paystack`). */
-  readonly plugin: string;
-  /** Unique per tenant. */
-  readonly displayName: string;
-  /** The non-secret config fields. */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** The secret config fields, each encrypted. */
-  readonly secrets: Readonly<Record<string, EncryptedSecret>>;
-  readonly active: boolean;
-  readonly testMode: boolean;
-  /** Lower goes first; fallback tries the next. */
-  readonly priority: number;
-  readonly health: InstanceHealth;
-  /**
-   * Who owns its settings: `environment` (seeded, and updated on each start to follow the
-   * variables) or `admin` (made or edited through the admin API: the environment no longer
-   * applies). Instances stored before this field: untouched since creation means `environment`.
-   */
-  readonly source?: InstanceSource;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-export type InstanceSource = "environment" | "admin";
-
-export type InstanceChanges = Partial<
-  Pick<ProviderInstance, "displayName" | "config" | "secrets" | "active" | "testMode" | "priority" | "source">
->;
-
-export interface ProviderInstanceRepository {
-  /** Throws DuplicateKeyError when the tenant already has an instance with that display name. */
-  create(instance: ProviderInstance): Promise<void>;
-  findById(id: string): Promise<ProviderInstance | null>;
-  /** By priority, then creation; every tenant when `tenantId` is omitted. */
-  list(filter?: { tenantId?: string; plugin?: string }): Promise<ProviderInstance[]>;
-  /** Sets the changes and `updatedAt`; null when there is no such instance. */
-  update(id: string, changes: InstanceChanges): Promise<ProviderInstance | null>;
-  /**
-   * Stores a health result when the stored status is still `expected` (compare-and-set), so
-   * exactly one process sees a given change of status and alerts about it.
-   */
-  setHealth(id: string, health: InstanceHealth, expected: HealthStatus): Promise<ProviderInstance | null>;
-  delete(id: string): Promise<boolean>;
-}
+export type {
+  EncryptedSecret,
+  HealthStatus,
+  InstanceChanges,
+  InstanceHealth,
+  InstanceSource,
+  ProviderInstance,
+} from "../../domain/provider-instance.js";
+export type { ProviderInstanceRepository } from "../../store/types.js";
 
 /** Encrypts and decrypts secret values; knows the current key and older ones for rotation. */
 export interface SecretBox {

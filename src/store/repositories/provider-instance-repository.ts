@@ -1,10 +1,5 @@
-import type {
-  InstanceChanges,
-  InstanceHealth,
-  ProviderInstance,
-  ProviderInstanceRepository,
-} from "../../payments/registry/types.js";
-import type { Collection, Filter } from "../types.js";
+import type { InstanceChanges, InstanceHealth, ProviderInstance } from "../../domain/provider-instance.js";
+import type { Collection, Filter, ProviderInstanceRepository } from "../types.js";
 
 /** The fields `update` may change; identity, tenant, plugin, health and createdAt are not among them. */
 const CHANGEABLE = ["displayName", "config", "secrets", "active", "testMode", "priority", "source"] as const;

@@ -6,9 +6,13 @@ import {
   type WhatsAppStandIn,
   type WhatsAppStandInOptions,
 } from "../../../sandbox/whatsapp/index.js";
-import { ChannelRejectedError, type InboundMessage, MediaTooLargeError } from "../../../src/bot/channel.js";
 import { createWhatsAppAdapter, type WhatsAppAdapterOptions } from "../../../src/bot/whatsapp/adapter.js";
 import { NUMBER_HINT } from "../../../src/bot/whatsapp/render.js";
+import {
+  ChannelRejectedError,
+  type InboundMessage,
+  MediaTooLargeError,
+} from "../../../src/domain/channel.js";
 import type { MediaStore, StoredMedia } from "../../../src/store/types.js";
 import { captureLogs } from "../../helpers/logs.js";
 

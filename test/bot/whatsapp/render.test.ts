@@ -7,7 +7,7 @@ import {
   toWhatsAppText,
 } from "../../../src/bot/whatsapp/render.js";
 import { matchMenu } from "../../../src/conversations/input.js";
-import type { Choice, Reply } from "../../../src/conversations/types.js";
+import type { Choice, Reply } from "../../../src/domain/channel.js";
 
 const choice = (label: string): Choice => ({ label, data: `d:${label}` });
 const receipt = { mediaId: "med_1", mimeType: "image/jpeg" };

@@ -1,6 +1,40 @@
-import type { Reply } from "../conversations/types.js";
-import { DukaError } from "../domain/errors.js";
-import type { ChannelName, ChatAddress } from "../domain/order.js";
+/**
+ * The chat vocabulary every layer shares: what a person sent (normalized by the channel
+ * adapter), what Duka answers (a channel-neutral reply), and the contract a channel adapter
+ * implements. Channels translate to and from these; nothing here knows any one channel.
+ */
+import { DukaError } from "./errors.js";
+import type { ChannelName, ChatAddress } from "./order.js";
+
+/** A button (Telegram) or a numbered line (WhatsApp). `data` is at most 64 UTF-8 bytes. */
+export interface Choice {
+  readonly label: string;
+  readonly data: string;
+}
+
+/**
+ * A channel-neutral message. `text` may mark bold with `*asterisks*` (WhatsApp's own syntax;
+ * Telegram renders it as bold). Choices are rows of buttons.
+ */
+export interface Reply {
+  readonly text: string;
+  readonly choices?: readonly (readonly Choice[])[];
+  /** A stored image or PDF to show (a receipt, for the merchant). */
+  readonly media?: { readonly mediaId: string; readonly mimeType: string };
+  /** A link to open (a payment page); a URL button on Telegram. */
+  readonly link?: { readonly label: string; readonly url: string };
+  /**
+   * The choices are shortcuts for channels with buttons; channels without them (WhatsApp) show
+   * the text alone, which says how to answer by typing. For messages sent outside the person's
+   * conversation (merchant alerts), whose numbers no typed reply could be matched against.
+   */
+  readonly buttonsOnly?: boolean;
+  /**
+   * Offer to share the person's own phone number, with this label (a Telegram reply-keyboard
+   * button with request_contact; channels that know the number ignore it).
+   */
+  readonly requestContact?: string;
+}
 
 /**
  * A file the shopper sent, as the channel describes it before we download anything.

@@ -1,0 +1,57 @@
+/**
+ * A payment provider instance as stored: which plugin, for which tenant, its validated config,
+ * its secrets encrypted at rest (AES-256-GCM under DUKA_MASTER_KEY), whether it is active, in
+ * test mode, its fallback priority and the last health check. The registry builds clients from
+ * it; the store keeps it.
+ */
+
+/** One secret value, encrypted; `keyId` names the master key so keys can be rotated. */
+export interface EncryptedSecret {
+  readonly keyId: string;
+  /** base64 of the 96-bit random IV, the 128-bit GCM tag and the ciphertext. */
+  readonly iv: string;
+  readonly tag: string;
+  readonly data: string;
+}
+
+export type HealthStatus = "unknown" | "healthy" | "unhealthy";
+
+export interface InstanceHealth {
+  readonly status: HealthStatus;
+  readonly checkedAt?: Date;
+  readonly message?: string;
+  readonly latencyMs?: number;
+}
+
+export interface ProviderInstance {
+  /** `pi_…` */
+  readonly _id: string;
+  readonly tenantId: string;
+  /** Plugin name (`manual`, `mpesa`, `paystack`). */
+  readonly plugin: string;
+  /** Unique per tenant. */
+  readonly displayName: string;
+  /** The non-secret config fields. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The secret config fields, each encrypted. */
+  readonly secrets: Readonly<Record<string, EncryptedSecret>>;
+  readonly active: boolean;
+  readonly testMode: boolean;
+  /** Lower goes first; fallback tries the next. */
+  readonly priority: number;
+  readonly health: InstanceHealth;
+  /**
+   * Who owns its settings: `environment` (seeded, and updated on each start to follow the
+   * variables) or `admin` (made or edited through the admin API: the environment no longer
+   * applies). Instances stored before this field: untouched since creation means `environment`.
+   */
+  readonly source?: InstanceSource;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type InstanceSource = "environment" | "admin";
+
+export type InstanceChanges = Partial<
+  Pick<ProviderInstance, "displayName" | "config" | "secrets" | "active" | "testMode" | "priority" | "source">
+>;
