@@ -42,7 +42,7 @@ import { createOutbox } from "./queue/outbox.js";
 import { createPacer, TELEGRAM_PACING, WHATSAPP_PACING } from "./queue/pacing.js";
 import { createQueues, RECONCILE_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "./queue/queues.js";
 import { createReminderScheduler } from "./queue/reminders.js";
-import { inboxSweepTask, outboxSweepTask } from "./queue/sweeper.js";
+import { expiryTask, inboxSweepTask, outboxSweepTask } from "./queue/sweeper.js";
 import { createJobWorker } from "./queue/worker.js";
 import { ADMIN_BASE, createAdminRoutes } from "./server/admin/index.js";
 import { createHttpApp } from "./server/app.js";
@@ -322,6 +322,8 @@ export async function createDuka(options: DukaOptions): Promise<Duka> {
                 : {}),
             }),
             "provider-health": health.task(config.providers.healthIntervalSeconds * 1000),
+            // Only on a server without TTL indexes (see Store.expire).
+            ...(store.expire ? { "expire-documents": expiryTask({ expire: store.expire, logger }) } : {}),
           },
           queues,
           connection: workerConnection,
