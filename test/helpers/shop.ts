@@ -1,7 +1,8 @@
 /**
  * A whole shop for end-to-end tests: the Bot API emulator, and Duka (real grammY bot, real
  * BullMQ on the test Redis, embedded store in a temp directory) pointed at it. Each shop has its
- * own queue prefix and data directory, removed on stop. With `channel: "whatsapp"` the shop talks
+ * own queue prefix and data directory, removed on stop. With MONGODB_URI set, the store is
+ * mongoose on that server instead, in a database of the shop's own, dropped on stop. With `channel: "whatsapp"` the shop talks
  * WhatsApp instead: the real adapter over the whatsapp-web.js stand-in, the merchant on WhatsApp.
  */
 import { randomBytes } from "node:crypto";
@@ -10,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import mongoose from "mongoose";
 import {
   type ChatMessage,
   createTelegramEmulator,
@@ -24,6 +26,7 @@ import {
 import { createDuka, type Duka, type DukaOptions } from "../../src/app.js";
 import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
+import type { Store } from "../../src/store/types.js";
 
 export const MERCHANT_ID = 9001;
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -43,6 +46,35 @@ export async function clearPrefix(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The shop's store: MONGODB_URI with a database named after the queue prefix when it is set (so a
+ * restart finds the same data), the embedded store otherwise. `drop` removes that database.
+ */
+export function testStore(prefix: string): {
+  env: Record<string, string>;
+  /** Throws unless the store opened is the one MONGODB_URI asks for, so a run on it is one. */
+  opened(kind: Store["kind"]): void;
+  drop(): Promise<void>;
+} {
+  if (!process.env.MONGODB_URI) return { env: {}, opened: () => undefined, drop: async () => undefined };
+  const uri = new URL(process.env.MONGODB_URI);
+  uri.pathname = `/duka_e2e_${prefix.replace(/\W/g, "_")}`;
+  return {
+    env: { MONGODB_URI: uri.toString() },
+    opened(kind) {
+      if (kind !== "mongodb") throw new Error("MONGODB_URI is set, yet the shop opened the embedded store");
+    },
+    async drop() {
+      const connection = await mongoose.createConnection(uri.toString()).asPromise();
+      try {
+        await connection.dropDatabase();
+      } finally {
+        await connection.close();
+      }
+    },
+  };
 }
 
 export interface TestShop {
@@ -94,7 +126,9 @@ async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
   const emulator = await createTelegramEmulator();
   const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
   const prefix = `t-${randomBytes(4).toString("hex")}`;
+  const store = testStore(prefix);
   const config = testConfig({
+    ...store.env,
     TELEGRAM_BOT_TOKEN: emulator.botToken,
     TELEGRAM_API_ROOT: emulator.apiRoot,
     MERCHANT_CHAT_IDS: `telegram:${MERCHANT_ID}`,
@@ -105,6 +139,7 @@ async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
   const { env: _env, ...dukaOptions } = options;
   const launch = async () => {
     const duka = await createDuka({ config, ...dukaOptions });
+    store.opened(duka.store.kind);
     await duka.start();
     return duka;
   };
@@ -122,6 +157,7 @@ async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
       await shop.duka.stop();
       await emulator.close();
       await clearPrefix(prefix);
+      await store.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -157,7 +193,9 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
   sent.setMaxListeners(0);
   const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
   const prefix = `t-${randomBytes(4).toString("hex")}`;
+  const store = testStore(prefix);
   const config = testConfig({
+    ...store.env,
     MERCHANT_CHAT_IDS: `whatsapp:${whatsappNumber(MERCHANT_ID)}@c.us`,
     DUKA_DATA_DIR: dataDir,
     QUEUE_PREFIX: prefix,
@@ -170,6 +208,7 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
       ...dukaOptions,
       whatsappClientFactory: () => tapSends(standIn.createClient(), sent),
     });
+    store.opened(duka.store.kind);
     await duka.start();
     // The adapter's start does not wait for WhatsApp; people can only write once a client is ready.
     await duka.whatsapp!.waitForState("ready", 10_000);
@@ -193,6 +232,7 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
       await shop.duka.stop();
       standIn.close();
       await clearPrefix(prefix);
+      await store.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
