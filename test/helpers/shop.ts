@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -75,6 +75,25 @@ export function testStore(prefix: string): {
       }
     },
   };
+}
+
+/** Everything a shop's store holds, as text: to check what never reaches it (a secret). */
+export async function storedText(config: Config): Promise<string> {
+  if (!config.storage.mongodbUri) {
+    const storeDir = join(config.storage.dataDir, "store");
+    const files = await readdir(storeDir);
+    return (await Promise.all(files.map((file) => readFile(join(storeDir, file), "utf8")))).join("\n");
+  }
+  const connection = await mongoose.createConnection(config.storage.mongodbUri).asPromise();
+  try {
+    const collections = await connection.db!.listCollections().toArray();
+    const documents = await Promise.all(
+      collections.map(({ name }) => connection.collection(name).find({}).toArray()),
+    );
+    return mongoose.mongo.BSON.EJSON.stringify(documents.flat());
+  } finally {
+    await connection.close();
+  }
 }
 
 export interface TestShop {

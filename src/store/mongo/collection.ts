@@ -6,9 +6,9 @@
 
 import type { Model, mongo } from "mongoose";
 import type { Collection, Filter, FindOptions, Update } from "../types.js";
+import { decodeDocument, encodeDocument, encodeUpdate } from "./document-encoding.js";
 import type { DocumentLocks } from "./document-locks.js";
 import { toStoreError } from "./errors.js";
-import { decodeDocument, encodeDocument, encodeUpdate } from "./nested-arrays.js";
 
 // Undefined properties are left out rather than stored as null, as the embedded store does.
 const WRITE_OPTIONS = { ignoreUndefined: true } as const;
@@ -16,8 +16,8 @@ const WRITE_OPTIONS = { ignoreUndefined: true } as const;
 export interface CollectionAdaptations {
   /** Updates are not atomic on the server: each one holds its document's lock. */
   readonly locks?: DocumentLocks;
-  /** The server refuses arrays inside arrays: they are encoded (nested-arrays.ts). */
-  readonly encodeNestedArrays?: boolean;
+  /** The server refuses arrays inside arrays and dotted names: encoded (document-encoding.ts). */
+  readonly encodeDocuments?: boolean;
 }
 
 export function createMongoCollection<T extends { _id: string }>(
@@ -33,9 +33,9 @@ export function createMongoCollection<T extends { _id: string }>(
       throw toStoreError(name, error);
     }
   };
-  const encode = adapt.encodeNestedArrays ? encodeDocument : <D>(doc: D) => doc;
-  const encodeUpdateOf = adapt.encodeNestedArrays ? encodeUpdate : (update: Update) => update;
-  const decode = adapt.encodeNestedArrays ? decodeDocument : <D>(doc: D) => doc;
+  const encode = adapt.encodeDocuments ? encodeDocument : <D>(doc: D) => doc;
+  const encodeUpdateOf = adapt.encodeDocuments ? encodeUpdate : (update: Update) => update;
+  const decode = adapt.encodeDocuments ? decodeDocument : <D>(doc: D) => doc;
   const locks = adapt.locks;
 
   const updateOne = (filter: Filter, update: Update, upsert: boolean) =>

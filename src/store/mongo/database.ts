@@ -92,10 +92,12 @@ function adaptTo(
   if (profile.nonAtomicUpdates) {
     fallback("atomic updates", "a lock document per updated document, so compare-and-set keeps one winner");
   }
-  if (profile.noNestedArrays) fallback("arrays inside arrays", "an encoding of inner arrays as objects");
+  if (profile.limitedDocuments) {
+    fallback("arrays inside arrays and dotted field names", "an encoding of both, undone on reading");
+  }
   return {
     ...(profile.nonAtomicUpdates ? { locks: createDocumentLocks(connection.db!) } : {}),
-    ...(profile.noNestedArrays ? { encodeNestedArrays: true } : {}),
+    ...(profile.limitedDocuments ? { encodeDocuments: true } : {}),
   };
 }
 

@@ -15,17 +15,20 @@ export interface ServerProfile {
    * FerretDB issue #3040): two compare-and-sets on one document can both succeed.
    */
   readonly nonAtomicUpdates: boolean;
-  /** Arrays directly inside arrays are refused ("nested arrays are not supported"). */
-  readonly noNestedArrays: boolean;
+  /**
+   * Arrays directly inside arrays ("nested arrays are not supported") and field names with a "."
+   * ("key must not contain '.' sign") are refused, both allowed by MongoDB 5 and later.
+   */
+  readonly limitedDocuments: boolean;
 }
 
 export async function readServerProfile(db: mongo.Db): Promise<ServerProfile> {
   const info = await db.admin().command({ buildInfo: 1 });
   const ferretdb = typeof info.ferretdbVersion === "string" ? info.ferretdbVersion : undefined;
   if (ferretdb === undefined) {
-    return { name: `MongoDB ${String(info.version)}`, nonAtomicUpdates: false, noNestedArrays: false };
+    return { name: `MongoDB ${String(info.version)}`, nonAtomicUpdates: false, limitedDocuments: false };
   }
   // FerretDB 2 runs on Microsoft's DocumentDB extension, which has neither limit.
   const v1 = /^v?1\./.test(ferretdb);
-  return { name: `FerretDB ${ferretdb}`, nonAtomicUpdates: v1, noNestedArrays: v1 };
+  return { name: `FerretDB ${ferretdb}`, nonAtomicUpdates: v1, limitedDocuments: v1 };
 }

@@ -11,7 +11,7 @@ import { createStore } from "../../../src/store/index.js";
 import { LOCK_COLLECTION } from "../../../src/store/mongo/document-locks.js";
 import type { Store } from "../../../src/store/types.js";
 import { captureLogs } from "../../helpers/logs.js";
-import { at, MONGO_SERVER, makeOrder, makeOutbox, temporaryDirectory } from "../fixtures.js";
+import { at, MONGO_SERVER, makeAudit, makeOrder, makeOutbox, temporaryDirectory } from "../fixtures.js";
 
 const FERRETDB_1 = MONGO_SERVER?.startsWith("FerretDB v1") ?? false;
 const DAY_MS = 24 * 3600 * 1000;
@@ -56,7 +56,11 @@ describe.skipIf(!process.env.MONGODB_URI)(`store on ${MONGO_SERVER}`, () => {
   it.runIf(FERRETDB_1)(
     "logs each missing feature once, with its fallback, and again at the next open",
     async () => {
-      expect(fallbackWarnings().sort()).toEqual(["TTL indexes", "arrays inside arrays", "atomic updates"]);
+      expect(fallbackWarnings().sort()).toEqual([
+        "TTL indexes",
+        "arrays inside arrays and dotted field names",
+        "atomic updates",
+      ]);
       await store.close();
       store = await createStore({ mongodbUri: uri, mediaDir: media.path, logger: logs.logger });
       expect(fallbackWarnings()).toHaveLength(6);
@@ -100,6 +104,13 @@ describe.skipIf(!process.env.MONGODB_URI)(`store on ${MONGO_SERVER}`, () => {
       expect(await raw.collection(LOCK_COLLECTION).countDocuments({})).toBe(0);
     },
   );
+
+  it.runIf(FERRETDB_1)("stores dotted field names encoded and reads them back", async () => {
+    const detail = { fields: ["config.endpoint"], "config.endpoint": { from: "a", to: "b" } };
+    const entry = makeAudit({ action: "provider.updated", detail });
+    await store.audit.append(entry);
+    expect(await store.audit.list("t1", {}, 10)).toEqual([entry]);
+  });
 
   it.runIf(FERRETDB_1)("stores button rows encoded and reads them back as rows", async () => {
     const message = makeOutbox({

@@ -1,11 +1,14 @@
 /**
- * Arrays inside arrays (the rows of a reply's buttons) for servers that refuse them
- * (ServerProfile.noNestedArrays): an inner array is stored as `{ [NESTED]: [...] }` and turned
- * back into an array on reading. Filters never reach into such values, so only documents and
- * update values are encoded.
+ * Documents as a server with FerretDB 1.x's limits can store them (ServerProfile.limitedDocuments):
+ * an array inside an array (the rows of a reply's buttons) is stored as `{ [NESTED]: [...] }`, and
+ * a "." in a field name (audit details name fields like "config.endpoint") as DOT; both are turned
+ * back on reading. Filters never reach into such values, so only documents and update values are
+ * encoded, never filter or update paths.
  */
 
 const NESTED = "__dukaArray";
+// FULLWIDTH FULL STOP: no field name Duka writes contains it.
+const DOT = "\uff0e";
 
 type Json = unknown;
 
@@ -15,7 +18,9 @@ function encodeValue(value: Json, inArray: boolean): Json {
     return inArray ? { [NESTED]: items } : items;
   }
   if (isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encodeValue(item, false)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key.replaceAll(".", DOT), encodeValue(item, false)]),
+    );
   }
   return value;
 }
@@ -53,7 +58,7 @@ function decodeValue(value: Json): Json {
     if (keys.length === 1 && keys[0] === NESTED && Array.isArray(value[NESTED])) {
       return (value[NESTED] as Json[]).map(decodeValue);
     }
-    return Object.fromEntries(keys.map((key) => [key, decodeValue(value[key])]));
+    return Object.fromEntries(keys.map((key) => [key.replaceAll(DOT, "."), decodeValue(value[key])]));
   }
   return value;
 }
