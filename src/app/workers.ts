@@ -3,7 +3,7 @@ import type { Worker } from "bullmq";
 import { startMaintenance } from "../queue/maintenance.js";
 import { createOutboundWorker } from "../queue/outbound-worker.js";
 import { createPacer } from "../queue/pacing.js";
-import { inboxSweepTask, outboxSweepTask } from "../queue/sweeper.js";
+import { expiryTask, inboxSweepTask, outboxSweepTask } from "../queue/sweeper.js";
 import { createJobWorker } from "../queue/worker.js";
 import { merchantDigest } from "../shop/merchant-messages.js";
 import type { Core, DukaOptions } from "./core.js";
@@ -38,6 +38,8 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
           "sweep-outbox": outboxSweepTask({ store, outbox: core.outbox, logger, ...sweep }),
           "sweep-inbox": inboxSweepTask({ store, enqueueSettle: core.enqueueSettle, logger, ...sweep }),
           "provider-health": core.health.task(config.providers.healthIntervalSeconds * 1000),
+          // Only on a server without TTL indexes (see Store.expire).
+          ...(store.expire ? { "expire-documents": expiryTask({ expire: store.expire, logger }) } : {}),
         },
         queues: core.queues,
         connection,

@@ -55,3 +55,22 @@ export function inboxSweepTask(options: {
     },
   };
 }
+
+/**
+ * On a server without TTL indexes (FerretDB), deletes what they would have deleted; see
+ * `Store.expire`. MongoDB's TTL monitor runs every minute; hourly is as good for data kept 30 days.
+ */
+export function expiryTask(options: {
+  expire: NonNullable<Store["expire"]>;
+  logger: Logger;
+  everyMs?: number;
+}): MaintenanceTask {
+  return {
+    everyMs: options.everyMs ?? 3_600_000,
+    async run() {
+      const deleted = await options.expire(new Date());
+      if (deleted > 0)
+        options.logger.info({ deleted }, "deleted expired documents (no TTL indexes on this server)");
+    },
+  };
+}

@@ -41,6 +41,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     return assemble("mongodb", database.collections, createGridFsMediaStore(database.connection), {
       ping: database.ping,
       close: database.close,
+      ...(database.expire ? { expire: database.expire } : {}),
     });
   }
   const database = openEmbeddedDatabase({
@@ -72,7 +73,7 @@ function assemble(
   kind: Store["kind"],
   collections: Collections,
   media: MediaStore,
-  lifecycle: Pick<Store, "ping" | "close">,
+  lifecycle: Pick<Store, "ping" | "close" | "expire">,
 ): Store {
   return {
     kind,
@@ -85,8 +86,7 @@ function assemble(
     providers: createProviderInstanceRepository(collections.providerInstances),
     inbox: createInboxRepository(collections.inbox),
     media,
-    ping: lifecycle.ping,
-    close: lifecycle.close,
+    ...lifecycle,
   };
 }
 

@@ -202,6 +202,12 @@ export interface Store {
   readonly providers: ProviderInstanceRepository;
   readonly inbox: InboxRepository;
   readonly media: MediaStore;
+  /**
+   * Deletes what a TTL index would have deleted by `now` and returns how many documents went.
+   * Present only on a server without TTL indexes (FerretDB); MongoDB expires them itself, and
+   * the embedded store keeps them.
+   */
+  readonly expire?: (now: Date) => Promise<number>;
   /** Rejects when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

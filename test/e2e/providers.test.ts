@@ -4,7 +4,6 @@
  * key refused at start, health alerts, and a change in one process taking effect in another.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import express from "express";
@@ -12,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDuka, type Duka } from "../../src/app.js";
 import { deterministicId } from "../../src/domain/ids.js";
 import { captureLogs } from "../helpers/logs.js";
-import { orderByTransfer, startTestShop, type TestShop, testConfig } from "../helpers/shop.js";
+import { orderByTransfer, startTestShop, storedText, type TestShop, testConfig } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-0123456789abcdef";
 const API_KEY = "sk_live_SUPERSECRETVALUE123456789";
@@ -132,10 +131,9 @@ describe("provider plugins through the registry", () => {
     expect(listed.status).toBe(200);
     expect(listed.text).not.toContain(API_KEY);
     expect(listed.text).toContain("sk_live_…6789");
-    const storeDir = join(shop.config.storage.dataDir, "store");
-    for (const file of await readdir(storeDir)) {
-      expect(await readFile(join(storeDir, file), "utf8")).not.toContain(API_KEY);
-    }
+    const stored = await storedText(shop.config);
+    expect(stored).toContain("secrets");
+    expect(stored).not.toContain(API_KEY);
     expect(logs.text()).toContain("provider instance");
     expect(logs.text()).not.toContain(API_KEY);
   });

@@ -14,18 +14,20 @@ import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/tel
 import { createDuka, type Duka, type Role } from "../../src/app.js";
 import { createStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/types.js";
-import { clearPrefix, MERCHANT_ID, REDIS_URL, testConfig } from "../helpers/shop.js";
+import { clearPrefix, MERCHANT_ID, REDIS_URL, testConfig, testStore } from "../helpers/shop.js";
 
 const running: Duka[] = [];
 let emulator: TelegramEmulator | undefined;
 let store: Store | undefined;
 let dataDir: string | undefined;
 let prefix: string | undefined;
+let dropStore: (() => Promise<void>) | undefined;
 
 afterEach(async () => {
   for (const duka of running.splice(0)) await duka.stop();
   await emulator?.close();
   await store?.close();
+  await dropStore?.();
   if (prefix) await clearPrefix(prefix);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -35,7 +37,15 @@ describe("process roles", () => {
     emulator = await createTelegramEmulator();
     dataDir = await mkdtemp(join(tmpdir(), "duka-roles-"));
     prefix = `t-${randomBytes(4).toString("hex")}`;
-    store = await createStore({ dataDir: join(dataDir, "store"), mediaDir: join(dataDir, "media") });
+    // All roles share one store: MongoDB's when MONGODB_URI is set, as in production.
+    const backing = testStore(prefix);
+    dropStore = backing.drop;
+    store = await createStore({
+      ...(backing.env.MONGODB_URI ? { mongodbUri: backing.env.MONGODB_URI } : {}),
+      dataDir: join(dataDir, "store"),
+      mediaDir: join(dataDir, "media"),
+    });
+    backing.opened(store.kind);
     const config = testConfig({
       TELEGRAM_BOT_TOKEN: emulator.botToken,
       TELEGRAM_API_ROOT: emulator.apiRoot,

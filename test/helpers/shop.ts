@@ -1,15 +1,17 @@
 /**
  * A whole shop for end-to-end tests: the Bot API emulator, and Duka (real grammY bot, real
  * BullMQ on the test Redis, embedded store in a temp directory) pointed at it. Each shop has its
- * own queue prefix and data directory, removed on stop. With `channel: "whatsapp"` the shop talks
+ * own queue prefix and data directory, removed on stop. With MONGODB_URI set, the store is
+ * mongoose on that server instead, in a database of the shop's own, dropped on stop. With `channel: "whatsapp"` the shop talks
  * WhatsApp instead: the real adapter over the whatsapp-web.js stand-in, the merchant on WhatsApp.
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import mongoose from "mongoose";
 import {
   type ChatMessage,
   createTelegramEmulator,
@@ -26,6 +28,7 @@ import { telegramChannel } from "../../src/bot/telegram/channel.js";
 import { createWhatsAppChannel, whatsappChannel } from "../../src/bot/whatsapp/channel.js";
 import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
+import type { Store } from "../../src/store/types.js";
 
 export const MERCHANT_ID = 9001;
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -44,6 +47,54 @@ export async function clearPrefix(prefix: string): Promise<void> {
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * The shop's store: MONGODB_URI with a database named after the queue prefix when it is set (so a
+ * restart finds the same data), the embedded store otherwise. `drop` removes that database.
+ */
+export function testStore(prefix: string): {
+  env: Record<string, string>;
+  /** Throws unless the store opened is the one MONGODB_URI asks for, so a run on it is one. */
+  opened(kind: Store["kind"]): void;
+  drop(): Promise<void>;
+} {
+  if (!process.env.MONGODB_URI) return { env: {}, opened: () => undefined, drop: async () => undefined };
+  const uri = new URL(process.env.MONGODB_URI);
+  uri.pathname = `/duka_e2e_${prefix.replace(/\W/g, "_")}`;
+  return {
+    env: { MONGODB_URI: uri.toString() },
+    opened(kind) {
+      if (kind !== "mongodb") throw new Error("MONGODB_URI is set, yet the shop opened the embedded store");
+    },
+    async drop() {
+      const connection = await mongoose.createConnection(uri.toString()).asPromise();
+      try {
+        await connection.dropDatabase();
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+}
+
+/** Everything a shop's store holds, as text: to check what never reaches it (a secret). */
+export async function storedText(config: Config): Promise<string> {
+  if (!config.storage.mongodbUri) {
+    const storeDir = join(config.storage.dataDir, "store");
+    const files = await readdir(storeDir);
+    return (await Promise.all(files.map((file) => readFile(join(storeDir, file), "utf8")))).join("\n");
+  }
+  const connection = await mongoose.createConnection(config.storage.mongodbUri).asPromise();
+  try {
+    const collections = await connection.db!.listCollections().toArray();
+    const documents = await Promise.all(
+      collections.map(({ name }) => connection.collection(name).find({}).toArray()),
+    );
+    return mongoose.mongo.BSON.EJSON.stringify(documents.flat());
+  } finally {
+    await connection.close();
   }
 }
 
@@ -96,7 +147,9 @@ async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
   const emulator = await createTelegramEmulator();
   const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
   const prefix = `t-${randomBytes(4).toString("hex")}`;
+  const store = testStore(prefix);
   const config = testConfig({
+    ...store.env,
     TELEGRAM_BOT_TOKEN: emulator.botToken,
     TELEGRAM_API_ROOT: emulator.apiRoot,
     MERCHANT_CHAT_IDS: `telegram:${MERCHANT_ID}`,
@@ -107,6 +160,7 @@ async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
   const { env: _env, ...dukaOptions } = options;
   const launch = async () => {
     const duka = await createDuka({ config, ...dukaOptions });
+    store.opened(duka.store.kind);
     await duka.start();
     return duka;
   };
@@ -124,6 +178,7 @@ async function startTelegramShop(options: TestShopOptions): Promise<TestShop> {
       await shop.duka.stop();
       await emulator.close();
       await clearPrefix(prefix);
+      await store.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -159,7 +214,9 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
   sent.setMaxListeners(0);
   const dataDir = await mkdtemp(join(tmpdir(), "duka-test-"));
   const prefix = `t-${randomBytes(4).toString("hex")}`;
+  const store = testStore(prefix);
   const config = testConfig({
+    ...store.env,
     MERCHANT_CHAT_IDS: `whatsapp:${whatsappNumber(MERCHANT_ID)}@c.us`,
     DUKA_DATA_DIR: dataDir,
     QUEUE_PREFIX: prefix,
@@ -175,6 +232,7 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
         createWhatsAppChannel({ clientFactory: () => tapSends(standIn.createClient(), sent) }),
       ],
     });
+    store.opened(duka.store.kind);
     await duka.start();
     // The adapter's start does not wait for WhatsApp; people can only write once a client is ready.
     await duka.channel(whatsappChannel)!.waitForState("ready", 10_000);
@@ -198,6 +256,7 @@ async function startWhatsAppShop(options: TestShopOptions): Promise<WhatsAppTest
       await shop.duka.stop();
       standIn.close();
       await clearPrefix(prefix);
+      await store.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,29 @@ import type { Payment } from "../../src/domain/payment.js";
 import type { Proof } from "../../src/domain/proof.js";
 import type { ProviderInstance } from "../../src/payments/registry/types.js";
 import { createStore } from "../../src/store/index.js";
+import { readServerProfile } from "../../src/store/mongo/server-profile.js";
 import type { OutboxMessage, Store } from "../../src/store/types.js";
+
+async function mongoServerName(uri: string): Promise<string> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  try {
+    return (await readServerProfile(connection.db!)).name;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The server MONGODB_URI names, e.g. "MongoDB 7.0.5" or "FerretDB v1.24.2"; unset without it. */
+export const MONGO_SERVER = process.env.MONGODB_URI
+  ? await mongoServerName(process.env.MONGODB_URI)
+  : undefined;
+
+/**
+ * MongoDB's unique-index semantics that FerretDB 1.x lacks and Duka does not rely on (its unique
+ * fields are all required, and it never reads the key of a duplicate-key error): FerretDB names no
+ * key in E11000 answers, and a field missing from a unique index is distinct rather than null.
+ */
+export const MONGO_UNIQUE_SEMANTICS = !MONGO_SERVER?.startsWith("FerretDB v1");
 
 /** A clock that only moves when told to, so "newest first" never depends on timing. */
 export function at(minute: number): Date {
@@ -162,12 +184,15 @@ export interface StoreBackend {
   readonly name: string;
   /** Whether `reopen` exists: the data outlives the store object. */
   readonly persistent: boolean;
+  /** Whether a DuplicateKeyError carries the refused key (see MONGO_UNIQUE_SEMANTICS). */
+  readonly namesDuplicateKeys: boolean;
   create(): StoreHarness;
 }
 
 export const embeddedInMemory: StoreBackend = {
   name: "embedded (memory)",
   persistent: false,
+  namesDuplicateKeys: true,
   create: () => {
     const media = temporaryDirectory();
     const { onUnindexedQuery, unindexedQueries } = unindexedRecorder();
@@ -189,6 +214,7 @@ export const embeddedInMemory: StoreBackend = {
 export const embeddedJournaled: StoreBackend = {
   name: "embedded (dataDir)",
   persistent: true,
+  namesDuplicateKeys: true,
   create: () => {
     const directory = temporaryDirectory();
     const { onUnindexedQuery, unindexedQueries } = unindexedRecorder();
@@ -224,8 +250,9 @@ export const embeddedJournaled: StoreBackend = {
 
 /** A fresh database per test on the server MONGODB_URI names; dropped afterwards. */
 export const mongodb: StoreBackend = {
-  name: "mongodb",
+  name: MONGO_SERVER ?? "mongodb",
   persistent: true,
+  namesDuplicateKeys: MONGO_UNIQUE_SEMANTICS,
   create: () => {
     const uri = new URL(process.env.MONGODB_URI ?? "mongodb://127.0.0.1:27017");
     uri.pathname = `/duka_test_${newId("ob").slice(3, 15)}`;

@@ -64,7 +64,9 @@ export function storeConformance(backend: StoreBackend): void {
       const clash = makeOrder({ ref: "DK-77777" });
       const error = await store.orders.create(clash).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DuplicateKeyError);
-      expect(error).toMatchObject({ collection: "orders", key: { tenantId: "t1", ref: "DK-77777" } });
+      expect(error).toMatchObject({ collection: "orders" });
+      if (backend.namesDuplicateKeys)
+        expect(error).toMatchObject({ key: { tenantId: "t1", ref: "DK-77777" } });
       expect(await store.orders.findById("t1", clash._id)).toBeNull();
       expect(await store.orders.listByStatus("t1", undefined, 10)).toHaveLength(1);
     });
@@ -318,7 +320,9 @@ export function storeConformance(backend: StoreBackend): void {
       const clash = makeInstance({ displayName: "M-Pesa", plugin: "paystack" });
       const error = await store.providers.create(clash).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DuplicateKeyError);
-      expect(error).toMatchObject({ key: { tenantId: "t1", displayName: "M-Pesa" } });
+      if (backend.namesDuplicateKeys) {
+        expect(error).toMatchObject({ key: { tenantId: "t1", displayName: "M-Pesa" } });
+      }
       expect(await store.providers.findById(clash._id)).toBeNull();
 
       const other = makeInstance({ displayName: "Paystack" });

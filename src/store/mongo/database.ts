@@ -1,19 +1,31 @@
 /**
  * The MongoDB backend's collections: one mongoose connection, one model per schema, and the
  * schemas' indexes synced at open so a unique index exists before the first write relies on it.
+ * On a MongoDB-wire server without some index options (FerretDB), see index-features.ts.
  */
 
-import mongoose, { type Connection, type Model, type Schema } from "mongoose";
+import mongoose, { type Connection, type Model } from "mongoose";
 import { DukaError, StoreUnavailableError } from "../../domain/errors.js";
 import { type Collections, openCollections } from "../documents.js";
 import type { StoreLogger } from "../logger.js";
-import type { CollectionName } from "../schemas.js";
-import { createMongoCollection } from "./collection.js";
+import { type CollectionName, schemas } from "../schemas.js";
+import { type CollectionAdaptations, createMongoCollection } from "./collection.js";
+import { createDocumentLocks } from "./document-locks.js";
 import { toStoreError } from "./errors.js";
+import {
+  describeFallback,
+  type IndexOption,
+  refusedIndexOption,
+  withoutIndexOptions,
+} from "./index-features.js";
+import { readServerProfile, type ServerProfile } from "./server-profile.js";
+import { createExpirer } from "./ttl-fallback.js";
 
 export interface MongoDatabase {
   readonly connection: Connection;
   readonly collections: Collections;
+  /** Present when the server has no TTL indexes: deletes what they would have (ttl-fallback.ts). */
+  readonly expire?: (now: Date) => Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,18 +43,29 @@ export async function openMongoDatabase(uri: string, logger?: StoreLogger): Prom
     await connection.close().catch(() => undefined);
     throw toStoreError("connection", error);
   }
-  const open = <T extends { _id: string }>(name: CollectionName, schema: Schema) =>
-    createMongoCollection<T>(connection.model<T>(name, schema, name));
-  const collections = openCollections(open);
+  const profile = await readServerProfile(connection.db!).catch(async (error: unknown) => {
+    await connection.close().catch(() => undefined);
+    throw toStoreError("buildInfo", error);
+  });
+  const adaptations = adaptTo(profile, connection, logger);
+  const refused = new Set<IndexOption>();
+  const models = new Map<CollectionName, Model<{ _id: string }>>();
   try {
-    await syncIndexes(Object.values(connection.models), logger);
+    for (const name of Object.keys(schemas) as CollectionName[]) {
+      models.set(name, await openModel(connection, name, refused, logger));
+    }
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw toIndexError(error);
   }
+  const collections = openCollections((name) => createMongoCollection(models.get(name)!, adaptations));
+  const expire = refused.has("expireAfterSeconds")
+    ? createExpirer([...models].map(([name, model]) => ({ model, declared: schemas[name] })))
+    : undefined;
   return {
     connection,
     collections,
+    ...(expire ? { expire } : {}),
     ping: async () => {
       try {
         if (!connection.db) throw new StoreUnavailableError("The MongoDB connection is closed");
@@ -55,14 +78,57 @@ export async function openMongoDatabase(uri: string, logger?: StoreLogger): Prom
   };
 }
 
-async function syncIndexes(models: readonly Model<unknown>[], logger?: StoreLogger): Promise<void> {
-  for (const model of models) {
-    const dropped = await model.syncIndexes();
-    if (dropped.length > 0) {
-      logger?.info(
-        { collection: model.collection.collectionName, dropped },
-        "dropped indexes no schema declares",
+/** What the collections do to make up for the server's limits; each limit logged once, here. */
+function adaptTo(
+  profile: ServerProfile,
+  connection: Connection,
+  logger?: StoreLogger,
+): CollectionAdaptations {
+  const fallback = (feature: string, instead: string) =>
+    logger?.warn(
+      { server: profile.name, feature, fallback: instead },
+      `${profile.name} lacks ${feature}; Duka uses ${instead}`,
+    );
+  if (profile.nonAtomicUpdates) {
+    fallback("atomic updates", "a lock document per updated document, so compare-and-set keeps one winner");
+  }
+  if (profile.limitedDocuments) {
+    fallback("arrays inside arrays and dotted field names", "an encoding of both, undone on reading");
+  }
+  return {
+    ...(profile.nonAtomicUpdates ? { locks: createDocumentLocks(connection.db!) } : {}),
+    ...(profile.limitedDocuments ? { encodeDocuments: true } : {}),
+  };
+}
+
+/**
+ * The collection's model with its indexes synced. When the server refuses an index option as not
+ * implemented, the option joins `refused` (logged once, for every collection) and the model is
+ * made again from the schema without it; any other refusal is thrown.
+ */
+async function openModel(
+  connection: Connection,
+  name: CollectionName,
+  refused: Set<IndexOption>,
+  logger?: StoreLogger,
+): Promise<Model<{ _id: string }>> {
+  for (;;) {
+    const model = connection.model<{ _id: string }>(name, withoutIndexOptions(schemas[name], refused), name);
+    try {
+      const dropped = await model.syncIndexes();
+      if (dropped.length > 0)
+        logger?.info({ collection: name, dropped }, "dropped indexes no schema declares");
+      return model;
+    } catch (error) {
+      const option = refusedIndexOption(error);
+      if (option === undefined || refused.has(option)) throw error;
+      refused.add(option);
+      const { feature, fallback } = describeFallback(option);
+      logger?.warn(
+        { feature, fallback, serverError: (error as Error).message },
+        `this MongoDB-wire server has no ${feature}; Duka uses ${fallback} instead`,
       );
+      connection.deleteModel(name);
     }
   }
 }

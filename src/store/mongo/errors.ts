@@ -18,7 +18,7 @@ const TRANSIENT_CODES = new Set([6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600
 
 /** Translates driver errors into the store's vocabulary; anything else passes through. */
 export function toStoreError(collection: string, error: unknown): unknown {
-  if (error instanceof mongo.MongoServerError && error.code === 11000) {
+  if (error instanceof mongo.MongoServerError && (error.code === 11000 || isSqliteUniqueViolation(error))) {
     return new DuplicateKeyError(collection, (error.keyValue as Record<string, unknown> | undefined) ?? {});
   }
   if (isUnavailable(error)) {
@@ -28,6 +28,12 @@ export function toStoreError(collection: string, error: unknown): unknown {
     );
   }
   return error;
+}
+
+// FerretDB 1.x answers an update that breaks a unique index with code 1 (InternalError) and its
+// SQLite backend's message, not 11000; the insert path does answer 11000.
+function isSqliteUniqueViolation(error: InstanceType<typeof mongo.MongoServerError>): boolean {
+  return error.code === 1 && error.message.includes("UNIQUE constraint failed");
 }
 
 function isUnavailable(error: unknown): boolean {
