@@ -7,11 +7,17 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../sandbox/free-port.js";
 import { clearPrefix, REDIS_URL } from "./helpers/shop.js";
 
-const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
+/**
+ * tsx's own loader inside the one Node process: the `tsx` command would put a wrapper process in
+ * front, which relays SIGTERM only if the child acknowledges within 30 ms and otherwise
+ * SIGKILLs it (exit 143) — a busy CI machine made the shutdown tests flaky that way.
+ */
+const TSX_LOADER = pathToFileURL(join(process.cwd(), "node_modules", "tsx", "dist", "loader.mjs")).href;
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
@@ -22,7 +28,7 @@ const MAIN = join(process.cwd(), "src", "main.ts");
 
 function duka(args: string[], env: Record<string, string>, cwd = process.cwd()): ChildProcess {
   const { LOG_LEVEL: _ignored, LOG_FORMAT: _alsoIgnored, ...parentEnv } = process.env;
-  const child = spawn(TSX, [MAIN, ...args], {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, MAIN, ...args], {
     cwd,
     env: { ...parentEnv, ...env },
     stdio: ["ignore", "pipe", "pipe"],
