@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deterministicId } from "../../src/domain/ids.js";
 import { assertInvariants, measureInvariants, waitForDrain } from "./harness/invariants.js";
+import { sendPaced } from "./harness/load.js";
 import { quantile, report, seconds, target } from "./harness/report.js";
 import { scaled } from "./harness/scale.js";
 import {
@@ -57,16 +58,11 @@ describe("A. idempotency", () => {
         Array.from({ length: Math.random() < 0.3 ? 2 + Math.floor(Math.random() * 3) : 1 }, () => event),
       ),
     );
-    const senders = 20;
-    const perSenderGapMs = (senders * 1000) / 50; // about 50 requests per second in all
-    const started = performance.now();
-    const answers = await pool(sends, senders, async (event, index) => {
-      // Pacing the load, not waiting for a result: sender k sends its n-th request at n·gap.
-      const due = started + Math.floor(index / senders) * perSenderGapMs;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      return post(rel.paystackWebhookUrl, event.body, { "x-paystack-signature": event.signature });
-    });
+    const answers = (
+      await sendPaced(sends, { rps: 50, senders: 20 }, (event) =>
+        post(rel.paystackWebhookUrl, event.body, { "x-paystack-signature": event.signature }),
+      )
+    ).map(({ answer }) => answer);
     const drainMs = await waitForDrain(
       rel,
       stormEvents.map((event) => event.order.chatId),
