@@ -1,6 +1,6 @@
 /** The one summary line each R-test prints with its figures, and the statistics it needs. */
 export function report(line: string): void {
-  // Tests are silent otherwise; this line is the suite's output (see test/reliability/README.md).
+  // Tests are silent otherwise; this line is the suite's output (README, "The fault suite").
   console.log(line);
 }
 
