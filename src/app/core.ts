@@ -34,7 +34,7 @@ import { environmentSeeds, seedInstances } from "../payments/registry/seed.js";
 import { createRedisSharedCache } from "../payments/registry/shared-cache.js";
 import { createSettlement } from "../payments/settlement.js";
 import { createWebhookIntake } from "../payments/webhook-intake.js";
-import { createRedis, evictionPolicyProblem, waitForRedis } from "../queue/connection.js";
+import { createRedis, evictionPolicyProblem, persistenceProblem, waitForRedis } from "../queue/connection.js";
 import { createOutbox } from "../queue/outbox.js";
 import { createQueues, RECONCILE_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "../queue/queues.js";
 import { createReminderScheduler } from "../queue/reminders.js";
@@ -93,8 +93,10 @@ export async function createCore(options: DukaOptions) {
 
   const producer = createRedis(config.redis.url, "producer");
   const workerConnection = createRedis(config.redis.url, "worker");
+  const changeSubscriber = createRedis(config.redis.url, "worker");
   closers.push(() => Promise.all([producer.quit(), workerConnection.quit()]).catch(() => undefined));
-  for (const redis of [producer, workerConnection])
+  // Without a listener ioredis prints every failed reconnect to stderr while Redis is down.
+  for (const redis of [producer, workerConnection, changeSubscriber])
     redis.on("error", (error) => logger.debug({ err: error }, "redis"));
   const prefix = config.queue.prefix;
   const queues = createQueues({ connection: producer, prefix });
@@ -124,7 +126,7 @@ export async function createCore(options: DukaOptions) {
   });
   const changes = createRedisChangeFeed({
     publisher: producer,
-    subscriber: createRedis(config.redis.url, "worker"),
+    subscriber: changeSubscriber,
     channel: `${prefix}:providers:changed`,
     logger,
   });
@@ -218,8 +220,8 @@ export async function createCore(options: DukaOptions) {
       waitForRedis(producer, logger, "queues"),
       waitForRedis(workerConnection, logger, "workers"),
     ]);
-    const evictionProblem = await evictionPolicyProblem(producer);
-    if (evictionProblem) logger.warn(evictionProblem);
+    for (const problem of [await evictionPolicyProblem(producer), await persistenceProblem(producer)])
+      if (problem) logger.warn(problem);
     // A wrong master key must stop the start, not surface later as garbage or failed payments.
     assertSecretsReadable(secrets, await store.providers.list());
     await seedInstances({

@@ -1,0 +1,77 @@
+/**
+ * A FerretDB (MongoDB wire protocol on SQLite) of the test's own, on a free port and temp
+ * directories, so R16 can stop and restart it without touching CI's shared instance. The binary is
+ * the one `.ci/ferretdb` builds into $HOME/go/bin (FERRETDB_BIN overrides).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../../../sandbox/free-port.js";
+import { waitUntil } from "./wait.js";
+
+export const FERRETDB_BIN = process.env.FERRETDB_BIN ?? join(homedir(), "go", "bin", "ferretdb");
+export const ferretdbAvailable = () => existsSync(FERRETDB_BIN);
+
+export interface OwnFerretDb {
+  /** mongodb:// URI of database `name`. */
+  uri(name: string): string;
+  start(): Promise<void>;
+  /** SIGTERM; resolves once the process exited. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.on("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+
+export async function createOwnFerretDb(): Promise<OwnFerretDb> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), "duka-ferretdb-"));
+  await mkdir(join(dir, "db"));
+  await mkdir(join(dir, "state"));
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const own: OwnFerretDb = {
+    uri: (name) => `mongodb://127.0.0.1:${port}/${name}`,
+    async start() {
+      const process = spawn(
+        FERRETDB_BIN,
+        [
+          "--handler=sqlite",
+          `--sqlite-url=file:${join(dir, "db")}/`,
+          `--state-dir=${join(dir, "state")}`,
+          `--listen-addr=127.0.0.1:${port}`,
+          "--debug-addr=-",
+          "--telemetry=disable",
+          "--log-level=error",
+        ],
+        { stdio: "ignore" },
+      );
+      child = process;
+      exited = new Promise((resolve) => process.once("exit", () => resolve()));
+      await waitUntil(() => listening(port), { timeoutMs: 20_000, everyMs: 50 });
+    },
+    async stop() {
+      child?.kill("SIGTERM");
+      await exited;
+      child = undefined;
+    },
+    async close() {
+      child?.kill("SIGKILL");
+      await exited;
+      child = undefined;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return own;
+}

@@ -1,0 +1,166 @@
+/**
+ * The reliability suite's shop (reliability.md §4.0): the e2e test shop (real grammY bot on the
+ * Telegram emulator, real BullMQ, the store MONGODB_URI names or the embedded one) with the
+ * Paystack and Daraja emulators wired in, logs captured for the secrets check, and orders placed
+ * in bulk through the real order and payment services instead of a chat each.
+ */
+import { pino } from "pino";
+import {
+  createDarajaEmulator,
+  type DarajaEmulator,
+  DEFAULT_CONSUMER_KEY,
+  DEFAULT_CONSUMER_SECRET,
+  SANDBOX_PASSKEY,
+  SANDBOX_SHORTCODE,
+} from "../../../sandbox/daraja/index.js";
+import { freePort } from "../../../sandbox/free-port.js";
+import {
+  createPaystackEmulator,
+  DEFAULT_SECRET_KEY,
+  type PaystackEmulator,
+} from "../../../sandbox/paystack/index.js";
+import { deterministicId } from "../../../src/domain/ids.js";
+import type { PaymentMethod } from "../../../src/domain/payment.js";
+import { createPaymentService } from "../../../src/payments/payment-service.js";
+import { createOrderService } from "../../../src/shop/orders.js";
+import { captureLogs } from "../../helpers/logs.js";
+import { startTestShop, type TestShop, type TestShopOptions } from "../../helpers/shop.js";
+import { pool } from "./wait.js";
+
+export const ADMIN_TOKEN = "admin-token-for-reliability-0123456789";
+
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly ref: string;
+  readonly chatId: number;
+  readonly paymentId: string;
+  /** The Paystack reference or the M-Pesa CheckoutRequestID. */
+  readonly providerRef: string;
+  readonly method: PaymentMethod;
+}
+
+export interface ReliabilityShop {
+  readonly shop: TestShop;
+  readonly paystack: PaystackEmulator;
+  readonly daraja: DarajaEmulator;
+  readonly baseUrl: string;
+  readonly paystackWebhookUrl: string;
+  readonly logs: ReturnType<typeof captureLogs>;
+  /** Places `count` one-item orders, each from its own chat, and starts their payments. */
+  placeOrders(count: number, method: "card" | "mobile_money"): Promise<PlacedOrder[]>;
+  stop(): Promise<void>;
+}
+
+let nextChat = 700_000;
+
+export async function startReliabilityShop(
+  options: { env?: Record<string, string> } & Omit<TestShopOptions, "env" | "logger"> = {},
+): Promise<ReliabilityShop> {
+  const paystack = await createPaystackEmulator();
+  const daraja = await createDarajaEmulator();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logs = captureLogs("info");
+  const { env, ...rest } = options;
+  const shop = await startTestShop({
+    env: {
+      PORT: String(port),
+      PUBLIC_URL: baseUrl,
+      ADMIN_TOKEN,
+      PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
+      PAYSTACK_BASE_URL: paystack.baseUrl,
+      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
+      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
+      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
+      MPESA_PASSKEY: SANDBOX_PASSKEY,
+      MPESA_BASE_URL: daraja.baseUrl,
+      ...env,
+    },
+    logger: logs.logger,
+    // Reconciliation is driven by each test that needs it (see placeOrders).
+    reconcileDelaysMs: [60_000],
+    ...rest,
+  });
+  const [instance] = await shop.duka.store.providers.list({ plugin: "paystack" });
+  const paystackWebhookUrl = `${baseUrl}/webhooks/paystack/${instance!._id}`;
+
+  return {
+    shop,
+    paystack,
+    daraja,
+    baseUrl,
+    paystackWebhookUrl,
+    logs,
+    async placeOrders(count, method) {
+      const { duka } = shop;
+      const tenantId = duka.config.tenantId;
+      // The real services, without the conversation around them: no reconcile job is scheduled
+      // here, so only the webhooks (or the test's own reconciliation) can settle these orders.
+      const payments = createPaymentService({
+        store: duka.store,
+        registry: duka.providers,
+        onPending: async () => undefined,
+        logger: pino({ level: "silent" }),
+      });
+      const orders = createOrderService({ tenantId, store: duka.store, catalog: duka.catalog, payments });
+      const sku = duka.catalog.products[0]!.sku;
+      const chats = Array.from({ length: count }, () => nextChat++);
+      return pool(chats, 8, async (chatId) => {
+        // The chat must exist at the Bot API before the bot can write to it.
+        shop.shopper(chatId);
+        const key = `rel-${chatId}`;
+        const phone = `2547${String(chatId).padStart(8, "0")}`;
+        const placed = await orders.place(
+          { channel: "telegram", chatId: String(chatId) },
+          [{ sku, quantity: 1 }],
+          method,
+          { key, payer: method === "card" ? { email: `s${chatId}@example.com` } : { phone } },
+        );
+        if (placed.kind !== "order_placed") throw new Error(`order not placed: ${JSON.stringify(placed)}`);
+        const order = await duka.store.orders.findById(tenantId, deterministicId("ord", tenantId, key));
+        const payment = await duka.store.payments.findById(tenantId, order!.paymentId!);
+        return {
+          orderId: order!._id,
+          ref: order!.ref,
+          chatId,
+          paymentId: payment!._id,
+          providerRef: payment!.providerRef!,
+          method,
+        };
+      });
+    },
+    async stop() {
+      await shop.stop();
+      await paystack.close();
+      await daraja.close();
+    },
+  };
+}
+
+/** POSTs raw bytes to a webhook URL, timing the answer; a connection error is status 0. */
+export async function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<{ status: number; ms: number; text: string }> {
+  const started = performance.now();
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    return { status: response.status, ms: performance.now() - started, text };
+  } catch {
+    return { status: 0, ms: performance.now() - started, text: "" };
+  }
+}
+
+/** A Paystack charge.success for a paid transaction, as bytes with their right signature. */
+export function signedChargeSuccess(paystack: PaystackEmulator, reference: string) {
+  const body = JSON.stringify({ event: "charge.success", data: paystack.transactionData(reference) });
+  return { body, signature: paystack.sign(body) };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+/** The reliability suite (test/reliability, reliability.md §4): one file at a time, long waits. */
+export default defineConfig({
+  test: {
+    include: ["test/reliability/**/*.test.ts"],
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+    maxWorkers: 1,
+    setupFiles: ["test/setup.ts"],
+  },
+});
