@@ -111,11 +111,17 @@ export function assertInvariants(
   figures: InvariantFigures,
   paidCount: number,
   expectFailedJobs = false,
+  /**
+   * Confirmations that may go out twice: only where a fault hits between a send and the store
+   * recording it (Telegram's sendMessage is not idempotent; reliability.md R10 allows one
+   * duplicate per such fault). Never more than the outbound sends in flight at that moment.
+   */
+  duplicatesAllowed = 0,
 ): void {
   expect(figures.doubleSettled, "orders settled twice (or settled unpaid)").toBe(0);
   expect(figures.lost, "paid at the provider but not paid here").toBe(0);
   expect(figures.settledOnce, "orders settled exactly once").toBe(paidCount);
-  expect(figures.duplicateConfirmations, "duplicate confirmations").toBe(0);
+  expect(figures.duplicateConfirmations, "duplicate confirmations").toBeLessThanOrEqual(duplicatesAllowed);
   expect(figures.missingConfirmations, "paid orders without a confirmation").toBe(0);
   expect(figures.inboxNotDone, "inbox rows still received").toBe(0);
   if (!expectFailedJobs) expect(figures.failedSettleJobs, "failed settle jobs").toBe(0);
