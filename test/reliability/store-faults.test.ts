@@ -14,10 +14,10 @@ import { sendPaced } from "./harness/load.js";
 import { report, seconds, target } from "./harness/report.js";
 import { SCALE, scaled } from "./harness/scale.js";
 
+import { post, type ReliabilityShop, signedChargeSuccess, startReliabilityShop } from "./harness/shop.js";
+
 /** The outbound worker's concurrency: how many sends can be in flight when the store stops. */
 const OUTBOUND_IN_FLIGHT = 8;
-
-import { post, type ReliabilityShop, signedChargeSuccess, startReliabilityShop } from "./harness/shop.js";
 
 let ferret: OwnFerretDb | undefined;
 let rel: ReliabilityShop | undefined;
