@@ -13,7 +13,6 @@ import { assertInvariants, measureInvariants, waitForDrain } from "./harness/inv
 import { sendPaced } from "./harness/load.js";
 import { report, seconds, target } from "./harness/report.js";
 import { SCALE, scaled } from "./harness/scale.js";
-
 import { post, type ReliabilityShop, signedChargeSuccess, startReliabilityShop } from "./harness/shop.js";
 
 /** The outbound worker's concurrency: how many sends can be in flight when the store stops. */
