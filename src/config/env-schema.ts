@@ -211,6 +211,13 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
   if (env.NODE_ENV === "production" && env.DUKA_MASTER_KEY === undefined) {
     issue("DUKA_MASTER_KEY", "is required when NODE_ENV=production (make one with: openssl rand -base64 32)");
   }
+  // Providers post payment webhooks to PUBLIC_URL: in production they must travel encrypted.
+  if (env.NODE_ENV === "production" && isPlainHttp(env.PUBLIC_URL)) {
+    issue(
+      "PUBLIC_URL",
+      "must be an https:// URL when NODE_ENV=production (providers send payment webhooks to it), like https://shop.example.com",
+    );
+  }
   // Beside other errors a field may still hold its raw string: any value counts as set.
   const previousKeys: unknown = env.DUKA_MASTER_KEY_PREVIOUS;
   const rotating = Array.isArray(previousKeys) ? previousKeys.length > 0 : previousKeys !== undefined;
@@ -220,6 +227,11 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
       "is set but DUKA_MASTER_KEY is not: while rotating, put the new key in DUKA_MASTER_KEY and the old ones here",
     );
   }
+}
+
+/** Unset means the http://localhost default; a value that is no URL at all has its own message. */
+function isPlainHttp(publicUrl: unknown): boolean {
+  return publicUrl === undefined || (typeof publicUrl === "string" && /^http:/i.test(publicUrl));
 }
 
 function toConfig(env: Env): Config {

@@ -20,6 +20,7 @@ const MPESA = {
 };
 const SK_TEST = "sk_test_0123456789abcdef0123456789abcdef01234567";
 const PK_TEST = "pk_test_0123456789abcdef0123456789abcdef01234567";
+const HTTPS_URL = "https://shop.example.com";
 
 const telegram = (config: Config) => sectionSettings(config, telegramEnv);
 const whatsapp = (config: Config) => sectionSettings(config, whatsappEnv);
@@ -516,6 +517,7 @@ describe("loadConfig errors", () => {
   it("reports several problems one line each, including the cross-variable ones", () => {
     const lines = errorOf({
       NODE_ENV: "production",
+      PUBLIC_URL: HTTPS_URL,
       PORT: "abc",
       WHATSAPP_ENABLED: "maybe",
       ADMIN_TOKEN: "short-secret",
@@ -531,17 +533,41 @@ describe("loadConfig errors", () => {
 
 describe("rules across variables", () => {
   it("requires DUKA_MASTER_KEY in production", () => {
-    expect(errorOf({ NODE_ENV: "production" })).toBe(
+    expect(errorOf({ NODE_ENV: "production", PUBLIC_URL: HTTPS_URL })).toBe(
       "Invalid configuration: DUKA_MASTER_KEY is required when NODE_ENV=production (make one with: openssl rand -base64 32)",
     );
   });
 
   it("accepts production with a master key, and development without one", () => {
     expect(
-      loadConfig({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY }).security.masterKey,
+      loadConfig({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, PUBLIC_URL: HTTPS_URL }).security
+        .masterKey,
     ).toHaveLength(32);
     expect(loadConfig({ NODE_ENV: "development" }).security.masterKey).toBeUndefined();
     expect(loadConfig({ NODE_ENV: "test" }).security.masterKey).toBeUndefined();
+  });
+
+  it.each([
+    ["unset (the http://localhost default)", {}],
+    ["http", { PUBLIC_URL: "http://shop.example.com" }],
+    ["HTTP in capitals", { PUBLIC_URL: "HTTP://shop.example.com" }],
+  ])("requires an https PUBLIC_URL in production: %s is refused", (_case, env) => {
+    expect(errorOf({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, ...env })).toBe(
+      "Invalid configuration: PUBLIC_URL must be an https:// URL when NODE_ENV=production (providers send payment webhooks to it), like https://shop.example.com",
+    );
+  });
+
+  it("accepts an http PUBLIC_URL outside production, and reports a malformed one once", () => {
+    expect(
+      loadConfig({ NODE_ENV: "development", PUBLIC_URL: "http://shop.example.com" }).http.publicUrl,
+    ).toBe("http://shop.example.com");
+    expect(
+      loadConfig({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, PUBLIC_URL: HTTPS_URL }).http
+        .publicUrl,
+    ).toBe(HTTPS_URL);
+    expect(errorOf({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, PUBLIC_URL: "ftp://x" })).toBe(
+      'Invalid configuration: PUBLIC_URL must be an http(s) URL such as https://example.com (no ? or #) (got "ftp://x")',
+    );
   });
 
   it("requires TELEGRAM_WEBHOOK_SECRET in webhook mode", () => {
