@@ -609,6 +609,22 @@ describe("rules across variables", () => {
     );
   });
 
+  it("reads a previous Paystack key with the end of its rotation window, and needs both", () => {
+    const until = "2026-05-01T12:00:00Z";
+    const rotating = { PAYSTACK_SECRET_KEY: SK_TEST, PAYSTACK_PREVIOUS_SECRET_KEY: "sk_test_old0123456789" };
+    expect(paystackOf(loadConfig({ ...rotating, PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL: until }))).toMatchObject({
+      secretKey: SK_TEST,
+      previousSecretKey: "sk_test_old0123456789",
+      previousSecretKeyUntil: until,
+    });
+    expect(errorOf(rotating)).toBe(
+      "Invalid configuration: PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL is required because PAYSTACK_PREVIOUS_SECRET_KEY is set: until when may webhooks signed with the old key arrive (like 2026-05-01T12:00:00Z)?",
+    );
+    expect(errorOf({ ...rotating, PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL: "next week" })).toBe(
+      'Invalid configuration: PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL must be a date and time with its offset, like 2026-05-01T12:00:00Z (got "next week")',
+    );
+  });
+
   it("keeps Telegram settings without a token out of the config", () => {
     expect(
       telegram(loadConfig({ TELEGRAM_MODE: "webhook", TELEGRAM_API_ROOT: "http://localhost:1" })),

@@ -52,7 +52,7 @@ export function createPaystackPlugin(
       return {
         initiate: (request) => initializeTransaction(client, config, request),
         verify: (payment) => verifyTransaction(client, referenceOf(payment)),
-        parseWebhook: async (request) => parsePaystackWebhook(request, config.secretKey, config.allowedIps),
+        parseWebhook: async (request) => parsePaystackWebhook(request, config, config.allowedIps),
         refund: (payment, amount) => createRefund(client, payment, amount),
         async healthCheck() {
           const started = performance.now();
