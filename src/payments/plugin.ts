@@ -87,6 +87,12 @@ export interface ProviderClient {
   parseWebhook(request: WebhookRequest): Promise<WebhookEvent>;
   healthCheck(): Promise<HealthResult>;
   refund?(payment: Payment, amount: Money): Promise<{ readonly providerRef: string }>;
+  /**
+   * The refund the provider holds for this payment (one not failed), or null when it holds none:
+   * how a refund whose answer was lost (a timeout, a crash) is settled later. Without it, such a
+   * refund stays claimed and an operator is alerted.
+   */
+  findRefund?(payment: Payment): Promise<{ readonly providerRef: string } | null>;
 }
 
 /**
