@@ -140,6 +140,12 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
    * it; nothing: undefined. The dialogue asks, checks and remembers it; it arrives as `payer`.
    */
   payer?(config: Readonly<Record<string, unknown>>): PayerRequest | undefined;
+  /**
+   * True when initiating pushes a prompt to the payer's phone (an M-Pesa STK push): anyone who can
+   * name a number could make it ring, so each initiation counts against the payer-prompt limits
+   * (per phone number and per chat), however it was asked for.
+   */
+  readonly promptsPayer?: boolean;
   /** How providers reach this plugin's instances; one generic route serves every plugin's. */
   readonly webhook?: PluginWebhook<z.output<Schema>>;
   /** The environment variables that make an instance for the default tenant, if any. */

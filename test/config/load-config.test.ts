@@ -58,6 +58,7 @@ describe("loadConfig defaults", () => {
       sections: { manual: {} },
       merchants: [],
       proofs: { maxBytes: 5_242_880, reminderMinutes: 30 },
+      limits: { windowSeconds: 600, paymentPushes: 3, orders: 10, messages: 120 },
     } satisfies Config);
   });
 
@@ -173,6 +174,10 @@ describe("loadConfig values", () => {
       MERCHANT_CHAT_IDS: "telegram:42",
       RECEIPT_MAX_BYTES: "1048576",
       PROOF_REMINDER_MINUTES: "0",
+      RATE_LIMIT_WINDOW_MINUTES: "5",
+      PAYMENT_PUSH_LIMIT: "5",
+      ORDER_LIMIT: "20",
+      MESSAGE_LIMIT: "200",
       QUEUE_PREFIX: "duka-test",
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
       TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
@@ -230,6 +235,7 @@ describe("loadConfig values", () => {
       },
       merchants: [{ channel: "telegram", chatId: "42" }],
       proofs: { maxBytes: 1_048_576, reminderMinutes: 0 },
+      limits: { windowSeconds: 300, paymentPushes: 5, orders: 20, messages: 200 },
     } satisfies Config);
   });
 
