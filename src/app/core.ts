@@ -37,6 +37,7 @@ import { createWebhookIntake } from "../payments/webhook-intake.js";
 import { createRedis, evictionPolicyProblem, persistenceProblem, waitForRedis } from "../queue/connection.js";
 import { createOutbox } from "../queue/outbox.js";
 import { createQueues, RECONCILE_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "../queue/queues.js";
+import { createRedisRateLimit } from "../queue/rate-limit.js";
 import { createReminderScheduler } from "../queue/reminders.js";
 import { createMetrics } from "../server/metrics.js";
 import { createActionPerformer } from "../shop/actions.js";
@@ -132,13 +133,30 @@ export async function createCore(options: DukaOptions) {
   });
   closers.push(() => changes.close());
   // Reconciliation is built further down; payments only call it once the service runs.
+  const limitOf = (name: string, limit: number) =>
+    createRedisRateLimit(
+      producer,
+      `${prefix}:limit:${name}`,
+      { limit, windowSeconds: config.limits.windowSeconds },
+      logger,
+    );
   const payments = createPaymentService({
     store,
     registry,
     onPending: (payment) => reconciler.schedule(payment),
+    payerPrompts: {
+      perPhone: limitOf("prompt-phone", config.limits.paymentPushes),
+      perChat: limitOf("prompt-chat", config.limits.paymentPushes),
+    },
     logger,
   });
-  const orders = createOrderService({ tenantId, store, catalog, payments });
+  const orders = createOrderService({
+    tenantId,
+    store,
+    catalog,
+    payments,
+    ordersPerChat: limitOf("orders", config.limits.orders),
+  });
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.
   let perform: ActionPerformer = async () => {
@@ -207,6 +225,7 @@ export async function createCore(options: DukaOptions) {
     merchantCommands: createMerchantCommands({ tenantId, store, review, refunds, catalog, logger }),
     outbox,
     channels: adapters,
+    messagesPerChat: limitOf("messages", config.limits.messages),
     logger,
   });
   const onInput = async (message: InboundMessage) => {

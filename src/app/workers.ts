@@ -38,6 +38,11 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
           "sweep-outbox": outboxSweepTask({ store, outbox: core.outbox, logger, ...sweep }),
           "sweep-inbox": inboxSweepTask({ store, enqueueSettle: core.enqueueSettle, logger, ...sweep }),
           "provider-health": core.health.task(config.providers.healthIntervalSeconds * 1000),
+          // A refund call lasts seconds; a claim this old lost its answer (a timeout, a crash).
+          "reconcile-refunds": {
+            everyMs: 60_000,
+            run: async () => void (await core.refunds.reconcileClaims(new Date(Date.now() - 5 * 60_000))),
+          },
           // Only on a server without TTL indexes (see Store.expire).
           ...(store.expire ? { "expire-documents": expiryTask({ expire: store.expire, logger }) } : {}),
         },

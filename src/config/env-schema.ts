@@ -10,7 +10,8 @@ import type { Config } from "./types.js";
 
 /**
  * The environment contract: DESIGN §7's table plus Duka's own variables (NODE_ENV, LOG_LEVEL, LOG_FORMAT,
- * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX, and the provider
+ * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX, the abuse limits
+ * RATE_LIMIT_WINDOW_MINUTES, PAYMENT_PUSH_LIMIT, ORDER_LIMIT and MESSAGE_LIMIT, and the provider
  * registry's DUKA_MASTER_KEY_PREVIOUS, PROVIDER_HEALTH_INTERVAL_SECONDS, PROVIDER_REFRESH_SECONDS and
  * PAYMENT_PLUGINS). Each message completes "<VARIABLE> …" and says what a good value looks like.
  */
@@ -194,6 +195,10 @@ const coreObject = z.object({
   QUEUE_PREFIX: pattern(/^[A-Za-z0-9_.-]{1,32}$/, "must be 1 to 32 letters, digits, -, _ or .").default(
     "duka",
   ),
+  RATE_LIMIT_WINDOW_MINUTES: integer(1, 1440, "must be an integer from 1 to 1440 (a day)").default(10),
+  PAYMENT_PUSH_LIMIT: integer(1, 1000).default(3),
+  ORDER_LIMIT: integer(1, 1000).default(10),
+  MESSAGE_LIMIT: integer(1, 10000).default(120),
   TRUST_PROXY: integer(0, 10, "must be the number of proxies in front of Duka, from 0 to 10").default(0),
 });
 
@@ -211,6 +216,13 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
   if (env.NODE_ENV === "production" && env.DUKA_MASTER_KEY === undefined) {
     issue("DUKA_MASTER_KEY", "is required when NODE_ENV=production (make one with: openssl rand -base64 32)");
   }
+  // Providers post payment webhooks to PUBLIC_URL: in production they must travel encrypted.
+  if (env.NODE_ENV === "production" && isPlainHttp(env.PUBLIC_URL)) {
+    issue(
+      "PUBLIC_URL",
+      "must be an https:// URL when NODE_ENV=production (providers send payment webhooks to it), like https://shop.example.com",
+    );
+  }
   // Beside other errors a field may still hold its raw string: any value counts as set.
   const previousKeys: unknown = env.DUKA_MASTER_KEY_PREVIOUS;
   const rotating = Array.isArray(previousKeys) ? previousKeys.length > 0 : previousKeys !== undefined;
@@ -220,6 +232,11 @@ function checkCombinations(env: Env, ctx: z.RefinementCtx): void {
       "is set but DUKA_MASTER_KEY is not: while rotating, put the new key in DUKA_MASTER_KEY and the old ones here",
     );
   }
+}
+
+/** Unset means the http://localhost default; a value that is no URL at all has its own message. */
+function isPlainHttp(publicUrl: unknown): boolean {
+  return publicUrl === undefined || (typeof publicUrl === "string" && /^http:/i.test(publicUrl));
 }
 
 function toConfig(env: Env): Config {
@@ -253,6 +270,12 @@ function toConfig(env: Env): Config {
     },
     merchants: env.MERCHANT_CHAT_IDS,
     proofs: { maxBytes: env.RECEIPT_MAX_BYTES, reminderMinutes: env.PROOF_REMINDER_MINUTES },
+    limits: {
+      windowSeconds: env.RATE_LIMIT_WINDOW_MINUTES * 60,
+      paymentPushes: env.PAYMENT_PUSH_LIMIT,
+      orders: env.ORDER_LIMIT,
+      messages: env.MESSAGE_LIMIT,
+    },
   };
 }
 

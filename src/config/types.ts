@@ -32,6 +32,7 @@ export interface Config {
   /** MERCHANT_CHAT_IDS: who may run merchant commands. Default none. */
   readonly merchants: readonly ChatAddress[];
   readonly proofs: ProofsConfig;
+  readonly limits: LimitsConfig;
 }
 
 export interface LogConfig {
@@ -111,6 +112,18 @@ export interface CatalogSourceConfig {
   readonly file?: string;
   /** MANUAL_PAYMENT_INSTRUCTIONS: overrides the catalog's paymentInstructions. */
   readonly manualInstructions?: string;
+}
+
+/** Limits against abuse, counted in Redis per window, so every process shares them. */
+export interface LimitsConfig {
+  /** RATE_LIMIT_WINDOW_MINUTES, as seconds: the window every limit below counts in. Default 10 minutes. */
+  readonly windowSeconds: number;
+  /** PAYMENT_PUSH_LIMIT: prompts pushed to payers' phones (M-Pesa STK), per phone and per chat. Default 3. */
+  readonly paymentPushes: number;
+  /** ORDER_LIMIT: new orders per chat. Default 10. */
+  readonly orders: number;
+  /** MESSAGE_LIMIT: shoppers' messages per chat. Default 120. */
+  readonly messages: number;
 }
 
 export interface ProofsConfig {

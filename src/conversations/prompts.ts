@@ -316,6 +316,14 @@ export function cancelRefusedNotice(orderRef: string, reason: string): string {
   return `Sorry, I couldn't cancel ${bold(orderRef)}: ${sentence(reason, "it can no longer be cancelled.")}`;
 }
 
+/** Too much too fast: what is paused, for how long, and that nothing else is lost. */
+export function limitedNotice(what: "payment_prompts" | "orders", retryInMinutes: number): string {
+  const wait = retryInMinutes <= 1 ? "a minute" : `${retryInMinutes} minutes`;
+  return what === "payment_prompts"
+    ? `Sorry, we have sent several payment requests to this number in a short time, so we are pausing them to keep your phone safe. Please try again in ${wait}, or pick another way to pay.`
+    : `Sorry, you have placed several orders in a short time, so we are pausing new ones. Please try again in ${wait}.`;
+}
+
 export function orderFailedNotice(reason: string): string {
   return `Sorry, we couldn't place your order: ${sentence(reason, "something went wrong.")} You can try again or pick another way to pay.`;
 }

@@ -16,6 +16,7 @@ import {
 } from "./methods.js";
 import {
   cancelRefusedNotice,
+  limitedNotice,
   orderCancelledReply,
   orderFailedNotice,
   ordersReply,
@@ -53,8 +54,12 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
   switch (result.kind) {
     case "order_placed":
       return onOrderPlaced(turn, result);
-    case "order_failed": {
-      const notice = orderFailedNotice(result.reason);
+    case "order_failed":
+    case "limited": {
+      const notice =
+        result.kind === "limited"
+          ? limitedNotice(result.what, result.retryInMinutes)
+          : orderFailedNotice(result.reason);
       const payment = orderPaymentOf(step);
       if (payment && PAYING_STEPS.has(step.name)) return showOrderPayment(turn, payment, notice);
       return priceCart(turn.state.cart, catalog).lines.length > 0

@@ -81,6 +81,11 @@ export type ResultEvent =
       readonly link?: { readonly url: string; readonly label: string };
     }
   | { readonly kind: "order_failed"; readonly reason: string }
+  /**
+   * Refused for doing too much too fast: payment prompts to a phone or from a chat, or new orders
+   * from a chat. Nothing was placed or sent; the shopper may try after `retryInMinutes`.
+   */
+  | { readonly kind: "limited"; readonly what: "payment_prompts" | "orders"; readonly retryInMinutes: number }
   | { readonly kind: "proof_received"; readonly orderRef: string }
   | { readonly kind: "proof_refused"; readonly orderRef: string; readonly reason: string }
   | { readonly kind: "orders_listed"; readonly orders: readonly OrderSummary[] }

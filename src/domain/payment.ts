@@ -53,6 +53,12 @@ export interface Payment {
   readonly attempts?: readonly PaymentAttempt[];
   /** What the shopper was asked to do to pay, so it can be shown again. */
   readonly action?: ShopperAction;
+  /**
+   * Set (compare-and-set, on a `succeeded` payment without one) before the provider is asked to
+   * refund, so two refund requests never both reach the provider. It stays while the provider's
+   * answer is unknown; the refund reconciler settles it then.
+   */
+  readonly refundClaim?: { readonly at: Date; readonly actor: string };
   /** Set when the merchant refunded it through the provider. */
   readonly refund?: { readonly providerRef: string; readonly at: Date; readonly actor: string };
   /** The provider's receipt (M-Pesa receipt number), once paid. */

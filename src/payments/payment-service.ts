@@ -9,6 +9,7 @@ import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
 import type { Payment, PaymentAttempt, PaymentMethod } from "../domain/payment.js";
 import type { PayerDetails, PaymentOption } from "../domain/payment-option.js";
+import type { RateLimit } from "../domain/rate-limit.js";
 import type { Store } from "../store/types.js";
 import { ProviderError, type ShopperAction } from "./plugin.js";
 import type { ProviderRegistry } from "./registry/types.js";
@@ -41,6 +42,20 @@ export class PaymentMethodUnavailableError extends DukaError {
   }
 }
 
+/** Too many prompts to this phone or from this chat lately; the shopper may try after `retryAfterMs`. */
+export class PayerPromptsLimitedError extends DukaError {
+  override readonly name = "PayerPromptsLimitedError";
+  constructor(readonly retryAfterMs: number) {
+    super("unavailable", "Too many payment prompts were sent to this number or from this chat lately.");
+  }
+}
+
+/** The limits on prompts pushed to payers' phones (see PaymentPlugin.promptsPayer). */
+export interface PayerPromptLimits {
+  readonly perPhone: RateLimit;
+  readonly perChat: RateLimit;
+}
+
 /** The shopper-facing words for an action, for replies that carry plain text. */
 export function describeAction(action: ShopperAction): string {
   return action.kind === "link" ? `${action.label}: ${action.url}` : action.text;
@@ -51,9 +66,25 @@ export function createPaymentService(deps: {
   registry: ProviderRegistry;
   /** Told about every payment left pending by its provider (reconciliation schedules its checks). */
   onPending: (payment: Payment) => Promise<void>;
+  /** Counted before each initiation that prompts the payer's phone; unset: no limit. */
+  payerPrompts?: PayerPromptLimits;
   logger: Logger;
 }): PaymentService {
   const { store, registry, logger } = deps;
+
+  /** Takes one prompt from the phone's and the chat's allowance, or throws when either is spent. */
+  async function takePayerPrompt(order: Order, payer: PayerDetails): Promise<void> {
+    if (!deps.payerPrompts) return;
+    const { channel, chatId } = order.customer;
+    const verdicts = await Promise.all([
+      deps.payerPrompts.perChat.take(`${order.tenantId}:${channel}:${chatId}`),
+      ...(payer.phone ? [deps.payerPrompts.perPhone.take(payer.phone)] : []),
+    ]);
+    const refused = verdicts.filter((verdict) => !verdict.allowed);
+    if (refused.length === 0) return;
+    logger.warn({ orderRef: order.ref, channel }, "payer prompt refused: too many lately");
+    throw new PayerPromptsLimitedError(Math.max(...refused.map((verdict) => verdict.retryAfterMs)));
+  }
 
   async function remember(order: Order, payment: Payment): Promise<Payment> {
     try {
@@ -77,7 +108,13 @@ export function createPaymentService(deps: {
         if (candidates.length === 0) throw new PaymentMethodUnavailableError(method);
         const attempts: PaymentAttempt[] = [];
         let lastError: ProviderError | undefined;
+        let prompted = false;
         for (const { instance, plugin, client } of candidates) {
+          // A fallback to another prompting instance is the same prompt to the shopper: count it once.
+          if (plugin.promptsPayer && !prompted) {
+            await takePayerPrompt(order, options.payer);
+            prompted = true;
+          }
           const now = new Date();
           const draft: Payment = {
             _id: id,

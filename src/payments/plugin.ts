@@ -87,6 +87,12 @@ export interface ProviderClient {
   parseWebhook(request: WebhookRequest): Promise<WebhookEvent>;
   healthCheck(): Promise<HealthResult>;
   refund?(payment: Payment, amount: Money): Promise<{ readonly providerRef: string }>;
+  /**
+   * The refund the provider holds for this payment (one not failed), or null when it holds none:
+   * how a refund whose answer was lost (a timeout, a crash) is settled later. Without it, such a
+   * refund stays claimed and an operator is alerted.
+   */
+  findRefund?(payment: Payment): Promise<{ readonly providerRef: string } | null>;
 }
 
 /**
@@ -134,6 +140,12 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
    * it; nothing: undefined. The dialogue asks, checks and remembers it; it arrives as `payer`.
    */
   payer?(config: Readonly<Record<string, unknown>>): PayerRequest | undefined;
+  /**
+   * True when initiating pushes a prompt to the payer's phone (an M-Pesa STK push): anyone who can
+   * name a number could make it ring, so each initiation counts against the payer-prompt limits
+   * (per phone number and per chat), however it was asked for.
+   */
+  readonly promptsPayer?: boolean;
   /** How providers reach this plugin's instances; one generic route serves every plugin's. */
   readonly webhook?: PluginWebhook<z.output<Schema>>;
   /** The environment variables that make an instance for the default tenant, if any. */

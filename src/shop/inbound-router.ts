@@ -2,12 +2,16 @@ import type { Logger } from "pino";
 import type { InboundDedupe } from "../bot/inbound-dedupe.js";
 import type { ChannelMap, InboundMessage, Reply } from "../domain/channel.js";
 import type { ChatAddress } from "../domain/order.js";
+import type { RateLimit } from "../domain/rate-limit.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { ConversationRunner } from "./conversation-runner.js";
 import { isMerchant, isMerchantInput, type MerchantCommands } from "./merchant-commands.js";
 import { MERCHANT_HELP } from "./merchant-messages.js";
 
 const SORRY: Reply = { text: "Sorry, something went wrong on our side. Please try again in a minute." };
+const SLOW_DOWN: Reply = {
+  text: "You are sending messages faster than we can answer. Please wait a few minutes before sending more.",
+};
 
 /**
  * Where every inbound message goes: duplicates are dropped, merchant commands go to the
@@ -21,6 +25,8 @@ export function createInboundRouter(deps: {
   merchantCommands: MerchantCommands;
   outbox: Outbox;
   channels: ChannelMap;
+  /** Shoppers' messages per chat (shared by every process); unset: no limit. Merchants are not limited. */
+  messagesPerChat?: RateLimit;
   logger: Logger;
 }) {
   const { tenantId, merchants, outbox } = deps;
@@ -50,6 +56,15 @@ export function createInboundRouter(deps: {
     if (merchant && content.kind === "command" && content.command === "help") {
       await answer(message, { text: MERCHANT_HELP });
       return;
+    }
+    if (deps.messagesPerChat && !merchant) {
+      const verdict = await deps.messagesPerChat.take(`${tenantId}:${from.channel}:${from.chatId}`);
+      if (!verdict.allowed) {
+        deps.logger.warn({ inputId: message.id, channel: from.channel }, "shopper message dropped: too many");
+        // Answered once per window: a flood gets one reply, not one per message.
+        if (verdict.firstRefusal) await answer(message, SLOW_DOWN);
+        return;
+      }
     }
     await deps.conversations.handle(message);
   }

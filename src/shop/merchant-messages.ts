@@ -232,6 +232,10 @@ export function refundOutcomeReply(outcome: RefundOutcome, locale: string): Repl
       return {
         text: `The refund of *${outcome.order.ref}* was refused by the provider: ${outcome.message}. Nothing changed.`,
       };
+    case "unconfirmed":
+      return {
+        text: `The provider did not answer about the refund of *${outcome.order.ref}*. Duka will ask it again shortly; do not refund it another way meanwhile.`,
+      };
     case "not_refundable": {
       const ref = outcome.order.ref;
       return {
@@ -239,6 +243,7 @@ export function refundOutcomeReply(outcome: RefundOutcome, locale: string): Repl
           not_paid: `*${ref}* is not paid, so there is nothing to refund. Nothing changed.`,
           already_refunded: `*${ref}* was already refunded. Nothing changed.`,
           not_supported: `*${ref}* was not paid by card, so Duka cannot refund it: send the money back yourself (M-Pesa or bank), then note it. Nothing changed.`,
+          in_progress: `A refund of *${ref}* is already under way. Nothing changed.`,
         }[outcome.why],
       };
     }

@@ -6,9 +6,11 @@ import { money, multiply, sum } from "../domain/money.js";
 import type { ChatAddress, Order, OrderLine } from "../domain/order.js";
 import type { PaymentMethod } from "../domain/payment.js";
 import type { PayerDetails } from "../domain/payment-option.js";
+import type { RateLimit } from "../domain/rate-limit.js";
 import { newOrderReference } from "../domain/reference.js";
 import {
   describeAction,
+  PayerPromptsLimitedError,
   PaymentMethodUnavailableError,
   type PaymentService,
 } from "../payments/payment-service.js";
@@ -25,6 +27,10 @@ export interface PaymentDetails {
 }
 
 const REFERENCE_ATTEMPTS = 8;
+
+function limited(what: "payment_prompts" | "orders", retryAfterMs: number): ResultEvent {
+  return { kind: "limited", what, retryInMinutes: Math.max(1, Math.ceil(retryAfterMs / 60_000)) };
+}
 
 function actorOf(customer: ChatAddress): string {
   return `${customer.channel}:${customer.chatId}`;
@@ -56,6 +62,8 @@ export function createOrderService(deps: {
   store: Store;
   catalog: Catalog;
   payments: PaymentService;
+  /** New orders per chat (shared by every process); unset: no limit. */
+  ordersPerChat?: RateLimit;
 }) {
   const { tenantId, store, catalog } = deps;
   const currency = catalog.shop.currency;
@@ -114,6 +122,7 @@ export function createOrderService(deps: {
       };
     } catch (error) {
       // The order stays open: the shopper can try again or choose another way to pay.
+      if (error instanceof PayerPromptsLimitedError) return limited("payment_prompts", error.retryAfterMs);
       if (error instanceof ProviderError) return { kind: "order_failed", reason: error.shopperMessage };
       if (error instanceof PaymentMethodUnavailableError)
         return { kind: "order_failed", reason: error.message };
@@ -132,7 +141,13 @@ export function createOrderService(deps: {
       if (!lines) return { kind: "order_failed", reason: "Some items in your cart are no longer available." };
       if (!(await offers(method)))
         return { kind: "order_failed", reason: "That way of paying is not available right now." };
-      const order = await createOrder(deterministicId("ord", tenantId, options.key), customer, lines);
+      const id = deterministicId("ord", tenantId, options.key);
+      // Only a new order counts: a retry of the same message finds the one it made.
+      if (deps.ordersPerChat && !(await store.orders.findById(tenantId, id))) {
+        const verdict = await deps.ordersPerChat.take(`${tenantId}:${customer.channel}:${customer.chatId}`);
+        if (!verdict.allowed) return limited("orders", verdict.retryAfterMs);
+      }
+      const order = await createOrder(id, customer, lines);
       await recordAudit(store, {
         _id: deterministicId("aud", order._id, "placed"),
         tenantId,

@@ -119,6 +119,7 @@ export const paymentSchema = new Schema(
     action: Schema.Types.Mixed,
     receipt: String,
     refund: Schema.Types.Mixed,
+    refundClaim: Schema.Types.Mixed,
     failure: Schema.Types.Mixed,
     flag: Schema.Types.Mixed,
   },

@@ -69,6 +69,16 @@ export interface PaymentRepository {
   findByProviderRef(instanceId: string, providerRef: string): Promise<Payment | null>;
   /** Payments of an order, newest first. */
   listByOrder(tenantId: string, orderId: string): Promise<Payment[]>;
+  /** Claims a `succeeded` payment for one refund; null when it is not succeeded or already claimed. */
+  claimRefund(
+    tenantId: string,
+    id: string,
+    claim: NonNullable<Payment["refundClaim"]>,
+  ): Promise<Payment | null>;
+  /** Drops the claim of a payment still `succeeded` (the provider refused); null when there was none. */
+  releaseRefundClaim(tenantId: string, id: string): Promise<Payment | null>;
+  /** Claimed refunds still unsettled since before `before`, oldest first: the refund reconciler's list. */
+  listRefundClaims(before: Date, limit: number): Promise<Payment[]>;
   /** Marks money that cannot simply settle, for the merchant; the status does not change. */
   setFlag(tenantId: string, id: string, flag: NonNullable<Payment["flag"]>): Promise<Payment | null>;
 }

@@ -18,6 +18,7 @@ describe("describeConfig", () => {
   const config = loadConfig({
     ...SECRETS,
     NODE_ENV: "production",
+    PUBLIC_URL: "https://shop.example.com",
     TELEGRAM_MODE: "webhook",
     MPESA_SHORTCODE: "174379",
     REDIS_URL: "redis://default:redis-password-1@redis:6379",

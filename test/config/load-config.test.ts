@@ -20,6 +20,7 @@ const MPESA = {
 };
 const SK_TEST = "sk_test_0123456789abcdef0123456789abcdef01234567";
 const PK_TEST = "pk_test_0123456789abcdef0123456789abcdef01234567";
+const HTTPS_URL = "https://shop.example.com";
 
 const telegram = (config: Config) => sectionSettings(config, telegramEnv);
 const whatsapp = (config: Config) => sectionSettings(config, whatsappEnv);
@@ -57,6 +58,7 @@ describe("loadConfig defaults", () => {
       sections: { manual: {} },
       merchants: [],
       proofs: { maxBytes: 5_242_880, reminderMinutes: 30 },
+      limits: { windowSeconds: 600, paymentPushes: 3, orders: 10, messages: 120 },
     } satisfies Config);
   });
 
@@ -172,6 +174,10 @@ describe("loadConfig values", () => {
       MERCHANT_CHAT_IDS: "telegram:42",
       RECEIPT_MAX_BYTES: "1048576",
       PROOF_REMINDER_MINUTES: "0",
+      RATE_LIMIT_WINDOW_MINUTES: "5",
+      PAYMENT_PUSH_LIMIT: "5",
+      ORDER_LIMIT: "20",
+      MESSAGE_LIMIT: "200",
       QUEUE_PREFIX: "duka-test",
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
       TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
@@ -229,6 +235,7 @@ describe("loadConfig values", () => {
       },
       merchants: [{ channel: "telegram", chatId: "42" }],
       proofs: { maxBytes: 1_048_576, reminderMinutes: 0 },
+      limits: { windowSeconds: 300, paymentPushes: 5, orders: 20, messages: 200 },
     } satisfies Config);
   });
 
@@ -516,6 +523,7 @@ describe("loadConfig errors", () => {
   it("reports several problems one line each, including the cross-variable ones", () => {
     const lines = errorOf({
       NODE_ENV: "production",
+      PUBLIC_URL: HTTPS_URL,
       PORT: "abc",
       WHATSAPP_ENABLED: "maybe",
       ADMIN_TOKEN: "short-secret",
@@ -531,17 +539,41 @@ describe("loadConfig errors", () => {
 
 describe("rules across variables", () => {
   it("requires DUKA_MASTER_KEY in production", () => {
-    expect(errorOf({ NODE_ENV: "production" })).toBe(
+    expect(errorOf({ NODE_ENV: "production", PUBLIC_URL: HTTPS_URL })).toBe(
       "Invalid configuration: DUKA_MASTER_KEY is required when NODE_ENV=production (make one with: openssl rand -base64 32)",
     );
   });
 
   it("accepts production with a master key, and development without one", () => {
     expect(
-      loadConfig({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY }).security.masterKey,
+      loadConfig({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, PUBLIC_URL: HTTPS_URL }).security
+        .masterKey,
     ).toHaveLength(32);
     expect(loadConfig({ NODE_ENV: "development" }).security.masterKey).toBeUndefined();
     expect(loadConfig({ NODE_ENV: "test" }).security.masterKey).toBeUndefined();
+  });
+
+  it.each([
+    ["unset (the http://localhost default)", {}],
+    ["http", { PUBLIC_URL: "http://shop.example.com" }],
+    ["HTTP in capitals", { PUBLIC_URL: "HTTP://shop.example.com" }],
+  ])("requires an https PUBLIC_URL in production: %s is refused", (_case, env) => {
+    expect(errorOf({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, ...env })).toBe(
+      "Invalid configuration: PUBLIC_URL must be an https:// URL when NODE_ENV=production (providers send payment webhooks to it), like https://shop.example.com",
+    );
+  });
+
+  it("accepts an http PUBLIC_URL outside production, and reports a malformed one once", () => {
+    expect(
+      loadConfig({ NODE_ENV: "development", PUBLIC_URL: "http://shop.example.com" }).http.publicUrl,
+    ).toBe("http://shop.example.com");
+    expect(
+      loadConfig({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, PUBLIC_URL: HTTPS_URL }).http
+        .publicUrl,
+    ).toBe(HTTPS_URL);
+    expect(errorOf({ NODE_ENV: "production", DUKA_MASTER_KEY: MASTER_KEY, PUBLIC_URL: "ftp://x" })).toBe(
+      'Invalid configuration: PUBLIC_URL must be an http(s) URL such as https://example.com (no ? or #) (got "ftp://x")',
+    );
   });
 
   it("requires TELEGRAM_WEBHOOK_SECRET in webhook mode", () => {
@@ -580,6 +612,22 @@ describe("rules across variables", () => {
     );
     expect(errorOf({ PAYSTACK_SECRET_KEY: "sk_live_abcdef0123456789", PAYSTACK_PUBLIC_KEY: PK_TEST })).toBe(
       "Invalid configuration: PAYSTACK_PUBLIC_KEY is a test key but PAYSTACK_SECRET_KEY is a live key",
+    );
+  });
+
+  it("reads a previous Paystack key with the end of its rotation window, and needs both", () => {
+    const until = "2026-05-01T12:00:00Z";
+    const rotating = { PAYSTACK_SECRET_KEY: SK_TEST, PAYSTACK_PREVIOUS_SECRET_KEY: "sk_test_old0123456789" };
+    expect(paystackOf(loadConfig({ ...rotating, PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL: until }))).toMatchObject({
+      secretKey: SK_TEST,
+      previousSecretKey: "sk_test_old0123456789",
+      previousSecretKeyUntil: until,
+    });
+    expect(errorOf(rotating)).toBe(
+      "Invalid configuration: PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL is required because PAYSTACK_PREVIOUS_SECRET_KEY is set: until when may webhooks signed with the old key arrive (like 2026-05-01T12:00:00Z)?",
+    );
+    expect(errorOf({ ...rotating, PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL: "next week" })).toBe(
+      'Invalid configuration: PAYSTACK_PREVIOUS_SECRET_KEY_UNTIL must be a date and time with its offset, like 2026-05-01T12:00:00Z (got "next week")',
     );
   });
 

@@ -256,3 +256,51 @@ describe("M-Pesa STK Push", () => {
     expect((await orderOf(ref)).order.status).toBe("paid");
   });
 });
+
+describe("payer prompt limits (PAYMENT_PUSH_LIMIT, 3 per 10 minutes by default)", () => {
+  /** Starts checkout to `phone` and returns the shopper's answer: a prompt sent, or refused. */
+  async function askForPush(shopper: TelegramUser, phone: string) {
+    shopper.sendText("/start");
+    const catalog = await shopper.nextMessage(/Choose a product/);
+    shopper.pressButton(catalog, button(catalog, "Sukuma"));
+    const prompt = await shopper.nextMessage(/How many/);
+    shopper.pressButton(prompt, button(prompt, "1"));
+    const added = await shopper.nextMessage(/Added/);
+    shopper.pressButton(added, button(added, "Checkout"));
+    const checkout = await shopper.nextMessage(/How would you like to pay/);
+    shopper.pressButton(checkout, button(checkout, "M-Pesa"));
+    await shopper.nextMessage(/Which M-Pesa number/);
+    shopper.sendText(phone);
+    const answer = await shopper.nextMessage(/Check your phone|pausing/);
+    if (/Check your phone/.test(answer.text ?? "")) {
+      // The shopper declines it: Daraja refuses a new push while one is still open on the phone.
+      const push = await daraja.nextPush({ phone: `254${phone.replaceAll(" ", "").slice(1)}` });
+      daraja.complete(push.checkoutRequestId, { resultCode: 1032 });
+      await shopper.nextMessage(/cancelled the M-Pesa request/);
+    }
+    return answer;
+  }
+
+  it("pushes to one chat's number three times, then answers politely and pushes no more", async () => {
+    const shopper = shop.shopper(8301);
+    const answers: string[] = [];
+    for (let order = 0; order < 4; order++)
+      answers.push((await askForPush(shopper, "0712 345 301")).text ?? "");
+
+    expect(answers.slice(0, 3).every((text) => /Check your phone/.test(text))).toBe(true);
+    expect(answers[3]).toMatch(
+      /several payment requests to this number .* Please try again in 10 minutes, or pick another way to pay\./,
+    );
+    expect(daraja.pushes({ phone: "254712345301" })).toHaveLength(3);
+  });
+
+  it("counts per phone number across chats, so no chat can ring a number a fourth time", async () => {
+    const first = shop.shopper(8302);
+    const second = shop.shopper(8303);
+    for (const shopper of [first, first, second]) {
+      expect((await askForPush(shopper, "0712 345 302")).text).toMatch(/Check your phone/);
+    }
+    expect((await askForPush(second, "0712 345 302")).text).toMatch(/pausing/);
+    expect(daraja.pushes({ phone: "254712345302" })).toHaveLength(3);
+  });
+});

@@ -39,7 +39,8 @@ function isCustomer(order: Order, chat: ChatAddress): boolean {
 
 /**
  * Takes a receipt for a manual payment: checks the order is the sender's and still open,
- * downloads within the size limit, sniffs the type from the bytes, stores it, moves the payment
+ * downloads within the size limit, sniffs the type from the bytes, re-encodes photos (no EXIF, no
+ * decompression bombs) and parses PDFs, stores what is safe to show, moves the payment
  * to review and tells the merchants. Every step is safe to repeat for the same message.
  */
 export function createProofIntake(options: ProofIntakeOptions) {
@@ -64,7 +65,7 @@ export function createProofIntake(options: ProofIntakeOptions) {
     }
     const inspection = await inspectReceipt(bytes);
     if (!inspection.ok) return inspection.reason;
-    const mediaId = await store.media.put(submission.tenantId, bytes, inspection.mimeType);
+    const mediaId = await store.media.put(submission.tenantId, inspection.bytes, inspection.mimeType);
     const reuse = await store.proofs.findReuse(submission.tenantId, inspection.sha256, order._id);
     const proof: Proof = {
       _id: id,
@@ -74,7 +75,7 @@ export function createProofIntake(options: ProofIntakeOptions) {
       orderRef: order.ref,
       mediaId,
       mimeType: inspection.mimeType,
-      size: bytes.length,
+      size: inspection.bytes.length,
       sha256: inspection.sha256,
       submittedBy: { channel: from.channel, chatId: from.chatId },
       submittedAt: new Date(),

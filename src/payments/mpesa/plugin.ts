@@ -33,6 +33,7 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
   return {
     name: "mpesa",
     label: "M-Pesa",
+    promptsPayer: true,
     methods: ["mobile_money"],
     configSchema: mpesaConfigSchema,
     /**

@@ -94,47 +94,74 @@ const emailPlaceholderSchema = z
  * API calls and signs webhooks (there is no separate webhook secret, providers.md §2.3); it is
  * stored encrypted by the registry and never logged.
  */
-export const paystackConfigSchema = z.strictObject({
-  /** `sk_test_…` or `sk_live_…` (Dashboard → Settings → API Keys & Webhooks). */
-  secretKey: z
-    .string()
-    .trim()
-    .regex(/^sk_(test|live)_\w+$/, "secretKey must be a Paystack secret key (sk_test_… or sk_live_…)")
-    .meta({ secret: true }),
-  /** `pk_test_…` or `pk_live_…`. Not used by the server; kept so operators see which account this is. */
-  publicKey: z
-    .string()
-    .trim()
-    .regex(/^pk_(test|live)_\w+$/, "publicKey must be a Paystack public key (pk_test_… or pk_live_…)")
-    .optional(),
-  /** Default: https://api.paystack.co (the same for test and live; the key decides). */
-  baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .transform((url) => url.replace(/\/+$/, ""))
-    .default("https://api.paystack.co"),
-  /**
-   * A synthetic shopper e-mail, e.g. `{chatId}@shop.example` or `{channel}-{chatId}@shop.example`.
-   * Paystack requires an e-mail for every transaction; when this is set, shoppers are not asked for
-   * one (the e-mail is `optional`) and `{chatId}`/`{channel}` are filled from the chat. Unset: the
-   * dialogue asks the shopper. Use a domain you own: Paystack may send receipts there.
-   */
-  emailPlaceholder: emailPlaceholderSchema.optional(),
-  /**
-   * Where Paystack sends the shopper's browser after paying (`?reference=…&trxref=…` appended).
-   * Default: the dashboard's callback URL. Only a courtesy page: payments are settled from
-   * webhooks and verify, never from this redirect.
-   */
-  callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
-  /**
-   * Where webhooks may come from. Unset: any address (the HMAC signature is the real check).
-   * Paystack's published addresses are `PAYSTACK_SOURCE_IPS`: 52.31.139.75, 52.49.173.169,
-   * 52.214.14.220.
-   */
-  allowedIps: z
-    .array(z.union([z.ipv4(), z.ipv6()]))
-    .max(64)
-    .optional(),
-});
+export const paystackConfigSchema = z
+  .strictObject({
+    /** `sk_test_…` or `sk_live_…` (Dashboard → Settings → API Keys & Webhooks). */
+    secretKey: z
+      .string()
+      .trim()
+      .regex(/^sk_(test|live)_\w+$/, "secretKey must be a Paystack secret key (sk_test_… or sk_live_…)")
+      .meta({ secret: true }),
+    /**
+     * The secret key before a rotation. Paystack signs each delivery with the key current when it was
+     * sent and retries for 72 hours, so webhooks signed with the old key still arrive after the new one
+     * is saved: they are accepted until `previousSecretKeyUntil`. API calls always use `secretKey`.
+     */
+    previousSecretKey: z
+      .string()
+      .trim()
+      .regex(
+        /^sk_(test|live)_\w+$/,
+        "previousSecretKey must be a Paystack secret key (sk_test_… or sk_live_…)",
+      )
+      .meta({ secret: true })
+      .optional(),
+    /** When webhooks signed with `previousSecretKey` stop being accepted (ISO 8601 with an offset). */
+    previousSecretKeyUntil: z.iso
+      .datetime({
+        offset: true,
+        error: "previousSecretKeyUntil must be a date and time like 2026-05-01T12:00:00Z",
+      })
+      .optional(),
+    /** `pk_test_…` or `pk_live_…`. Not used by the server; kept so operators see which account this is. */
+    publicKey: z
+      .string()
+      .trim()
+      .regex(/^pk_(test|live)_\w+$/, "publicKey must be a Paystack public key (pk_test_… or pk_live_…)")
+      .optional(),
+    /** Default: https://api.paystack.co (the same for test and live; the key decides). */
+    baseUrl: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ""))
+      .default("https://api.paystack.co"),
+    /**
+     * A synthetic shopper e-mail, e.g. `{chatId}@shop.example` or `{channel}-{chatId}@shop.example`.
+     * Paystack requires an e-mail for every transaction; when this is set, shoppers are not asked for
+     * one (the e-mail is `optional`) and `{chatId}`/`{channel}` are filled from the chat. Unset: the
+     * dialogue asks the shopper. Use a domain you own: Paystack may send receipts there.
+     */
+    emailPlaceholder: emailPlaceholderSchema.optional(),
+    /**
+     * Where Paystack sends the shopper's browser after paying (`?reference=…&trxref=…` appended).
+     * Default: the dashboard's callback URL. Only a courtesy page: payments are settled from
+     * webhooks and verify, never from this redirect.
+     */
+    callbackUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * Where webhooks may come from. Unset: any address (the HMAC signature is the real check).
+     * Paystack's published addresses are `PAYSTACK_SOURCE_IPS`: 52.31.139.75, 52.49.173.169,
+     * 52.214.14.220.
+     */
+    allowedIps: z
+      .array(z.union([z.ipv4(), z.ipv6()]))
+      .max(64)
+      .optional(),
+  })
+  .refine((config) => config.previousSecretKey === undefined || config.previousSecretKeyUntil !== undefined, {
+    path: ["previousSecretKeyUntil"],
+    message:
+      "previousSecretKeyUntil is required with previousSecretKey: until when may old signatures arrive?",
+  });
 
 export type PaystackConfig = z.output<typeof paystackConfigSchema>;
 

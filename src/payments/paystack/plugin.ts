@@ -4,6 +4,7 @@ import { type PaystackConfig, paystackConfigSchema, paystackPayer } from "./conf
 import { paystackEnvironment } from "./environment.js";
 import {
   createRefund,
+  findRefund,
   initializeTransaction,
   referenceOf,
   VERIFY_PATH,
@@ -52,8 +53,9 @@ export function createPaystackPlugin(
       return {
         initiate: (request) => initializeTransaction(client, config, request),
         verify: (payment) => verifyTransaction(client, referenceOf(payment)),
-        parseWebhook: async (request) => parsePaystackWebhook(request, config.secretKey, config.allowedIps),
+        parseWebhook: async (request) => parsePaystackWebhook(request, config, config.allowedIps),
         refund: (payment, amount) => createRefund(client, payment, amount),
+        findRefund: (payment) => findRefund(client, payment),
         async healthCheck() {
           const started = performance.now();
           const latency = () => Math.round(performance.now() - started);

@@ -201,6 +201,38 @@ export async function verifyTransaction(client: PaystackClient, reference: strin
   return toVerifyResult(data);
 }
 
+/**
+ * The refund Paystack holds for a payment's transaction (the newest not failed), or null. Refunds
+ * are listed by transaction id, which verify gives for the reference; an unknown reference has none.
+ */
+export async function findRefund(
+  client: PaystackClient,
+  payment: Payment,
+): Promise<{ readonly providerRef: string } | null> {
+  const reference = referenceOf(payment);
+  const verified = await client.get(`${VERIFY_PATH}/${encodeURIComponent(reference)}`, "verify");
+  if (!verified.ok) {
+    if (verified.failure.status === 400 || verified.failure.status === 404) return null;
+    if (verified.failure.status === 401) throw unauthorizedKey("verify", verified.failure);
+    throw unavailable("verify", verified.failure);
+  }
+  const transactionId = toIdString(dataOf(verified.json)?.id);
+  if (transactionId === undefined) throw unexpectedAnswer("verify", "no transaction id in the answer");
+  const listed = await client.get(
+    `${REFUND_PATH}?transaction=${encodeURIComponent(transactionId)}`,
+    "refund list",
+  );
+  if (!listed.ok) {
+    if (listed.failure.status === 401) throw unauthorizedKey("refund list", listed.failure);
+    throw unavailable("refund list", listed.failure);
+  }
+  const refunds = asRecord(listed.json).data;
+  if (!Array.isArray(refunds)) throw unexpectedAnswer("refund list", "no list of refunds in the answer");
+  const held = refunds.map(asRecord).find((refund) => refund.status !== "failed");
+  const id = toIdString(held?.id);
+  return id === undefined ? null : { providerRef: id };
+}
+
 /** Asks Paystack to refund `amount` of a paid transaction; resolves with the refund's id. */
 export async function createRefund(
   client: PaystackClient,

@@ -26,6 +26,27 @@ export function isSignatureValid(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** The keys a webhook may be signed with: the current one, and the previous one until its window ends. */
+export interface PaystackSigningKeys {
+  readonly secretKey: string;
+  readonly previousSecretKey?: string;
+  /** ISO 8601; the previous key is refused from this instant on. */
+  readonly previousSecretKeyUntil?: string;
+}
+
+/** Whether the signature matches a key accepted at `now`. */
+function isSignedByAcceptedKey(
+  rawBody: Uint8Array,
+  header: string | undefined,
+  keys: PaystackSigningKeys,
+  now: number,
+): boolean {
+  if (isSignatureValid(rawBody, header, keys.secretKey)) return true;
+  const { previousSecretKey, previousSecretKeyUntil } = keys;
+  if (previousSecretKey === undefined || previousSecretKeyUntil === undefined) return false;
+  return now < Date.parse(previousSecretKeyUntil) && isSignatureValid(rawBody, header, previousSecretKey);
+}
+
 /** A header by name, whatever its case (Node lowercases them; other callers might not). */
 function headerOf(headers: WebhookRequest["headers"], name: string): string | undefined {
   const direct = headers[name];
@@ -87,8 +108,9 @@ const eventSchema = z.object({ event: z.string().min(1), data: z.unknown().optio
 
 /**
  * Authenticates and normalizes one Paystack webhook, in this order:
- * 1. the signature over the exact raw bytes (`unauthorized`: the route answers as for an unknown
- *    instance, so a prober learns nothing about which check failed);
+ * 1. the signature over the exact raw bytes, with the current key or, during a rotation window, the
+ *    previous one (`unauthorized`: the route answers as for an unknown instance, so a prober learns
+ *    nothing about which check failed);
  * 2. the source address, when an allowlist is configured (`forbidden`);
  * 3. the JSON and its shape (`malformed`).
  * A signature carries no timestamp, so a captured delivery stays valid forever: replays are stopped
@@ -96,10 +118,12 @@ const eventSchema = z.object({ event: z.string().min(1), data: z.unknown().optio
  */
 export function parsePaystackWebhook(
   request: WebhookRequest,
-  secretKey: string,
+  keys: PaystackSigningKeys,
   allowedIps?: readonly string[],
 ): WebhookEvent {
-  if (!isSignatureValid(request.rawBody, headerOf(request.headers, SIGNATURE_HEADER), secretKey)) {
+  if (
+    !isSignedByAcceptedKey(request.rawBody, headerOf(request.headers, SIGNATURE_HEADER), keys, Date.now())
+  ) {
     throw new ProviderError("unauthorized", "The x-paystack-signature header is missing or does not match", {
       retryable: false,
       shopperMessage: "",

@@ -35,6 +35,8 @@ const REFUND_STATUS: Record<RefundOutcome["kind"], number> = {
   not_found: 404,
   not_refundable: 409,
   provider_refused: 502,
+  // Accepted, not done: the refund reconciler settles it once the provider can be asked.
+  unconfirmed: 202,
 };
 
 /**
@@ -133,7 +135,13 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
                   message: `Order ${ref} cannot be refunded here (${outcome.why})`,
                 },
               }
-            : { error: { code: "provider_refused", message: outcome.message } };
+            : outcome.kind === "unconfirmed"
+              ? {
+                  refunded: false,
+                  orderRef: ref,
+                  message: `The provider did not answer about the refund of ${ref}; Duka will ask it again`,
+                }
+              : { error: { code: "provider_refused", message: outcome.message } };
     response.status(REFUND_STATUS[outcome.kind]).json(body);
   });
 

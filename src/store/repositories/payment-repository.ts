@@ -12,6 +12,21 @@ export function createPaymentRepository(payments: Collection<Payment>): PaymentR
     },
     findByProviderRef: (instanceId, providerRef) => payments.findOne({ instanceId, providerRef }),
     listByOrder: (tenantId, orderId) => payments.find({ tenantId, orderId }, { sort: { createdAt: -1 } }),
+    claimRefund: (tenantId, id, claim) =>
+      payments.findOneAndUpdate(
+        { tenantId, _id: id, status: "succeeded", refundClaim: { $exists: false } },
+        { $set: { refundClaim: claim, updatedAt: new Date() } },
+      ),
+    releaseRefundClaim: (tenantId, id) =>
+      payments.findOneAndUpdate(
+        { tenantId, _id: id, status: "succeeded", refundClaim: { $exists: true } },
+        { $unset: { refundClaim: "" }, $set: { updatedAt: new Date() } },
+      ),
+    listRefundClaims: (before, limit) =>
+      payments.find(
+        { status: "succeeded", "refundClaim.at": { $lt: before } },
+        { sort: { "refundClaim.at": 1 }, limit },
+      ),
     setFlag: (tenantId, id, flag) =>
       payments.findOneAndUpdate({ tenantId, _id: id }, { $set: { flag, updatedAt: new Date() } }),
   };

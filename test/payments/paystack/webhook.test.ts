@@ -1,6 +1,11 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type PaystackEmulator, type SignMode, TEST_CARDS } from "../../../sandbox/paystack/index.js";
+import {
+  DEFAULT_SECRET_KEY,
+  type PaystackEmulator,
+  type SignMode,
+  TEST_CARDS,
+} from "../../../sandbox/paystack/index.js";
 import { money } from "../../../src/domain/money.js";
 import { PAYSTACK_SOURCE_IPS, type PaystackConfig } from "../../../src/payments/paystack/index.js";
 import type { ProviderClient, WebhookRequest } from "../../../src/payments/plugin.js";
@@ -211,6 +216,61 @@ describe("parseWebhook: authenticity", () => {
       config: testConfig(emulator.baseUrl, { allowedIps: [...PAYSTACK_SOURCE_IPS] }),
     });
     expect((await providerErrorOf(() => guarded.parseWebhook(webhook))).code).toBe("unauthorized");
+  });
+});
+
+describe("parseWebhook: secret key rotation", () => {
+  const NEW_KEY = "sk_test_rotated0123456789abcdef";
+  const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+  const anHourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
+
+  /** An instance whose key was just rotated: the emulator still signs with the old (default) one. */
+  const rotated = (previousSecretKeyUntil: string) =>
+    createTestClient({
+      config: testConfig(emulator.baseUrl, {
+        secretKey: NEW_KEY,
+        previousSecretKey: DEFAULT_SECRET_KEY,
+        previousSecretKeyUntil,
+      }),
+    });
+
+  it("accepts a delivery signed with the previous key during the window", async () => {
+    const { webhook } = await paidAndDelivered();
+    expect((await rotated(inAnHour()).parseWebhook(webhook)).outcome).toBe("succeeded");
+  });
+
+  it("refuses the previous key once the window has ended", async () => {
+    const { webhook } = await paidAndDelivered();
+    expect((await providerErrorOf(() => rotated(anHourAgo()).parseWebhook(webhook))).code).toBe(
+      "unauthorized",
+    );
+  });
+
+  it("refuses the old key with no previous key configured", async () => {
+    const { webhook } = await paidAndDelivered();
+    const withoutWindow = createTestClient({ config: testConfig(emulator.baseUrl, { secretKey: NEW_KEY }) });
+    expect((await providerErrorOf(() => withoutWindow.parseWebhook(webhook))).code).toBe("unauthorized");
+  });
+
+  it("still takes the current key during the window, and calls Paystack with it alone", async () => {
+    const { webhook } = await paidAndDelivered();
+    // The emulator knows only DEFAULT_SECRET_KEY: an API call made with the previous key would be a 401.
+    const client = createTestClient({
+      config: testConfig(emulator.baseUrl, {
+        secretKey: DEFAULT_SECRET_KEY,
+        previousSecretKey: "sk_test_retired0123456789abcdef",
+        previousSecretKeyUntil: inAnHour(),
+      }),
+    });
+    expect((await client.parseWebhook(webhook)).outcome).toBe("succeeded");
+    const payment = await initiatedPayment(client);
+    expect(payment.providerRef).toBeTruthy();
+  });
+
+  it("refuses a previous key without the end of its window", () => {
+    expect(() => testConfig(emulator.baseUrl, { previousSecretKey: DEFAULT_SECRET_KEY })).toThrow(
+      /previousSecretKeyUntil is required with previousSecretKey/,
+    );
   });
 });
 
