@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -255,14 +256,16 @@ function watch(child: ChildProcess, name: string, role: Role, port: number | und
 }
 
 /**
- * Resolves once the cluster's settle and outbound queues hold no job waiting, active or delayed
- * (the reconcile queue's far-off checks do not count): what was started is finished.
+ * Resolves once the cluster's queues `names` (default settle and Telegram's outbound) hold no job
+ * waiting, active or delayed (the reconcile queue's far-off checks do not count).
  */
-export async function waitDrained(cluster: Cluster, timeoutMs = 60_000): Promise<void> {
+export async function waitDrained(
+  cluster: Cluster,
+  timeoutMs = 60_000,
+  names: readonly string[] = ["settle", "outbound-telegram"],
+): Promise<void> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = ["settle", "outbound-telegram"].map(
-    (name) => new Queue(name, { connection, prefix: cluster.prefix }),
-  );
+  const queues = names.map((name) => new Queue(name, { connection, prefix: cluster.prefix }));
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -280,4 +283,48 @@ export async function waitDrained(cluster: Cluster, timeoutMs = 60_000): Promise
     await Promise.all(queues.map((queue) => queue.close()));
     connection.disconnect();
   }
+}
+
+export interface Balancer {
+  readonly port: number;
+  /** Requests forwarded to each target port. */
+  readonly forwarded: Map<number, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A round-robin HTTP load balancer in front of the web processes, as in production: PUBLIC_URL
+ * points here, so provider webhooks and callbacks spread across every web process.
+ */
+export async function startBalancer(port: number, targets: readonly number[]): Promise<Balancer> {
+  const forwarded = new Map<number, number>(targets.map((target) => [target, 0]));
+  let next = 0;
+  const server = createServer((request, response) => {
+    const target = targets[next++ % targets.length]!;
+    forwarded.set(target, (forwarded.get(target) ?? 0) + 1);
+    const upstream = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: target,
+        path: request.url,
+        method: request.method,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on("error", () => {
+      if (!response.headersSent) response.writeHead(502);
+      response.end();
+    });
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port,
+    forwarded,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -16,6 +16,7 @@ import {
   createPaystackEmulator,
   DEFAULT_SECRET_KEY,
   type PaystackEmulator,
+  type PaystackEmulatorOptions,
 } from "../../../sandbox/paystack/index.js";
 import {
   createTelegramEmulator,
@@ -42,10 +43,13 @@ export interface Rig {
 }
 
 /** Emulators and a cluster on MONGODB_URI when set, else the embedded store. */
-export async function startRig(env: Record<string, string> = {}): Promise<Rig> {
+export async function startRig(
+  env: Record<string, string> = {},
+  paystackOptions: PaystackEmulatorOptions = {},
+): Promise<Rig> {
   const [telegram, paystack, daraja] = await Promise.all([
     createTelegramEmulator(),
-    createPaystackEmulator(),
+    createPaystackEmulator(paystackOptions),
     createDarajaEmulator(),
   ]);
   const publicPort = await freePort();
