@@ -3,6 +3,7 @@
  * a cluster of Duka processes pointed at them (test/reliability/harness/processes.ts), the
  * shopper's paths to a pending payment, and the invariant checks of reliability.md §4.0.
  */
+import { randomBytes } from "node:crypto";
 import {
   createDarajaEmulator,
   type DarajaEmulator,
@@ -68,6 +69,8 @@ export async function startRig(
       MPESA_PASSKEY: SANDBOX_PASSKEY,
       MPESA_BASE_URL: daraja.baseUrl,
       ADMIN_TOKEN,
+      // Given, not generated: processes starting together would each write a key file of their own.
+      DUKA_MASTER_KEY: randomBytes(32).toString("base64"),
       PROOF_REMINDER_MINUTES: "0",
       // Settling is the webhooks' job here: the reconciler stays out of the way.
       RECONCILE_DELAYS_SECONDS: "3600",
