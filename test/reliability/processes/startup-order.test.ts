@@ -146,7 +146,7 @@ describe("start-up in any order", () => {
           "--log-level=info",
           "--debug-addr=-",
         ],
-        /Listening/i,
+        /Listening on TCP/,
       );
       const upAt = Date.now();
       await expectReady(processes);
