@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -164,6 +164,15 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     },
     async close() {
       await Promise.all(processes.filter((p) => p.isRunning()).map((p) => p.kill()));
+      // RELIABILITY_LOG_DIR keeps every process's logs for a look after a failure.
+      const keep = globalThis.process.env.RELIABILITY_LOG_DIR;
+      if (keep) {
+        await mkdir(keep, { recursive: true });
+        for (const [index, run] of processes.entries()) {
+          const lines = run.logs.map((line) => JSON.stringify(line)).join("\n");
+          await writeFile(join(keep, `${prefix}-${index}-${run.name}.log`), `${lines}\n${run.stderr()}`);
+        }
+      }
       if (env.MONGODB_URI) {
         const connection = await mongoose.createConnection(env.MONGODB_URI).asPromise();
         await connection.dropDatabase();
