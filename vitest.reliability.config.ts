@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/reliability/**/*.test.ts"],
-    testTimeout: 600_000,
-    hookTimeout: 120_000,
+    testTimeout: 30 * 60_000,
+    hookTimeout: 5 * 60_000,
     maxWorkers: 1,
     setupFiles: ["test/setup.ts"],
   },

@@ -8,6 +8,7 @@ import { createDuka, ROLES, type Role } from "./app.js";
 import { setupGuide } from "./cli/setup-guide.js";
 import { loadConfig } from "./config/index.js";
 import { ConfigError } from "./domain/errors.js";
+import { configureTestHooks } from "./faults.js";
 import { createLogger, isPrettyFormat } from "./log/index.js";
 
 const USAGE = `Usage: duka start [${ROLES.join("|")}]`;
@@ -32,6 +33,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);
+    configureTestHooks(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

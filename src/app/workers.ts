@@ -1,5 +1,6 @@
 /** The `worker` role's job workers, and each channel's outbound worker in the role that sends it. */
 import type { Worker } from "bullmq";
+import { crashPoint, testTimings } from "../faults.js";
 import { startMaintenance } from "../queue/maintenance.js";
 import { createOutboundWorker } from "../queue/outbound-worker.js";
 import { createPacer } from "../queue/pacing.js";
@@ -17,9 +18,8 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
   const workers: Worker[] = [];
   if (core.runs("worker")) {
     const jobOptions = { connection, prefix, logger };
-    const sweep = options.sweepEveryMs
-      ? { everyMs: options.sweepEveryMs, staleAfterMs: options.sweepEveryMs }
-      : {};
+    const sweepEveryMs = options.sweepEveryMs ?? testTimings()?.sweepMs;
+    const sweep = sweepEveryMs ? { everyMs: sweepEveryMs, staleAfterMs: sweepEveryMs } : {};
     workers.push(
       createJobWorker(
         "reminders",
@@ -28,10 +28,17 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
       ),
       // Settling waits on the provider's verify over HTTP, not on CPU: many at once keep a
       // burst of webhooks from queueing behind a few slow answers.
-      createJobWorker("settle", (job) => core.processInbox(job.data.inboxId), {
-        ...jobOptions,
-        concurrency: 32,
-      }),
+      createJobWorker(
+        "settle",
+        async (job) => {
+          await core.processInbox(job.data.inboxId);
+          crashPoint("after-settle-before-ack");
+        },
+        {
+          ...jobOptions,
+          concurrency: 32,
+        },
+      ),
       createJobWorker("reconcile", (job) => core.reconciler.check(job.data), jobOptions),
       await startMaintenance({
         tasks: {

@@ -6,6 +6,7 @@
 import type { Logger } from "pino";
 import { DukaError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
+import { crashPoint } from "../faults.js";
 import type { Store } from "../store/types.js";
 import { type PaymentPlugin, ProviderError, type WebhookRequest } from "./plugin.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
@@ -50,6 +51,7 @@ export function createWebhookIntake(deps: {
         }
         throw error;
       }
+      crashPoint("before-inbox-write");
       const { recorded, event: stored } = await store.inbox.record({
         _id: deterministicId("ibx", plugin.name, event.eventKey),
         tenantId: instance.tenantId,
@@ -75,6 +77,7 @@ export function createWebhookIntake(deps: {
         logger.info({ instanceId, eventKey: event.eventKey }, "duplicate webhook acknowledged");
         return;
       }
+      crashPoint("after-inbox-write-before-enqueue");
       await deps
         .enqueueSettle(stored._id)
         .catch((error: unknown) =>

@@ -5,10 +5,11 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Reply } from "../domain/channel.js";
 import { type ChannelAdapter, ChannelRateLimitError, ChannelRejectedError } from "../domain/channel.js";
+import { crashPoint } from "../faults.js";
 import type { OutboxMessage, Store } from "../store/types.js";
 import type { Pacer } from "./pacing.js";
 import { type JobDataMap, outboundQueueName } from "./queues.js";
-import { failingAtOnce } from "./worker.js";
+import { crashRecoveryOptions, failingAtOnce } from "./worker.js";
 
 export interface OutboundWorkerOptions {
   readonly channel: ChannelAdapter;
@@ -152,6 +153,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
         if (isLastAttempt(job)) await store.outbox.markFailed(message._id, new Date(), String(error));
         throw error;
       }
+      crashPoint("after-send-before-mark");
       await store.outbox.recordProgress(message._id, index + 1);
     }
     await store.outbox.markSent(message._id, new Date());
@@ -165,6 +167,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 8,
+      ...crashRecoveryOptions(),
     },
   );
   worker.on("failed", (job, error) => {

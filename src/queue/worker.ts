@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { isPermanent, UnreadableDataError } from "../domain/errors.js";
+import { testTimings } from "../faults.js";
 import { JOB_DATA_SCHEMAS, type JobDataMap, type QueueName } from "./queues.js";
 
 type Processor<Name extends QueueName> = (job: Job<JobDataMap[Name]>, token?: string) => Promise<unknown>;
@@ -47,6 +48,7 @@ export function createJobWorker<Name extends Exclude<QueueName, "outbound">>(
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency ?? 4,
+    ...crashRecoveryOptions(),
   });
   worker.on("failed", (job, error) =>
     options.logger.error(
@@ -56,4 +58,10 @@ export function createJobWorker<Name extends Exclude<QueueName, "outbound">>(
   );
   worker.on("error", (error) => options.logger.error({ queue: name, err: error }, "worker error"));
   return worker;
+}
+
+/** BullMQ's lock and stalled check: its defaults (30 s), or the short test timings (src/faults.ts). */
+export function crashRecoveryOptions(): { lockDuration?: number; stalledInterval?: number } {
+  const timings = testTimings();
+  return timings ? { lockDuration: timings.lockMs, stalledInterval: timings.lockMs } : {};
 }

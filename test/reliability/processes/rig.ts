@@ -1,0 +1,211 @@
+/**
+ * What the process tests share: the emulators (Telegram, Paystack, Daraja) in the test process,
+ * a cluster of Duka processes pointed at them (test/reliability/harness/processes.ts), the
+ * shopper's paths to a pending payment, and the invariant checks of reliability.md §4.0.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  createDarajaEmulator,
+  type DarajaEmulator,
+  DEFAULT_CONSUMER_KEY,
+  DEFAULT_CONSUMER_SECRET,
+  SANDBOX_PASSKEY,
+  SANDBOX_SHORTCODE,
+} from "../../../sandbox/daraja/index.js";
+import { freePort } from "../../../sandbox/free-port.js";
+import {
+  createPaystackEmulator,
+  DEFAULT_SECRET_KEY,
+  type PaystackEmulator,
+  type PaystackEmulatorOptions,
+} from "../../../sandbox/paystack/index.js";
+import {
+  createTelegramEmulator,
+  type TelegramEmulator,
+  type TelegramUser,
+} from "../../../sandbox/telegram/index.js";
+import { loadConfig } from "../../../src/config/index.js";
+import type { Store } from "../../../src/store/types.js";
+import { button, MERCHANT_ID, referenceIn } from "../../helpers/shop.js";
+import { type Cluster, createCluster } from "../harness/processes.js";
+
+export const ADMIN_TOKEN = "admin-token-for-process-tests-0123";
+export const TENANT_ID = loadConfig({}).tenantId;
+
+export interface Rig {
+  readonly cluster: Cluster;
+  readonly telegram: TelegramEmulator;
+  readonly paystack: PaystackEmulator;
+  readonly daraja: DarajaEmulator;
+  readonly merchant: TelegramUser;
+  /** One PUBLIC_URL for every web process; webhooks are sent to whichever `webPorts` the test picks. */
+  readonly publicPort: number;
+  close(): Promise<void>;
+}
+
+/** Emulators and a cluster on MONGODB_URI when set, else the embedded store. */
+export async function startRig(
+  env: Record<string, string> = {},
+  paystackOptions: PaystackEmulatorOptions = {},
+): Promise<Rig> {
+  const [telegram, paystack, daraja] = await Promise.all([
+    createTelegramEmulator(),
+    createPaystackEmulator(paystackOptions),
+    createDarajaEmulator(),
+  ]);
+  const publicPort = await freePort();
+  const cluster = await createCluster({
+    ...(process.env.MONGODB_URI ? { mongodbUri: process.env.MONGODB_URI } : {}),
+    env: {
+      TELEGRAM_BOT_TOKEN: telegram.botToken,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      MERCHANT_CHAT_IDS: `telegram:${MERCHANT_ID}`,
+      PUBLIC_URL: `http://127.0.0.1:${publicPort}`,
+      PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
+      PAYSTACK_BASE_URL: paystack.baseUrl,
+      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
+      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
+      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
+      MPESA_PASSKEY: SANDBOX_PASSKEY,
+      MPESA_BASE_URL: daraja.baseUrl,
+      ADMIN_TOKEN,
+      // Given, not generated: processes starting together would each write a key file of their own.
+      DUKA_MASTER_KEY: randomBytes(32).toString("base64"),
+      PROOF_REMINDER_MINUTES: "0",
+      // Settling is the webhooks' job here: the reconciler stays out of the way.
+      RECONCILE_DELAYS_SECONDS: "3600",
+      DUKA_TEST_TIMINGS: "1",
+      ...env,
+    },
+  });
+  return {
+    cluster,
+    telegram,
+    paystack,
+    daraja,
+    merchant: telegram.user({ id: MERCHANT_ID, firstName: "Baraka" }),
+    publicPort,
+    async close() {
+      await cluster.close();
+      await Promise.all([telegram.close(), paystack.close(), daraja.close()]);
+    },
+  };
+}
+
+/** The provider instances as the admin API lists them. */
+export async function providerInstances(
+  port: number,
+): Promise<{ id: string; plugin: string; active: boolean }[]> {
+  const response = await fetch(`http://127.0.0.1:${port}/admin/api/providers`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!response.ok) throw new Error(`GET /admin/api/providers: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; plugin: string; active: boolean }[];
+}
+
+/** The webhook URL of `plugin`'s instance on the web process at `port`. */
+export async function webhookUrl(port: number, plugin: "paystack" | "mpesa"): Promise<string> {
+  const instance = (await providerInstances(port)).find((candidate) => candidate.plugin === plugin);
+  if (!instance) throw new Error(`no ${plugin} instance`);
+  return `http://127.0.0.1:${port}/webhooks/${plugin}/${instance.id}`;
+}
+
+/** /start → Sukuma × 2 → checkout → `method`: the message after choosing it. */
+async function checkout(shopper: TelegramUser, method: string) {
+  shopper.sendText("/start");
+  const catalog = await shopper.nextMessage(/Choose a product/, { timeoutMs: 30_000 });
+  shopper.pressButton(catalog, button(catalog, "Sukuma"));
+  const prompt = await shopper.nextMessage(/How many/, { timeoutMs: 30_000 });
+  shopper.pressButton(prompt, button(prompt, "2"));
+  const added = await shopper.nextMessage(/Added/, { timeoutMs: 30_000 });
+  shopper.pressButton(added, button(added, "Checkout"));
+  const methods = await shopper.nextMessage(/How would you like to pay/, { timeoutMs: 30_000 });
+  shopper.pressButton(methods, button(methods, method));
+}
+
+/** A card order up to the Paystack link: its reference and the Paystack access code. */
+export async function orderByCard(shopper: TelegramUser): Promise<{ ref: string; accessCode: string }> {
+  await checkout(shopper, "Card (Paystack)");
+  await shopper.nextMessage(/e-mail/, { timeoutMs: 30_000 });
+  shopper.sendText(`shopper${shopper.id}@example.com`);
+  const link = await shopper.nextMessage((message) => message.buttons.some((b) => b.url !== undefined), {
+    timeoutMs: 30_000,
+  });
+  return {
+    ref: referenceIn(link),
+    accessCode: link.buttons
+      .find((b) => b.url)!
+      .url!.split("/")
+      .at(-1)!,
+  };
+}
+
+/** An M-Pesa order up to "check your phone": its reference. */
+export async function orderByMpesa(shopper: TelegramUser, phone: string): Promise<string> {
+  await checkout(shopper, "M-Pesa");
+  await shopper.nextMessage(/Which M-Pesa number/, { timeoutMs: 30_000 });
+  shopper.sendText(phone);
+  return referenceIn(await shopper.nextMessage(/Check your phone/, { timeoutMs: 30_000 }));
+}
+
+/** A transfer order with its receipt sent: its reference. */
+export async function orderByTransfer(shopper: TelegramUser, receipt: Uint8Array): Promise<string> {
+  await checkout(shopper, "Bank transfer / manual");
+  const placed = await shopper.nextMessage(/DK-/, { timeoutMs: 30_000 });
+  const ref = referenceIn(placed);
+  shopper.sendPhoto(receipt);
+  await shopper.nextMessage(new RegExp(`${ref}[\\s\\S]*merchant|merchant[\\s\\S]*${ref}`), {
+    timeoutMs: 30_000,
+  });
+  return ref;
+}
+
+/** The shopper's messages saying `ref` is paid. */
+export function confirmationsOf(shopper: TelegramUser, ref: string): number {
+  return shopper
+    .messages()
+    .filter((message) => /confirmed/.test(message.text ?? "") && (message.text ?? "").includes(ref)).length;
+}
+
+export interface InvariantReport {
+  /** Orders paid with exactly one succeeded payment and one settlement audit entry. */
+  readonly paidOnce: number;
+  /** Orders breaking that (not paid, several succeeded payments or settlements). */
+  readonly broken: string[];
+  /** Payments of these orders still pending although their order is paid or they succeeded elsewhere. */
+  readonly strandedPending: string[];
+  /** Inbox rows still `received` (neither processed nor explained as ignored or failed). */
+  readonly unprocessedInbox: number;
+}
+
+/**
+ * reliability.md §4.0's checks on the orders `refs`: each paid with exactly one succeeded payment
+ * and one settlement; no payment of a paid order left pending; no inbox row left unprocessed.
+ */
+export async function checkInvariants(store: Store, refs: readonly string[]): Promise<InvariantReport> {
+  const broken: string[] = [];
+  const strandedPending: string[] = [];
+  let paidOnce = 0;
+  for (const ref of refs) {
+    const order = await store.orders.findByRef(TENANT_ID, ref);
+    if (!order) {
+      broken.push(`${ref}: no order`);
+      continue;
+    }
+    const payments = await store.payments.listByOrder(TENANT_ID, order._id);
+    const succeeded = payments.filter((payment) => payment.status === "succeeded");
+    const settled = await store.audit.list(TENANT_ID, { orderRef: ref, action: "payment.settled" }, 10);
+    const confirmed = await store.audit.list(TENANT_ID, { orderRef: ref, action: "payment.confirmed" }, 10);
+    const settlements = settled.length + confirmed.length;
+    if (order.status === "paid" && succeeded.length === 1 && settlements === 1) paidOnce += 1;
+    else
+      broken.push(
+        `${ref}: ${order.status}, ${succeeded.length} succeeded payments, ${settlements} settlements`,
+      );
+    for (const payment of payments) {
+      if (payment.status === "pending" && order.status === "paid") strandedPending.push(payment._id);
+    }
+  }
+  const unprocessedInbox = (await store.inbox.listReceived(new Date(), 10_000)).length;
+  return { paidOnce, broken, strandedPending, unprocessedInbox };
+}
