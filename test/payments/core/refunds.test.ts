@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deterministicId } from "../../../src/domain/ids.js";
 import { ProviderError } from "../../../src/payments/plugin.js";
 import { createRefunds, type Refunds } from "../../../src/payments/refunds.js";
-import { type Core, logger, openCore, QUIET, type ProviderScript, recordingNotifier } from "./harness.js";
+import { type Core, logger, openCore, type ProviderScript, QUIET, recordingNotifier } from "./harness.js";
 
 let core: Core;
 let notes: ReturnType<typeof recordingNotifier>;
@@ -37,46 +37,53 @@ function paidOrder(instance = instanceId, status: "paid" | "fulfilled" = "paid")
 }
 
 describe("refund", () => {
-  it.each(["paid", "fulfilled"] as const)("refunds a %s order once through the provider, records it and tells the shopper", async (status) => {
-    const { order, payment } = await paidOrder(instanceId, status);
-    const outcome = await refunds.refund("t1", order.ref, "telegram:900");
-    expect(script.refundCalls).toEqual([{ payment, amount: payment.amount }]);
-    const refunded = await core.store.payments.findById("t1", payment._id);
-    const closed = await core.store.orders.findById("t1", order._id);
-    expect(refunded).toMatchObject({
-      status: "refunded",
-      refund: { providerRef: `rf_${payment._id}`, actor: "telegram:900" },
-    });
-    expect(closed?.status).toBe("refunded");
-    expect(outcome).toEqual({ kind: "refunded", order: closed, payment: refunded });
-    const at = refunded?.refund?.at;
-    expect(at).toBeInstanceOf(Date);
-    expect(await core.store.audit.list("t1", {}, 5)).toEqual([
-      {
-        _id: deterministicId("aud", payment._id, "refunded"),
-        tenantId: "t1",
-        at,
-        actor: "telegram:900",
-        action: "payment.refunded",
-        orderRef: order.ref,
-        subjectId: payment._id,
-        detail: { providerRef: `rf_${payment._id}`, amount: payment.amount },
-      },
-    ]);
-    expect(notes.told).toEqual([
-      {
-        order: closed,
-        result: { kind: "payment_refunded", orderRef: order.ref, amount: payment.amount },
-        key: `refunded:${payment._id}`,
-      },
-    ]);
-  });
+  it.each(["paid", "fulfilled"] as const)(
+    "refunds a %s order once through the provider, records it and tells the shopper",
+    async (status) => {
+      const { order, payment } = await paidOrder(instanceId, status);
+      const outcome = await refunds.refund("t1", order.ref, "telegram:900");
+      expect(script.refundCalls).toEqual([{ payment, amount: payment.amount }]);
+      const refunded = await core.store.payments.findById("t1", payment._id);
+      const closed = await core.store.orders.findById("t1", order._id);
+      expect(refunded).toMatchObject({
+        status: "refunded",
+        refund: { providerRef: `rf_${payment._id}`, actor: "telegram:900" },
+      });
+      expect(closed?.status).toBe("refunded");
+      expect(outcome).toEqual({ kind: "refunded", order: closed, payment: refunded });
+      const at = refunded?.refund?.at;
+      expect(at).toBeInstanceOf(Date);
+      expect(await core.store.audit.list("t1", {}, 5)).toEqual([
+        {
+          _id: deterministicId("aud", payment._id, "refunded"),
+          tenantId: "t1",
+          at,
+          actor: "telegram:900",
+          action: "payment.refunded",
+          orderRef: order.ref,
+          subjectId: payment._id,
+          detail: { providerRef: `rf_${payment._id}`, amount: payment.amount },
+        },
+      ]);
+      expect(notes.told).toEqual([
+        {
+          order: closed,
+          result: { kind: "payment_refunded", orderRef: order.ref, amount: payment.amount },
+          key: `refunded:${payment._id}`,
+        },
+      ]);
+    },
+  );
 
   it("a second refund is refused as already done and never reaches the provider", async () => {
     const { order } = await paidOrder();
     await refunds.refund("t1", order.ref, "a");
     const again = await refunds.refund("t1", order.ref, "b");
-    expect(again).toMatchObject({ kind: "not_refundable", why: "already_refunded", order: { status: "refunded" } });
+    expect(again).toMatchObject({
+      kind: "not_refundable",
+      why: "already_refunded",
+      order: { status: "refunded" },
+    });
     expect(script.refundCalls).toHaveLength(1);
     expect(notes.told).toHaveLength(1);
   });
@@ -87,12 +94,22 @@ describe("refund", () => {
 
   it.each([
     ["an order awaiting payment", { order: {}, payment: {} }],
-    ["a paid order whose payment did not succeed", { order: { status: "paid" }, payment: { status: "failed" } }],
+    [
+      "a paid order whose payment did not succeed",
+      { order: { status: "paid" }, payment: { status: "failed" } },
+    ],
     ["a cancelled order", { order: { status: "cancelled" }, payment: { status: "succeeded" } }],
-    ["an order without a payment", { order: { status: "paid", paymentId: "" }, payment: { status: "succeeded" } }],
+    [
+      "an order without a payment",
+      { order: { status: "paid", paymentId: "" }, payment: { status: "succeeded" } },
+    ],
   ] as const)("does not refund %s", async (_what, overrides) => {
     const { order, payment } = await core.purchase(instanceId, overrides);
-    expect(await refunds.refund("t1", order.ref, "a")).toEqual({ kind: "not_refundable", order, why: "not_paid" });
+    expect(await refunds.refund("t1", order.ref, "a")).toEqual({
+      kind: "not_refundable",
+      order,
+      why: "not_paid",
+    });
     expect(script.refundCalls).toEqual([]);
     expect((await core.store.payments.findById("t1", payment._id))?.status).toBe(payment.status);
   });
@@ -108,7 +125,11 @@ describe("refund", () => {
       }),
     ];
     for (const { order } of cases) {
-      expect(await refunds.refund("t1", order.ref, "a")).toEqual({ kind: "not_refundable", order, why: "not_supported" });
+      expect(await refunds.refund("t1", order.ref, "a")).toEqual({
+        kind: "not_refundable",
+        order,
+        why: "not_supported",
+      });
       expect((await core.store.orders.findById("t1", order._id))?.status).toBe("paid");
     }
     expect(script.refundCalls).toEqual([]);
@@ -117,7 +138,10 @@ describe("refund", () => {
   it("a provider's refusal moves nothing and is reported with its message", async () => {
     const { order } = await paidOrder();
     script.refund = async () => {
-      throw new ProviderError("invalid_request", "Transaction already reversed", { retryable: false, shopperMessage: "" });
+      throw new ProviderError("invalid_request", "Transaction already reversed", {
+        retryable: false,
+        shopperMessage: "",
+      });
     };
     const outcome = await refunds.refund("t1", order.ref, "a");
     expect(outcome).toEqual({ kind: "provider_refused", order, message: "Transaction already reversed" });
