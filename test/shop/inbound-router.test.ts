@@ -185,6 +185,13 @@ describe("shopper inputs", () => {
     },
   );
 
+  it("a merchant's shopper command (/start) goes to the dialogue, not to the merchant help", async () => {
+    const input = message(merchant, command("start"));
+    await router.handle(input);
+    expect(toConversations).toEqual([input]);
+    expect(await answerTo(input)).toBeNull();
+  });
+
   it("a merchant's plain text goes to the dialogue too", async () => {
     const input = message(merchant, { kind: "text", text: "hello" });
     await router.handle(input);

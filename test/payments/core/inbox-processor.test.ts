@@ -113,9 +113,14 @@ describe("a paid webhook", () => {
     const { payment } = await core.purchase(instanceId);
     script.verify = { outcome: "pending" };
     const id = await received(payment, {});
-    await expect(processInbox(id)).rejects.toThrow(
-      new NotConfirmedYetError(`scripted has not confirmed ${payment._id} yet`),
-    );
+    const error = await processInbox(id).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotConfirmedYetError);
+    // The name and code are what an operator sees on the failed job: a retry, not a fault.
+    expect(error).toMatchObject({
+      name: "NotConfirmedYetError",
+      code: "not_confirmed",
+      message: `scripted has not confirmed ${payment._id} yet`,
+    });
     expect(await paymentNow(payment)).toMatchObject({ status: "pending" });
     expect(await core.store.inbox.findById(id)).toMatchObject({ status: "received" });
     expect(notes.flagged).toEqual([]);

@@ -256,6 +256,41 @@ describe("reject", () => {
   });
 });
 
+describe("a receipt reviewed by someone else meanwhile", () => {
+  it("is neither recorded nor announced twice when another merchant's verdict lands between read and write", async () => {
+    const { order, proofs } = await manualOrder("rejected");
+    const { store } = core;
+    let raced = false;
+    const racing = {
+      ...store,
+      proofs: {
+        ...store.proofs,
+        async findPendingByOrder(tenantId: string, orderId: string) {
+          const pending = await store.proofs.findPendingByOrder(tenantId, orderId);
+          if (pending && !raced) {
+            raced = true;
+            await store.proofs.review(tenantId, pending._id, "rejected", {
+              reviewedBy: "other",
+              reviewedAt: new Date(),
+              reason: "theirs",
+            });
+          }
+          return pending;
+        },
+      },
+    };
+    const racingReview = createProofReview({ store: racing, notifier: notes.notifier });
+    expect(await racingReview.reject("t1", order.ref, "mine", "me")).toEqual({
+      kind: "rejected",
+      order,
+      alreadyDone: true,
+    });
+    expect(await proofOf(proofs[0] as Proof)).toMatchObject({ reviewedBy: "other", reason: "theirs" });
+    expect(notes.told).toEqual([]);
+    expect(await core.store.audit.list("t1", {}, 5)).toEqual([]);
+  });
+});
+
 describe("remind and pending", () => {
   it("reminds the merchants only while the receipt waits and the order is open", async () => {
     const { order, proofs } = await manualOrder();
@@ -266,6 +301,9 @@ describe("remind and pending", () => {
     await review.reject("t1", order.ref, "no", "a");
     await review.remind("t1", (proofs[0] as Proof)._id);
     await review.remind("t1", "prf_unknown");
+    const orphan = makeProof({ orderId: "ord_gone" });
+    await core.store.proofs.create(orphan);
+    await review.remind("t1", orphan._id);
     expect(notes.reminded).toHaveLength(1);
   });
 

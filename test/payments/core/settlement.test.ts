@@ -195,6 +195,16 @@ describe("succeed", () => {
     expect([notes.told, notes.settled]).toEqual([[], []]);
   });
 
+  it("never settles a payment the store does not know", async () => {
+    const { order, payment } = await core.purchase(instanceId);
+    const unknown = { ...payment, _id: "pay_unknown" };
+    expect(await settlement.succeed(unknown, { amount: KES(90100), actor: "w" })).toBe("not_pending");
+    expect(await settlement.fail(unknown, { cancelled: false, reason: "x" })).toBe(false);
+    expect(await settlement.expire(unknown)).toBe(false);
+    expect((await core.store.orders.findById(order.tenantId, order._id))?.status).toBe("awaiting_payment");
+    expect([notes.told, notes.settled, notes.flagged]).toEqual([[], [], []]);
+  });
+
   it("refuses a payment whose order does not exist", async () => {
     const { payment } = await core.purchase(instanceId);
     const orphan = { ...payment, orderId: "ord_missing" };

@@ -175,6 +175,16 @@ describe("refusals", () => {
     expect(enqueued).toEqual([]);
   });
 
+  it.each(["unauthorized", "forbidden", "malformed"])(
+    "translates only the provider's own errors: another error with code %s is passed on",
+    async (code) => {
+      const { instanceId, script } = await core.instance();
+      const foreign = Object.assign(new Error("not a ProviderError"), { code });
+      script.parseWebhook = () => Promise.reject(foreign);
+      await expect(intake.receive(SCRIPTED, instanceId, request)).rejects.toBe(foreign);
+    },
+  );
+
   it("the refusals are plain DukaErrors the server maps to statuses", async () => {
     const error = await intake.receive(SCRIPTED, "pi_unknown", request).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DukaError);
