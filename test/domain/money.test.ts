@@ -24,8 +24,15 @@ describe("currencyExponent", () => {
     expect(currencyExponent(currency)).toBe(exponent);
   });
 
-  it("refuses something that is not a currency code", () => {
+  it("refuses something that is not a currency code, saying what to use", () => {
     expect(() => currencyExponent("shillings")).toThrow(MoneyError);
+    expect(() => currencyExponent("KSH")).toThrow(
+      'Unknown currency "KSH": use an ISO 4217 code such as KES or NGN',
+    );
+  });
+
+  it("answers the same from its cache", () => {
+    expect([currencyExponent("UGX"), currencyExponent("UGX")]).toEqual([0, 0]);
   });
 });
 
@@ -91,6 +98,28 @@ describe("fromMajor", () => {
 describe("money", () => {
   it.each([0.5, Number.NaN, 2 ** 53])("refuses a non-integer or unsafe amount %d", (amount) => {
     expect(() => money(amount, "KES")).toThrow(MoneyError);
+  });
+
+  it("names what is wrong", () => {
+    expect(() => money(0.5, "KES")).toThrow("Money amounts are whole minor units; got 0.5");
+    expect(() => fromMajor(Number.NaN, "KES")).toThrow("NaN is not an amount of money");
+    expect(() => fromMajor(Number.POSITIVE_INFINITY, "KES")).toThrow("Infinity is not an amount of money");
+    expect(() => multiply(money(100, "KES"), 1.5)).toThrow("Quantity must be a whole number; got 1.5");
+  });
+
+  it("refuses a currency that is not an ISO 4217 code", () => {
+    expect(() => money(100, "KSH")).toThrow(MoneyError);
+  });
+
+  it("its errors are MoneyErrors with the invalid code", () => {
+    const error = (() => {
+      try {
+        money(0.5, "KES");
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toMatchObject({ name: "MoneyError", code: "invalid" });
   });
 });
 

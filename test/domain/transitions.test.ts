@@ -125,3 +125,11 @@ describe("PAYMENT_TRANSITIONS", () => {
     expect(sourcesOf(PAYMENT_TRANSITIONS, to).sort()).toEqual(sources.sort());
   });
 });
+
+describe("canTransition", () => {
+  it("treats a stored status this code no longer knows as having no legal move", () => {
+    const stored = "archived" as PaymentStatus;
+    expect(canTransition(PAYMENT_TRANSITIONS, stored, "succeeded")).toBe(false);
+    expect(canTransition(ORDER_TRANSITIONS, stored as string as OrderStatus, "paid")).toBe(false);
+  });
+});
