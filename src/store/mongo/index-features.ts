@@ -1,6 +1,6 @@
 /**
- * Index options some MongoDB-wire servers refuse (FerretDB 1.x answers code 238 NotImplemented:
- * `Index option "expireAfterSeconds" is not implemented yet`). Duka learns which ones from the
+ * Index options some MongoDB-wire servers refuse (FerretDB 1.x answers code 238, NotImplemented,
+ * naming the option, e.g. "expireAfterSeconds"). Duka learns which ones from the
  * server's answer while syncing indexes, builds the index without the option, and takes over what
  * the option did. On MongoDB every option is accepted and nothing here runs.
  */
@@ -19,7 +19,7 @@ export type IndexOption = keyof typeof FALLBACKS;
 
 const NOT_IMPLEMENTED = 238;
 
-/** The index option the server refused as not implemented, if Duka has a fallback for it. */
+/** The index option the server refused (code 238), if Duka has a fallback for it. */
 export function refusedIndexOption(error: unknown): IndexOption | undefined {
   if (!(error instanceof mongoose.mongo.MongoServerError) || error.code !== NOT_IMPLEMENTED) return undefined;
   return (Object.keys(FALLBACKS) as IndexOption[]).find((option) => error.message.includes(`"${option}"`));
