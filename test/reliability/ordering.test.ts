@@ -7,7 +7,9 @@
  * with `reusedFromOrderRef`; the "explicit override" is `/confirm REF override` (or the "Confirm
  * anyway" button). Duka keeps no status history: a paid→failed downgrade is looked for in the end
  * states (the transition tables forbid it at the store's compare-and-set) and in what shoppers were
- * told (a "did not go through" after the confirmation).
+ * told (a "did not go through" after the confirmation). Duka acknowledges a Paystack charge.failed
+ * and acts on none (a card failure is not final: the shopper may pay again on the same page), and
+ * settles an M-Pesa callback only once STK Query agrees.
  */
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
@@ -18,6 +20,7 @@ import { MERCHANT_ID, orderByTransfer } from "../helpers/shop.js";
 import { countDelivered, deliveredTexts } from "./harness/chat-log.js";
 import {
   assertInvariants,
+  CONFIRMED,
   confirmationsByChat,
   measureInvariants,
   waitForDrain,
@@ -80,7 +83,6 @@ function signedChargeFailed(rel: ReliabilityShop, reference: string) {
 }
 
 const FAILURE_TOLD = /did not go through/;
-const CONFIRMED = /confirmed/i;
 
 /** Failure messages a chat got after its payment confirmation: a visible paid→failed downgrade. */
 function failuresAfterConfirmation(rel: ReliabilityShop, chatId: number): number {
