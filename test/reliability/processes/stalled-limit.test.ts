@@ -1,0 +1,99 @@
+/**
+ * R11 stalled-limit path (reliability.md §4): worker, web and telegram as OS processes on one
+ * MongoDB-wire store, with test timings (lockDuration = stalledInterval = 5 s). The worker is
+ * armed with DUKA_FAULTS=stuck-before-settle:2: the first two times a settle job reaches the
+ * payment's compare-and-set, the process hangs for 12 s in synchronous code, so BullMQ can renew
+ * no lock of the 5 settle jobs it holds. They stall, run again, stall again, and go past
+ * maxStalledCount (BullMQ's default 1).
+ *
+ * Pass: settlements = 5, never 10 (the hung runs finish after the hang, next to their re-runs: the
+ * compare-and-set lets one win); jobs past the limit land in `failed` with BullMQ's "job stalled
+ * more than allowable limit"; the alert fires within 30 s of the failure — Duka's alert for a
+ * failed settle job is the worker's error-level "job failed" log line with queue and job id (what
+ * an operator's log alerting watches; there is no merchant message for it); and 0 orders stay
+ * pending beyond 2 min.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TelegramUser } from "../../../sandbox/telegram/index.js";
+import { multiProcessStoreAvailable } from "../harness/ferretdb.js";
+import { type DukaProcess, NEEDS_MONGODB, waitDrained } from "../harness/processes.js";
+import { watchQueues } from "../harness/queue-events.js";
+import { report, seconds } from "../harness/report.js";
+import { waitUntil } from "../harness/wait.js";
+import { checkInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
+
+const ORDERS = 5;
+const PENDING_LIMIT_MS = 120_000;
+const ALERT_LIMIT_MS = 30_000;
+const STALLED_LIMIT = "job stalled more than allowable limit";
+
+describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_MONGODB})`, () => {
+  let rig: Rig;
+  let worker: DukaProcess;
+  let orders: { shopper: TelegramUser; ref: string; accessCode: string }[];
+
+  beforeAll(async () => {
+    rig = await startRig({}, {}, { multiProcess: true });
+    [worker] = await Promise.all([
+      rig.cluster.start("worker", { name: "worker", env: { DUKA_FAULTS: "stuck-before-settle:2" } }),
+      rig.cluster.start("web", { name: "web", port: rig.publicPort }),
+      rig.cluster.start("telegram", { name: "telegram" }),
+    ]);
+    rig.paystack.setWebhookUrl(undefined);
+    orders = await Promise.all(
+      Array.from({ length: ORDERS }, async (_, index) => {
+        const shopper = rig.telegram.user({ id: 80_000 + index, firstName: `Stuck${index}` });
+        const order = await orderByCard(shopper);
+        await rig.paystack.pay(order.accessCode);
+        return { shopper, ...order };
+      }),
+    );
+  });
+
+  afterAll(() => rig?.close());
+
+  it("settles each order once, fails the jobs past the stalled limit with an alert, leaves none pending", async () => {
+    const watch = await watchQueues(rig.cluster.prefix, ["settle"], ["stalled", "failed"]);
+    const url = await webhookUrl(rig.publicPort, "paystack");
+    const sentAt = Date.now();
+    await Promise.all(orders.map((order) => rig.paystack.sendWebhook(order.accessCode, { url })));
+    await Promise.all(
+      orders.map(({ shopper }) => shopper.nextMessage(/confirmed/, { timeoutMs: PENDING_LIMIT_MS })),
+    );
+    const allPaidMs = Date.now() - sentAt;
+    const failed = await waitUntil(() => watch.seen.get("settle:failed"), {
+      timeoutMs: 60_000,
+      describe: () => `no settle job failed; stalled: ${JSON.stringify(watch.seen.get("settle:stalled"))}`,
+    });
+    const alert = await worker.waitForLog(
+      (line) => line.msg === "job failed" && line.queue === "settle" && line.level === 50,
+      ALERT_LIMIT_MS,
+    );
+    const alertAfterFailureMs = Number(alert.time) - failed[0]!.at;
+    await waitDrained(rig.cluster, 60_000);
+    const stalled = watch.seen.get("settle:stalled") ?? [];
+    const counts = await watch.counts("completed", "failed");
+    await watch.close();
+    expect(worker.stderr()).toContain("DUKA_FAULTS: stuck at stuck-before-settle");
+
+    const store = await rig.cluster.openStore();
+    const invariants = await checkInvariants(
+      store,
+      orders.map((order) => order.ref),
+    ).finally(() => store.close());
+    const confirmations = orders.reduce((sum, { shopper, ref }) => sum + confirmationsOf(shopper, ref), 0);
+    report(
+      `R11 stalled-limit ×${ORDERS}: ${invariants.paidOnce} settlements (never ${2 * ORDERS}), ${confirmations} confirmations; ` +
+        `${stalled.length} stalled events, ${counts.settle!.failed} jobs failed "${failed[0]!.failedReason}", ` +
+        `alert ("job failed", error log) ${seconds(Math.max(0, alertAfterFailureMs))} after the failure; all paid ${seconds(allPaidMs)} after the webhooks`,
+    );
+    expect(invariants.broken).toEqual([]);
+    expect(invariants.paidOnce).toBe(ORDERS);
+    expect(confirmations).toBe(ORDERS);
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(failed.every(({ failedReason }) => failedReason === STALLED_LIMIT)).toBe(true);
+    expect(alertAfterFailureMs).toBeLessThanOrEqual(ALERT_LIMIT_MS);
+    expect(allPaidMs).toBeLessThanOrEqual(PENDING_LIMIT_MS);
+    expect(invariants.unprocessedInbox).toBe(0);
+  });
+});
