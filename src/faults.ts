@@ -5,7 +5,7 @@
  * - `DUKA_FAULTS=point[:times],…` makes the process SIGKILL itself at a named crash point, the
  *   first `times` times this process reaches it (default: every time). A real kill -9, so the
  *   suite proves what a crash there leaves behind. A stuck point in the same list instead blocks
- *   the process there for 12 s: a processor that hogs its event loop past BullMQ's lock (R11).
+ *   the process there for 15 s: a processor that hogs its event loop past BullMQ's lock (R11).
  * - `DUKA_TEST_TIMINGS=1` shortens the waits that only matter after a crash (BullMQ's lock and
  *   stalled check, the inbox and outbox sweepers) to 5 s, so a restart recovers in seconds.
  *
@@ -38,8 +38,8 @@ export type StuckPoint = (typeof STUCK_POINTS)[number];
 type FaultPoint = CrashPoint | StuckPoint;
 const FAULT_POINTS: readonly string[] = [...CRASH_POINTS, ...STUCK_POINTS];
 
-/** Past the test lockDuration (5 s) twice over, as reliability.md R11 asks. */
-const STUCK_MS = 12_000;
+/** Three test lockDurations (5 s): another worker sees the lock lost twice meanwhile (R11). */
+const STUCK_MS = 15_000;
 
 export interface TestTimings {
   /** BullMQ lockDuration and stalledInterval: how soon a killed worker's job runs again. */
@@ -105,7 +105,7 @@ export function crashPoint(point: CrashPoint): void {
   process.kill(process.pid, "SIGKILL");
 }
 
-/** Blocks this process for 12 s when DUKA_FAULTS arms `point`; otherwise nothing. */
+/** Blocks this process for 15 s when DUKA_FAULTS arms `point`; otherwise nothing. */
 export function stuckPoint(point: StuckPoint): void {
   if (!fires(point)) return;
   writeSync(2, `DUKA_FAULTS: stuck at ${point} for ${STUCK_MS} ms\n`);

@@ -68,11 +68,15 @@ describe.skipIf(!multiProcessStoreAvailable())(`R09 graceful shutdown under load
       rig.paystack.sendWebhook(order.accessCode, { url, retryDelaysMs: PAYSTACK_RETRIES }),
     );
 
-    // SIGTERM lands while settle jobs run and the bot holds the chatters' updates.
-    await waitUntil(async () => (await watch.counts("active")).settle!.active! > 0, {
-      timeoutMs: 60_000,
-      everyMs: 20,
-    });
+    // SIGTERM lands once a third of the webhooks are queued and a settle job runs (the rest are
+    // in flight at web), and while the bot holds the chatters' updates.
+    await waitUntil(
+      async () => {
+        const { settle } = await watch.counts("active", "waiting", "completed");
+        return settle!.active! > 0 && settle!.active! + settle!.waiting! + settle!.completed! >= JOBS / 3;
+      },
+      { timeoutMs: 60_000, everyMs: 20 },
+    );
     await waitUntil(() => deliveredUpdates(rig).some((id) => id > firstChatUpdate), {
       timeoutMs: 30_000,
       everyMs: 20,

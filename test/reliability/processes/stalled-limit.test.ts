@@ -1,17 +1,17 @@
 /**
- * R11 stalled-limit path (reliability.md §4): worker, web and telegram as OS processes on one
- * MongoDB-wire store, with test timings (lockDuration = stalledInterval = 5 s). The worker is
- * armed with DUKA_FAULTS=stuck-before-settle:2: the first two times a settle job reaches the
- * payment's compare-and-set, the process hangs for 12 s in synchronous code, so BullMQ can renew
- * no lock of the 5 settle jobs it holds. They stall, run again, stall again, and go past
- * maxStalledCount (BullMQ's default 1).
+ * R11 stalled-limit path (reliability.md §4): web, telegram and two workers as OS processes on one
+ * MongoDB-wire store, with test timings (lockDuration = stalledInterval = 5 s). Each worker is
+ * armed with DUKA_FAULTS=stuck-before-settle:1: the first time a settle job reaches the payment's
+ * compare-and-set, the process hangs 15 s in synchronous code and renews no lock. worker-1 takes
+ * the 5 settle jobs and hangs; worker-2, started then, finds them stalled, runs them again and
+ * hangs in turn; worker-1 wakes, settles, and finds them stalled a second time: past
+ * maxStalledCount (BullMQ's default 1), so they fail.
  *
- * Pass: settlements = 5, never 10 (the hung runs finish after the hang, next to their re-runs: the
- * compare-and-set lets one win); jobs past the limit land in `failed` with BullMQ's "job stalled
- * more than allowable limit"; the alert fires within 30 s of the failure — Duka's alert for a
- * failed settle job is the worker's error-level "job failed" log line with queue and job id (what
- * an operator's log alerting watches; there is no merchant message for it); and 0 orders stay
- * pending beyond 2 min.
+ * Pass: settlements = 5, never 10 (each order's two runs both reach the compare-and-set; one
+ * wins); jobs past the limit land in `failed` with BullMQ's "job stalled more than allowable
+ * limit"; the alert fires within 30 s of the failure — Duka's alert for a failed settle job is a
+ * worker's error-level "job failed" log line with queue and job id (what an operator's log
+ * alerting watches; there is no merchant message for it); 0 orders stay pending beyond 2 min.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TelegramUser } from "../../../sandbox/telegram/index.js";
@@ -26,16 +26,17 @@ const ORDERS = 5;
 const PENDING_LIMIT_MS = 120_000;
 const ALERT_LIMIT_MS = 30_000;
 const STALLED_LIMIT = "job stalled more than allowable limit";
+const STUCK_ONCE = { DUKA_FAULTS: "stuck-before-settle:1" };
 
 describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_MONGODB})`, () => {
   let rig: Rig;
-  let worker: DukaProcess;
+  let workers: DukaProcess[];
   let orders: { shopper: TelegramUser; ref: string; accessCode: string }[];
 
   beforeAll(async () => {
     rig = await startRig({}, {}, { multiProcess: true });
-    [worker] = await Promise.all([
-      rig.cluster.start("worker", { name: "worker", env: { DUKA_FAULTS: "stuck-before-settle:2" } }),
+    await Promise.all([
+      rig.cluster.start("worker", { name: "worker-1", env: STUCK_ONCE }),
       rig.cluster.start("web", { name: "web", port: rig.publicPort }),
       rig.cluster.start("telegram", { name: "telegram" }),
     ]);
@@ -57,6 +58,9 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
     const url = await webhookUrl(rig.publicPort, "paystack");
     const sentAt = Date.now();
     await Promise.all(orders.map((order) => rig.paystack.sendWebhook(order.accessCode, { url })));
+    const [first] = rig.cluster.processes.filter((process) => process.role === "worker");
+    await waitUntil(() => first!.stderr().includes("DUKA_FAULTS: stuck at"), { timeoutMs: 60_000 });
+    workers = [first!, await rig.cluster.start("worker", { name: "worker-2", env: STUCK_ONCE })];
     await Promise.all(
       orders.map(({ shopper }) => shopper.nextMessage(/confirmed/, { timeoutMs: PENDING_LIMIT_MS })),
     );
@@ -65,16 +69,21 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
       timeoutMs: 60_000,
       describe: () => `no settle job failed; stalled: ${JSON.stringify(watch.seen.get("settle:stalled"))}`,
     });
-    const alert = await worker.waitForLog(
-      (line) => line.msg === "job failed" && line.queue === "settle" && line.level === 50,
-      ALERT_LIMIT_MS,
+    const alert = await Promise.any(
+      workers.map((worker) =>
+        worker.waitForLog(
+          (line) => line.msg === "job failed" && line.queue === "settle" && line.level === 50,
+          ALERT_LIMIT_MS,
+        ),
+      ),
     );
     const alertAfterFailureMs = Number(alert.time) - failed[0]!.at;
     await waitDrained(rig.cluster, 60_000);
     const stalled = watch.seen.get("settle:stalled") ?? [];
     const counts = await watch.counts("completed", "failed");
     await watch.close();
-    expect(worker.stderr()).toContain("DUKA_FAULTS: stuck at stuck-before-settle");
+    for (const worker of workers)
+      expect(worker.stderr()).toContain("DUKA_FAULTS: stuck at stuck-before-settle");
 
     const store = await rig.cluster.openStore();
     const invariants = await checkInvariants(
