@@ -11,7 +11,7 @@ import type { TelegramUser } from "../../../sandbox/telegram/index.js";
 import type { CrashPoint } from "../../../src/faults.js";
 import { type DukaProcess, waitDrained } from "../harness/processes.js";
 import { scaled } from "../harness/scale.js";
-import { checkInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
+import { clusterInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? scaled(20, 2));
 /** Paystack's retry schedule, compressed (reliability.md §4.0): 4× every 3 s, then every 10 s. */
@@ -73,17 +73,12 @@ async function crashCycle(
   return { recoverySeconds };
 }
 
-/** Opens the (now idle) store and checks every order paid exactly once. */
-async function invariants(rig: Rig, orders: readonly CardOrder[]) {
-  const store = await rig.cluster.openStore();
-  try {
-    return await checkInvariants(
-      store,
-      orders.map((order) => order.ref),
-    );
-  } finally {
-    await store.close();
-  }
+/** Checks every order paid exactly once, on the (now idle) store. */
+function invariants(rig: Rig, orders: readonly CardOrder[]) {
+  return clusterInvariants(
+    rig,
+    orders.map((order) => order.ref),
+  );
 }
 
 function summary(

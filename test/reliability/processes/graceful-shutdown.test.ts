@@ -19,7 +19,7 @@ import { watchQueues } from "../harness/queue-events.js";
 import { report } from "../harness/report.js";
 import { scaled } from "../harness/scale.js";
 import { pool, waitUntil } from "../harness/wait.js";
-import { checkInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
+import { clusterInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
 
 const JOBS = scaled(200, 30);
 /** Shoppers writing to the bot while it stops. */
@@ -121,11 +121,10 @@ describe.skipIf(!multiProcessStoreAvailable())(`R09 graceful shutdown under load
     const stalled = QUEUES.reduce((sum, name) => sum + (watch.seen.get(`${name}:stalled`)?.length ?? 0), 0);
     const counts = await watch.counts("completed", "failed");
     await watch.close();
-    const store = await rig.cluster.openStore();
-    const invariants = await checkInvariants(
-      store,
+    const invariants = await clusterInvariants(
+      rig,
       orders.map((order) => order.ref),
-    ).finally(() => store.close());
+    );
     const duplicates = orders.filter(({ shopper, ref }) => confirmationsOf(shopper, ref) !== 1);
     const slowest = Math.max(...exits.map((exit) => exit.seconds));
 

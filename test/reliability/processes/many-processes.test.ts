@@ -15,7 +15,7 @@ import { type Balancer, NEEDS_MONGODB, startBalancer, waitDrained } from "../har
 import { SCALE } from "../harness/scale.js";
 import {
   ADMIN_TOKEN,
-  checkInvariants,
+  clusterInvariants,
   confirmationsOf,
   orderByCard,
   orderByMpesa,
@@ -106,11 +106,10 @@ describe.skipIf(!multiProcessStoreAvailable())(`many processes (${NEEDS_MONGODB}
       }),
     );
     await waitDrained(rig.cluster, 120_000, ["settle"]);
-    const store = await rig.cluster.openStore();
-    const report = await checkInvariants(
-      store,
+    const report = await clusterInvariants(
+      rig,
       done.map((purchase) => purchase.ref),
-    ).finally(() => store.close());
+    );
     const duplicates = done.filter(({ shopper, ref }) => confirmationsOf(shopper, ref) !== 1);
     const [first, second] = webPorts.map((port) => balancer.forwarded.get(port) ?? 0);
     console.log(

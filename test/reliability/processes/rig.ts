@@ -174,6 +174,16 @@ export interface InvariantReport {
   readonly unprocessedInbox: number;
 }
 
+/** checkInvariants on the cluster's store, opened for it (embedded: only while no process runs). */
+export async function clusterInvariants(rig: Rig, refs: readonly string[]): Promise<InvariantReport> {
+  const store = await rig.cluster.openStore();
+  try {
+    return await checkInvariants(store, refs);
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * reliability.md §4.0's checks on the orders `refs`: each paid with exactly one succeeded payment
  * and one settlement; no payment of a paid order left pending; no inbox row left unprocessed.

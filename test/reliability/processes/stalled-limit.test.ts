@@ -20,7 +20,7 @@ import { type DukaProcess, NEEDS_MONGODB, waitDrained } from "../harness/process
 import { watchQueues } from "../harness/queue-events.js";
 import { report, seconds } from "../harness/report.js";
 import { waitUntil } from "../harness/wait.js";
-import { checkInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
+import { clusterInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
 
 const ORDERS = 5;
 const PENDING_LIMIT_MS = 120_000;
@@ -85,11 +85,10 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
     for (const worker of workers)
       expect(worker.stderr()).toContain("DUKA_FAULTS: stuck at stuck-before-settle");
 
-    const store = await rig.cluster.openStore();
-    const invariants = await checkInvariants(
-      store,
+    const invariants = await clusterInvariants(
+      rig,
       orders.map((order) => order.ref),
-    ).finally(() => store.close());
+    );
     const confirmations = orders.reduce((sum, { shopper, ref }) => sum + confirmationsOf(shopper, ref), 0);
     report(
       `R11 stalled-limit ×${ORDERS}: ${invariants.paidOnce} settlements (never ${2 * ORDERS}), ${confirmations} confirmations; ` +
