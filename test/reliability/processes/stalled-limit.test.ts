@@ -1,17 +1,19 @@
 /**
  * R11 stalled-limit path (reliability.md §4): web, telegram and two workers as OS processes on one
- * MongoDB-wire store, with test timings (lockDuration = stalledInterval = 5 s). Each worker is
- * armed with DUKA_FAULTS=stuck-before-settle:1: the first time a settle job reaches the payment's
- * compare-and-set, the process hangs 15 s in synchronous code and renews no lock. worker-1 takes
- * the 5 settle jobs and hangs; worker-2, started then, finds them stalled, runs them again and
- * hangs in turn; worker-1 wakes, settles, and finds them stalled a second time: past
- * maxStalledCount (BullMQ's default 1), so they fail.
+ * MongoDB-wire store, with test timings (lockDuration = stalledInterval = 5 s). At the stuck point
+ * (DUKA_FAULTS=stuck-before-settle) a settle job about to compare-and-set the payment hangs its
+ * process 15 s in synchronous code, so no lock is renewed. worker-1 (armed once) takes the 5
+ * settle jobs and hangs; worker-2, started then, finds them stalled, runs them again and hangs in
+ * turn (armed twice, 30 s: worker-1 wakes and settles meanwhile, whatever the two starts' timing);
+ * worker-1 finds them stalled a second time: past maxStalledCount (BullMQ's default 1), they fail.
  *
  * Pass: settlements = 5, never 10 (each order's two runs both reach the compare-and-set; one
  * wins); jobs past the limit land in `failed` with BullMQ's "job stalled more than allowable
  * limit"; the alert fires within 30 s of the failure — Duka's alert for a failed settle job is a
  * worker's error-level "job failed" log line with queue and job id (what an operator's log
  * alerting watches; there is no merchant message for it); 0 orders stay pending beyond 2 min.
+ * A row whose runs all hung and lost stays `received`: the inbox sweeper queues it again, and a
+ * job failed for stalling now runs again instead of the add being ignored (src/queue/settle-enqueue.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TelegramUser } from "../../../sandbox/telegram/index.js";
@@ -26,7 +28,7 @@ const ORDERS = 5;
 const PENDING_LIMIT_MS = 120_000;
 const ALERT_LIMIT_MS = 30_000;
 const STALLED_LIMIT = "job stalled more than allowable limit";
-const STUCK_ONCE = { DUKA_FAULTS: "stuck-before-settle:1" };
+const stuck = (times: number) => ({ DUKA_FAULTS: `stuck-before-settle:${times}` });
 
 describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_MONGODB})`, () => {
   let rig: Rig;
@@ -36,7 +38,7 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
   beforeAll(async () => {
     rig = await startRig({}, {}, { multiProcess: true });
     await Promise.all([
-      rig.cluster.start("worker", { name: "worker-1", env: STUCK_ONCE }),
+      rig.cluster.start("worker", { name: "worker-1", env: stuck(1) }),
       rig.cluster.start("web", { name: "web", port: rig.publicPort }),
       rig.cluster.start("telegram", { name: "telegram" }),
     ]);
@@ -60,7 +62,7 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
     await Promise.all(orders.map((order) => rig.paystack.sendWebhook(order.accessCode, { url })));
     const [first] = rig.cluster.processes.filter((process) => process.role === "worker");
     await waitUntil(() => first!.stderr().includes("DUKA_FAULTS: stuck at"), { timeoutMs: 60_000 });
-    workers = [first!, await rig.cluster.start("worker", { name: "worker-2", env: STUCK_ONCE })];
+    workers = [first!, await rig.cluster.start("worker", { name: "worker-2", env: stuck(2) })];
     await Promise.all(
       orders.map(({ shopper }) => shopper.nextMessage(/confirmed/, { timeoutMs: PENDING_LIMIT_MS })),
     );
