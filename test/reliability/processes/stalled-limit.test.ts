@@ -94,7 +94,7 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
     const confirmations = orders.reduce((sum, { shopper, ref }) => sum + confirmationsOf(shopper, ref), 0);
     report(
       `R11 stalled-limit ×${ORDERS}: ${invariants.paidOnce} settlements (never ${2 * ORDERS}), ${confirmations} confirmations; ` +
-        `${stalled.length} stalled events, ${counts.settle!.failed} jobs failed "${failed[0]!.failedReason}", ` +
+        `${stalled.length} stalled events, ${failed.length} jobs failed "${failed[0]!.failedReason}" (${counts.settle!.failed} left failed), ` +
         `alert ("job failed", error log) ${seconds(Math.max(0, alertAfterFailureMs))} after the failure; all paid ${seconds(allPaidMs)} after the webhooks`,
     );
     expect(invariants.broken).toEqual([]);
