@@ -60,9 +60,18 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
   // park itself in the delayed set instead of holding a worker.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
   let runner: RunnerHandle | undefined;
+  /** Updates being handled, and the newest handed to us: what stop() waits for and confirms. */
+  const handling = new Set<Promise<void>>();
+  let lastUpdateId: number | undefined;
   let lastHealth: { at: number; problem: string | null } | undefined;
 
   function receive(handler: InboundHandler): void {
+    bot.use(async (ctx, next) => {
+      lastUpdateId = Math.max(lastUpdateId ?? 0, ctx.update.update_id);
+      const done = next();
+      handling.add(done);
+      await done.finally(() => handling.delete(done));
+    });
     bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
     bot.on("callback_query", async (ctx, next) => {
       // Always answered, first, so the shopper's button stops spinning whatever happens next.
@@ -177,8 +186,15 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
     },
 
     async stop(): Promise<void> {
-      // Lets in-flight updates finish; the runner confirms the offset of what it handled.
-      if (runner?.isRunning()) await runner.stop();
+      if (!runner?.isRunning()) return;
+      await runner.stop();
+      // The runner stops fetching but neither waits for the updates it handed out nor confirms
+      // them: Telegram would send them again to the next process. Finish them, then confirm
+      // their offset as grammY's bot.stop() does.
+      await Promise.allSettled(handling);
+      if (lastUpdateId !== undefined) {
+        await bot.api.getUpdates({ offset: lastUpdateId + 1, limit: 1, timeout: 0 });
+      }
     },
 
     /** Express handler for POST /webhooks/telegram; checks the secret header. */

@@ -5,26 +5,16 @@
  * in bulk through the real order and payment services instead of a chat each.
  */
 import { pino } from "pino";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../../sandbox/daraja/index.js";
+import type { DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import { freePort } from "../../../sandbox/free-port.js";
-import {
-  createPaystackEmulator,
-  DEFAULT_SECRET_KEY,
-  type PaystackEmulator,
-} from "../../../sandbox/paystack/index.js";
+import type { PaystackEmulator } from "../../../sandbox/paystack/index.js";
 import { deterministicId } from "../../../src/domain/ids.js";
 import type { PaymentMethod } from "../../../src/domain/payment.js";
 import { createPaymentService } from "../../../src/payments/payment-service.js";
 import { createOrderService } from "../../../src/shop/orders.js";
 import { captureLogs } from "../../helpers/logs.js";
 import { startTestShop, type TestShop, type TestShopOptions } from "../../helpers/shop.js";
+import { startProviderEmulators } from "./providers.js";
 import { pool } from "./wait.js";
 
 export const ADMIN_TOKEN = "admin-token-for-reliability-0123456789";
@@ -107,8 +97,8 @@ async function placedOrder(
 export async function startReliabilityShop(
   options: { env?: Record<string, string> } & Omit<TestShopOptions, "env" | "logger"> = {},
 ): Promise<ReliabilityShop> {
-  const paystack = await createPaystackEmulator();
-  const daraja = await createDarajaEmulator();
+  const providers = await startProviderEmulators();
+  const { paystack, daraja } = providers;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const logs = captureLogs("info");
@@ -118,13 +108,7 @@ export async function startReliabilityShop(
       PORT: String(port),
       PUBLIC_URL: baseUrl,
       ADMIN_TOKEN,
-      PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
-      PAYSTACK_BASE_URL: paystack.baseUrl,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
+      ...providers.env,
       ...env,
     },
     logger: logs.logger,
@@ -174,8 +158,7 @@ export async function startReliabilityShop(
     },
     async stop() {
       await shop.stop();
-      await paystack.close();
-      await daraja.close();
+      await providers.close();
     },
   };
 }
