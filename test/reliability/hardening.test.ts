@@ -25,9 +25,11 @@ import type { ChatMessage, TelegramUser } from "../../sandbox/telegram/index.js"
 import { createSecretBox, SecretKeyError } from "../../src/payments/registry/secrets.js";
 import { button, MERCHANT_ID, orderByTransfer } from "../helpers/shop.js";
 import { assertInvariants, measureInvariants, waitForDrain } from "./harness/invariants.js";
-import { hostileBodies, hostileFiles } from "./harness/payloads.js";
+import { peakRssDuring, retainedRss, settledRss } from "./harness/memory.js";
+import { generatedBodies, type HostileBody, handCases, hostileFiles } from "./harness/payloads.js";
+import { replyText } from "./harness/replies.js";
 import { quantile, report, target } from "./harness/report.js";
-import { scaled } from "./harness/scale.js";
+import { SCALE, scaled } from "./harness/scale.js";
 import { ADMIN_TOKEN, type ReliabilityShop, startReliabilityShop } from "./harness/shop.js";
 import { postFrom, type SourcedAnswer } from "./harness/source-address.js";
 import { pool, waitUntil } from "./harness/wait.js";
@@ -70,6 +72,54 @@ beforeAll(async () => {
 afterAll(async () => {
   await rel.stop();
 });
+
+/** The clear answers R26 allows: acknowledged, or a 4xx that says what was wrong. */
+const CLEAR = new Set([200, 400, 401, 403, 404, 413, 415, 422]);
+
+/** What the shopper is told when a receipt is refused (src/payments/manual/receipt.ts, proof-intake.ts). */
+const REFUSED =
+  /not a photo or a PDF|could not open that|too large|was empty|could not download|could not read that file/;
+
+/** The shopper's answer to a receipt (update `updateId`): kept, refused with its reason, or neither. */
+async function receiptAnswer(shopper: TelegramUser, updateId: number): Promise<"kept" | "refused" | "other"> {
+  const text = await replyText(rel, shopper.chatId, updateId).catch(() => "");
+  if (REFUSED.test(text)) return "refused";
+  return /merchant/.test(text) ? "kept" : "other";
+}
+
+/** Shoppers with an order waiting for a transfer receipt. */
+function shoppersWaitingForProof(first: number, count: number) {
+  return pool(
+    Array.from({ length: count }, (_, index) => first + index),
+    4,
+    async (id) => {
+      const shopper = rel.shop.shopper(id, "Amina");
+      const { ref } = await orderByTransfer(shopper, "Sukuma");
+      return { shopper, ref };
+    },
+  );
+}
+
+/** The proof intake has no HTTP face: fuzzed files go through the chat, as photos and documents. */
+async function fuzzProofIntake(count: number) {
+  const waiting = await shoppersWaitingForProof(881_000, 8);
+  const files = hostileFiles([tinyJpeg(), tinyPng(), tinyPdf()], count, 4242);
+  const outcomes = { total: files.length, accepted: 0, refused: 0, unanswered: 0 };
+  await pool(waiting, waiting.length, async ({ shopper }, lane) => {
+    for (let index = lane; index < files.length; index += waiting.length) {
+      const bytes = files[index]!;
+      const updateId =
+        index % 3 === 0
+          ? shopper.sendDocument(bytes, { fileName: `receipt-${index}.jpg`, mimeType: "image/jpeg" })
+          : shopper.sendPhoto(bytes);
+      const answer = await receiptAnswer(shopper, updateId);
+      if (answer === "kept") outcomes.accepted++;
+      else if (answer === "refused") outcomes.refused++;
+      else outcomes.unanswered++;
+    }
+  });
+  return outcomes;
+}
 
 /** Places `count` M-Pesa orders and has each shopper pay; returns the callbacks Daraja would POST. */
 async function paidCallbacks(shop: ReliabilityShop, count: number) {
@@ -157,5 +207,143 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
       expect(round.accepted).toBe(count);
       assertInvariants(round.figures, count);
     }
+  });
+
+  /*
+   * Which answer each input gets, by Duka's design: a Paystack body without a valid signature is
+   * 401 before any parsing; a Daraja or Paystack body that is authentic but not the provider's
+   * shape is 400 ("bad_request"); over the plugin's limit (64 kB) is 413; an authentic body that
+   * has the shape but names nothing Duka started, or is an event Duka does not act on, is
+   * acknowledged with 200 and recorded as ignored (providers retry anything else, and replays must
+   * not be told apart, DESIGN §4). Telegram: a wrong or missing secret is 401; unreadable JSON is
+   * 400, over 256 kB is 413; an update with the right secret is acknowledged with 200 whatever it
+   * holds (grammY's webhook contract: Telegram would otherwise redeliver it). The webhooks take any
+   * Content-Type (Duka reads raw bytes; providers are not consistent about it), so none is 415.
+   */
+  it("R26 malformed-payload fuzz: no 5xx, no crash, clear 4xx, prototype intact", async () => {
+    const perEndpoint = scaled(10_000, 500);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (error: unknown) => unhandled.push(error);
+    process.on("unhandledRejection", onUnhandled);
+    process.on("uncaughtException", onUnhandled);
+    const fuzzShopper = rel.shop.shopper(880_001, "Fuzz");
+    const endpoints = [
+      {
+        name: "paystack",
+        url: rel.paystackWebhookUrl,
+        from: PROXY,
+        sample: {
+          event: "charge.success",
+          data: { id: 4_000_001, status: "success", reference: "fuzz-ref", amount: 6000, currency: "KES" },
+        },
+        // Half the inputs carry the right signature, so they reach the parser.
+        headers: (body: Buffer, index: number): Record<string, string> =>
+          index % 2 === 0 ? { "x-paystack-signature": rel.paystack.sign(body) } : {},
+      },
+      {
+        name: "daraja",
+        url: darajaUrl,
+        from: SAFARICOM,
+        sample: {
+          Body: {
+            stkCallback: {
+              MerchantRequestID: "29115-1",
+              CheckoutRequestID: "ws_CO_FUZZ_1",
+              ResultCode: 0,
+              ResultDesc: "The service request is processed successfully.",
+              CallbackMetadata: {
+                Item: [
+                  { Name: "Amount", Value: 60 },
+                  { Name: "MpesaReceiptNumber", Value: "RKX00FUZZ1" },
+                  { Name: "PhoneNumber", Value: 254700000001 },
+                ],
+              },
+            },
+          },
+        },
+        headers: (): Record<string, string> => ({}),
+      },
+      {
+        name: "telegram",
+        url: telegramUrl,
+        from: PROXY,
+        sample: {
+          update_id: 77_000_001,
+          message: {
+            message_id: 1,
+            date: 1_700_000_000,
+            chat: { id: fuzzShopper.chatId, type: "private", first_name: "Fuzz" },
+            from: { id: fuzzShopper.id, is_bot: false, first_name: "Fuzz" },
+            text: "/help",
+          },
+        },
+        headers: (_body: Buffer, index: number): Record<string, string> =>
+          index % 2 === 0 ? { "x-telegram-bot-api-secret-token": TELEGRAM_SECRET } : {},
+      },
+    ];
+    const latencies: number[] = [];
+    const statuses = endpoints.map(() => new Map<string, number>());
+    let serverErrors = 0;
+    let unclear = 0;
+    const send = (which: number, inputs: readonly HostileBody[]) =>
+      pool(inputs, 8, async (input, index) => {
+        const endpoint = endpoints[which]!;
+        const headers = {
+          ...(input.contentType === undefined ? {} : { "content-type": input.contentType }),
+          ...endpoint.headers(input.body, index),
+        };
+        const answer = await postFrom(endpoint.from, endpoint.url, input.body, headers);
+        latencies.push(answer.ms);
+        if (answer.status !== 200) answers.push(answer.text);
+        if (answer.status >= 500 || answer.status === 0) serverErrors++;
+        if (!CLEAR.has(answer.status)) unclear++;
+        const seen = statuses[which]!;
+        seen.set(String(answer.status), (seen.get(String(answer.status)) ?? 0) + 1);
+        if (!/^(mutated|arbitrary)/.test(input.kind)) seen.set(`${input.kind}→${answer.status}`, 0);
+      });
+    const started = performance.now();
+    // The hand cases first (three 10 MB bodies among them): the allocator's high-water mark they
+    // leave behind is not growth; what the generated inputs add after it is.
+    const hand = endpoints.map((endpoint) => handCases(endpoint.sample));
+    for (const which of endpoints.keys()) await send(which, hand[which]!);
+    const rssBefore = settledRss();
+    const retainedBefore = retainedRss();
+    // Generated a few hundred at a time: holding ten thousand bodies at once would itself be growth.
+    for (const [which, endpoint] of endpoints.entries()) {
+      const total = perEndpoint - hand[which]!.length;
+      for (let done = 0; done < total; done += 250)
+        await send(
+          which,
+          generatedBodies(endpoint.sample, Math.min(250, total - done), 2026 * (which + 1) + done),
+        );
+    }
+    const httpSeconds = (performance.now() - started) / 1000;
+    // Each receipt goes through the chat (download, sniff, decode): scaled twice, so CI runs a
+    // fraction of the HTTP figure and `npm run soak` the full 10,000.
+    const proofs = await fuzzProofIntake(Math.max(200, Math.round(perEndpoint * SCALE)));
+    const rssGrowthMb = (settledRss() - rssBefore) / 1024 / 1024;
+    const retainedGrowthMb = (retainedRss() - retainedBefore) / 1024 / 1024;
+    const health = await fetch(`${rel.baseUrl}/healthz`);
+    process.off("unhandledRejection", onUnhandled);
+    process.off("uncaughtException", onUnhandled);
+    const polluted = Object.keys(Object.prototype).length + ("polluted" in {} ? 1 : 0);
+    const lines = endpoints.map(
+      (endpoint, which) =>
+        `${endpoint.name} ${[...statuses[which]!].map(([key, n]) => (n === 0 ? key : `${n}×${key}`)).join(" ")}`,
+    );
+    report(
+      `R26 fuzz ×${perEndpoint} per endpoint: ${serverErrors} ≥500, ${unclear} unclear, ${unhandled.length} crashes, ` +
+        `${target("p99", quantile(latencies, 0.99), 200)}, RSS growth ${rssGrowthMb.toFixed(0)} MB (${retainedGrowthMb.toFixed(0)} MB without V8's free heap), HTTP part ${httpSeconds.toFixed(0)} s, ` +
+        `Object.prototype ${polluted === 0 ? "clean" : "POLLUTED"}; ${lines.join("; ")}; ` +
+        `proof intake ×${proofs.total}: ${proofs.accepted} kept, ${proofs.refused} refused with a reason, ${proofs.unanswered} unanswered`,
+    );
+    expect(serverErrors).toBe(0);
+    expect(unclear).toBe(0);
+    expect(unhandled).toEqual([]);
+    expect(health.status).toBe(200);
+    expect(retainedGrowthMb).toBeLessThan(50);
+    expect(polluted).toBe(0);
+    expect(proofs.unanswered).toBe(0);
+    expect(proofs.accepted + proofs.refused).toBe(proofs.total);
   });
 });

@@ -1,5 +1,6 @@
 import express, { type RequestHandler, Router } from "express";
 import { DukaError } from "../../domain/errors.js";
+import { isReadableUpdate } from "./update-shape.js";
 
 /** Where Telegram posts updates in webhook mode (DESIGN §7: the URL never changes). */
 export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
@@ -8,18 +9,16 @@ export const TELEGRAM_WEBHOOK_PATH = "/webhooks/telegram";
 const UPDATE_LIMIT = "256kb";
 
 /**
- * Only a JSON object with an integer update_id reaches grammY: given a number, an array, null or
- * no body at all (another Content-Type), its webhook handler throws, which would answer 5xx to
- * what is the sender's mistake (reliability.md R26).
+ * Only an update Duka can read reaches grammY: given a number, null, no body at all (another
+ * Content-Type) or a message whose chat is not an object, the bot throws, and in webhook mode that
+ * answers 5xx to what is the sender's mistake (reliability.md R26) and invites redelivery.
  */
 const requireUpdate: RequestHandler = (request, _response, next) => {
-  const body: unknown = request.body;
-  const isUpdate =
-    typeof body === "object" &&
-    body !== null &&
-    !Array.isArray(body) &&
-    Number.isSafeInteger((body as { update_id?: unknown }).update_id);
-  next(isUpdate ? undefined : new DukaError("bad_request", "The body is not a Telegram update"));
+  next(
+    isReadableUpdate(request.body)
+      ? undefined
+      : new DukaError("bad_request", "The body is not a Telegram update"),
+  );
 };
 
 /**

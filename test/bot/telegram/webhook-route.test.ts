@@ -27,6 +27,18 @@ afterAll(() => {
   server.close();
 });
 
+const UPDATE = {
+  update_id: 7,
+  message: {
+    message_id: 1,
+    date: 1,
+    chat: { id: 5, type: "private" },
+    from: { id: 5, is_bot: false },
+    text: "/help",
+  },
+  edited_message: { anything: "a newer Bot API might add" },
+};
+
 const post = (body: string, contentType = "application/json") =>
   fetch(url, { method: "POST", headers: { "content-type": contentType }, body });
 
@@ -39,7 +51,22 @@ describe("the Telegram webhook route", () => {
   });
 
   it("passes an update on to the bot's handler", async () => {
-    expect((await post('{"update_id":7,"message":{}}')).status).toBe(200);
-    expect(handled).toEqual([{ update_id: 7, message: {} }]);
+    expect((await post(JSON.stringify(UPDATE))).status).toBe(200);
+    expect(handled).toEqual([UPDATE]);
+  });
+});
+
+describe("an update with fields of the wrong type", () => {
+  it("is refused with 400", async () => {
+    const bodies = [
+      { update_id: 1, message: true },
+      { update_id: 2, message: { chat: 5, text: "/help" } },
+      { update_id: 3, message: { chat: { id: 1, type: "private" }, text: false } },
+      { update_id: 4, message: { chat: { id: 1, type: "private" }, photo: [{ file_id: 9 }] } },
+      { update_id: 5, callback_query: { id: "q", from: { id: "x" }, data: "m:ok" } },
+    ];
+    for (const body of bodies)
+      expect((await post(JSON.stringify(body))).status, JSON.stringify(body)).toBe(400);
+    expect(handled).toEqual([UPDATE]);
   });
 });
