@@ -91,7 +91,7 @@ async function receiptAnswer(shopper: TelegramUser, updateId: number): Promise<"
 function shoppersWaitingForProof(first: number, count: number) {
   return pool(
     Array.from({ length: count }, (_, index) => first + index),
-    4,
+    10,
     async (id) => {
       const shopper = rel.shop.shopper(id, "Amina");
       const { ref } = await orderByTransfer(shopper, "Sukuma");
@@ -345,5 +345,178 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     expect(polluted).toBe(0);
     expect(proofs.unanswered).toBe(0);
     expect(proofs.accepted + proofs.refused).toBe(proofs.total);
+  });
+
+  /*
+   * Duka accepts merchant input only from the stored numeric chat ids (MERCHANT_CHAT_IDS) in a
+   * private chat (src/bot/telegram/normalize.ts, src/shop/inbound-router.ts). Answered refusals
+   * ("Only the shop's staff…") go to non-merchant chats; group-chat and edited-message updates are
+   * dropped unanswered, so they are posted straight to the webhook with the right secret (as if
+   * Telegram had delivered them despite allowed_updates), which answers once the bot handled them.
+   * The test merchant has no username; the impostor carries the merchant's first name and a
+   * username. Genuine taps press the Confirm button's data (`m:ok:<REF>`, merchant-messages.ts).
+   * Audit: Duka writes `payment.confirmed` once per confirmed payment and nothing for a refused
+   * attempt, by design: a stranger's message is not an action on the shop, and an append-only
+   * log anyone can write to is a resource to exhaust (API4). Refusals are in the logs instead
+   * ("merchant input", merchant: false), counted here. So the plan's 1,100 entries are N here.
+   */
+  it("R27 merchant command authorisation: impostors change nothing; each genuine confirmation applies once", async () => {
+    const count = scaled(100, 20);
+    const attempts = scaled(1000, 200);
+    const waiting = await shoppersWaitingForProof(882_000, count);
+    const refs = await pool(waiting, 10, async ({ shopper, ref }, index) => {
+      const photo = await sharp({
+        create: { width: 4, height: 4, channels: 3, background: { r: index % 256, g: 7, b: 99 } },
+      })
+        .png()
+        .toBuffer();
+      expect(await receiptAnswer(shopper, shopper.sendPhoto(photo))).toBe("kept");
+      return ref;
+    });
+    const { emulator, merchant } = rel.shop;
+    const intruder = rel.shop.shopper(883_001, "Mallory");
+    const impostor = emulator.user({
+      id: 883_002,
+      firstName: merchant.profile.firstName,
+      username: "Baraka",
+    });
+    const group = { id: -100_883_003, type: "supergroup", title: "Duka staff" };
+    let groupUpdate = 990_000_000;
+    const direct = async (update: Record<string, unknown>) => {
+      const answer = await postFrom(
+        PROXY,
+        telegramUrl,
+        JSON.stringify({ update_id: groupUpdate++, ...update }),
+        {
+          "content-type": "application/json",
+          "x-telegram-bot-api-secret-token": TELEGRAM_SECRET,
+        },
+      );
+      return answer.status === 200 ? "ignored" : `HTTP ${answer.status}`;
+    };
+    const command = (text: string, chat: unknown, from: unknown) => ({
+      message_id: 1,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from,
+      text,
+      entities: [{ type: "bot_command", offset: 0, length: text.indexOf(" ") }],
+    });
+    const KINDS = ["stranger", "impostor", "forwarded", "group", "edited", "replayed-button"] as const;
+    const outcomes = new Map<string, number>();
+    await pool(
+      Array.from({ length: attempts }, (_, index) => index),
+      8,
+      async (index) => {
+        const ref = refs[index % refs.length]!;
+        const kind = KINDS[index % KINDS.length]!;
+        const text = index % 2 === 0 ? `/confirm ${ref}` : `/reject ${ref} fake receipt`;
+        let answer: string;
+        if (kind === "stranger") answer = await replyText(rel, intruder.chatId, intruder.sendText(text));
+        else if (kind === "impostor") answer = await replyText(rel, impostor.chatId, impostor.sendText(text));
+        else if (kind === "forwarded") {
+          const update = intruder.sendRawUpdate({
+            message: {
+              ...command(text, intruder.chat, intruder.user),
+              forward_origin: { type: "user", sender_user: merchant.user, date: 1_700_000_000 },
+              forward_from: merchant.user,
+            },
+          });
+          answer = await replyText(rel, intruder.chatId, update);
+        } else if (kind === "group") {
+          answer =
+            index % 4 === 3
+              ? await direct({
+                  callback_query: {
+                    id: `q-${index}`,
+                    from: merchant.user,
+                    chat_instance: "1",
+                    data: `m:ok:${ref}`,
+                    message: { message_id: 1, date: 1, chat: group },
+                  },
+                })
+              : await direct({ message: command(text, group, merchant.user) });
+        } else if (kind === "edited") {
+          answer = await direct({
+            edited_message: {
+              ...command(text, merchant.chat, merchant.user),
+              edit_date: Math.floor(Date.now() / 1000),
+            },
+          });
+        } else
+          answer = await replyText(
+            rel,
+            intruder.chatId,
+            intruder.pressButton(0, `m:ok:${ref}`, { force: true }),
+          );
+        const verdict = answer.startsWith("Only the shop's staff") ? "refused" : answer;
+        outcomes.set(`${kind} ${verdict}`, (outcomes.get(`${kind} ${verdict}`) ?? 0) + 1);
+      },
+    );
+    const { store } = rel.shop.duka;
+    const tenantId = rel.shop.config.tenantId;
+    const untouched = async () => {
+      let changed = 0;
+      for (const ref of refs) {
+        const order = await store.orders.findByRef(tenantId, ref);
+        const payment = await store.payments.findById(tenantId, order!.paymentId!);
+        const proof = await store.proofs.findPendingByOrder(tenantId, order!._id);
+        if (order?.status !== "awaiting_payment" || payment?.status !== "under_review" || !proof) changed++;
+      }
+      return changed;
+    };
+    const changedByAttempts = await untouched();
+    const auditOf = (action: string) =>
+      store.audit
+        .list(tenantId, { action }, 1_000_000)
+        .then((entries) => entries.filter((entry) => refs.includes(entry.orderRef ?? "")));
+    const auditAfterAttempts =
+      (await auditOf("payment.confirmed")).length + (await auditOf("proof.rejected")).length;
+
+    // The merchant double-taps Confirm under every receipt.
+    const taps = await pool(refs, 4, async (ref) => {
+      const first = merchant.pressButton(0, `m:ok:${ref}`, { force: true });
+      const second = merchant.pressButton(0, `m:ok:${ref}`, { force: true });
+      return [await replyText(rel, MERCHANT_ID, first), await replyText(rel, MERCHANT_ID, second)];
+    });
+    const appliedOnce = taps.filter(([first]) => /confirmed\. The shopper/.test(first ?? "")).length;
+    const alreadyConfirmed = taps.filter(([, second]) =>
+      /was already confirmed\. Nothing changed/.test(second ?? ""),
+    ).length;
+    const confirmedAudit = await auditOf("payment.confirmed");
+    const perRef = new Set(confirmedAudit.map((entry) => entry.orderRef));
+    const paid = await pool(
+      refs,
+      8,
+      async (ref) => (await store.orders.findByRef(tenantId, ref))?.status === "paid",
+    );
+    const refusalsLogged = rel.logs
+      .entries()
+      .filter((entry) => entry.msg === "merchant input" && entry.merchant === false).length;
+    report(
+      `R27 merchant authorisation: ${attempts} attempts on ${count} pending receipts (${[...outcomes]
+        .map(([key, n]) => `${n}× ${key}`)
+        .join(", ")}): ${changedByAttempts} state changes, ${auditAfterAttempts} audit entries; ` +
+        `${count} genuine double taps: ${appliedOnce} applied, ${alreadyConfirmed} second taps "already confirmed", ` +
+        `${paid.filter(Boolean).length} paid, ${confirmedAudit.length} payment.confirmed audit entries (${perRef.size} orders); ` +
+        `refused attempts audited: 0 by design, ${refusalsLogged} logged as refused merchant input`,
+    );
+    const expected = new Map<string, number>();
+    for (let index = 0; index < attempts; index++) {
+      const kind = KINDS[index % KINDS.length]!;
+      const key = `${kind} ${kind === "group" || kind === "edited" ? "ignored" : "refused"}`;
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(expected));
+    expect(changedByAttempts).toBe(0);
+    expect(auditAfterAttempts).toBe(0);
+    expect(appliedOnce).toBe(count);
+    expect(alreadyConfirmed).toBe(count);
+    expect(paid.every(Boolean)).toBe(true);
+    expect(confirmedAudit).toHaveLength(count);
+    expect(perRef.size).toBe(count);
+    expect(refusalsLogged).toBeGreaterThanOrEqual(
+      attempts - (expected.get("group ignored") ?? 0) - (expected.get("edited ignored") ?? 0),
+    );
   });
 });
