@@ -24,6 +24,7 @@ import { tinyJpeg, tinyPdf, tinyPng } from "../../sandbox/sample-files.js";
 import type { ChatMessage, TelegramUser } from "../../sandbox/telegram/index.js";
 import { createSecretBox, SecretKeyError } from "../../src/payments/registry/secrets.js";
 import { button, MERCHANT_ID, orderByTransfer } from "../helpers/shop.js";
+import { HTML, photo, photoWithGps, pixelBomb, SVG, ZIP_TAIL } from "./harness/hostile-files.js";
 import { assertInvariants, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { peakRssDuring, retainedRss, settledRss } from "./harness/memory.js";
 import { generatedBodies, type HostileBody, handCases, hostileFiles } from "./harness/payloads.js";
@@ -119,6 +120,28 @@ async function fuzzProofIntake(count: number) {
     }
   });
   return outcomes;
+}
+
+/** Files under the shop's data directory that are neither the store's own files nor stored media. */
+async function filesOutsideStorage(dataDir: string): Promise<string[]> {
+  const media = resolve(dataDir, "media");
+  const entries = await readdir(dataDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => resolve(entry.parentPath, entry.name))
+    .filter((path) => !path.startsWith(`${media}/`) && !path.startsWith(`${resolve(dataDir, "store")}/`));
+}
+
+/** file_ids of the uploads these shoppers declared bigger than the cap. */
+function overCapFileIds(shoppers: readonly TelegramUser[], maxBytes: number): string[] {
+  return shoppers.flatMap((shopper) =>
+    shopper
+      .history()
+      .filter(
+        (message: ChatMessage) => message.direction === "user" && (message.media?.fileSize ?? 0) > maxBytes,
+      )
+      .map((message) => message.media!.fileId),
+  );
 }
 
 /** Places `count` M-Pesa orders and has each shopper pay; returns the callbacks Daraja would POST. */
@@ -518,5 +541,110 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     expect(refusalsLogged).toBeGreaterThanOrEqual(
       attempts - (expected.get("group ignored") ?? 0) - (expected.get("edited ignored") ?? 0),
     );
+  });
+
+  /*
+   * Receipts are judged by their bytes (src/payments/manual/receipt.ts): JPEG, PNG, WebP and PDFs
+   * that parse are kept (a bank's PDF statement is a receipt, by design); photos are re-encoded
+   * (no EXIF, nothing appended survives); the header's pixel count is checked before decoding.
+   * Stored media get generated ids in the media store; the name a shopper gave is never used.
+   * The shop runs in the test process, whose RSS is already a few hundred MB, so the bomb's
+   * criterion is read as the RSS the bomb adds at its peak (< 300 MB).
+   */
+  it("R28 proof-upload hardening: only images and parsing PDFs stored, re-encoded, no EXIF, bomb refused", async () => {
+    const total = scaled(500, 100);
+    const maxBytes = rel.shop.config.proofs.maxBytes;
+    const bomb = pixelBomb();
+    const [jpeg, png, gps] = await Promise.all([photo("jpeg", 1), photo("png", 2), photoWithGps()]);
+    expect((await sharp(gps).metadata()).exif).toBeDefined();
+    const waiting = await shoppersWaitingForProof(884_000, 10);
+    const passwdBefore = await stat("/etc/passwd");
+
+    const [bomber] = waiting;
+    const before = process.memoryUsage().rss;
+    const { result: bombAnswer, peak } = await peakRssDuring(() =>
+      replyText(
+        rel,
+        bomber!.shopper.chatId,
+        bomber!.shopper.sendPhoto(bomb, { width: 20_000, height: 20_000 }),
+      ),
+    );
+    const bombPeakMb = (peak - before) / 1024 / 1024;
+
+    type Upload = { kind: string; send: (shopper: TelegramUser) => number; expect: "kept" | "refused" };
+    const doc = (bytes: Buffer, fileName: string) => (shopper: TelegramUser) =>
+      shopper.sendDocument(bytes, { fileName, mimeType: "image/jpeg" });
+    const KINDS: Upload[] = [
+      {
+        kind: "over-cap",
+        send: (shopper) => shopper.sendPhoto(jpeg, { fileSize: maxBytes + 1 }),
+        expect: "refused",
+      },
+      { kind: "pdf.jpg", send: doc(tinyPdf(), "receipt.jpg"), expect: "kept" },
+      { kind: "html.jpg", send: doc(HTML, "receipt.jpg"), expect: "refused" },
+      { kind: "svg.jpg", send: doc(SVG, "receipt.jpg"), expect: "refused" },
+      { kind: "jpeg+zip", send: doc(Buffer.concat([jpeg, ZIP_TAIL]), "receipt.jpg"), expect: "kept" },
+      { kind: "../../etc/passwd", send: doc(jpeg, "../../etc/passwd"), expect: "kept" },
+      { kind: "..\\..\\boot.ini", send: doc(png, "..\\..\\boot.ini"), expect: "kept" },
+      { kind: "exif-gps", send: (shopper) => shopper.sendPhoto(gps), expect: "kept" },
+      { kind: "valid-jpeg", send: (shopper) => shopper.sendPhoto(jpeg), expect: "kept" },
+      { kind: "valid-png", send: doc(png, "receipt.png"), expect: "kept" },
+    ];
+    const outcomes = new Map<string, number>();
+    await pool(waiting, waiting.length, async ({ shopper }, lane) => {
+      for (let index = lane; index < total; index += waiting.length) {
+        const upload = KINDS[index % KINDS.length]!;
+        const answer = await receiptAnswer(shopper, upload.send(shopper));
+        const key = `${upload.kind} ${answer}${answer === upload.expect ? "" : ` (expected ${upload.expect})`}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      }
+    });
+
+    // What was stored: every receipt still pending review (nothing here was reviewed).
+    const { store, config } = rel.shop.duka;
+    const pending = await store.proofs.listPending(config.tenantId, 1_000_000);
+    let nonImages = 0;
+    let withExif = 0;
+    let withTail = 0;
+    for (const proof of pending) {
+      const media = await store.media.get(proof.mediaId);
+      const sniffed = media ? await fileTypeFromBuffer(media.bytes) : undefined;
+      if (
+        !media ||
+        !sniffed ||
+        !["image/jpeg", "image/png", "image/webp", "application/pdf"].includes(sniffed.mime)
+      )
+        nonImages++;
+      else if (sniffed.mime.startsWith("image/")) {
+        if ((await sharp(media.bytes).metadata()).exif) withExif++;
+        if (media.bytes.includes(ZIP_TAIL.subarray(0, 4))) withTail++;
+      }
+    }
+    const outside = await filesOutsideStorage(config.storage.dataDir);
+    const passwdTouched = (await stat("/etc/passwd")).mtimeMs !== passwdBefore.mtimeMs;
+    const overCapDownloads = overCapFileIds(
+      waiting.map(({ shopper }) => shopper),
+      maxBytes,
+    ).filter((fileId) =>
+      rel.shop.emulator.calls("getFile").some((call) => call.params.file_id === fileId),
+    ).length;
+    const wrong = [...outcomes].filter(([key]) => key.includes("expected")).reduce((n, [, c]) => n + c, 0);
+    report(
+      `R28 uploads ×${total} (${[...outcomes].map(([key, n]) => `${n}× ${key}`).join(", ")}): ${wrong} unexpected; ` +
+        `${pending.length} stored, ${nonImages} not an image or PDF, ${withExif} with EXIF, ${withTail} with the ZIP tail, ` +
+        `${outside.length} files outside the store, /etc/passwd ${passwdTouched ? "CHANGED" : "untouched"}, ` +
+        `${overCapDownloads} over-cap files downloaded; 20,000² PNG bomb (${(bomb.length / 1024).toFixed(0)} kB) ` +
+        `${REFUSED.test(bombAnswer) ? "refused" : "NOT refused"} ("${bombAnswer.slice(0, 60)}…"), ` +
+        `RSS +${bombPeakMb.toFixed(0)} MB at its peak (${(peak / 1024 / 1024).toFixed(0)} MB in all)`,
+    );
+    expect(wrong).toBe(0);
+    expect(nonImages).toBe(0);
+    expect(withExif).toBe(0);
+    expect(withTail).toBe(0);
+    expect(outside).toEqual([]);
+    expect(passwdTouched).toBe(false);
+    expect(overCapDownloads).toBe(0);
+    expect(bombAnswer).toMatch(/too large \(more than 40 megapixels\)/);
+    expect(bombPeakMb).toBeLessThan(300);
   });
 });
