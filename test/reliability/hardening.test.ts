@@ -28,6 +28,7 @@ import { HTML, photo, photoWithGps, pixelBomb, SVG, ZIP_TAIL } from "./harness/h
 import { assertInvariants, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { peakRssDuring, retainedRss, settledRss } from "./harness/memory.js";
 import { generatedBodies, type HostileBody, handCases, hostileFiles } from "./harness/payloads.js";
+import { redisText } from "./harness/redis-dump.js";
 import { replyText } from "./harness/replies.js";
 import { quantile, report, target } from "./harness/report.js";
 import { SCALE, scaled } from "./harness/scale.js";
@@ -327,7 +328,8 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     const started = performance.now();
     // The hand cases first (three 10 MB bodies among them): the allocator's high-water mark they
     // leave behind is not growth; what the generated inputs add after it is.
-    const hand = endpoints.map((endpoint) => handCases(endpoint.sample));
+    // Each hand case twice, at an even and an odd index: once signed (or with the secret), once not.
+    const hand = endpoints.map((endpoint) => handCases(endpoint.sample).flatMap((input) => [input, input]));
     for (const which of endpoints.keys()) await send(which, hand[which]!);
     const rssBefore = settledRss();
     const retainedBefore = retainedRss();
@@ -646,5 +648,87 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     expect(overCapDownloads).toBe(0);
     expect(bombAnswer).toMatch(/too large \(more than 40 megapixels\)/);
     expect(bombPeakMb).toBeLessThan(300);
+  });
+
+  /*
+   * Last: reads what R25–R28 and a few paid card orders left in the logs (this shop's and the
+   * TRUST_PROXY one's), in Redis under the shop's prefix (BullMQ jobs, dedupe and rate keys) and in
+   * the error answers collected above. Secrets at rest: the Paystack instance's secret key as the
+   * registry stored it (src/payments/registry/secrets.ts, AES-256-GCM under DUKA_MASTER_KEY).
+   */
+  it("R29 secrets and PII: none in logs, Redis or answers; stored secrets open only with the right key", async () => {
+    const cards = await rel.placeOrders(5, "card");
+    const authorizationCodes: string[] = [];
+    for (const order of cards) {
+      await rel.paystack.pay(order.providerRef);
+      const data = rel.paystack.transactionData(order.providerRef) as {
+        authorization?: { authorization_code?: string };
+      };
+      authorizationCodes.push(data.authorization!.authorization_code!);
+      await rel.paystack.sendWebhook(order.providerRef, { url: rel.paystackWebhookUrl, retryDelaysMs: [] });
+    }
+    await waitForDrain(
+      rel,
+      cards.map((order) => order.chatId),
+      60_000,
+    );
+    const secrets: Record<string, string> = {
+      "Paystack secret key": DEFAULT_SECRET_KEY,
+      "Daraja consumer key": DEFAULT_CONSUMER_KEY,
+      "Daraja consumer secret": DEFAULT_CONSUMER_SECRET,
+      "Daraja passkey": SANDBOX_PASSKEY,
+      "Daraja callback token": darajaUrl.split("/").at(-1)!,
+      "bot token": rel.shop.emulator.botToken,
+      "Telegram webhook secret": TELEGRAM_SECRET,
+      "admin token": ADMIN_TOKEN,
+      "master key": MASTER_KEY.toString("base64"),
+      ...Object.fromEntries(
+        authorizationCodes.map((code, index) => [`authorization_code ${index + 1}`, code]),
+      ),
+    };
+    const redis = await redisText(rel.shop.config.redis.url, rel.shop.config.queue.prefix);
+    const places = {
+      logs: [rel.logs.text(), ...earlierLogs].join("\n"),
+      redis: redis.text,
+      answers: answers.join("\n"),
+    };
+    const leaks: string[] = [];
+    for (const [place, text] of Object.entries(places)) {
+      for (const [name, secret] of Object.entries(secrets))
+        if (text.includes(secret)) leaks.push(`${name} in ${place}`);
+      for (const msisdn of new Set(text.match(MSISDN) ?? [])) leaks.push(`MSISDN ${msisdn} in ${place}`);
+    }
+
+    const [instance] = await rel.shop.duka.store.providers.list({ plugin: "paystack" });
+    const stored = instance!.secrets.secretKey!;
+    const box = createSecretBox({ current: MASTER_KEY });
+    const opened = box.decrypt(stored);
+    const problemOf = (attempt: () => unknown) => {
+      try {
+        attempt();
+        return "decrypted";
+      } catch (error) {
+        return error instanceof SecretKeyError ? error.problem : String(error);
+      }
+    };
+    const wrongKey = problemOf(() => createSecretBox({ current: randomBytes(32) }).decrypt(stored));
+    const fields = ["iv", "tag", "data"] as const;
+    const tamperings = Array.from({ length: 100 }, (_, index) => {
+      const field = fields[index % fields.length]!;
+      const bytes = Buffer.from(stored[field], "base64");
+      bytes[Math.floor(index / fields.length) % bytes.length]! ^= 1 + (index % 255);
+      return problemOf(() => box.decrypt({ ...stored, [field]: bytes.toString("base64") }));
+    });
+    const failedTag = tamperings.filter((problem) => problem === "authentication_failed").length;
+    report(
+      `R29 secrets and PII: ${Object.keys(secrets).length} secrets and MSISDNs searched in ${(places.logs.length / 1024).toFixed(0)} kB of logs, ` +
+        `${redis.keys} Redis keys, ${answers.length} error answers: ${leaks.length} found${leaks.length ? ` (${leaks.slice(0, 8).join("; ")})` : ""}; ` +
+        `stored Paystack key opens with the right key: ${opened === DEFAULT_SECRET_KEY}, with a wrong key: ${wrongKey}; ` +
+        `${failedTag}/100 one-byte tamperings fail the GCM tag check`,
+    );
+    expect(leaks).toEqual([]);
+    expect(opened).toBe(DEFAULT_SECRET_KEY);
+    expect(wrongKey).toBe("unknown_key");
+    expect(failedTag).toBe(100);
   });
 });
