@@ -8,9 +8,9 @@
  * is `TRUST_PROXY` (a hop count); "already confirmed" is Duka's merchant reply "*DK-…* was already
  * confirmed. Nothing changed."; the audit log's confirmation entry is `payment.confirmed`.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { readdir, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +23,7 @@ import { DEFAULT_SECRET_KEY } from "../../sandbox/paystack/index.js";
 import { tinyJpeg, tinyPdf, tinyPng } from "../../sandbox/sample-files.js";
 import type { ChatMessage, TelegramUser } from "../../sandbox/telegram/index.js";
 import { createSecretBox, SecretKeyError } from "../../src/payments/registry/secrets.js";
-import { button, MERCHANT_ID, orderByTransfer } from "../helpers/shop.js";
+import { MERCHANT_ID, orderByTransfer } from "../helpers/shop.js";
 import { HTML, photo, photoWithGps, pixelBomb, SVG, ZIP_TAIL } from "./harness/hostile-files.js";
 import { assertInvariants, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { peakRssDuring, retainedRss, settledRss } from "./harness/memory.js";
@@ -34,7 +34,7 @@ import { quantile, report, target } from "./harness/report.js";
 import { SCALE, scaled } from "./harness/scale.js";
 import { ADMIN_TOKEN, type ReliabilityShop, startReliabilityShop } from "./harness/shop.js";
 import { postFrom, type SourcedAnswer } from "./harness/source-address.js";
-import { pool, waitUntil } from "./harness/wait.js";
+import { pool } from "./harness/wait.js";
 
 /** The one address on the Daraja allowlist, and two that are not (see source-address.ts). */
 const SAFARICOM = "127.9.9.9";

@@ -12,7 +12,7 @@ export async function redisText(url: string, prefix: string): Promise<{ keys: nu
       cursor = next;
       for (const key of batch) {
         keys++;
-        parts.push(key, JSON.stringify(await valueOf(redis, key)));
+        parts.push(key, JSON.stringify(await contentsOf(redis, key)));
       }
     } while (cursor !== "0");
     return { keys, text: parts.join("\n") };
@@ -21,7 +21,7 @@ export async function redisText(url: string, prefix: string): Promise<{ keys: nu
   }
 }
 
-async function valueOf(redis: Redis, key: string): Promise<unknown> {
+async function contentsOf(redis: Redis, key: string): Promise<unknown> {
   switch (await redis.type(key)) {
     case "string":
       return redis.get(key);
