@@ -14,17 +14,6 @@ export function settledRss(): number {
   return process.memoryUsage().rss;
 }
 
-/**
- * Settled RSS less the V8 heap pages that are committed but free. After a burst of allocation V8
- * keeps its grown heap committed (heapTotal) long after the objects died, which RSS counts; that
- * memory is V8's to reuse, not held by anything, so a leak check looks at the rest.
- */
-export function retainedRss(): number {
-  const rss = settledRss();
-  const { heapTotal, heapUsed } = process.memoryUsage();
-  return rss - (heapTotal - heapUsed);
-}
-
 /** Samples RSS every `everyMs` while `work` runs; returns its result and the peak seen. */
 export async function peakRssDuring<T>(
   work: () => Promise<T>,
