@@ -46,12 +46,16 @@ export interface ReliabilityShop {
   readonly baseUrl: string;
   readonly paystackWebhookUrl: string;
   readonly logs: ReturnType<typeof captureLogs>;
-  /** Places `count` one-item orders, each from its own chat, and starts their payments. */
-  placeOrders(count: number, method: "card" | "mobile_money"): Promise<PlacedOrder[]>;
+  /**
+   * Places `count` one-item orders and starts their payments: each from its own new chat, or
+   * order n from `chats[n]` (several orders from one chat, for outbound pacing).
+   */
+  placeOrders(count: number, method: "card" | "mobile_money", chats?: readonly number[]): Promise<PlacedOrder[]>;
   stop(): Promise<void>;
 }
 
 let nextChat = 700_000;
+let nextOrderKey = 0;
 
 export async function startReliabilityShop(
   options: { env?: Record<string, string> } & Omit<TestShopOptions, "env" | "logger"> = {},
@@ -91,7 +95,7 @@ export async function startReliabilityShop(
     baseUrl,
     paystackWebhookUrl,
     logs,
-    async placeOrders(count, method) {
+    async placeOrders(count, method, chats) {
       const { duka } = shop;
       const tenantId = duka.config.tenantId;
       // The real services, without the conversation around them: no reconcile job is scheduled
@@ -104,11 +108,11 @@ export async function startReliabilityShop(
       });
       const orders = createOrderService({ tenantId, store: duka.store, catalog: duka.catalog, payments });
       const sku = duka.catalog.products[0]!.sku;
-      const chats = Array.from({ length: count }, () => nextChat++);
-      return pool(chats, 8, async (chatId) => {
+      const chatIds = chats ?? Array.from({ length: count }, () => nextChat++);
+      return pool(chatIds.slice(0, count), 8, async (chatId) => {
         // The chat must exist at the Bot API before the bot can write to it.
         shop.shopper(chatId);
-        const key = `rel-${chatId}`;
+        const key = `rel-${chatId}-${nextOrderKey++}`;
         const phone = `2547${String(chatId).padStart(8, "0")}`;
         const placed = await orders.place(
           { channel: "telegram", chatId: String(chatId) },
