@@ -16,6 +16,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_KEY } from "../../sandbox/paystack/index.js";
+import { MERCHANT_ID } from "../helpers/shop.js";
 import { confirmationsByChat, failedJobs, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { maxInWindow, sendsOverPace } from "./harness/rates.js";
 import { scheduleReconciliation } from "./harness/reconcile.js";
@@ -66,6 +67,11 @@ async function settlementsByRef(): Promise<Map<string, { count: number; actors: 
   return byRef;
 }
 
+/** Webhook events Duka logged as for a payment it never started. */
+const ignoredUnknown = () =>
+  rel.logs.entries().filter((entry) => entry.msg === "webhook for a payment we never started; ignored")
+    .length;
+
 const inboxDrained = async () =>
   (await rel.shop.duka.store.inbox.listReceived(new Date(Date.now() + 1000), 1)).length === 0;
 
@@ -77,7 +83,6 @@ describe("E. provider behaviour", () => {
     // Query answers "being processed" twice per checkout, even once the shopper has paid.
     for (const order of orders) rel.daraja.queryPendingFor(order.providerRef, 2);
     await scheduleReconciliation(rel, orders, RECONCILE_DELAYS_MS);
-    const started = performance.now();
     for (const order of orders) {
       rel.daraja.complete(order.providerRef, {
         resultCode: 0,
@@ -95,7 +100,9 @@ describe("E. provider behaviour", () => {
     // its Query count is the number of checks it took.
     const queries = rel.daraja.calls(QUERY_PATH);
     const checks = [...dropped].map(
-      (id) => queries.filter((call) => (call.body as { CheckoutRequestID?: string }).CheckoutRequestID === id).length,
+      (id) =>
+        queries.filter((call) => (call.body as { CheckoutRequestID?: string }).CheckoutRequestID === id)
+          .length,
     );
     const settlements = await settlementsByRef();
     const byReconciler = orders.filter(
@@ -127,5 +134,289 @@ describe("E. provider behaviour", () => {
     expect(figures.settledOnce).toBe(count);
     expect(figures.duplicateConfirmations).toBe(0);
     expect(figures.failedSettleJobs).toBe(0);
+  });
+  it("R19 duplicate and late callbacks: three copies each, the late ones after settlement, settle once", async () => {
+    const count = scaled(100, 20);
+    const orders = await rel.placeOrders(count, "mobile_money");
+    await scheduleReconciliation(rel, orders, RECONCILE_DELAYS_MS);
+    const refs = new Set(orders.map((order) => order.providerRef));
+    // Half get two copies at once and a third one late; the other half get all three late, so
+    // the reconciler settles them before any callback arrives.
+    const viaReconciler = new Set(
+      orders.filter((_, index) => index % 2 === 1).map((order) => order.providerRef),
+    );
+    for (const order of orders) {
+      const id = order.providerRef;
+      if (viaReconciler.has(id)) {
+        rel.daraja.complete(id, { resultCode: 0, delivery: "late" });
+        rel.daraja.redeliver(id, { delivery: "late" });
+      } else {
+        rel.daraja.complete(id, { resultCode: 0, delivery: "duplicate", copies: 2 });
+      }
+      rel.daraja.redeliver(id, { delivery: "late" });
+    }
+    await waitForDrain(
+      rel,
+      orders.map((order) => order.chatId),
+      RECONCILE_DELAYS_MS.at(-1)! + 60_000,
+    );
+    const settledFirst = await settlementsByRef();
+    const byReconciler = orders.filter(
+      (order) =>
+        viaReconciler.has(order.providerRef) && settledFirst.get(order.ref)?.actors[0] === "reconciler",
+    ).length;
+    const before = await measureInvariants(rel, orders, paidSet(orders));
+    // The late copies arrive now, every order already settled.
+    const released = rel.daraja.releaseLateCallbacks();
+    await rel.daraja.deliveryIdle();
+    await waitUntil(inboxDrained, { timeoutMs: 60_000, describe: () => "inbox rows still received" });
+    const after = await measureInvariants(rel, orders, paidSet(orders));
+
+    const callbacks = rel.daraja.callbacks().filter((callback) => refs.has(callback.checkoutRequestId));
+    const acknowledged = callbacks.filter((callback) => {
+      if (callback.status !== 200) return false;
+      const answer = JSON.parse(callback.responseBody ?? "{}") as { ResultCode?: unknown };
+      return answer.ResultCode === 0;
+    }).length;
+    report(
+      `R19 duplicate-late-callbacks ×${count} (${callbacks.length} callbacks, ${released} late after settlement, ` +
+        `${byReconciler} settled by the reconciler first): ${after.settledOnce} settled once, ` +
+        `${after.doubleSettled} double settlements, ${after.confirmations - before.confirmations} extra confirmations, ` +
+        `${after.duplicateConfirmations} duplicate confirmations, ${acknowledged}/${callbacks.length} answered {ResultCode:0}`,
+    );
+    expect(callbacks.length).toBe(3 * count);
+    expect(released).toBe(count + 2 * viaReconciler.size);
+    expect(byReconciler).toBe(viaReconciler.size);
+    expect(acknowledged).toBe(3 * count);
+    expect(after.doubleSettled).toBe(0);
+    expect(after.settledOnce).toBe(count);
+    expect(after.confirmations).toBe(before.confirmations);
+    expect(after.duplicateConfirmations).toBe(0);
+    expect(after.lost).toBe(0);
+    expect(after.failedSettleJobs).toBe(0);
+  });
+
+  it("R20 result codes: each maps to its documented state and message; only a confirmed 0 settles", async () => {
+    // providers.md §1.4 (and reliability.md §1.3 for 26), in Duka's words (payments/mpesa/result-codes.ts).
+    const expected: { code: number; payment: string; order: string; message: RegExp }[] = [
+      { code: 0, payment: "succeeded", order: "paid", message: /confirmed/ },
+      { code: 1, payment: "failed", order: "awaiting_payment", message: /balance was not enough/ },
+      { code: 17, payment: "failed", order: "awaiting_payment", message: /wait two minutes/ },
+      { code: 26, payment: "failed", order: "awaiting_payment", message: /M-Pesa was busy/ },
+      { code: 1001, payment: "failed", order: "awaiting_payment", message: /in progress on your phone/ },
+      {
+        code: 1019,
+        payment: "failed",
+        order: "awaiting_payment",
+        message: /expired before it was completed/,
+      },
+      { code: 1025, payment: "failed", order: "awaiting_payment", message: /could not send the request/ },
+      {
+        code: 1032,
+        payment: "cancelled",
+        order: "awaiting_payment",
+        message: /You cancelled the M-Pesa request/,
+      },
+      { code: 1037, payment: "failed", order: "awaiting_payment", message: /could not reach your phone/ },
+      { code: 2001, payment: "failed", order: "awaiting_payment", message: /PIN was wrong/ },
+      // 9999 is [practice] "request failed / cancelled": Duka keeps it as an unknown failure.
+      { code: 9999, payment: "failed", order: "awaiting_payment", message: /could not complete the payment/ },
+      { code: 4242, payment: "failed", order: "awaiting_payment", message: /could not complete the payment/ },
+    ];
+    const orders = await rel.placeOrders(expected.length + 1, "mobile_money");
+    for (const [index, row] of expected.entries())
+      rel.daraja.complete(orders[index]!.providerRef, { resultCode: row.code });
+    // And a ResultCode 0 callback the Query contradicts (the shopper cancelled): it must not settle.
+    const contradicted = orders.at(-1)!;
+    rel.daraja.complete(contradicted.providerRef, { resultCode: 1032, delivery: "drop" });
+    const push = rel.daraja.push(contradicted.providerRef)!;
+    const forged = await post(
+      push.callBackUrl,
+      JSON.stringify({
+        Body: {
+          stkCallback: {
+            MerchantRequestID: push.merchantRequestId,
+            CheckoutRequestID: contradicted.providerRef,
+            ResultCode: 0,
+            ResultDesc: "The service request is processed successfully.",
+            CallbackMetadata: {
+              Item: [
+                { Name: "Amount", Value: push.amount },
+                { Name: "MpesaReceiptNumber", Value: "TLB4X7Q2ZP" },
+              ],
+            },
+          },
+        },
+      }),
+    );
+    await rel.daraja.deliveryIdle();
+    const merchantAlert = () =>
+      delivered(MERCHANT_ID).some((text) => text.includes(contradicted.ref) && /not settled/.test(text));
+    await waitUntil(
+      async () =>
+        expected.every((_, index) => delivered(orders[index]!.chatId).length > 0) &&
+        merchantAlert() &&
+        (await inboxDrained()),
+      { timeoutMs: 60_000, describe: () => "results not all told" },
+    );
+    const settlements = await settlementsByRef();
+    const { store } = rel.shop.duka;
+    let mapped = 0;
+    const wrong: string[] = [];
+    for (const [index, row] of expected.entries()) {
+      const placed = orders[index]!;
+      const payment = await store.payments.findById(tenant(), placed.paymentId);
+      const order = await store.orders.findById(tenant(), placed.orderId);
+      const told = delivered(placed.chatId);
+      const ok =
+        payment?.status === row.payment &&
+        order?.status === row.order &&
+        told.length === 1 &&
+        row.message.test(told[0]!) &&
+        told[0]!.includes(placed.ref);
+      if (ok) mapped++;
+      else wrong.push(`${row.code}: ${payment?.status}/${order?.status} told ${JSON.stringify(told)}`);
+    }
+    const refs = orders.map((order) => order.ref);
+    const settled = refs.filter((ref) => settlements.has(ref)).length;
+    const contradictedPayment = await store.payments.findById(tenant(), contradicted.paymentId);
+    const callbacks = rel.daraja
+      .callbacks()
+      .filter((callback) => orders.some((o) => o.providerRef === callback.checkoutRequestId));
+    const crashes =
+      callbacks.filter((callback) => callback.status !== 200).length + (forged.status === 200 ? 0 : 1);
+    report(
+      `R20 result-codes: ${mapped}/${expected.length} mapped to the documented state and message, ${settled} settled ` +
+        `(code 0 only), contradicted 0 → ${contradictedPayment?.status} flagged ${contradictedPayment?.flag?.reason}, ` +
+        `${crashes} non-200 answers, ${await failedJobs(rel)} failed jobs`,
+    );
+    expect(wrong).toEqual([]);
+    expect(mapped).toBe(expected.length);
+    expect(settled).toBe(1);
+    expect(settlements.has(orders[0]!.ref)).toBe(true);
+    expect(contradictedPayment?.status).toBe("pending");
+    expect(contradictedPayment?.flag?.reason).toBe("unconfirmed");
+    expect(delivered(contradicted.chatId)).toEqual([]);
+    expect(crashes).toBe(0);
+    expect(await failedJobs(rel)).toBe(0);
+  });
+  it("R21 mismatches: wrong amount, currency or reference never settles; the merchant is told", async () => {
+    const perKind = Math.max(1, Math.round(scaled(200, 25) / 5));
+    const card = await rel.placeOrders(4 * perKind, "card");
+    const mpesa = await rel.placeOrders(perKind, "mobile_money");
+    const groups = {
+      minusOne: card.slice(0, perKind),
+      times100: card.slice(perKind, 2 * perKind),
+      currency: card.slice(2 * perKind, 3 * perKind),
+      foreign: card.slice(3 * perKind),
+      darajaAmount: mpesa,
+    };
+    const ignoredBefore = ignoredUnknown();
+    const deliveries: number[] = [];
+    // Paid at Paystack for the order's amount; the event that comes claims something else.
+    const forged = async (
+      order: PlacedOrder,
+      change: (data: Record<string, unknown>) => Record<string, unknown>,
+    ) => {
+      await rel.paystack.pay(order.providerRef);
+      const data = change(rel.paystack.transactionData(order.providerRef));
+      const sent = await rel.paystack.sendWebhook(
+        { event: "charge.success", data },
+        { url: rel.paystackWebhookUrl, retryDelaysMs: [] },
+      );
+      deliveries.push(...sent.map((delivery) => delivery.status ?? 0));
+    };
+    const subunits = (data: Record<string, unknown>) => Number(data.amount);
+    await pool(groups.minusOne, 8, (order) =>
+      forged(order, (data) => ({ ...data, amount: subunits(data) - 1 })),
+    );
+    await pool(groups.times100, 8, (order) =>
+      forged(order, (data) => ({ ...data, amount: subunits(data) * 100 })),
+    );
+    await pool(groups.currency, 8, (order) => forged(order, (data) => ({ ...data, currency: "USD" })));
+    // A transaction Duka never started, on the same Paystack account (another integration of the
+    // merchant's, or a shopper paying someone else's link) for the same amount as our order.
+    await pool(groups.foreign, 8, async (order) => {
+      const ours = rel.paystack.transactionData(order.providerRef);
+      const answer = await fetch(`${rel.paystack.baseUrl}/transaction/initialize`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${DEFAULT_SECRET_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ email: `other-${order.chatId}@example.com`, amount: ours.amount }),
+      });
+      const { data } = (await answer.json()) as { data: { reference: string } };
+      await rel.paystack.pay(data.reference);
+      const sent = await rel.paystack.sendWebhook(data.reference, {
+        url: rel.paystackWebhookUrl,
+        retryDelaysMs: [],
+      });
+      deliveries.push(...sent.map((delivery) => delivery.status ?? 0));
+    });
+    // Daraja: the callback's Amount is one shilling more than the push (the Query carries none).
+    for (const order of groups.darajaAmount) {
+      rel.daraja.complete(order.providerRef, {
+        resultCode: 0,
+        amount: rel.daraja.push(order.providerRef)!.amount + 1,
+      });
+    }
+    await rel.daraja.deliveryIdle();
+    const darajaAnswers = rel.daraja
+      .callbacks()
+      .filter((callback) =>
+        groups.darajaAmount.some((order) => order.providerRef === callback.checkoutRequestId),
+      )
+      .map((callback) => callback.status ?? 0);
+
+    const flaggable = [...groups.minusOne, ...groups.times100, ...groups.currency, ...groups.darajaAmount];
+    const alerted = () => {
+      const texts = delivered(MERCHANT_ID);
+      return flaggable.filter((order) =>
+        texts.some((text) => text.includes(order.ref) && /not settled/.test(text)),
+      );
+    };
+    await waitUntil(
+      async () =>
+        alerted().length === flaggable.length &&
+        ignoredUnknown() - ignoredBefore === groups.foreign.length &&
+        (await inboxDrained()),
+      {
+        timeoutMs: 90_000,
+        describe: () =>
+          `${alerted().length}/${flaggable.length} merchant alerts, ${ignoredUnknown() - ignoredBefore} ignored`,
+      },
+    );
+    const { store } = rel.shop.duka;
+    const all = [...card, ...mpesa];
+    const settlements = await settlementsByRef();
+    const payments = new Map(
+      await Promise.all(
+        all.map(
+          async (order) => [order.ref, await store.payments.findById(tenant(), order.paymentId)] as const,
+        ),
+      ),
+    );
+    const orderStates = await Promise.all(all.map((order) => store.orders.findById(tenant(), order.orderId)));
+    const flagged = flaggable.filter(
+      (order) => payments.get(order.ref)?.flag?.reason === "amount_mismatch",
+    ).length;
+    const untouchedForeign = groups.foreign.filter(
+      (order) => payments.get(order.ref)?.status === "pending" && payments.get(order.ref)?.flag === undefined,
+    ).length;
+    const settled = all.filter((order) => settlements.has(order.ref)).length;
+    const shopperMessages = all.reduce((sum, order) => sum + delivered(order.chatId).length, 0);
+    const answers = [...deliveries, ...darajaAnswers];
+    report(
+      `R21 mismatches ×${all.length} (${perKind} each: amount − 1, amount × 100, USD, foreign reference, Daraja amount): ` +
+        `${settled} settlements, ${flagged}/${flaggable.length} flagged amount_mismatch with ${alerted().length} merchant alerts, ` +
+        `${untouchedForeign}/${groups.foreign.length} foreign references ignored (logged; no order of ours), ` +
+        `${shopperMessages} shopper messages, ${answers.filter((status) => status === 200).length}/${answers.length} HTTP 200`,
+    );
+    expect(settled).toBe(0);
+    expect(orderStates.every((order) => order?.status === "awaiting_payment")).toBe(true);
+    expect(flagged).toBe(flaggable.length);
+    expect(alerted().length).toBe(flaggable.length);
+    expect(untouchedForeign).toBe(groups.foreign.length);
+    expect(shopperMessages).toBe(0);
+    expect(answers.every((status) => status === 200)).toBe(true);
+    expect(await failedJobs(rel)).toBe(0);
   });
 });

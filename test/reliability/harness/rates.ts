@@ -29,7 +29,8 @@ export function sendsOverPace(
   let worst = 0;
   for (let first = 0; first < sorted.length; first++) {
     for (let last = first; last < sorted.length; last++) {
-      const allowed = Math.floor(((sorted[last] as number) - (sorted[first] as number) + slackMs) / interval) + 1 + burst;
+      const allowed =
+        Math.floor(((sorted[last] as number) - (sorted[first] as number) + slackMs) / interval) + 1 + burst;
       worst = Math.max(worst, last - first + 1 - allowed);
     }
   }

@@ -50,7 +50,11 @@ export interface ReliabilityShop {
    * Places `count` one-item orders and starts their payments: each from its own new chat, or
    * order n from `chats[n]` (several orders from one chat, for outbound pacing).
    */
-  placeOrders(count: number, method: "card" | "mobile_money", chats?: readonly number[]): Promise<PlacedOrder[]>;
+  placeOrders(
+    count: number,
+    method: "card" | "mobile_money",
+    chats?: readonly number[],
+  ): Promise<PlacedOrder[]>;
   stop(): Promise<void>;
 }
 
