@@ -16,6 +16,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_KEY } from "../../sandbox/paystack/index.js";
+import { TELEGRAM_PACING } from "../../src/bot/telegram/pacing.js";
 import { MERCHANT_ID } from "../helpers/shop.js";
 import { confirmationsByChat, failedJobs, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { maxInWindow, sendsOverPace } from "./harness/rates.js";
@@ -418,5 +419,74 @@ describe("E. provider behaviour", () => {
     expect(shopperMessages).toBe(0);
     expect(answers.every((status) => status === 200)).toBe(true);
     expect(await failedJobs(rel)).toBe(0);
+  });
+  it("R22 Telegram 429s: a confirmation burst is paced, waits out retry_after, and all arrive", async () => {
+    const chatCount = scaled(50, 10);
+    const count = scaled(500, 100);
+    const chats = Array.from({ length: chatCount }, (_, index) => 800_000 + index);
+    const orders = await rel.placeOrders(
+      count,
+      "card",
+      Array.from({ length: count }, (_, index) => chats[index % chatCount]!),
+    );
+    for (const order of orders) await rel.paystack.pay(order.providerRef);
+    const { emulator } = rel.shop;
+    const burstStart = Date.now();
+    const stopFaults = emulator.failRandomly("sendMessage", { errorCode: 429, retryAfter: 3 }, 0.2);
+    try {
+      await pool(orders, 20, async (order) => {
+        const event = signedChargeSuccess(rel.paystack, order.providerRef);
+        const answer = await post(rel.paystackWebhookUrl, event.body, {
+          "x-paystack-signature": event.signature,
+        });
+        expect(answer.status).toBe(200);
+      });
+      const confirmedRefs = () => {
+        const texts = chats.flatMap((chat) => delivered(chat));
+        return orders.filter((order) =>
+          texts.some((text) => text.includes(order.ref) && /confirmed/.test(text)),
+        );
+      };
+      const drainMs = await waitUntil(
+        async () => confirmedRefs().length === count && (await inboxDrained()) && Date.now() - burstStart,
+        { timeoutMs: 120_000, describe: () => `${confirmedRefs().length}/${count} confirmations delivered` },
+      );
+      const sends = emulator.calls("sendMessage").filter((call) => call.receivedAt >= burstStart);
+      const perChat = new Map<string, number[]>();
+      for (const call of sends) {
+        const chat = String(call.params.chat_id);
+        perChat.set(chat, [...(perChat.get(chat) ?? []), call.receivedAt]);
+      }
+      const chatTimes = [...perChat.values()];
+      const maxChatSecond = Math.max(...chatTimes.map((times) => maxInWindow(times, 1000)));
+      const overPace = Math.max(
+        ...chatTimes.map((times) => sendsOverPace(times, 1, TELEGRAM_PACING.perChatBurst)),
+      );
+      const maxOverall = maxInWindow(
+        sends.map((call) => call.receivedAt),
+        1000,
+      );
+      const floodWaits = sends.filter((call) => call.injected).length;
+      const early = sends.filter((call) => call.earlyRetry).length;
+      const confirmations = chats.reduce(
+        (sum, chat) => sum + delivered(chat).filter((text) => /confirmed/.test(text)).length,
+        0,
+      );
+      report(
+        `R22 telegram-429 ×${count} confirmations to ${chatCount} chats: ${confirmedRefs().length}/${count} delivered ` +
+          `(${confirmations} in all) in ${seconds(drainMs)}, ${floodWaits} × 429 retry_after=3, ${early} sends inside a ` +
+          `flood wait; max ${maxOverall} msg/s overall, max ${maxChatSecond} msg in 1 s to one chat ` +
+          `(${overPace} beyond 1 msg/s + burst ${TELEGRAM_PACING.perChatBurst})`,
+      );
+      expect(confirmedRefs().length).toBe(count);
+      expect(confirmations).toBe(count);
+      expect(floodWaits).toBeGreaterThan(0);
+      expect(early).toBe(0);
+      expect(maxOverall).toBeLessThanOrEqual(TELEGRAM_PACING.globalPerSecond);
+      expect(overPace).toBe(0);
+      expect(maxChatSecond).toBeLessThanOrEqual(1 + TELEGRAM_PACING.perChatBurst);
+    } finally {
+      stopFaults();
+    }
   });
 });
