@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_KEY } from "../../sandbox/paystack/index.js";
 import { TELEGRAM_PACING } from "../../src/bot/telegram/pacing.js";
 import { MERCHANT_ID } from "../helpers/shop.js";
-import { confirmationsByChat, failedJobs, measureInvariants, waitForDrain } from "./harness/invariants.js";
+import { failedJobs, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { maxInWindow, sendsOverPace } from "./harness/rates.js";
 import { scheduleReconciliation } from "./harness/reconcile.js";
 import { report, seconds } from "./harness/report.js";
