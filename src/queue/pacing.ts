@@ -43,7 +43,7 @@ return slot - now
 
 /**
  * Holds a chat until now + ms: the hold key lives that long (never shortened), and new slots
- * start after both the hold and every slot already reserved (each of those is before the TAT),
+ * start after both the hold and every slot already reserved (each is before TAT − tolerance),
  * one interval apart: no burst right after a flood wait.
  */
 const HOLD_CHAT = `
@@ -52,7 +52,7 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local hold = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 if redis.call('PTTL', KEYS[2]) < hold then redis.call('SET', KEYS[2], '1', 'PX', hold) end
-local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now + hold) + tolerance
+local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now + hold + tolerance)
 redis.call('SET', KEYS[1], tat, 'PX', tat - now + tolerance + 1000)
 return 0
 `;
