@@ -40,6 +40,8 @@ export type InboundHandler = (message: InboundMessage) => Promise<void>;
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 const HEALTH_CACHE_MS = 15_000;
+/** The calls the outbound worker paces. */
+const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument"]);
 
 /** 429 → wait; 400/403 (blocked, chat gone, bad request) → give up; the rest is transient. */
 function toChannelError(error: unknown): unknown {
@@ -56,9 +58,13 @@ function toChannelError(error: unknown): unknown {
 export function createTelegramAdapter(options: TelegramAdapterOptions) {
   const { logger } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
-  // Short waits are absorbed here; longer retry_after values surface so the outbound job can
-  // park itself in the delayed set instead of holding a worker.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
+  // Short waits are absorbed here, except on sends: their retry_after surfaces to the outbound
+  // job, which holds the whole chat for it (pacing) instead of letting its other messages run in.
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 });
+  const retryTransient = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 0 });
+  bot.api.config.use((prev, method, payload, signal) =>
+    (SEND_METHODS.has(method) ? retryTransient : retry)(prev, method, payload, signal),
+  );
   let runner: RunnerHandle | undefined;
   /** Updates being handled, and the newest handed to us: what stop() waits for and confirms. */
   const handling = new Set<Promise<void>>();

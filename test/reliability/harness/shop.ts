@@ -36,8 +36,15 @@ export interface ReliabilityShop {
   readonly baseUrl: string;
   readonly paystackWebhookUrl: string;
   readonly logs: ReturnType<typeof captureLogs>;
-  /** Places `count` one-item orders, each from its own chat, and starts their payments. */
-  placeOrders(count: number, method: "card" | "mobile_money"): Promise<PlacedOrder[]>;
+  /**
+   * Places `count` one-item orders and starts their payments: each from its own new chat, or
+   * order n from `chats[n]` (several orders from one chat, for outbound pacing).
+   */
+  placeOrders(
+    count: number,
+    method: "card" | "mobile_money",
+    chats?: readonly number[],
+  ): Promise<PlacedOrder[]>;
   /**
    * Starts another payment for a placed order, as the shopper's "pay again" or "pay another way"
    * does (`attempt` tells the retries apart); the order's current payment becomes the new one.
@@ -47,6 +54,7 @@ export interface ReliabilityShop {
 }
 
 let nextChat = 700_000;
+let nextOrderKey = 0;
 
 /**
  * The real order and payment services, without the conversation around them: no reconcile job is
@@ -126,15 +134,15 @@ export async function startReliabilityShop(
     baseUrl,
     paystackWebhookUrl,
     logs,
-    async placeOrders(count, method) {
+    async placeOrders(count, method, chats) {
       const { duka } = shop;
       const orders = bulkOrderService(duka);
       const sku = duka.catalog.products[0]!.sku;
-      const chats = Array.from({ length: count }, () => nextChat++);
-      return pool(chats, 8, async (chatId) => {
+      const chatIds = chats ?? Array.from({ length: count }, () => nextChat++);
+      return pool(chatIds.slice(0, count), 8, async (chatId) => {
         // The chat must exist at the Bot API before the bot can write to it.
         shop.shopper(chatId);
-        const key = `rel-${chatId}`;
+        const key = `rel-${chatId}-${nextOrderKey++}`;
         const placed = await orders.place(
           { channel: "telegram", chatId: String(chatId) },
           [{ sku, quantity: 1 }],
