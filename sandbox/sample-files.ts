@@ -1,5 +1,26 @@
 /** Small real files for emulated shoppers (demo and tests): enough bytes for type sniffing. */
 
+import sharp from "sharp";
+
+/** The phone that took `jpegWithGps`, as its EXIF names it. */
+export const GPS_PHOTO_CAMERA = "ShopperPhone";
+
+/** A 200×100 JPEG whose EXIF says where it was taken (Nairobi) and on which phone. */
+export function jpegWithGps(): Promise<Buffer> {
+  return sharp({ create: { width: 200, height: 100, channels: 3, background: "#c8c8c8" } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: GPS_PHOTO_CAMERA, Model: "X1" },
+      IFD3: {
+        GPSLatitudeRef: "S",
+        GPSLatitude: "1/1 17/1 0/1",
+        GPSLongitudeRef: "E",
+        GPSLongitude: "36/1 49/1 0/1",
+      },
+    })
+    .toBuffer();
+}
+
 /** A 1×1 JPEG that decodes (receipts are re-encoded, so sample photos must be real images). */
 export function tinyJpeg(): Buffer {
   return Buffer.from(

@@ -20,11 +20,11 @@ import {
   SANDBOX_PASSKEY,
 } from "../../sandbox/daraja/index.js";
 import { DEFAULT_SECRET_KEY } from "../../sandbox/paystack/index.js";
-import { tinyJpeg, tinyPdf, tinyPng } from "../../sandbox/sample-files.js";
+import { jpegWithGps, tinyJpeg, tinyPdf, tinyPng } from "../../sandbox/sample-files.js";
 import type { ChatMessage, TelegramUser } from "../../sandbox/telegram/index.js";
 import { createSecretBox, SecretKeyError } from "../../src/payments/registry/secrets.js";
 import { MERCHANT_ID, orderByTransfer } from "../helpers/shop.js";
-import { HTML, photo, photoWithGps, pixelBomb, SVG, ZIP_TAIL } from "./harness/hostile-files.js";
+import { HTML, photo, pixelBomb, SVG, ZIP_TAIL } from "./harness/hostile-files.js";
 import { assertInvariants, measureInvariants, waitForDrain } from "./harness/invariants.js";
 import { peakRssDuring, settledRss } from "./harness/memory.js";
 import { generatedBodies, type HostileBody, handCases, hostileFiles } from "./harness/payloads.js";
@@ -564,7 +564,7 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     const total = scaled(500, 100);
     const maxBytes = rel.shop.config.proofs.maxBytes;
     const bomb = pixelBomb();
-    const [jpeg, png, gps] = await Promise.all([photo("jpeg", 1), photo("png", 2), photoWithGps()]);
+    const [jpeg, png, gps] = await Promise.all([photo("jpeg", 1), photo("png", 2), jpegWithGps()]);
     expect((await sharp(gps).metadata()).exif).toBeDefined();
     const waiting = await shoppersWaitingForProof(884_000, 10);
     const passwdBefore = await stat("/etc/passwd");

@@ -42,22 +42,6 @@ export function photo(format: "jpeg" | "png", seed = 0): Promise<Buffer> {
   return (format === "png" ? image.png() : image.jpeg()).toBuffer();
 }
 
-/** A JPEG whose EXIF holds a GPS position (Nairobi) and the camera. */
-export function photoWithGps(): Promise<Buffer> {
-  return sharp({ create: { width: 16, height: 12, channels: 3, background: "#884422" } })
-    .jpeg()
-    .withExif({
-      IFD0: { Make: "Duka test camera", Model: "R28" },
-      IFD3: {
-        GPSLatitudeRef: "S",
-        GPSLatitude: "1/1 17/1 2/1",
-        GPSLongitudeRef: "E",
-        GPSLongitude: "36/1 49/1 0/1",
-      },
-    })
-    .toBuffer();
-}
-
 /** A ZIP archive's local file header and a little of its data: appended to a JPEG, a polyglot. */
 export const ZIP_TAIL = Buffer.concat([
   Buffer.from([0x50, 0x4b, 0x03, 0x04]),
