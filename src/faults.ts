@@ -5,7 +5,8 @@
  * - `DUKA_FAULTS=point[:times],…` makes the process SIGKILL itself at a named crash point, the
  *   first `times` times this process reaches it (default: every time). A real kill -9, so the
  *   suite proves what a crash there leaves behind. A stuck point in the same list instead blocks
- *   the process there for 15 s: a processor that hogs its event loop past BullMQ's lock (R11).
+ *   the process there, 15 s or `point:times@seconds`: a processor that hogs its event loop past
+ *   BullMQ's lock (R11).
  * - `DUKA_TEST_TIMINGS=1` shortens the waits that only matter after a crash (BullMQ's lock and
  *   stalled check, the inbox and outbox sweepers) to 5 s, so a restart recovers in seconds.
  *
@@ -39,7 +40,7 @@ type FaultPoint = CrashPoint | StuckPoint;
 const FAULT_POINTS: readonly string[] = [...CRASH_POINTS, ...STUCK_POINTS];
 
 /** Three test lockDurations (5 s): another worker sees the lock lost twice meanwhile (R11). */
-const STUCK_MS = 15_000;
+const DEFAULT_STUCK_MS = 15_000;
 
 export interface TestTimings {
   /** BullMQ lockDuration and stalledInterval: how soon a killed worker's job runs again. */
@@ -50,8 +51,14 @@ export interface TestTimings {
 
 const SHORT_TIMINGS: TestTimings = { lockMs: 5_000, sweepMs: 5_000 };
 
-/** Remaining faults per point; Infinity for every time. */
-let armed = new Map<FaultPoint, number>();
+interface Armed {
+  /** Faults left; Infinity for every time. */
+  remaining: number;
+  /** How long a stuck point blocks. */
+  readonly stuckMs: number;
+}
+
+let armed = new Map<FaultPoint, Armed>();
 let timings: TestTimings | undefined;
 
 /** Reads DUKA_FAULTS and DUKA_TEST_TIMINGS; a ConfigError for a bad value or in production. */
@@ -72,29 +79,36 @@ export function configureTestHooks(env: NodeJS.ProcessEnv): void {
   timings = shortTimings === "1" ? SHORT_TIMINGS : undefined;
 }
 
-function parseFaults(value: string): Map<FaultPoint, number> {
-  const points = new Map<FaultPoint, number>();
+function parseFaults(value: string): Map<FaultPoint, Armed> {
+  const points = new Map<FaultPoint, Armed>();
   for (const entry of value.split(",")) {
     if (entry.trim() === "") continue;
-    const [name = "", times] = entry.trim().split(":");
+    const [spec = "", seconds] = entry.trim().split("@");
+    const [name = "", times] = spec.split(":");
     const count = times === undefined ? Number.POSITIVE_INFINITY : Number(times);
+    const stuckSeconds = seconds === undefined ? DEFAULT_STUCK_MS / 1000 : Number(seconds);
     const known = FAULT_POINTS.includes(name);
-    if (!known || (times !== undefined && !(Number.isInteger(count) && count >= 1))) {
+    const stuck = (STUCK_POINTS as readonly string[]).includes(name);
+    if (
+      !known ||
+      (times !== undefined && !(Number.isInteger(count) && count >= 1)) ||
+      (seconds !== undefined && !(stuck && Number.isInteger(stuckSeconds) && stuckSeconds >= 1))
+    ) {
       throw new ConfigError(
-        `Invalid configuration: DUKA_FAULTS entry "${entry.trim()}" must be one of ${FAULT_POINTS.join(", ")}, optionally with :N (only the first N times)`,
+        `Invalid configuration: DUKA_FAULTS entry "${entry.trim()}" must be one of ${FAULT_POINTS.join(", ")}, optionally with :N (only the first N times), and a stuck point with @S (blocked S seconds)`,
       );
     }
-    points.set(name as FaultPoint, count);
+    points.set(name as FaultPoint, { remaining: count, stuckMs: stuckSeconds * 1000 });
   }
   return points;
 }
 
-/** Whether DUKA_FAULTS arms `point` this time; counts it. */
-function fires(point: FaultPoint): boolean {
-  const remaining = armed.get(point);
-  if (remaining === undefined || remaining < 1) return false;
-  armed.set(point, remaining - 1);
-  return true;
+/** Whether DUKA_FAULTS arms `point` this time (counted), and how. */
+function fires(point: FaultPoint): Armed | undefined {
+  const fault = armed.get(point);
+  if (fault === undefined || fault.remaining < 1) return undefined;
+  fault.remaining -= 1;
+  return fault;
 }
 
 /** Kills this process with SIGKILL when DUKA_FAULTS arms `point`; otherwise nothing. */
@@ -105,12 +119,13 @@ export function crashPoint(point: CrashPoint): void {
   process.kill(process.pid, "SIGKILL");
 }
 
-/** Blocks this process for 15 s when DUKA_FAULTS arms `point`; otherwise nothing. */
+/** Blocks this process (15 s, or the armed seconds) when DUKA_FAULTS arms `point`; otherwise nothing. */
 export function stuckPoint(point: StuckPoint): void {
-  if (!fires(point)) return;
-  writeSync(2, `DUKA_FAULTS: stuck at ${point} for ${STUCK_MS} ms\n`);
+  const fault = fires(point);
+  if (!fault) return;
+  writeSync(2, `DUKA_FAULTS: stuck at ${point} for ${fault.stuckMs} ms\n`);
   // Synchronous like a busy loop, but asleep: the event loop stops without taking a core.
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STUCK_MS);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, fault.stuckMs);
 }
 
 /** The short timings when DUKA_TEST_TIMINGS=1, else undefined (production values apply). */

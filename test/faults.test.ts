@@ -22,6 +22,9 @@ describe("DUKA_FAULTS and DUKA_TEST_TIMINGS", () => {
     ["before-setle", /"before-setle" must be one of before-settle, /],
     ["before-settle:0", /"before-settle:0"/],
     ["before-settle:x", /"before-settle:x"/],
+    ["before-settle:1@5", /"before-settle:1@5".*a stuck point with @S/],
+    ["stuck-before-settle:1@0", /"stuck-before-settle:1@0"/],
+    ["stuck-before-settle@1.5", /"stuck-before-settle@1.5"/],
   ])("refuse the entry %s with the list of points", (value, message) => {
     expect(() => configureTestHooks({ DUKA_FAULTS: value })).toThrow(message);
   });
@@ -51,4 +54,13 @@ describe("DUKA_FAULTS and DUKA_TEST_TIMINGS", () => {
     stuckPoint("stuck-before-settle");
     expect(performance.now() - again).toBeLessThan(1_000);
   }, 20_000);
+
+  it("block a stuck point for the armed seconds instead", () => {
+    configureTestHooks({ DUKA_FAULTS: "stuck-before-settle:1@2" });
+    const started = performance.now();
+    stuckPoint("stuck-before-settle");
+    const blocked = performance.now() - started;
+    expect(blocked).toBeGreaterThanOrEqual(2_000);
+    expect(blocked).toBeLessThan(10_000);
+  });
 });

@@ -14,6 +14,15 @@ export function settledRss(): number {
   return process.memoryUsage().rss;
 }
 
+/**
+ * The JavaScript heap still in use after a full collection: what a leak grows. RSS also counts
+ * pages the allocator keeps after big bodies are freed, which it returns when it pleases.
+ */
+export function settledHeap(): number {
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 /** Samples RSS every `everyMs` while `work` runs; returns its result and the peak seen. */
 export async function peakRssDuring<T>(
   work: () => Promise<T>,

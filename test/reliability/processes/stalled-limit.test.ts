@@ -1,11 +1,12 @@
 /**
  * R11 stalled-limit path (reliability.md §4): web, telegram and two workers as OS processes on one
  * MongoDB-wire store, with test timings (lockDuration = stalledInterval = 5 s). At the stuck point
- * (DUKA_FAULTS=stuck-before-settle) a settle job about to compare-and-set the payment hangs its
- * process 15 s in synchronous code, so no lock is renewed. worker-1 (armed once) takes the 5
- * settle jobs and hangs; worker-2, started then, finds them stalled, runs them again and hangs in
- * turn (armed twice, 30 s: worker-1 wakes and settles meanwhile, whatever the two starts' timing);
- * worker-1 finds them stalled a second time: past maxStalledCount (BullMQ's default 1), they fail.
+ * (DUKA_FAULTS=stuck-before-settle:1@S) a settle job about to compare-and-set the payment hangs its
+ * process S seconds in synchronous code, so no lock is renewed. worker-1 takes the 5 settle jobs
+ * and hangs 45 s; worker-2, started then, finds them stalled (once), runs them again and hangs
+ * 60 s; worker-1 wakes while worker-2 still hangs and finds them stalled a second time: past
+ * maxStalledCount (BullMQ's default 1), they fail. The long hangs make the order of events hold
+ * whatever worker-2's start-up takes on a loaded machine (up to about 40 s).
  *
  * Pass: settlements = 5, never 10 (each order's two runs both reach the compare-and-set; one
  * wins); jobs past the limit land in `failed` with BullMQ's "job stalled more than allowable
@@ -28,7 +29,7 @@ const ORDERS = 5;
 const PENDING_LIMIT_MS = 120_000;
 const ALERT_LIMIT_MS = 30_000;
 const STALLED_LIMIT = "job stalled more than allowable limit";
-const stuck = (times: number) => ({ DUKA_FAULTS: `stuck-before-settle:${times}` });
+const stuck = (seconds: number) => ({ DUKA_FAULTS: `stuck-before-settle:1@${seconds}` });
 
 describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_MONGODB})`, () => {
   let rig: Rig;
@@ -38,7 +39,7 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
   beforeAll(async () => {
     rig = await startRig({}, {}, { multiProcess: true });
     await Promise.all([
-      rig.cluster.start("worker", { name: "worker-1", env: stuck(1) }),
+      rig.cluster.start("worker", { name: "worker-1", env: stuck(45) }),
       rig.cluster.start("web", { name: "web", port: rig.publicPort }),
       rig.cluster.start("telegram", { name: "telegram" }),
     ]);
@@ -62,7 +63,7 @@ describe.skipIf(!multiProcessStoreAvailable())(`R11 stalled-limit path (${NEEDS_
     await Promise.all(orders.map((order) => rig.paystack.sendWebhook(order.accessCode, { url })));
     const [first] = rig.cluster.processes.filter((process) => process.role === "worker");
     await waitUntil(() => first!.stderr().includes("DUKA_FAULTS: stuck at"), { timeoutMs: 60_000 });
-    workers = [first!, await rig.cluster.start("worker", { name: "worker-2", env: stuck(2) })];
+    workers = [first!, await rig.cluster.start("worker", { name: "worker-2", env: stuck(60) })];
     await Promise.all(
       orders.map(({ shopper }) => shopper.nextMessage(/confirmed/, { timeoutMs: PENDING_LIMIT_MS })),
     );
