@@ -48,6 +48,7 @@ import { createMerchantCommands } from "../shop/merchant-commands.js";
 import { createMerchantNotifier } from "../shop/merchant-notifier.js";
 import { createOrderService } from "../shop/orders.js";
 import { createStore } from "../store/index.js";
+import { openWhenReady } from "../store/open-when-ready.js";
 import type { Store } from "../store/types.js";
 import { openChannels } from "./open-channels.js";
 
@@ -85,12 +86,17 @@ export async function createCore(options: DukaOptions) {
   const catalog = options.catalog ?? (await loadCatalog(config.catalog));
   const store =
     options.store ??
-    (await createStore({
-      ...(config.storage.mongodbUri ? { mongodbUri: config.storage.mongodbUri } : {}),
-      dataDir: join(config.storage.dataDir, "store"),
-      mediaDir: join(config.storage.dataDir, "media"),
+    // Started before its store, or while it is busy: wait for it rather than exit.
+    (await openWhenReady(
+      () =>
+        createStore({
+          ...(config.storage.mongodbUri ? { mongodbUri: config.storage.mongodbUri } : {}),
+          dataDir: join(config.storage.dataDir, "store"),
+          mediaDir: join(config.storage.dataDir, "media"),
+          logger,
+        }),
       logger,
-    }));
+    ));
   if (!options.store) closers.push(() => store.close());
 
   const producer = createRedis(config.redis.url, "producer");

@@ -36,11 +36,18 @@ function isSqliteUniqueViolation(error: InstanceType<typeof mongo.MongoServerErr
   return error.code === 1 && error.message.includes("UNIQUE constraint failed");
 }
 
+// FerretDB 1.x's SQLite backend answers a write that met another writer's lock with code 1 and
+// SQLITE_BUSY: the same request succeeds a moment later (a start-up's index build included).
+function isSqliteBusy(error: InstanceType<typeof mongo.MongoError>): boolean {
+  return error.code === 1 && error.message.includes("SQLITE_BUSY");
+}
+
 function isUnavailable(error: unknown): boolean {
   if (UNREACHABLE.some((type) => error instanceof type)) return true;
   if (!(error instanceof mongo.MongoError)) return false;
   return (
     error.hasErrorLabel("RetryableWriteError") ||
-    (typeof error.code === "number" && TRANSIENT_CODES.has(error.code))
+    (typeof error.code === "number" && TRANSIENT_CODES.has(error.code)) ||
+    isSqliteBusy(error)
   );
 }

@@ -21,6 +21,14 @@ describe("MongoDB error mapping", () => {
     ["a network error", new mongo.MongoNetworkError("connection reset")],
     ["a failover", new mongo.MongoServerError({ code: 10107, errmsg: "not primary" })],
     ["a step-down", new mongo.MongoServerError({ code: 189, errmsg: "primary stepped down" })],
+    [
+      "FerretDB's SQLite busy with another writer",
+      new mongo.MongoServerError({
+        code: 1,
+        errmsg:
+          "[msg_delete.go:95 handler.(*Handler).MsgDelete] [collection.go:241 sqlite.(*collection).DeleteAll] database is locked (5) (SQLITE_BUSY)",
+      }),
+    ],
   ])("turns %s into StoreUnavailableError", (_name, error) => {
     const mapped = toStoreError("orders", error);
     expect(mapped).toBeInstanceOf(StoreUnavailableError);
@@ -30,6 +38,8 @@ describe("MongoDB error mapping", () => {
   it("passes other errors through", () => {
     const error = new mongo.MongoServerError({ code: 2, errmsg: "bad query" });
     expect(toStoreError("orders", error)).toBe(error);
+    const internal = new mongo.MongoServerError({ code: 1, errmsg: "some other internal error" });
+    expect(toStoreError("orders", internal)).toBe(internal);
     const plain = new TypeError("bug");
     expect(toStoreError("orders", plain)).toBe(plain);
   });
