@@ -1,0 +1,284 @@
+/**
+ * R30 soak (reliability.md §4): RELIABILITY_SOAK_MINUTES (default 5, what CI runs; `npm run soak`
+ * runs 30) of mixed purchases at 10 a second — 70 % Paystack card, 20 % Daraja STK, 10 % manual
+ * proofs — with 1 % random faults (a dropped webhook or callback, one delivered twice at once, a
+ * Telegram 429 on a send), one Redis restart and one SIGKILL of a worker. Duka runs as OS
+ * processes (web, 2 × worker, telegram) over a FerretDB and a redis-server of the test's own; the
+ * killed worker is started again, as a supervisor would.
+ *
+ * Card and M-Pesa orders come from the order desk (harness/order-desk.ts: Duka's order and payment
+ * services in the test process, no chat dialogue), because a dialogue per order costs about 6 Bot
+ * API messages and Telegram's 30 a second would cap the soak below 10 orders a second; their
+ * payments then travel the real provider paths (Paystack webhooks with its retries, Daraja
+ * callbacks, the reconciler for what was dropped). Proofs take the whole chat dialogue and the
+ * merchant's /confirm, as a shop sees them.
+ *
+ * Pass (always): 0 lost, 0 settled twice (rig.ts' §4.0 checks), every shopper confirmed (a send
+ * cut by the worker kill may go twice: at most one per outbound send in flight), no failed settle
+ * job, the settle and outbound queues' completed jobs within Duka's removeOnComplete cap, 0 orders
+ * pending longer than 5 min at the end. Targets (printed; failing only under
+ * RELIABILITY_STRICT_TIMING=1): RSS growth < 10 % after warm-up, event-loop p99 < 100 ms, taken
+ * as the worst 5-s window of each process (web: Duka's /metrics; worker and telegram, which serve
+ * no HTTP: loop-probe.mjs preloaded).
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { tinyJpeg } from "../../sandbox/sample-files.js";
+import type { TelegramUser } from "../../sandbox/telegram/index.js";
+import type { Role } from "../../src/app.js";
+import { OUTBOUND_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "../../src/queue/queues.js";
+import { createOwnFerretDb, FERRETDB_BIN, ferretdbAvailable, type OwnFerretDb } from "./harness/ferretdb.js";
+import { sendPaced } from "./harness/load.js";
+import { type DeskOrder, type OrderDesk, openOrderDesk } from "./harness/order-desk.js";
+import {
+  type LagWindow,
+  loopProbeEnv,
+  type ProcessSampler,
+  probedLag,
+  rssGrowth,
+  sampleProcesses,
+} from "./harness/process-metrics.js";
+import { queueCounts, redisUsedMemory } from "./harness/queue-stats.js";
+import { createOwnRedis, type OwnRedis } from "./harness/redis-server.js";
+import { report, seconds, target } from "./harness/report.js";
+import { type Purchase, planTraffic, R30_MIX, seededRandom } from "./harness/traffic.js";
+import { waitUntil } from "./harness/wait.js";
+import {
+  checkInvariants,
+  confirmationsOf,
+  orderByTransfer,
+  type Rig,
+  startRig,
+  TENANT_ID,
+  webhookUrl,
+} from "./processes/rig.js";
+
+const MINUTES = Number(process.env.RELIABILITY_SOAK_MINUTES ?? "5");
+const RPS = 10;
+const FAULT_RATE = 0.01;
+const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** One RSS sample and one event-loop window per process this often. */
+const WINDOW_MS = 5_000;
+/** Paystack's retries, compressed (reliability.md §4.0): 4× every 3 s, then every 10 s up to 2 min. */
+const PAYSTACK_RETRY_MS = [3_000, 3_000, 3_000, 3_000, ...Array<number>(11).fill(10_000)];
+/** The reconciler at test timings (§4.0): a pending payment is asked about 20 s after it started. */
+const RECONCILE_DELAYS_SECONDS = "20,40,80,160";
+const REDIS_DOWN_MS = 5_000;
+/** The outbound worker's concurrency: sends in flight when the worker is killed may go twice. */
+const OUTBOUND_IN_FLIGHT = 8;
+const PENDING_LIMIT_MS = 5 * 60_000;
+
+/** The cap Duka gives a queue's completed jobs (removeOnComplete's count). */
+function completedCap(options: typeof SETTLE_JOB_OPTIONS): number {
+  const keep = options.removeOnComplete;
+  if (typeof keep === "object" && keep.count !== undefined) return keep.count;
+  throw new Error(`completed jobs are not capped by count: ${JSON.stringify(keep)}`);
+}
+
+interface Bought {
+  readonly purchase: Purchase;
+  readonly shopper: TelegramUser;
+  readonly ref: string;
+  /** Placements the shopper had to repeat (an error during the Redis restart). */
+  readonly retries: number;
+}
+
+let ferret: OwnFerretDb | undefined;
+let redis: OwnRedis | undefined;
+let rig: Rig | undefined;
+let desk: OrderDesk | undefined;
+let sampler: ProcessSampler | undefined;
+const savedMongoUri = process.env.MONGODB_URI;
+
+afterEach(async () => {
+  await sampler?.stop();
+  await desk?.close();
+  await rig?.close();
+  await redis?.close();
+  await ferret?.close();
+  if (savedMongoUri === undefined) delete process.env.MONGODB_URI;
+  else process.env.MONGODB_URI = savedMongoUri;
+  sampler = undefined;
+  desk = undefined;
+  rig = undefined;
+  redis = undefined;
+  ferret = undefined;
+});
+
+describe.skipIf(!ferretdbAvailable())(`R30 soak (needs the FerretDB binary at ${FERRETDB_BIN})`, () => {
+  it(`R30 soak ${MINUTES} min at ${RPS} purchases/s with faults: nothing lost or settled twice, memory flat`, async () => {
+    ferret = await createOwnFerretDb();
+    await ferret.start();
+    redis = await createOwnRedis();
+    await redis.start();
+    const ownRedis = redis;
+    // startRig runs the cluster on MONGODB_URI (many processes need a shared store): this one's.
+    process.env.MONGODB_URI = ferret.uri("duka_soak");
+    rig = await startRig(
+      { REDIS_URL: ownRedis.url, RECONCILE_DELAYS_SECONDS },
+      { webhookRetry: { delaysMs: PAYSTACK_RETRY_MS, timeoutMs: 5_000, ack: "2xx" } },
+    );
+    const { cluster, telegram, paystack, daraja, merchant } = rig;
+    const probe = loopProbeEnv(WINDOW_MS);
+    // Two workers, as a deployment that can lose one: the kill is of one of them (start-up order
+    // is free, see startup-order.test.ts).
+    let [worker] = await Promise.all([
+      cluster.start("worker", { env: probe }),
+      cluster.start("worker", { env: probe }),
+      cluster.start("web", { port: rig.publicPort }),
+      cluster.start("telegram", { env: probe }),
+    ]);
+    const paystackUrl = await webhookUrl(rig.publicPort, "paystack");
+    desk = await openOrderDesk(cluster);
+    const orderDesk = desk;
+
+    const runMs = MINUTES * 60_000;
+    const plan = planTraffic(Math.round((runMs / 1000) * RPS), R30_MIX, FAULT_RATE, seededRandom(SEED));
+    const deliveries: Promise<unknown>[] = [];
+
+    /** Places a desk order as a shopper would: again after an error, until it is placed. */
+    async function place(chatId: number, method: "card" | "mobile_money"): Promise<[DeskOrder, number]> {
+      for (let retries = 0; ; retries++) {
+        try {
+          return [await orderDesk.place(chatId, method), retries];
+        } catch (error) {
+          if (retries >= 60) throw error;
+          // The shopper's pause before trying again, not a wait for a condition.
+          await delay(1_000);
+        }
+      }
+    }
+
+    async function buy(purchase: Purchase): Promise<Bought> {
+      const chatId = 800_000 + purchase.index;
+      const shopper = telegram.user({ id: chatId, firstName: `Soak${purchase.index}` });
+      if (purchase.fault === "telegram-429")
+        telegram.failNext("sendMessage", { errorCode: 429, retryAfter: 1 });
+      if (purchase.path === "proof") {
+        // Bytes of its own per receipt: the same image twice is a reused proof (R06).
+        const receipt = Buffer.concat([tinyJpeg(), Buffer.from(`soak receipt ${purchase.index}`)]);
+        const ref = await orderByTransfer(shopper, receipt);
+        merchant.sendText(`/confirm ${ref}`);
+        return { purchase, shopper, ref, retries: 0 };
+      }
+      const [order, retries] = await place(chatId, purchase.path === "card" ? "card" : "mobile_money");
+      if (purchase.path === "card") {
+        await paystack.pay(order.providerRef);
+        if (purchase.fault !== "drop") {
+          const copies = purchase.fault === "duplicate" ? 2 : 1;
+          deliveries.push(paystack.sendWebhook(order.providerRef, { url: paystackUrl, copies }));
+        }
+      } else {
+        const delivery =
+          purchase.fault === "drop" ? "drop" : purchase.fault === "duplicate" ? "duplicate" : "normal";
+        daraja.complete(order.providerRef, { resultCode: 0, delivery });
+      }
+      return { purchase, shopper, ref: order.ref, retries };
+    }
+
+    sampler = sampleProcesses(cluster, WINDOW_MS);
+    const startedAt = Date.now();
+    // Warm-up: the first quarter, so JIT, pools and caches have settled.
+    const warmedAt = startedAt + runMs / 4;
+    let usedMemoryWarm = 0;
+    let workerBackMs = 0;
+    let redisBackMs = 0;
+    const at = (fraction: number) => delay(Math.max(0, startedAt + runMs * fraction - Date.now()));
+    const faults = (async () => {
+      // Early, so the restarted worker is warm when RSS growth is measured.
+      await at(0.1);
+      await worker.kill();
+      const killedAt = Date.now();
+      worker = await cluster.restart(worker);
+      workerBackMs = Date.now() - killedAt;
+      await delay(Math.max(0, warmedAt - Date.now()));
+      usedMemoryWarm = await redisUsedMemory(ownRedis.url);
+      await at(0.5);
+      await ownRedis.shutdown();
+      const downAt = Date.now();
+      await delay(REDIS_DOWN_MS);
+      await ownRedis.start();
+      redisBackMs = Date.now() - downAt;
+    })();
+    const [answers] = await Promise.all([sendPaced(plan, { rps: RPS, senders: 40 }, buy), faults]);
+    const trafficEndedAt = Date.now();
+    const bought = answers.map(({ answer }) => answer);
+
+    // Drained: no order awaits its payment and every shopper has the confirmation.
+    await waitUntil(
+      async () =>
+        (await orderDesk.store.orders.listByStatus(TENANT_ID, "awaiting_payment", 1)).length === 0 &&
+        bought.every(({ shopper, ref }) => confirmationsOf(shopper, ref) > 0),
+      {
+        timeoutMs: 180_000,
+        everyMs: 1_000,
+        describe: async () =>
+          `${(await orderDesk.store.orders.listByStatus(TENANT_ID, "awaiting_payment", 100_000)).length} orders await payment, ` +
+          `${bought.filter(({ shopper, ref }) => confirmationsOf(shopper, ref) === 0).length} shoppers unconfirmed`,
+      },
+    );
+    const drainMs = Date.now() - trafficEndedAt;
+    await sampler.stop();
+    await Promise.all(deliveries);
+
+    const invariants = await checkInvariants(
+      orderDesk.store,
+      bought.map(({ ref }) => ref),
+    );
+    const stale = (await orderDesk.store.orders.listByStatus(TENANT_ID, "awaiting_payment", 100_000)).filter(
+      (order) => Date.now() - order.createdAt.getTime() > PENDING_LIMIT_MS,
+    );
+    const confirmations = bought.map(({ shopper, ref }) => confirmationsOf(shopper, ref));
+    const sentTwice = confirmations.reduce((sum, count) => sum + Math.max(0, count - 1), 0);
+    const queues = await queueCounts(ownRedis.url, cluster.prefix, ["settle", "outbound-telegram"]);
+    const usedMemoryEnd = await redisUsedMemory(ownRedis.url);
+    const settleCap = completedCap(SETTLE_JOB_OPTIONS);
+    const outboundCap = completedCap(OUTBOUND_JOB_OPTIONS);
+
+    const growth = rssGrowth(sampler.rss, warmedAt, trafficEndedAt, 30_000);
+    const lag = [...sampler.webLag, ...probedLag(cluster)].filter(
+      (window) => window.atMs >= warmedAt && window.atMs <= trafficEndedAt,
+    );
+    const roleOf = (name: string): Role => cluster.processes.find((run) => run.name === name)!.role;
+    const worstLag = (role: Role) =>
+      Math.max(0, ...lag.filter((window: LagWindow) => roleOf(window.name) === role).map((w) => w.p99Ms));
+    const worstGrowth = (role: Role) =>
+      Math.max(0, ...growth.filter((series) => roleOf(series.name) === role).map((series) => series.growth));
+    const roles: Role[] = ["web", "worker", "telegram"];
+    const count = (predicate: (purchase: Purchase) => boolean) => plan.filter(predicate).length;
+    const injected429 = telegram.calls("sendMessage").filter((call) => call.injected).length;
+    const achievedRps = plan.length / ((trafficEndedAt - startedAt) / 1000);
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+    report(
+      `R30 soak ${MINUTES} min: ${plan.length} orders (${count((p) => p.path === "card")} card, ` +
+        `${count((p) => p.path === "mpesa")} M-Pesa, ${count((p) => p.path === "proof")} proofs) at ` +
+        `${achievedRps.toFixed(1)}/s, ${plan.length - invariants.paidOnce} lost, ` +
+        `${invariants.broken.length} broken (settled twice or unpaid), ${sentTwice} confirmations sent twice; ` +
+        `faults: ${count((p) => p.fault === "drop")} dropped, ${count((p) => p.fault === "duplicate")} duplicated, ` +
+        `${injected429} Telegram 429s, Redis restart (back in ${seconds(redisBackMs)}), worker SIGKILL ` +
+        `(back in ${seconds(workerBackMs)}), ${bought.reduce((sum, b) => sum + b.retries, 0)} placements retried; ` +
+        `${target("RSS growth", 100 * Math.max(...roles.map(worstGrowth)), 10, "%")} ` +
+        `(${roles.map((role) => `${role} ${(100 * worstGrowth(role)).toFixed(1)} %`).join(", ")}); ` +
+        `${target("lag p99", Math.max(...roles.map(worstLag)), 100)} ` +
+        `(${roles.map((role) => `${role} ${worstLag(role).toFixed(0)} ms`).join(", ")}); ` +
+        `Redis ${mb(usedMemoryWarm)} after warm-up → ${mb(usedMemoryEnd)}, completed settle ` +
+        `${queues.settle!.completed}/${settleCap}, outbound ${queues["outbound-telegram"]!.completed}/${outboundCap}; ` +
+        `${stale.length} pending > 5 min; drained ${seconds(drainMs)} after the last purchase (seed ${SEED})`,
+    );
+
+    expect(invariants.broken, "orders not paid exactly once").toEqual([]);
+    expect(invariants.paidOnce).toBe(plan.length);
+    expect(invariants.strandedPending, "payments left pending on paid orders").toEqual([]);
+    expect(invariants.unprocessedInbox, "inbox rows never processed").toBe(0);
+    expect(confirmations.filter((n) => n === 0).length, "shoppers without a confirmation").toBe(0);
+    expect(sentTwice, "confirmations sent twice").toBeLessThanOrEqual(OUTBOUND_IN_FLIGHT);
+    expect(queues.settle!.failed, "failed settle jobs").toBe(0);
+    expect(queues.settle!.completed).toBeLessThanOrEqual(settleCap);
+    expect(queues["outbound-telegram"]!.completed).toBeLessThanOrEqual(outboundCap);
+    expect(
+      stale.map((order) => order.ref),
+      "orders pending longer than 5 min",
+    ).toEqual([]);
+  });
+});
