@@ -54,7 +54,8 @@ import {
 } from "./processes/rig.js";
 
 const MINUTES = Number(process.env.RELIABILITY_SOAK_MINUTES ?? "5");
-const RPS = 10;
+/** §4 says 10; lower it to find the rate this machine sustains. */
+const RPS = Number(process.env.RELIABILITY_SOAK_RPS ?? "10");
 const FAULT_RATE = 0.01;
 const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** One RSS sample and one event-loop window per process this often. */
