@@ -3,7 +3,7 @@
  * The crashes themselves are proven by the reliability suite (test/reliability/processes/).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { configureTestHooks, crashPoint, testTimings } from "../src/faults.js";
+import { configureTestHooks, crashPoint, stuckPoint, testTimings } from "../src/faults.js";
 
 afterEach(() => configureTestHooks({}));
 
@@ -41,4 +41,14 @@ describe("DUKA_FAULTS and DUKA_TEST_TIMINGS", () => {
     expect(() => crashPoint("before-settle")).not.toThrow();
     expect(testTimings()).toBeUndefined();
   });
+
+  it("block the event loop at a stuck point for 15 s, only the armed number of times", () => {
+    configureTestHooks({ DUKA_FAULTS: "stuck-before-settle:1" });
+    const started = performance.now();
+    stuckPoint("stuck-before-settle");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(15_000);
+    const again = performance.now();
+    stuckPoint("stuck-before-settle");
+    expect(performance.now() - again).toBeLessThan(1_000);
+  }, 20_000);
 });

@@ -36,9 +36,10 @@ import { createSettlement } from "../payments/settlement.js";
 import { createWebhookIntake } from "../payments/webhook-intake.js";
 import { createRedis, evictionPolicyProblem, persistenceProblem, waitForRedis } from "../queue/connection.js";
 import { createOutbox } from "../queue/outbox.js";
-import { createQueues, RECONCILE_JOB_OPTIONS, SETTLE_JOB_OPTIONS } from "../queue/queues.js";
+import { createQueues, RECONCILE_JOB_OPTIONS } from "../queue/queues.js";
 import { createRedisRateLimit } from "../queue/rate-limit.js";
 import { createReminderScheduler } from "../queue/reminders.js";
+import { createSettleEnqueuer } from "../queue/settle-enqueue.js";
 import { createMetrics } from "../server/metrics.js";
 import { createActionPerformer } from "../shop/actions.js";
 import { type ActionPerformer, createConversationRunner } from "../shop/conversation-runner.js";
@@ -205,9 +206,7 @@ export async function createCore(options: DukaOptions) {
     },
     logger,
   });
-  const enqueueSettle = async (inboxId: string) => {
-    await queues.settle.add("settle", { inboxId }, { ...SETTLE_JOB_OPTIONS, jobId: inboxId });
-  };
+  const enqueueSettle = createSettleEnqueuer(queues.settle);
   const processInbox = createInboxProcessor({ store, registry, settlement, logger });
   const intake = createWebhookIntake({ store, registry, enqueueSettle, logger });
   const health = createHealthMonitor({

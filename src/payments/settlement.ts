@@ -11,7 +11,7 @@ import { deterministicId } from "../domain/ids.js";
 import { equals, type Money } from "../domain/money.js";
 import type { Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
-import { crashPoint } from "../faults.js";
+import { crashPoint, stuckPoint } from "../faults.js";
 import { recordAudit } from "../store/audit-log.js";
 import type { Store } from "../store/types.js";
 
@@ -66,6 +66,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
         return "flagged";
       }
       crashPoint("before-settle");
+      stuckPoint("stuck-before-settle");
       let settled = await store.payments.transition(payment.tenantId, payment._id, "succeeded", {
         settledAt: new Date(),
         ...(proof.receipt ? { receipt: proof.receipt } : {}),

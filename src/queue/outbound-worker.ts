@@ -36,7 +36,8 @@ const RELEASE_LEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redi
 /**
  * Sends stored outbox messages. Progress is recorded after each reply, so a retry resumes
  * where the last attempt stopped. A wait for the chat's slot or a 429 moves the job to the
- * delayed set instead of blocking a worker slot; a wait for the channel-wide budget holds it.
+ * delayed set instead of blocking a worker slot; a wait for the channel-wide budget holds it. A
+ * 429 holds the whole chat for its retry_after (Telegram counts every early send against us).
  *
  * Digests: a message of a digest group that had to wait for its chat's slot is part of a pile-up
  * (a burst of "order paid" alerts to one merchant). Each such slot, when it comes, carries one
@@ -63,13 +64,48 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     return deferUntil(job, token, waitMs);
   };
 
-  /** Takes a slot of the channel-wide budget, waiting in place while it is spent. */
-  const takeGlobalSlot = async () => {
-    // The channel-wide budget is spent for everyone: this worker slot waits in place (well under
-    // a second) rather than re-queueing, so waiting jobs neither churn nor overtake by priority.
-    for (let wait = await pacer.takeGlobalSlot(); wait > 0; wait = await pacer.takeGlobalSlot()) {
-      await sleep(wait);
+  /**
+   * Takes a slot of the channel-wide budget, then the chat's pace as sent, waiting in place for
+   * each (well under a second) rather than re-queueing, so waiting jobs neither churn nor overtake
+   * by priority. Both are taken right before the send, so a late send cannot bunch with others.
+   */
+  const takeSendSlots = async (chatId: string) => {
+    for (;;) {
+      for (let wait = await pacer.takeGlobalSlot(); wait > 0; wait = await pacer.takeGlobalSlot()) {
+        await sleep(wait);
+      }
+      const chatWait = await pacer.takeChatSend(chatId);
+      if (chatWait === 0) return;
+      // The global slot lapses unused: cheaper than a send that breaks the chat's pace.
+      await sleep(chatWait);
     }
+  };
+
+  /**
+   * Waits out a chat's flood wait. Slots it held fell inside the wait, so it asks for a new one
+   * afterwards; the chat's other messages wait too (`holdChat`), not only the one refused.
+   */
+  const deferForFloodWait = async (
+    job: Job<JobDataMap["outbound"]>,
+    token: string | undefined,
+    waitMs: number,
+  ) => {
+    if (job.data.chatSlotFor !== undefined) await job.updateData({ outboxId: job.data.outboxId });
+    return deferUntil(job, token, waitMs);
+  };
+  /** Checked last before each send: a flood wait may have begun while this job waited its turn. */
+  const waitOutHold = async (job: Job<JobDataMap["outbound"]>, token: string | undefined, chatId: string) => {
+    const held = await pacer.chatHeldFor(chatId);
+    if (held > 0) await deferForFloodWait(job, token, held);
+  };
+  const floodWait = async (
+    job: Job<JobDataMap["outbound"]>,
+    token: string | undefined,
+    chatId: string,
+    error: ChannelRateLimitError,
+  ) => {
+    await pacer.holdChat(chatId, error.retryAfterMs);
+    return deferForFloodWait(job, token, error.retryAfterMs);
   };
 
   /**
@@ -77,7 +113,12 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
    * One digest per chat and group at a time (a lease in Redis, shared by every process): a slow
    * send must not let the next slot's job name the same messages again.
    */
-  const sendDigest = async (job: Job, token: string | undefined, to: OutboxMessage["to"], group: string) => {
+  const sendDigest = async (
+    job: Job<JobDataMap["outbound"]>,
+    token: string | undefined,
+    to: OutboxMessage["to"],
+    group: string,
+  ) => {
     const lease = `${options.prefix}:digest:${channel.name}:${to.chatId}:${group}`;
     const holder = randomUUID();
     if ((await options.connection.set(lease, holder, "PX", DIGEST_LEASE_MS, "NX")) !== "OK") return;
@@ -89,14 +130,15 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
   };
 
   const sendDigestHoldingLease = async (
-    job: Job,
+    job: Job<JobDataMap["outbound"]>,
     token: string | undefined,
     to: OutboxMessage["to"],
     group: string,
   ) => {
     const batch = (await store.outbox.listPendingDigest(to, group, DIGEST_MAX)).filter(isDigestible);
     if (batch.length === 0) return;
-    await takeGlobalSlot();
+    await takeSendSlots(to.chatId);
+    await waitOutHold(job, token, to.chatId);
     const reply =
       batch.length === 1
         ? batch[0]!.replies[0]!
@@ -107,7 +149,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     try {
       await channel.send(to.chatId, reply);
     } catch (error) {
-      if (error instanceof ChannelRateLimitError) await deferUntil(job, token, error.retryAfterMs);
+      if (error instanceof ChannelRateLimitError) await floodWait(job, token, to.chatId, error);
       // Refused for good, or out of attempts: the messages it named fail with it, as a single
       // message would, so none is left pending with no job to send it.
       const rejected = error instanceof ChannelRejectedError;
@@ -140,11 +182,12 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
         const chatWait = await pacer.reserveChatSlot(message.to.chatId);
         if (chatWait > 0) await deferHolding(job, token, index, chatWait);
       }
-      await takeGlobalSlot();
+      await takeSendSlots(message.to.chatId);
+      await waitOutHold(job, token, message.to.chatId);
       try {
         await channel.send(message.to.chatId, message.replies[index]!);
       } catch (error) {
-        if (error instanceof ChannelRateLimitError) await deferUntil(job, token, error.retryAfterMs);
+        if (error instanceof ChannelRateLimitError) await floodWait(job, token, message.to.chatId, error);
         if (error instanceof ChannelRejectedError) {
           logger.warn({ outboxId: message._id, err: error }, "channel refused the message; not retrying");
           await store.outbox.markFailed(message._id, new Date(), error.message);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Catalog } from "../catalog/types.js";
 import { initialState, migrateState, step } from "../conversations/index.js";
@@ -29,8 +30,12 @@ export interface ConversationRunnerOptions {
   readonly phoneOf?: (chat: ChatAddress) => string | null;
 }
 
-/** Saving loses to a concurrent writer at most this often before we give up loudly. */
-const SAVE_ATTEMPTS = 5;
+/**
+ * Saving loses to a concurrent writer at most this often before we give up loudly. Every settle
+ * attempt of a payment re-delivers its news (several may run at once), and a shopper may be
+ * typing meanwhile: room for each of them to win once.
+ */
+const SAVE_ATTEMPTS = 10;
 /** A machine that keeps asking for actions is a bug; stop instead of looping. */
 const MAX_ACTION_ROUNDS = 4;
 
@@ -90,6 +95,8 @@ export function createConversationRunner(options: ConversationRunnerOptions) {
         return replies;
       }
       logger.debug({ attempt }, "conversation changed while stepping; recomputing the turn");
+      // Spread the losers out so they do not meet again on the next version.
+      await delay(Math.random() * 2 ** Math.min(attempt, 7));
     }
     throw new DukaError("conflict", `Conversation state kept changing under ${SAVE_ATTEMPTS} attempts`);
   }

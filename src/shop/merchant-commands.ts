@@ -19,6 +19,7 @@ import {
 
 const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund"]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
+const OVERRIDE = /\s+override\s*$/i;
 
 /** True for inputs only a merchant may give: the merchant commands and the review buttons. */
 export function isMerchantInput(
@@ -63,10 +64,17 @@ export function createMerchantCommands(deps: {
     return reviewOutcomeReply(outcome);
   };
 
-  const confirm = (message: InboundMessage, raw: string) =>
-    withReference(raw, "/confirm DK-7F3K2", async (ref) =>
-      decided(message, ref, await review.confirm(tenantId, ref, actorOf(message))),
+  /** `/confirm REF`, or `/confirm REF override` for a receipt flagged as reused. */
+  const confirm = (message: InboundMessage, raw: string, override = false) => {
+    const overridden = OVERRIDE.test(raw);
+    return withReference(raw.replace(OVERRIDE, ""), "/confirm DK-7F3K2", async (ref) =>
+      decided(
+        message,
+        ref,
+        await review.confirm(tenantId, ref, actorOf(message), { override: override || overridden }),
+      ),
     );
+  };
 
   const reject = async (message: InboundMessage, ref: string, reason: string) =>
     decided(message, ref, await review.reject(tenantId, ref, reason, actorOf(message)));
@@ -110,6 +118,7 @@ export function createMerchantCommands(deps: {
     const [, verb, ref = "", reasonIndex] = data.split(":");
     const reason = REJECT_REASONS[Number(reasonIndex)];
     if (verb === "ok") return confirm(message, ref);
+    if (verb === "ov") return confirm(message, ref, true);
     if (verb === "no")
       return withReference(ref, "/reject DK-7F3K2 reason", async (valid) => rejectReasonPrompt(valid));
     if (verb === "nr" && reason)

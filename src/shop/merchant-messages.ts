@@ -86,6 +86,16 @@ export function reviewOutcomeReply(outcome: ReviewOutcome): Reply {
   switch (outcome.kind) {
     case "not_found":
       return { text: `There is no order ${outcome.ref}. Check the reference (like DK-7F3K2).` };
+    case "needs_override": {
+      const ref = outcome.order.ref;
+      return {
+        text: [
+          `⚠️ The receipt for *${ref}* was already sent for order *${outcome.reusedFromOrderRef}*. Nothing changed.`,
+          `Only if the money for *${ref}* truly arrived too, confirm anyway: /confirm ${ref} override`,
+        ].join("\n"),
+        choices: [[{ label: "⚠️ Confirm anyway", data: `m:ov:${ref}` }]],
+      };
+    }
     case "confirmed":
       return {
         text: outcome.alreadyDone

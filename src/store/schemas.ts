@@ -128,6 +128,8 @@ export const paymentSchema = new Schema(
 paymentSchema.index({ tenantId: 1, orderId: 1 });
 // Webhooks and reconciliation find a payment by the provider's reference for it.
 paymentSchema.index({ instanceId: 1, providerRef: 1 });
+// The refund reconciler lists claims still open on paid payments, oldest first.
+paymentSchema.index({ status: 1, "refundClaim.at": 1 });
 
 export const inboxSchema = new Schema(
   {

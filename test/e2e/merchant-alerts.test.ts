@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyJpeg, tinyPng } from "../../sandbox/sample-files.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
-import { orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
+import { button, orderByTransfer, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let shop: TestShop;
 
@@ -47,5 +47,21 @@ describe("merchant alerts", () => {
       5,
     );
     expect(audit[0]?.detail).toEqual({ reusedFromOrderRef: first });
+
+    // A plain confirm of the reused receipt credits nothing; only the explicit override does.
+    shop.merchant.sendText(`/confirm ${second}`);
+    const refusal = await shop.merchant.nextMessage(/Nothing changed/);
+    expect(refusal.text).toContain(`already sent for order ${first}`);
+    const { tenantId } = shop.config;
+    expect((await shop.duka.store.orders.findByRef(tenantId, second))?.status).toBe("awaiting_payment");
+    shop.merchant.pressButton(refusal, button(refusal, "Confirm anyway"));
+    expect((await shop.merchant.nextMessage(/confirmed\. The shopper/)).text).toContain(second);
+    expect((await shop.duka.store.orders.findByRef(tenantId, second))?.status).toBe("paid");
+    const confirmed = await shop.duka.store.audit.list(
+      tenantId,
+      { orderRef: second, action: "payment.confirmed" },
+      5,
+    );
+    expect(confirmed[0]?.detail).toEqual({ override: true, reusedFromOrderRef: first });
   });
 });

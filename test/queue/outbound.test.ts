@@ -195,6 +195,26 @@ describe("outbound messages", () => {
     expect(calls[1]!.receivedAt - calls[0]!.receivedAt).toBeGreaterThanOrEqual(7_000);
   });
 
+  it("holds the whole chat for a 429's retry_after: none of its other messages goes out early", async () => {
+    startWorker({ globalPerSecond: 30, perChatPerSecond: 10, perChatBurst: 3 });
+    const user = emulator.user({ id: 509, firstName: "E" });
+    emulator.failNext("sendMessage", { errorCode: 429, retryAfter: 2 });
+    const ids = Array.from({ length: 5 }, (_, i) => outboxId("flood", String(i)));
+    const done = Promise.all(ids.map((id) => completion(id)));
+    for (const id of ids)
+      await outbox.send({ id, tenantId: "default", to: to(509), replies: [{ text: id }] });
+    await done;
+    expect(user.messages()).toHaveLength(5);
+    const calls = emulator.calls("sendMessage").filter((call) => call.params.chat_id === "509");
+    expect(calls.filter((call) => call.status === 429)).toHaveLength(1);
+    // Sent before the 429 was answered is not early; sent after it, inside the wait, would be.
+    expect(calls.filter((call) => call.earlyRetry)).toEqual([]);
+    const refusedAt = calls.find((call) => call.status === 429)!.finishedAt!;
+    const after = calls.filter((call) => call.receivedAt > refusedAt);
+    expect(after.length).toBeGreaterThan(0);
+    expect(Math.min(...after.map((call) => call.receivedAt)) - refusedAt).toBeGreaterThanOrEqual(1_950);
+  });
+
   it("gives up on a chat that blocked the bot and records why", async () => {
     startWorker();
     const user = emulator.user({ id: 504, firstName: "D" });

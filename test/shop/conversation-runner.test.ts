@@ -92,6 +92,16 @@ describe("conversation runner", () => {
     expect(after.state.seq).toBe(before.state.seq + 3);
   });
 
+  it("delivers the same news from 8 racing settle attempts without giving up on the version check", async () => {
+    await runner.handle(message({ kind: "command", command: "start", args: "" }));
+    const before = (await store.conversations.load(tenantId, chat))!;
+    const news = { kind: "payment_confirmed", orderRef: "DK-RACE1", method: "card" } as const;
+    // Settlement re-delivers its news on every attempt (a crash may have come between the two).
+    await Promise.all(Array.from({ length: 8 }, () => runner.deliver(chat, news, "paid:ord_race")));
+    const after = (await store.conversations.load(tenantId, chat))!;
+    expect(after.version).toBe(before.version + 8);
+  });
+
   it("places one order when the same message is handled twice at once", async () => {
     for (const content of [
       { kind: "command", command: "start", args: "" },

@@ -226,6 +226,77 @@ export function storeConformance(backend: StoreBackend): void {
     });
   });
 
+  describe("refund claims", () => {
+    const claim = (n: number) => ({ at: at(n), actor: `merchant-${n}` });
+
+    it("claims a succeeded payment once, within its tenant", async () => {
+      const pending = makePayment();
+      const paid = makePayment({ status: "succeeded" });
+      await store.payments.create(pending);
+      await store.payments.create(paid);
+      expect(await store.payments.claimRefund("t1", pending._id, claim(3))).toBeNull();
+      expect(await store.payments.claimRefund("t2", paid._id, claim(3))).toBeNull();
+      expect(await store.payments.claimRefund("t1", paid._id, claim(3))).toMatchObject({
+        status: "succeeded",
+        refundClaim: claim(3),
+      });
+      expect(await store.payments.claimRefund("t1", paid._id, claim(4))).toBeNull();
+      expect((await store.payments.findById("t1", paid._id))?.refundClaim).toEqual(claim(3));
+    });
+
+    it("lets exactly one of two racing claims win", async () => {
+      const paid = makePayment({ status: "succeeded" });
+      await store.payments.create(paid);
+      const results = await Promise.all([
+        store.payments.claimRefund("t1", paid._id, claim(3)),
+        store.payments.claimRefund("t1", paid._id, claim(4)),
+      ]);
+      expect(results.filter((result) => result !== null)).toHaveLength(1);
+    });
+
+    it("releases a claim once, so the payment can be claimed again", async () => {
+      const paid = makePayment({ status: "succeeded" });
+      await store.payments.create(paid);
+      expect(await store.payments.releaseRefundClaim("t1", paid._id)).toBeNull();
+      await store.payments.claimRefund("t1", paid._id, claim(3));
+      expect(await store.payments.releaseRefundClaim("t2", paid._id)).toBeNull();
+      const released = await store.payments.releaseRefundClaim("t1", paid._id);
+      expect(released).toMatchObject({ status: "succeeded" });
+      expect(released?.refundClaim).toBeUndefined();
+      expect(await store.payments.releaseRefundClaim("t1", paid._id)).toBeNull();
+      expect(await store.payments.claimRefund("t1", paid._id, claim(5))).not.toBeNull();
+    });
+
+    it("lists unsettled claims older than a time across tenants, oldest first, limited", async () => {
+      const claims = [
+        { tenantId: "t1", at: 5 },
+        { tenantId: "t2", at: 2 },
+        { tenantId: "t1", at: 8 },
+        { tenantId: "t1", at: 3 },
+      ];
+      const payments = [];
+      for (const entry of claims) {
+        const payment = makePayment({ tenantId: entry.tenantId, status: "succeeded" });
+        await store.payments.create(payment);
+        await store.payments.claimRefund(entry.tenantId, payment._id, claim(entry.at));
+        payments.push(payment);
+      }
+      await store.payments.create(makePayment({ status: "succeeded" }));
+      // A claim whose refund was settled (the payment left `succeeded`) is no longer listed.
+      const refunded = makePayment({ status: "succeeded" });
+      await store.payments.create(refunded);
+      await store.payments.claimRefund("t1", refunded._id, claim(1));
+      await store.payments.transition("t1", refunded._id, "refunded");
+      const listed = await store.payments.listRefundClaims(at(6), 2);
+      expect(listed.map((payment) => payment._id)).toEqual([payments[1]!._id, payments[3]!._id]);
+      expect((await store.payments.listRefundClaims(at(6), 10)).map((payment) => payment._id)).toEqual([
+        payments[1]!._id,
+        payments[3]!._id,
+        payments[0]!._id,
+      ]);
+    });
+  });
+
   describe("payments by provider reference", () => {
     it("finds a payment by its instance and provider reference, and lists an order's newest first", async () => {
       const first = makePayment({ instanceId: "pi_a", providerRef: "ws_CO_1", createdAt: at(1) });

@@ -40,6 +40,8 @@ export type InboundHandler = (message: InboundMessage) => Promise<void>;
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 const HEALTH_CACHE_MS = 15_000;
+/** The calls the outbound worker paces. */
+const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument"]);
 
 /** 429 → wait; 400/403 (blocked, chat gone, bad request) → give up; the rest is transient. */
 function toChannelError(error: unknown): unknown {
@@ -56,13 +58,26 @@ function toChannelError(error: unknown): unknown {
 export function createTelegramAdapter(options: TelegramAdapterOptions) {
   const { logger } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
-  // Short waits are absorbed here; longer retry_after values surface so the outbound job can
-  // park itself in the delayed set instead of holding a worker.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
+  // Short waits are absorbed here, except on sends: their retry_after surfaces to the outbound
+  // job, which holds the whole chat for it (pacing) instead of letting its other messages run in.
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 });
+  const retryTransient = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 0 });
+  bot.api.config.use((prev, method, payload, signal) =>
+    (SEND_METHODS.has(method) ? retryTransient : retry)(prev, method, payload, signal),
+  );
   let runner: RunnerHandle | undefined;
+  /** Updates being handled, and the newest handed to us: what stop() waits for and confirms. */
+  const handling = new Set<Promise<void>>();
+  let lastUpdateId: number | undefined;
   let lastHealth: { at: number; problem: string | null } | undefined;
 
   function receive(handler: InboundHandler): void {
+    bot.use(async (ctx, next) => {
+      lastUpdateId = Math.max(lastUpdateId ?? 0, ctx.update.update_id);
+      const done = next();
+      handling.add(done);
+      await done.finally(() => handling.delete(done));
+    });
     bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
     bot.on("callback_query", async (ctx, next) => {
       // Always answered, first, so the shopper's button stops spinning whatever happens next.
@@ -177,8 +192,15 @@ export function createTelegramAdapter(options: TelegramAdapterOptions) {
     },
 
     async stop(): Promise<void> {
-      // Lets in-flight updates finish; the runner confirms the offset of what it handled.
-      if (runner?.isRunning()) await runner.stop();
+      if (!runner?.isRunning()) return;
+      await runner.stop();
+      // The runner stops fetching but neither waits for the updates it handed out nor confirms
+      // them: Telegram would send them again to the next process. Finish them, then confirm
+      // their offset as grammY's bot.stop() does.
+      await Promise.allSettled(handling);
+      if (lastUpdateId !== undefined) {
+        await bot.api.getUpdates({ offset: lastUpdateId + 1, limit: 1, timeout: 0 });
+      }
     },
 
     /** Express handler for POST /webhooks/telegram; checks the secret header. */

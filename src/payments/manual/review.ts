@@ -10,6 +10,8 @@ export type ReviewOutcome =
   | { readonly kind: "confirmed"; readonly order: Order; readonly alreadyDone: boolean }
   | { readonly kind: "rejected"; readonly order: Order; readonly alreadyDone: boolean }
   | { readonly kind: "not_found"; readonly ref: string }
+  /** The receipt waiting was already sent for another order: only an explicit override confirms it. */
+  | { readonly kind: "needs_override"; readonly order: Order; readonly reusedFromOrderRef: string }
   | {
       readonly kind: "not_reviewable";
       readonly order: Order;
@@ -57,12 +59,25 @@ export function createProofReview(deps: { store: Store; notifier: ManualPaymentN
   }
 
   return {
-    async confirm(tenantId: string, ref: string, actor: string): Promise<ReviewOutcome> {
+    /**
+     * `override`: the merchant checked a receipt flagged as reused and confirms it anyway; without
+     * it such a receipt never credits the order (one screenshot must not pay for two orders).
+     */
+    async confirm(
+      tenantId: string,
+      ref: string,
+      actor: string,
+      options: { override?: boolean } = {},
+    ): Promise<ReviewOutcome> {
       const loaded = await load(tenantId, ref);
       if (loaded.outcome) return loaded.outcome;
       let { order, payment } = loaded;
       let won = false;
+      let reusedFromOrderRef: string | undefined;
       if (payment.status === "under_review") {
+        reusedFromOrderRef = (await store.proofs.findPendingByOrder(tenantId, order._id))?.reusedFromOrderRef;
+        if (reusedFromOrderRef && !options.override)
+          return { kind: "needs_override", order, reusedFromOrderRef };
         const settled = await store.payments.transition(tenantId, payment._id, "succeeded", {
           settledAt: new Date(),
         });
@@ -82,6 +97,7 @@ export function createProofReview(deps: { store: Store; notifier: ManualPaymentN
         action: "payment.confirmed",
         orderRef: order.ref,
         subjectId: payment._id,
+        ...(reusedFromOrderRef ? { detail: { override: true, reusedFromOrderRef } } : {}),
       });
       await notifier.tellShopper(
         order,

@@ -36,6 +36,8 @@ export interface ProviderScript {
   verify: VerifyResult | (() => Promise<VerifyResult>);
   parseWebhook: (request: WebhookRequest) => Promise<WebhookEvent>;
   refund?: (payment: Payment, amount: Money) => Promise<{ providerRef: string }>;
+  /** The provider's record of a refund for the payment, for the refund reconciler. */
+  findRefund?: (payment: Payment) => Promise<{ providerRef: string } | null>;
   readonly verifyCalls: Payment[];
   readonly refundCalls: { payment: Payment; amount: Money }[];
 }
@@ -67,13 +69,18 @@ function scriptedClient(instanceId: string): ProviderClient {
       script.refundCalls.push({ payment, amount });
       return script.refund(payment, amount);
     },
+    async findRefund(payment) {
+      const script = scriptOf(instanceId);
+      if (!script.findRefund) throw new Error("findRefund not scripted");
+      return script.findRefund(payment);
+    },
   };
 }
 
 export function scriptedPlugin(
   name: string,
   webhook: PaymentPlugin["webhook"],
-  options: { refunds?: boolean } = {},
+  options: { refunds?: boolean; findsRefunds?: boolean } = {},
 ): PaymentPlugin {
   return {
     name,
@@ -84,6 +91,7 @@ export function scriptedPlugin(
     create: ({ id }) => {
       const client = scriptedClient(id);
       if (options.refunds === false) delete client.refund;
+      if (options.refunds === false || options.findsRefunds === false) delete client.findRefund;
       return client;
     },
   };
@@ -102,6 +110,8 @@ export const HIDDEN = scriptedPlugin("hidden", {
 });
 /** A plugin that takes no webhooks and cannot refund. */
 export const QUIET = scriptedPlugin("quiet", undefined, { refunds: false });
+/** Refunds, but cannot be asked afterwards whether a refund was made. */
+export const FORGETFUL = scriptedPlugin("forgetful", undefined, { findsRefunds: false });
 
 export interface Core {
   readonly store: Store;
@@ -121,7 +131,7 @@ export async function openCore(): Promise<Core> {
   const store = await createStore({ mediaDir: `/tmp/${prefix}-media` });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const registry = createProviderRegistry({
-    plugins: [SCRIPTED, HIDDEN, QUIET],
+    plugins: [SCRIPTED, HIDDEN, QUIET, FORGETFUL],
     instances: store.providers,
     secrets: createSecretBox({ current: randomBytes(32) }),
     publicUrl: "http://localhost:3000",

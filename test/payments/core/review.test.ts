@@ -26,7 +26,7 @@ afterEach(() => core.close());
 /** A manual order with its payment in `status` and one pending receipt per entry of `proofs`. */
 async function manualOrder(
   status: Payment["status"] = "under_review",
-  options: { order?: Partial<Order>; proofs?: number } = {},
+  options: { order?: Partial<Order>; proofs?: number; proof?: Partial<Proof> } = {},
 ) {
   const { order, payment } = await core.purchase("pi_manual", {
     order: options.order ?? {},
@@ -40,6 +40,7 @@ async function manualOrder(
       orderRef: order.ref,
       paymentId: payment._id,
       submittedAt: at(index),
+      ...options.proof,
     });
     await core.store.proofs.create(proof);
     proofs.push(proof);
@@ -145,6 +146,25 @@ describe("confirm", () => {
       why: "not_manual",
     });
     expect((await paymentOf(payment))?.status).toBe("pending");
+  });
+
+  it("does not credit a receipt reused from another order without an explicit override", async () => {
+    const { order, payment, proofs } = await manualOrder("under_review", {
+      proof: { reusedFromOrderRef: "DK-FIRST" },
+    });
+    const refused = await review.confirm("t1", order.ref, "a");
+    expect(refused).toEqual({ kind: "needs_override", order, reusedFromOrderRef: "DK-FIRST" });
+    expect((await paymentOf(payment))?.status).toBe("under_review");
+    expect((await proofOf(proofs[0] as Proof))?.status).toBe("pending");
+    expect((await core.store.orders.findById("t1", order._id))?.status).toBe("awaiting_payment");
+    expect(notes.told).toEqual([]);
+    expect(await core.store.audit.list("t1", {}, 5)).toEqual([]);
+
+    const overridden = await review.confirm("t1", order.ref, "b", { override: true });
+    expect(overridden).toMatchObject({ kind: "confirmed", alreadyDone: false, order: { status: "paid" } });
+    expect(await core.store.audit.list("t1", {}, 5)).toMatchObject([
+      { actor: "b", action: "payment.confirmed", detail: { override: true, reusedFromOrderRef: "DK-FIRST" } },
+    ]);
   });
 
   it("answers not manual for an order without a payment", async () => {

@@ -14,6 +14,8 @@ import { waitUntil } from "./wait.js";
 
 export const FERRETDB_BIN = process.env.FERRETDB_BIN ?? join(homedir(), "go", "bin", "ferretdb");
 export const ferretdbAvailable = () => existsSync(FERRETDB_BIN);
+/** A store several Duka processes can share: MONGODB_URI, or a FerretDB the test starts. */
+export const multiProcessStoreAvailable = () => Boolean(process.env.MONGODB_URI) || ferretdbAvailable();
 
 export interface OwnFerretDb {
   /** mongodb:// URI of database `name`. */

@@ -30,7 +30,8 @@ export interface InvariantFigures {
   readonly failedSettleJobs: number;
 }
 
-const CONFIRMED = /confirmed/i;
+/** The shopper's "payment confirmed" message. */
+export const CONFIRMED = /confirmed/i;
 
 /** Delivered "payment confirmed" messages per chat, from the Bot API emulator's call log. */
 export function confirmationsByChat(rel: ReliabilityShop): Map<number, number> {

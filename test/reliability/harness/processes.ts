@@ -28,7 +28,8 @@ const NODE_ARGS = ["--import", "tsx"];
 const MAIN = join(process.cwd(), "src", "main.ts");
 
 /** Why a many-process test cannot run on the embedded store. */
-export const NEEDS_MONGODB = "needs MONGODB_URI: the embedded store is single-process";
+export const NEEDS_MONGODB =
+  "needs MONGODB_URI or the ferretdb binary (.ci/ferretdb): the embedded store is single-process";
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 

@@ -5,26 +5,16 @@
  * in bulk through the real order and payment services instead of a chat each.
  */
 import { pino } from "pino";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../../sandbox/daraja/index.js";
+import type { DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import { freePort } from "../../../sandbox/free-port.js";
-import {
-  createPaystackEmulator,
-  DEFAULT_SECRET_KEY,
-  type PaystackEmulator,
-} from "../../../sandbox/paystack/index.js";
+import type { PaystackEmulator } from "../../../sandbox/paystack/index.js";
 import { deterministicId } from "../../../src/domain/ids.js";
 import type { PaymentMethod } from "../../../src/domain/payment.js";
 import { createPaymentService } from "../../../src/payments/payment-service.js";
 import { createOrderService } from "../../../src/shop/orders.js";
 import { captureLogs } from "../../helpers/logs.js";
 import { startTestShop, type TestShop, type TestShopOptions } from "../../helpers/shop.js";
+import { startProviderEmulators } from "./providers.js";
 import { pool } from "./wait.js";
 
 export const ADMIN_TOKEN = "admin-token-for-reliability-0123456789";
@@ -46,18 +36,77 @@ export interface ReliabilityShop {
   readonly baseUrl: string;
   readonly paystackWebhookUrl: string;
   readonly logs: ReturnType<typeof captureLogs>;
-  /** Places `count` one-item orders, each from its own chat, and starts their payments. */
-  placeOrders(count: number, method: "card" | "mobile_money"): Promise<PlacedOrder[]>;
+  /**
+   * Places `count` one-item orders and starts their payments: each from its own new chat, or
+   * order n from `chats[n]` (several orders from one chat, for outbound pacing).
+   */
+  placeOrders(
+    count: number,
+    method: "card" | "mobile_money",
+    chats?: readonly number[],
+  ): Promise<PlacedOrder[]>;
+  /**
+   * Starts another payment for a placed order, as the shopper's "pay again" or "pay another way"
+   * does (`attempt` tells the retries apart); the order's current payment becomes the new one.
+   */
+  payAgain(order: PlacedOrder, method: "card" | "mobile_money", attempt: number): Promise<PlacedOrder>;
   stop(): Promise<void>;
 }
 
 let nextChat = 700_000;
+let nextOrderKey = 0;
+
+/**
+ * The real order and payment services, without the conversation around them: no reconcile job is
+ * scheduled, so only the webhooks (or the test's own reconciliation) can settle these orders.
+ */
+function bulkOrderService(duka: TestShop["duka"]) {
+  const payments = createPaymentService({
+    store: duka.store,
+    registry: duka.providers,
+    onPending: async () => undefined,
+    logger: pino({ level: "silent" }),
+  });
+  return createOrderService({
+    tenantId: duka.config.tenantId,
+    store: duka.store,
+    catalog: duka.catalog,
+    payments,
+  });
+}
+
+/** What the shopper of `chatId` pays with: an email for a card, a phone for M-Pesa. */
+function payerOf(chatId: number, method: PaymentMethod) {
+  return method === "card"
+    ? { email: `s${chatId}@example.com` }
+    : { phone: `2547${String(chatId).padStart(8, "0")}` };
+}
+
+/** The order as stored, with its current payment. */
+async function placedOrder(
+  duka: TestShop["duka"],
+  orderId: string,
+  chatId: number,
+  method: PaymentMethod,
+): Promise<PlacedOrder> {
+  const tenantId = duka.config.tenantId;
+  const order = await duka.store.orders.findById(tenantId, orderId);
+  const payment = await duka.store.payments.findById(tenantId, order!.paymentId!);
+  return {
+    orderId: order!._id,
+    ref: order!.ref,
+    chatId,
+    paymentId: payment!._id,
+    providerRef: payment!.providerRef!,
+    method,
+  };
+}
 
 export async function startReliabilityShop(
   options: { env?: Record<string, string> } & Omit<TestShopOptions, "env" | "logger"> = {},
 ): Promise<ReliabilityShop> {
-  const paystack = await createPaystackEmulator();
-  const daraja = await createDarajaEmulator();
+  const providers = await startProviderEmulators();
+  const { paystack, daraja } = providers;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const logs = captureLogs("info");
@@ -67,13 +116,7 @@ export async function startReliabilityShop(
       PORT: String(port),
       PUBLIC_URL: baseUrl,
       ADMIN_TOKEN,
-      PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
-      PAYSTACK_BASE_URL: paystack.baseUrl,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
+      ...providers.env,
       ...env,
     },
     logger: logs.logger,
@@ -91,48 +134,39 @@ export async function startReliabilityShop(
     baseUrl,
     paystackWebhookUrl,
     logs,
-    async placeOrders(count, method) {
+    async placeOrders(count, method, chats) {
       const { duka } = shop;
-      const tenantId = duka.config.tenantId;
-      // The real services, without the conversation around them: no reconcile job is scheduled
-      // here, so only the webhooks (or the test's own reconciliation) can settle these orders.
-      const payments = createPaymentService({
-        store: duka.store,
-        registry: duka.providers,
-        onPending: async () => undefined,
-        logger: pino({ level: "silent" }),
-      });
-      const orders = createOrderService({ tenantId, store: duka.store, catalog: duka.catalog, payments });
+      const orders = bulkOrderService(duka);
       const sku = duka.catalog.products[0]!.sku;
-      const chats = Array.from({ length: count }, () => nextChat++);
-      return pool(chats, 8, async (chatId) => {
+      const chatIds = chats ?? Array.from({ length: count }, () => nextChat++);
+      return pool(chatIds.slice(0, count), 8, async (chatId) => {
         // The chat must exist at the Bot API before the bot can write to it.
         shop.shopper(chatId);
-        const key = `rel-${chatId}`;
-        const phone = `2547${String(chatId).padStart(8, "0")}`;
+        const key = `rel-${chatId}-${nextOrderKey++}`;
         const placed = await orders.place(
           { channel: "telegram", chatId: String(chatId) },
           [{ sku, quantity: 1 }],
           method,
-          { key, payer: method === "card" ? { email: `s${chatId}@example.com` } : { phone } },
+          { key, payer: payerOf(chatId, method) },
         );
         if (placed.kind !== "order_placed") throw new Error(`order not placed: ${JSON.stringify(placed)}`);
-        const order = await duka.store.orders.findById(tenantId, deterministicId("ord", tenantId, key));
-        const payment = await duka.store.payments.findById(tenantId, order!.paymentId!);
-        return {
-          orderId: order!._id,
-          ref: order!.ref,
-          chatId,
-          paymentId: payment!._id,
-          providerRef: payment!.providerRef!,
-          method,
-        };
+        return placedOrder(duka, deterministicId("ord", duka.config.tenantId, key), chatId, method);
       });
+    },
+    async payAgain(order, method, attempt) {
+      const { duka } = shop;
+      const again = await bulkOrderService(duka).pay(
+        { channel: "telegram", chatId: String(order.chatId) },
+        order.ref,
+        method,
+        { key: `rel-${order.chatId}-again-${attempt}`, payer: payerOf(order.chatId, method) },
+      );
+      if (again.kind !== "order_placed") throw new Error(`payment not started: ${JSON.stringify(again)}`);
+      return placedOrder(duka, order.orderId, order.chatId, method);
     },
     async stop() {
       await shop.stop();
-      await paystack.close();
-      await daraja.close();
+      await providers.close();
     },
   };
 }

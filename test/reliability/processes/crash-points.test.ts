@@ -11,7 +11,7 @@ import type { TelegramUser } from "../../../sandbox/telegram/index.js";
 import type { CrashPoint } from "../../../src/faults.js";
 import { type DukaProcess, waitDrained } from "../harness/processes.js";
 import { scaled } from "../harness/scale.js";
-import { checkInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
+import { clusterInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
 
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? scaled(20, 2));
 /** Paystack's retry schedule, compressed (reliability.md §4.0): 4× every 3 s, then every 10 s. */
@@ -73,17 +73,12 @@ async function crashCycle(
   return { recoverySeconds };
 }
 
-/** Opens the (now idle) store and checks every order paid exactly once. */
-async function invariants(rig: Rig, orders: readonly CardOrder[]) {
-  const store = await rig.cluster.openStore();
-  try {
-    return await checkInvariants(
-      store,
-      orders.map((order) => order.ref),
-    );
-  } finally {
-    await store.close();
-  }
+/** Checks every order paid exactly once, on the (now idle) store. */
+function invariants(rig: Rig, orders: readonly CardOrder[]) {
+  return clusterInvariants(
+    rig,
+    orders.map((order) => order.ref),
+  );
 }
 
 function summary(
@@ -106,6 +101,46 @@ function half(point: CrashPoint, other: CrashPoint, index: number): CrashPoint {
   return index < Math.ceil(KILLS / 2) ? point : other;
 }
 
+/**
+ * One crash cycle per order, at `pointOf(index)`: the order's webhook is sent with Paystack's
+ * retries (a killed request fails; the retries reach the restarted process) until the shopper
+ * is told it is paid. Returns each cycle's recovery time in seconds.
+ */
+async function crashEach(
+  prepared: Awaited<ReturnType<typeof prepare>>,
+  orders: readonly CardOrder[],
+  pointOf: (index: number) => CrashPoint,
+): Promise<number[]> {
+  const { rig, url } = prepared;
+  const recoveries: number[] = [];
+  for (const [index, order] of orders.entries()) {
+    const { recoverySeconds } = await crashCycle(
+      rig,
+      pointOf(index),
+      () => rig.paystack.sendWebhook(order.accessCode, { url, retryDelaysMs: PAYSTACK_RETRIES }),
+      () => order.shopper.nextMessage(/confirmed/, { timeoutMs: 70_000 }),
+    );
+    recoveries.push(recoverySeconds);
+  }
+  return recoveries;
+}
+
+/** R07's and R08's criterion: each order paid once, one confirmation, recovered within `limit` s. */
+async function expectEachPaidOnce(
+  name: string,
+  { rig, orders }: Awaited<ReturnType<typeof prepare>>,
+  recoveries: readonly number[],
+  limitSeconds: number,
+): Promise<void> {
+  const report = await invariants(rig, orders);
+  summary(name, orders, report, recoveries);
+  expect(report.broken).toEqual([]);
+  expect(report.strandedPending).toEqual([]);
+  expect(report.unprocessedInbox).toBe(0);
+  for (const order of orders) expect(confirmationsOf(order.shopper, order.ref)).toBe(1);
+  expect(Math.max(...recoveries)).toBeLessThanOrEqual(limitSeconds);
+}
+
 describe(`R07 kill -9 worker mid-settlement ×${KILLS}`, () => {
   let prepared: Awaited<ReturnType<typeof prepare>>;
   beforeAll(async () => {
@@ -114,25 +149,10 @@ describe(`R07 kill -9 worker mid-settlement ×${KILLS}`, () => {
   afterAll(() => prepared?.rig.close());
 
   it("pays every order exactly once with one confirmation, each recovered within 15 s of the restart", async () => {
-    const { rig, orders, url } = prepared;
-    const recoveries: number[] = [];
-    for (const [index, order] of orders.entries()) {
-      const point = half("before-settle", "after-settle-before-ack", index);
-      const { recoverySeconds } = await crashCycle(
-        rig,
-        point,
-        () => rig.paystack.sendWebhook(order.accessCode, { url, retryDelaysMs: PAYSTACK_RETRIES }),
-        () => order.shopper.nextMessage(/confirmed/, { timeoutMs: 70_000 }),
-      );
-      recoveries.push(recoverySeconds);
-    }
-    const report = await invariants(rig, orders);
-    summary(`R07 kill-worker ×${KILLS}`, orders, report, recoveries);
-    expect(report.broken).toEqual([]);
-    expect(report.strandedPending).toEqual([]);
-    expect(report.unprocessedInbox).toBe(0);
-    for (const order of orders) expect(confirmationsOf(order.shopper, order.ref)).toBe(1);
-    expect(Math.max(...recoveries)).toBeLessThanOrEqual(15);
+    const recoveries = await crashEach(prepared, prepared.orders, (index) =>
+      half("before-settle", "after-settle-before-ack", index),
+    );
+    await expectEachPaidOnce(`R07 kill-worker ×${KILLS}`, prepared, recoveries, 15);
   });
 });
 
@@ -144,25 +164,10 @@ describe(`R08 kill -9 API during ingest ×${KILLS}`, () => {
   afterAll(() => prepared?.rig.close());
 
   it("loses nothing and duplicates nothing; an orphaned inbox row is queued by the sweeper within 30 s", async () => {
-    const { rig, orders, url } = prepared;
-    const recoveries: number[] = [];
-    for (const [index, order] of orders.entries()) {
-      const point = half("before-inbox-write", "after-inbox-write-before-enqueue", index);
-      const { recoverySeconds } = await crashCycle(
-        rig,
-        point,
-        // The killed request fails; Paystack's retries reach the restarted process.
-        () => rig.paystack.sendWebhook(order.accessCode, { url, retryDelaysMs: PAYSTACK_RETRIES }),
-        () => order.shopper.nextMessage(/confirmed/, { timeoutMs: 70_000 }),
-      );
-      recoveries.push(recoverySeconds);
-    }
-    const report = await invariants(rig, orders);
-    summary(`R08 kill-api ×${KILLS}`, orders, report, recoveries);
-    expect(report.broken).toEqual([]);
-    expect(report.unprocessedInbox).toBe(0);
-    for (const order of orders) expect(confirmationsOf(order.shopper, order.ref)).toBe(1);
-    expect(Math.max(...recoveries)).toBeLessThanOrEqual(30);
+    const recoveries = await crashEach(prepared, prepared.orders, (index) =>
+      half("before-inbox-write", "after-inbox-write-before-enqueue", index),
+    );
+    await expectEachPaidOnce(`R08 kill-api ×${KILLS}`, prepared, recoveries, 30);
   });
 });
 
@@ -178,16 +183,7 @@ describe(`R10 crash in the confirmation send window ×${KILLS}`, () => {
     const { rig, orders, url } = prepared;
     const crashed = orders.slice(0, KILLS);
     const control = orders.at(-1)!;
-    const recoveries: number[] = [];
-    for (const order of crashed) {
-      const { recoverySeconds } = await crashCycle(
-        rig,
-        "after-send-before-mark",
-        () => rig.paystack.sendWebhook(order.accessCode, { url, retryDelaysMs: PAYSTACK_RETRIES }),
-        () => order.shopper.nextMessage(/confirmed/, { timeoutMs: 70_000 }),
-      );
-      recoveries.push(recoverySeconds);
-    }
+    const recoveries = await crashEach(prepared, crashed, () => "after-send-before-mark");
     const all = await rig.cluster.start("all", { name: "all", port: rig.publicPort });
     await rig.paystack.sendWebhook(control.accessCode, { url, retryDelaysMs: PAYSTACK_RETRIES });
     await control.shopper.nextMessage(/confirmed/, { timeoutMs: 70_000 });

@@ -3,18 +3,19 @@
  * one MongoDB-wire store and one Redis, behind a round-robin balancer at PUBLIC_URL. Purchases
  * (RELIABILITY_PURCHASES: 500 at full scale, 12 otherwise) across the three payment paths; exactly one settlement and
  * one confirmation each; a Paystack key rotation through web-1 seen by every process.
- * The embedded store is single-process: without MONGODB_URI this suite does not run.
+ * The embedded store is single-process: the store is MONGODB_URI, or a FerretDB the rig starts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../sandbox/free-port.js";
 import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY } from "../../../sandbox/paystack/index.js";
 import { tinyJpeg } from "../../../sandbox/sample-files.js";
 import type { TelegramUser } from "../../../sandbox/telegram/index.js";
+import { multiProcessStoreAvailable } from "../harness/ferretdb.js";
 import { type Balancer, NEEDS_MONGODB, startBalancer, waitDrained } from "../harness/processes.js";
 import { SCALE } from "../harness/scale.js";
 import {
   ADMIN_TOKEN,
-  checkInvariants,
+  clusterInvariants,
   confirmationsOf,
   orderByCard,
   orderByMpesa,
@@ -37,7 +38,7 @@ const SECOND_ACCOUNT = {
 type Path = "manual" | "mpesa" | "paystack";
 const PATHS: readonly Path[] = ["manual", "mpesa", "paystack"];
 
-describe.skipIf(!process.env.MONGODB_URI)(`many processes (${NEEDS_MONGODB})`, () => {
+describe.skipIf(!multiProcessStoreAvailable())(`many processes (${NEEDS_MONGODB})`, () => {
   let rig: Rig;
   let balancer: Balancer;
   let webPorts: number[];
@@ -53,6 +54,7 @@ describe.skipIf(!process.env.MONGODB_URI)(`many processes (${NEEDS_MONGODB})`, (
         // Paystack's compressed retry schedule (reliability.md §4.0).
         webhookRetry: { delaysMs: [3_000, 3_000, 3_000, 3_000, 10_000], timeoutMs: 5_000, ack: "2xx" },
       },
+      { multiProcess: true },
     );
     webPorts = [await freePort(), await freePort()];
     // Workers first: start-up order is free (see startup-order.test.ts).
@@ -104,11 +106,10 @@ describe.skipIf(!process.env.MONGODB_URI)(`many processes (${NEEDS_MONGODB})`, (
       }),
     );
     await waitDrained(rig.cluster, 120_000, ["settle"]);
-    const store = await rig.cluster.openStore();
-    const report = await checkInvariants(
-      store,
+    const report = await clusterInvariants(
+      rig,
       done.map((purchase) => purchase.ref),
-    ).finally(() => store.close());
+    );
     const duplicates = done.filter(({ shopper, ref }) => confirmationsOf(shopper, ref) !== 1);
     const [first, second] = webPorts.map((port) => balancer.forwarded.get(port) ?? 0);
     console.log(

@@ -4,21 +4,9 @@
  * shopper's paths to a pending payment, and the invariant checks of reliability.md §4.0.
  */
 import { randomBytes } from "node:crypto";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../../sandbox/daraja/index.js";
+import type { DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import { freePort } from "../../../sandbox/free-port.js";
-import {
-  createPaystackEmulator,
-  DEFAULT_SECRET_KEY,
-  type PaystackEmulator,
-  type PaystackEmulatorOptions,
-} from "../../../sandbox/paystack/index.js";
+import type { PaystackEmulator, PaystackEmulatorOptions } from "../../../sandbox/paystack/index.js";
 import {
   createTelegramEmulator,
   type TelegramEmulator,
@@ -27,7 +15,9 @@ import {
 import { loadConfig } from "../../../src/config/index.js";
 import type { Store } from "../../../src/store/types.js";
 import { button, MERCHANT_ID, referenceIn } from "../../helpers/shop.js";
+import { createOwnFerretDb, type OwnFerretDb } from "../harness/ferretdb.js";
 import { type Cluster, createCluster } from "../harness/processes.js";
+import { startProviderEmulators } from "../harness/providers.js";
 
 export const ADMIN_TOKEN = "admin-token-for-process-tests-0123";
 export const TENANT_ID = loadConfig({}).tenantId;
@@ -43,31 +33,36 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** Emulators and a cluster on MONGODB_URI when set, else the embedded store. */
+/**
+ * Emulators and a cluster on MONGODB_URI when set. Otherwise the embedded store, or with
+ * `multiProcess` a FerretDB of the rig's own (harness/ferretdb.ts), so that tests running several
+ * processes need no variable (see multiProcessStoreAvailable).
+ */
 export async function startRig(
   env: Record<string, string> = {},
   paystackOptions: PaystackEmulatorOptions = {},
+  { multiProcess = false }: { multiProcess?: boolean } = {},
 ): Promise<Rig> {
-  const [telegram, paystack, daraja] = await Promise.all([
+  const [telegram, providers] = await Promise.all([
     createTelegramEmulator(),
-    createPaystackEmulator(paystackOptions),
-    createDarajaEmulator(),
+    startProviderEmulators(paystackOptions),
   ]);
+  const { paystack, daraja } = providers;
+  let ferret: OwnFerretDb | undefined;
+  if (multiProcess && !process.env.MONGODB_URI) {
+    ferret = await createOwnFerretDb();
+    await ferret.start();
+  }
+  const mongodbUri = process.env.MONGODB_URI ?? ferret?.uri("duka");
   const publicPort = await freePort();
   const cluster = await createCluster({
-    ...(process.env.MONGODB_URI ? { mongodbUri: process.env.MONGODB_URI } : {}),
+    ...(mongodbUri ? { mongodbUri } : {}),
     env: {
       TELEGRAM_BOT_TOKEN: telegram.botToken,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       MERCHANT_CHAT_IDS: `telegram:${MERCHANT_ID}`,
       PUBLIC_URL: `http://127.0.0.1:${publicPort}`,
-      PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
-      PAYSTACK_BASE_URL: paystack.baseUrl,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
+      ...providers.env,
       ADMIN_TOKEN,
       // Given, not generated: processes starting together would each write a key file of their own.
       DUKA_MASTER_KEY: randomBytes(32).toString("base64"),
@@ -87,7 +82,8 @@ export async function startRig(
     publicPort,
     async close() {
       await cluster.close();
-      await Promise.all([telegram.close(), paystack.close(), daraja.close()]);
+      await Promise.all([telegram.close(), providers.close()]);
+      await ferret?.close();
     },
   };
 }
@@ -176,6 +172,16 @@ export interface InvariantReport {
   readonly strandedPending: string[];
   /** Inbox rows still `received` (neither processed nor explained as ignored or failed). */
   readonly unprocessedInbox: number;
+}
+
+/** checkInvariants on the cluster's store, opened for it (embedded: only while no process runs). */
+export async function clusterInvariants(rig: Rig, refs: readonly string[]): Promise<InvariantReport> {
+  const store = await rig.cluster.openStore();
+  try {
+    return await checkInvariants(store, refs);
+  } finally {
+    await store.close();
+  }
 }
 
 /**

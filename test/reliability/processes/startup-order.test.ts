@@ -3,21 +3,17 @@
  * down for RELIABILITY_DOWN_SECONDS (30 at full scale, 6 in CI); none exits, and each becomes ready (its "duka
  * started", /readyz 200 on web) once its dependencies are up. Redis here is a private
  * redis-server on a free port, so the shared one is never disturbed; the store is a private
- * FerretDB (needs MONGODB_URI to know the MongoDB-wire path works, and the ferretdb binary).
+ * FerretDB (harness/ferretdb.ts; needs the ferretdb binary).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../../sandbox/free-port.js";
+import { createOwnFerretDb, ferretdbAvailable, multiProcessStoreAvailable } from "../harness/ferretdb.js";
 import { type DukaProcess, NEEDS_MONGODB } from "../harness/processes.js";
 import { scaled } from "../harness/scale.js";
 import { type Rig, startRig } from "./rig.js";
 
 const DOWN_MS = Number(process.env.RELIABILITY_DOWN_SECONDS ?? scaled(30, 5)) * 1000;
-const FERRETDB = process.env.FERRETDB_BIN ?? join(homedir(), "go", "bin", "ferretdb");
 const cleanups: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
@@ -80,8 +76,8 @@ async function expectReady(processes: readonly DukaProcess[]): Promise<void> {
   }
 }
 
-async function rigOn(env: Record<string, string>): Promise<Rig> {
-  const rig = await startRig(env);
+async function rigOn(env: Record<string, string>, multiProcess = false): Promise<Rig> {
+  const rig = await startRig(env, {}, { multiProcess });
   cleanups.push(() => rig.close());
   return rig;
 }
@@ -113,42 +109,28 @@ describe("start-up in any order", () => {
     );
   });
 
-  it.skipIf(!process.env.MONGODB_URI)(`worker before web (${NEEDS_MONGODB})`, async () => {
-    const rig = await rigOn({});
+  it.skipIf(!multiProcessStoreAvailable())(`worker before web (${NEEDS_MONGODB})`, async () => {
+    const rig = await rigOn({}, true);
     const worker = await rig.cluster.start("worker");
     const web = await rig.cluster.start("web", { port: rig.publicPort });
     await expectReady([worker, web]);
   });
 
-  it.skipIf(!process.env.MONGODB_URI || !existsSync(FERRETDB))(
-    `nothing exits while the store is down for ${DOWN_MS / 1000} s (${NEEDS_MONGODB}, and ferretdb)`,
+  it.skipIf(!ferretdbAvailable())(
+    `nothing exits while the store is down for ${DOWN_MS / 1000} s (needs the ferretdb binary)`,
     async () => {
-      const storePort = await freePort();
-      const folder = await mkdtemp(join(tmpdir(), "duka-ferret-"));
-      cleanups.push(() => rm(folder, { recursive: true, force: true }));
-      const rig = await startRig({}, {});
-      cleanups.push(() => rig.close());
+      const ferret = await createOwnFerretDb();
+      cleanups.push(() => ferret.close());
+      const rig = await rigOn({}, true);
       // The cluster's own database on a server that is not there yet.
-      const uri = `mongodb://127.0.0.1:${storePort}/duka-${rig.cluster.prefix}`;
+      const uri = ferret.uri(`duka-${rig.cluster.prefix}`);
       const processes = [
         rig.cluster.spawn("worker", { env: { MONGODB_URI: uri } }),
         rig.cluster.spawn("web", { port: rig.publicPort, env: { MONGODB_URI: uri } }),
         rig.cluster.spawn("telegram", { env: { MONGODB_URI: uri } }),
       ];
       expect(await exitWithin(processes, DOWN_MS)).toBeUndefined();
-      await startServer(
-        FERRETDB,
-        [
-          "--handler=sqlite",
-          `--sqlite-url=file:${folder}/`,
-          `--state-dir=${folder}`,
-          `--listen-addr=127.0.0.1:${storePort}`,
-          "--telemetry=disable",
-          "--log-level=info",
-          "--debug-addr=-",
-        ],
-        /Listening on TCP/,
-      );
+      await ferret.start();
       const upAt = Date.now();
       await expectReady(processes);
       console.log(
