@@ -7,10 +7,10 @@
  * redis-server of the test's own; the killed worker is started again, as a supervisor would.
  * RELIABILITY_SOAK_MINUTES and RELIABILITY_SOAK_RPS override both figures.
  *
- * CI (no variable) runs 3 minutes at CI_RPS. Measured on the 2-core CI machine (FerretDB 1.x on
- * SQLite, 4 Duka processes under tsx, quiet): MEASURED. At 10 a second SQLite answers "database
- * is locked", jobs fail and retry, event loops stall for seconds and replies come minutes late;
- * 10 a second needs a real MongoDB or more cores.
+ * CI (no variable) runs 3 minutes at CI_RPS. On the 2-core CI machine (FerretDB 1.x on SQLite,
+ * 4 Duka processes under tsx) no rate has passed yet: at 10, 6 and 2 a second proof shoppers get
+ * no answer at all to some steps (SQLite "database is locked" fails turns; after the Redis
+ * restart outbound jobs lose their locks). CI_RPS = 2 is provisional, not a measured rate.
  *
  * Card and M-Pesa orders come from the order desk (harness/order-desk.ts: Duka's order and payment
  * services in the test process, no chat dialogue), because a dialogue per order costs about 6 Bot
@@ -19,7 +19,7 @@
  * callbacks, the reconciler for what was dropped). Proofs take the whole chat dialogue and the
  * merchant's /confirm, as a shop sees them. Those shoppers and the merchant behave like people
  * (harness/patience.ts): they wait longer for a reply while a fault is on, send a message again
- * after Duka's "Sorry, something went wrong … try again", and the merchant sends /confirm again
+ * after Duka's "Sorry, something went wrong … try again" or after no answer, and the merchant sends /confirm again
  * when the order is still not confirmed a minute later (read from the shopper's chat); the summary
  * counts each such repeat.
  *
@@ -66,8 +66,8 @@ import {
   webhookUrl,
 } from "./processes/rig.js";
 
-/** Measured on the 2-core CI machine (file comment); RELIABILITY_SOAK_RPS overrides it. */
-const CI_RPS = 4;
+/** Provisional (file comment); RELIABILITY_SOAK_RPS overrides it. */
+const CI_RPS = 2;
 /** The §4 soak (`npm run soak`, RELIABILITY_SCALE=1) runs 30 minutes at 10 a second. */
 const FULL = SCALE >= 1;
 const MINUTES = Number(process.env.RELIABILITY_SOAK_MINUTES ?? (FULL ? 30 : 3));
@@ -86,11 +86,11 @@ const REDIS_DOWN_MS = 5_000;
 const OUTBOUND_IN_FLIGHT = 8;
 const PENDING_LIMIT_MS = 5 * 60_000;
 /**
- * A proof shopper's patience: 30 s a reply, as in every process test, but 2 min while a fault is
- * on or was on less than FAULT_WAKE_MS ago (the backlog it left is still being answered), and a
- * few tries after "Sorry, something went wrong … try again".
+ * A proof shopper's patience: 30 s a reply, as in every process test, but a minute while a fault
+ * is on or was on less than FAULT_WAKE_MS ago (the backlog it left is still being answered), and a
+ * few tries after "Sorry, something went wrong … try again" or no answer at all.
  */
-const FAULT_PATIENCE_MS = 120_000;
+const FAULT_PATIENCE_MS = 60_000;
 const FAULT_WAKE_MS = 30_000;
 const SHOPPER_RETRIES = 5;
 /** The merchant sends /confirm again if the shopper has not been told within this. */
