@@ -48,7 +48,8 @@ export async function openMongoDatabase(uri: string, logger?: StoreLogger): Prom
     throw toStoreError("buildInfo", error);
   });
   const adaptations = adaptTo(profile, connection, logger);
-  const refused = new Set<IndexOption>();
+  const refused = new Set<IndexOption>(profile.refusedIndexOptions);
+  for (const option of refused) logFallback(option, logger);
   const models = new Map<CollectionName, Model<{ _id: string }>>();
   try {
     for (const name of Object.keys(schemas) as CollectionName[]) {
@@ -123,14 +124,18 @@ async function openModel(
       const option = refusedIndexOption(error);
       if (option === undefined || refused.has(option)) throw error;
       refused.add(option);
-      const { feature, fallback } = describeFallback(option);
-      logger?.warn(
-        { feature, fallback, serverError: (error as Error).message },
-        `this MongoDB-wire server has no ${feature}; Duka uses ${fallback} instead`,
-      );
+      logFallback(option, logger, (error as Error).message);
       connection.deleteModel(name);
     }
   }
+}
+
+function logFallback(option: IndexOption, logger?: StoreLogger, serverError?: string): void {
+  const { feature, fallback } = describeFallback(option);
+  logger?.warn(
+    { feature, fallback, ...(serverError === undefined ? {} : { serverError }) },
+    `this MongoDB-wire server has no ${feature}; Duka uses ${fallback} instead`,
+  );
 }
 
 // A unique index cannot be built over documents that already break it (code 11000 here means

@@ -2,10 +2,13 @@
  * What the server at the other end of the wire does unlike MongoDB, as far as Duka relies on it.
  * These differences raise no error Duka could learn from (a lost update looks like two successes),
  * so they are read from the server's own `buildInfo`: FerretDB adds `ferretdbVersion` to it.
- * (Index options it lacks are learned from its refusals instead; see index-features.ts.)
+ * (Index options it lacks are learned from its refusals; see index-features.ts. FerretDB 1.x's
+ * are known beforehand too, because learning one costs the index: syncing first drops the plain
+ * index a previous start built, live, and under load FerretDB may then refuse to build it again.)
  */
 
 import type { mongo } from "mongoose";
+import type { IndexOption } from "./index-features.js";
 
 export interface ServerProfile {
   /** e.g. "MongoDB 7.0.5", "FerretDB v1.24.2". */
@@ -20,15 +23,27 @@ export interface ServerProfile {
    * ("key must not contain '.' sign") are refused, both allowed by MongoDB 5 and later.
    */
   readonly limitedDocuments: boolean;
+  /** Index options the server is known to refuse (FerretDB 1.x: TTL indexes). */
+  readonly refusedIndexOptions: readonly IndexOption[];
 }
 
 export async function readServerProfile(db: mongo.Db): Promise<ServerProfile> {
   const info = await db.admin().command({ buildInfo: 1 });
   const ferretdb = typeof info.ferretdbVersion === "string" ? info.ferretdbVersion : undefined;
   if (ferretdb === undefined) {
-    return { name: `MongoDB ${String(info.version)}`, nonAtomicUpdates: false, limitedDocuments: false };
+    return {
+      name: `MongoDB ${String(info.version)}`,
+      nonAtomicUpdates: false,
+      limitedDocuments: false,
+      refusedIndexOptions: [],
+    };
   }
   // FerretDB 2 runs on Microsoft's DocumentDB extension, which has neither limit.
   const v1 = /^v?1\./.test(ferretdb);
-  return { name: `FerretDB ${ferretdb}`, nonAtomicUpdates: v1, limitedDocuments: v1 };
+  return {
+    name: `FerretDB ${ferretdb}`,
+    nonAtomicUpdates: v1,
+    limitedDocuments: v1,
+    refusedIndexOptions: v1 ? ["expireAfterSeconds"] : [],
+  };
 }

@@ -8,6 +8,7 @@ import type { DarajaEmulator } from "../../../sandbox/daraja/index.js";
 import { freePort } from "../../../sandbox/free-port.js";
 import type { PaystackEmulator, PaystackEmulatorOptions } from "../../../sandbox/paystack/index.js";
 import {
+  type ChatMessage,
   createTelegramEmulator,
   type TelegramEmulator,
   type TelegramUser,
@@ -16,6 +17,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import type { Store } from "../../../src/store/types.js";
 import { button, MERCHANT_ID, referenceIn } from "../../helpers/shop.js";
 import { createOwnFerretDb, type OwnFerretDb } from "../harness/ferretdb.js";
+import { ask, IMPATIENT, type Patience } from "../harness/patience.js";
 import { type Cluster, createCluster } from "../harness/processes.js";
 import { startProviderEmulators } from "../harness/providers.js";
 
@@ -106,27 +108,29 @@ export async function webhookUrl(port: number, plugin: "paystack" | "mpesa"): Pr
   return `http://127.0.0.1:${port}/webhooks/${plugin}/${instance.id}`;
 }
 
-/** /start → Sukuma × 2 → checkout → `method`: the message after choosing it. */
-async function checkout(shopper: TelegramUser, method: string) {
-  shopper.sendText("/start");
-  const catalog = await shopper.nextMessage(/Choose a product/, { timeoutMs: 30_000 });
-  shopper.pressButton(catalog, button(catalog, "Sukuma"));
-  const prompt = await shopper.nextMessage(/How many/, { timeoutMs: 30_000 });
-  shopper.pressButton(prompt, button(prompt, "2"));
-  const added = await shopper.nextMessage(/Added/, { timeoutMs: 30_000 });
-  shopper.pressButton(added, button(added, "Checkout"));
-  const methods = await shopper.nextMessage(/How would you like to pay/, { timeoutMs: 30_000 });
-  shopper.pressButton(methods, button(methods, method));
+/** /start → Sukuma × 2 → checkout → `method`: the message after choosing it, matching `expected`. */
+async function checkout(shopper: TelegramUser, method: string, expected: RegExp, patience: Patience) {
+  const catalog = await ask(shopper, () => shopper.sendText("/start"), /Choose a product/, patience);
+  const pick = (message: ChatMessage, label: string) => () =>
+    shopper.pressButton(message, button(message, label));
+  const prompt = await ask(shopper, pick(catalog, "Sukuma"), /How many/, patience);
+  const added = await ask(shopper, pick(prompt, "2"), /Added/, patience);
+  const methods = await ask(shopper, pick(added, "Checkout"), /How would you like to pay/, patience);
+  return ask(shopper, pick(methods, method), expected, patience);
 }
 
 /** A card order up to the Paystack link: its reference and the Paystack access code. */
-export async function orderByCard(shopper: TelegramUser): Promise<{ ref: string; accessCode: string }> {
-  await checkout(shopper, "Card (Paystack)");
-  await shopper.nextMessage(/e-mail/, { timeoutMs: 30_000 });
-  shopper.sendText(`shopper${shopper.id}@example.com`);
-  const link = await shopper.nextMessage((message) => message.buttons.some((b) => b.url !== undefined), {
-    timeoutMs: 30_000,
-  });
+export async function orderByCard(
+  shopper: TelegramUser,
+  patience: Patience = IMPATIENT,
+): Promise<{ ref: string; accessCode: string }> {
+  await checkout(shopper, "Card (Paystack)", /e-mail/, patience);
+  const link = await ask(
+    shopper,
+    () => shopper.sendText(`shopper${shopper.id}@example.com`),
+    (message) => message.buttons.some((b) => b.url !== undefined),
+    patience,
+  );
   return {
     ref: referenceIn(link),
     accessCode: link.buttons
@@ -137,22 +141,28 @@ export async function orderByCard(shopper: TelegramUser): Promise<{ ref: string;
 }
 
 /** An M-Pesa order up to "check your phone": its reference. */
-export async function orderByMpesa(shopper: TelegramUser, phone: string): Promise<string> {
-  await checkout(shopper, "M-Pesa");
-  await shopper.nextMessage(/Which M-Pesa number/, { timeoutMs: 30_000 });
-  shopper.sendText(phone);
-  return referenceIn(await shopper.nextMessage(/Check your phone/, { timeoutMs: 30_000 }));
+export async function orderByMpesa(
+  shopper: TelegramUser,
+  phone: string,
+  patience: Patience = IMPATIENT,
+): Promise<string> {
+  await checkout(shopper, "M-Pesa", /Which M-Pesa number/, patience);
+  return referenceIn(await ask(shopper, () => shopper.sendText(phone), /Check your phone/, patience));
 }
 
 /** A transfer order with its receipt sent: its reference. */
-export async function orderByTransfer(shopper: TelegramUser, receipt: Uint8Array): Promise<string> {
-  await checkout(shopper, "Bank transfer / manual");
-  const placed = await shopper.nextMessage(/DK-/, { timeoutMs: 30_000 });
-  const ref = referenceIn(placed);
-  shopper.sendPhoto(receipt);
-  await shopper.nextMessage(new RegExp(`${ref}[\\s\\S]*merchant|merchant[\\s\\S]*${ref}`), {
-    timeoutMs: 30_000,
-  });
+export async function orderByTransfer(
+  shopper: TelegramUser,
+  receipt: Uint8Array,
+  patience: Patience = IMPATIENT,
+): Promise<string> {
+  const ref = referenceIn(await checkout(shopper, "Bank transfer / manual", /DK-/, patience));
+  await ask(
+    shopper,
+    () => shopper.sendPhoto(receipt),
+    new RegExp(`${ref}[\\s\\S]*merchant|merchant[\\s\\S]*${ref}`),
+    patience,
+  );
   return ref;
 }
 

@@ -68,6 +68,25 @@ describe.skipIf(!process.env.MONGODB_URI)(`store on ${MONGO_SERVER}`, () => {
   );
 
   it.runIf(FERRETDB_1)(
+    "opens again without dropping the plain index a previous open built (a live index, R30)",
+    async () => {
+      const calls: string[] = [];
+      mongoose.set("debug", (collection: string, method: string) => calls.push(`${collection}.${method}`));
+      try {
+        await createStore({ mongodbUri: uri, mediaDir: media.path, logger: logs.logger }).then((again) =>
+          again.close(),
+        );
+      } finally {
+        mongoose.set("debug", false);
+      }
+      expect(calls, "the hook sees the sync").toContain("outbox.listIndexes");
+      expect(calls.filter((call) => call.endsWith(".dropIndex"))).toEqual([]);
+      const indexes = await raw.collection("outbox").indexes();
+      expect(indexes.some((index) => index.key.sentAt === 1)).toBe(true);
+    },
+  );
+
+  it.runIf(FERRETDB_1)(
     "deletes sent outbox messages older than the TTL would keep, and nothing else",
     async () => {
       const now = at(0).getTime() + 40 * DAY_MS;
