@@ -1,6 +1,8 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { InboundDedupe } from "../bot/inbound-dedupe.js";
 import type { ChannelMap, InboundMessage, Reply } from "../domain/channel.js";
+import { StoreUnavailableError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { RateLimit } from "../domain/rate-limit.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
@@ -9,6 +11,12 @@ import { isMerchant, isMerchantInput, type MerchantCommands } from "./merchant-c
 import { MERCHANT_HELP } from "./merchant-messages.js";
 
 const SORRY: Reply = { text: "Sorry, something went wrong on our side. Please try again in a minute." };
+/**
+ * A turn the store could not serve for a moment (FerretDB's SQLite busy with another writer, a
+ * failover) runs again before the shopper is asked to: turns are idempotent per message id.
+ */
+const TURN_ATTEMPTS = 3;
+const TURN_RETRY_MS = 250;
 const SLOW_DOWN: Reply = {
   text: "You are sending messages faster than we can answer. Please wait a few minutes before sending more.",
 };
@@ -80,7 +88,19 @@ export function createInboundRouter(deps: {
         "inbound message",
       );
       try {
-        await route(message);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await route(message);
+            break;
+          } catch (error) {
+            if (!(error instanceof StoreUnavailableError) || attempt >= TURN_ATTEMPTS) throw error;
+            deps.logger.warn(
+              { err: error, inputId: message.id, attempt },
+              "store busy; handling the message again",
+            );
+            await delay(TURN_RETRY_MS * attempt);
+          }
+        }
       } catch (error) {
         deps.logger.error({ err: error, inputId: message.id }, "could not handle an inbound message");
         // Straight to the channel: the store or queue that failed may be what the outbox needs.

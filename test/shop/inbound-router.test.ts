@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createInboundDedupe } from "../../src/bot/inbound-dedupe.js";
 import type { ChannelAdapter, InboundContent, InboundMessage, Reply } from "../../src/domain/channel.js";
+import { StoreUnavailableError } from "../../src/domain/errors.js";
 import { createLogger } from "../../src/log/index.js";
 import { createOutbox, outboxId } from "../../src/queue/outbox.js";
 import { createQueues, type Queues } from "../../src/queue/queues.js";
@@ -31,6 +32,8 @@ let toConversations: InboundMessage[];
 let toMerchantCommands: InboundMessage[];
 let sentDirectly: { chatId: string; reply: Reply }[];
 let failing: Error | undefined;
+/** How many more times the dialogue fails with `failing`; unset: every time. */
+let failuresLeft: number | undefined;
 let channelDown: boolean;
 
 beforeEach(async () => {
@@ -42,6 +45,7 @@ beforeEach(async () => {
   toMerchantCommands = [];
   sentDirectly = [];
   failing = undefined;
+  failuresLeft = undefined;
   channelDown = false;
   const telegram = {
     name: "telegram",
@@ -56,7 +60,7 @@ beforeEach(async () => {
     dedupe: createInboundDedupe(redis, prefix, logger),
     conversations: {
       async handle(message) {
-        if (failing) throw failing;
+        if (failing && (failuresLeft === undefined || failuresLeft-- > 0)) throw failing;
         toConversations.push(message);
       },
       deliver: async () => {
@@ -211,6 +215,30 @@ describe("failures", () => {
         reply: { text: "Sorry, something went wrong on our side. Please try again in a minute." },
       },
     ]);
+  });
+
+  it("handles the message again while the store is briefly unavailable, without apologizing", async () => {
+    failing = new StoreUnavailableError("database is locked (SQLITE_BUSY)");
+    failuresLeft = 2;
+    const input = message(shopper, { kind: "text", text: "hi" });
+    await router.handle(input);
+    expect(toConversations.map((handled) => handled.id)).toEqual([input.id]);
+    expect(sentDirectly).toEqual([]);
+  });
+
+  it("apologizes once the store stays unavailable, and retries nothing else", async () => {
+    failing = new StoreUnavailableError("database is locked (SQLITE_BUSY)");
+    failuresLeft = 3;
+    await router.handle(message(shopper, { kind: "text", text: "hi" }));
+    expect(failuresLeft).toBe(0);
+    expect(sentDirectly.map((sent) => sent.reply.text)).toEqual([
+      "Sorry, something went wrong on our side. Please try again in a minute.",
+    ]);
+    failing = new Error("a bug");
+    failuresLeft = 2;
+    await router.handle(message(shopper, { kind: "text", text: "hi" }));
+    expect(failuresLeft).toBe(1);
+    expect(toConversations).toEqual([]);
   });
 
   it("swallows a failing apology and a channel it does not have", async () => {
