@@ -30,6 +30,16 @@ export const DIGEST_MAX = 30;
 /** Longer than any send with the adapter's own retries; a crashed holder frees it after this. */
 const DIGEST_LEASE_MS = 60_000;
 
+/**
+ * A chat reads its messages in the order they were written: a message waits while an older one
+ * to the same chat, written at most this long before it, is still pending. Older than that, the
+ * older one is stuck (retrying, or waiting for the sweeper) and holding the chat would only hide
+ * the newer one too.
+ */
+const IN_ORDER_WINDOW_MS = 30_000;
+/** How soon a message that waited for an older one looks again. */
+const IN_ORDER_RECHECK_MS = 200;
+
 /** Deletes the lease only if this holder still has it. */
 const RELEASE_LEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
 
@@ -165,6 +175,16 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     logger.debug({ chat: to, group, messages: batch.length }, "digest sent");
   };
 
+  const waitForOlder = async (
+    job: Job<JobDataMap["outbound"]>,
+    token: string | undefined,
+    message: OutboxMessage,
+  ) => {
+    const since = new Date(message.createdAt.getTime() - IN_ORDER_WINDOW_MS);
+    if (await store.outbox.hasPendingBetween(message.to, since, message.createdAt))
+      await deferUntil(job, token, IN_ORDER_RECHECK_MS);
+  };
+
   const processor = async (job: Job<JobDataMap["outbound"]>, token?: string) => {
     const message = await store.outbox.findById(job.data.outboxId);
     if (!message) return;
@@ -181,6 +201,9 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
       if (job.data.chatSlotFor !== index) {
         const chatWait = await pacer.reserveChatSlot(message.to.chatId);
         if (chatWait > 0) await deferHolding(job, token, index, chatWait);
+        // A slot at once (the chat's burst) may have gone to an older message's job too: let it
+        // send first. A later slot keeps the order the slots were reserved in.
+        if (index === 0) await waitForOlder(job, token, message);
       }
       await takeSendSlots(message.to.chatId);
       await waitOutHold(job, token, message.to.chatId);

@@ -100,6 +100,15 @@ function putStranded(name: string, chat: number, extra: { lane?: OutboxLane } = 
   });
 }
 
+/** Resolves once `check` is true, asking every 20 ms (the job's state has no event of its own here). */
+async function waitFor(check: () => Promise<boolean | undefined>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached within 10 s");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Resolves when the worker has finished the job of this outbox message. */
 function completion(id: string): Promise<void> {
   return new Promise((resolve) => worker!.on("completed", (job) => job.id === id && resolve()));
@@ -227,6 +236,42 @@ describe("outbound messages", () => {
     expect(stored?.status).toBe("failed");
     expect(stored?.error).toMatch(/blocked/i);
     expect(emulator.calls("sendMessage").filter((call) => call.params.chat_id === "504")).toHaveLength(1);
+  });
+
+  it("never lets a message overtake an older one to the same chat that is still pending", async () => {
+    startWorker();
+    const user = emulator.user({ id: 509, firstName: "Order" });
+    // The older message is written but its job is late (not queued yet); the newer one's job runs.
+    const older = await store.outbox.put({
+      _id: outboxId("test", "older"),
+      tenantId: "default",
+      to: to(509),
+      replies: [{ text: "your cart is empty" }],
+      createdAt: new Date(Date.now() - 1_000),
+    });
+    const newerId = outboxId("test", "newer");
+    const newerSent = completion(newerId);
+    await outbox.send({ id: newerId, tenantId: "default", to: to(509), replies: [{ text: "help" }] });
+    const settle = queues.outbound("telegram");
+    await waitFor(async () => (await settle.getJob(newerId))?.isDelayed());
+    expect(user.messages()).toEqual([]);
+    await outbox.enqueue({ _id: older._id, to: older.to });
+    await newerSent;
+    expect(user.messages().map((message) => message.text)).toEqual(["your cart is empty", "help"]);
+  });
+
+  it("does not hold a chat for an older message stuck longer than the order window", async () => {
+    startWorker();
+    const user = emulator.user({ id: 510, firstName: "Stuck" });
+    const stranded = await putStranded("stranded two minutes ago", 510);
+    await outbox.send({
+      id: outboxId("test", "fresh"),
+      tenantId: "default",
+      to: to(510),
+      replies: [{ text: "fresh" }],
+    });
+    await user.nextMessage("fresh");
+    expect((await store.outbox.findById(stranded._id))?.status).toBe("pending");
   });
 
   it("the sweeper queues a message that was stored but never queued", async () => {
