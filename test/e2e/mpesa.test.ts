@@ -14,7 +14,7 @@ import {
 } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
-import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import { button, checkoutWith, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-mpesa-tests-0123";
 let daraja: DarajaEmulator;
@@ -46,15 +46,7 @@ afterAll(async () => {
 
 /** /start → Sukuma × quantity → checkout → M-Pesa → the number typed: returns the reference. */
 async function payByMpesa(shopper: TelegramUser, phone: string, quantity = 2): Promise<string> {
-  shopper.sendText("/start");
-  const catalog = await shopper.nextMessage(/Choose a product/);
-  shopper.pressButton(catalog, button(catalog, "Sukuma"));
-  const prompt = await shopper.nextMessage(/How many/);
-  shopper.pressButton(prompt, button(prompt, String(quantity)));
-  const added = await shopper.nextMessage(/Added/);
-  shopper.pressButton(added, button(added, "Checkout"));
-  const checkout = await shopper.nextMessage(/How would you like to pay/);
-  shopper.pressButton(checkout, button(checkout, "M-Pesa"));
+  await checkoutWith(shopper, "Sukuma", quantity, "M-Pesa");
   await shopper.nextMessage(/Which M-Pesa number/);
   shopper.sendText(phone);
   const sent = await shopper.nextMessage(/Check your phone/);
@@ -260,15 +252,7 @@ describe("M-Pesa STK Push", () => {
 describe("payer prompt limits (PAYMENT_PUSH_LIMIT, 3 per 10 minutes by default)", () => {
   /** Starts checkout to `phone` and returns the shopper's answer: a prompt sent, or refused. */
   async function askForPush(shopper: TelegramUser, phone: string) {
-    shopper.sendText("/start");
-    const catalog = await shopper.nextMessage(/Choose a product/);
-    shopper.pressButton(catalog, button(catalog, "Sukuma"));
-    const prompt = await shopper.nextMessage(/How many/);
-    shopper.pressButton(prompt, button(prompt, "1"));
-    const added = await shopper.nextMessage(/Added/);
-    shopper.pressButton(added, button(added, "Checkout"));
-    const checkout = await shopper.nextMessage(/How would you like to pay/);
-    shopper.pressButton(checkout, button(checkout, "M-Pesa"));
+    await checkoutWith(shopper, "Sukuma", 1, "M-Pesa");
     await shopper.nextMessage(/Which M-Pesa number/);
     shopper.sendText(phone);
     const answer = await shopper.nextMessage(/Check your phone|pausing/);

@@ -14,7 +14,7 @@ import {
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import type { ResultEvent } from "../../src/domain/conversation.js";
 import { createRefunds } from "../../src/payments/refunds.js";
-import { button, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import { checkoutWith, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-paystack-tests-0123";
 let paystack: PaystackEmulator;
@@ -46,15 +46,7 @@ afterAll(async () => {
 
 /** /start → Sukuma × 2 → checkout → card (→ e-mail when asked): the link message. */
 async function payByCard(shopper: TelegramUser, email?: string) {
-  shopper.sendText("/start");
-  const catalog = await shopper.nextMessage(/Choose a product/);
-  shopper.pressButton(catalog, button(catalog, "Sukuma"));
-  const prompt = await shopper.nextMessage(/How many/);
-  shopper.pressButton(prompt, button(prompt, "2"));
-  const added = await shopper.nextMessage(/Added/);
-  shopper.pressButton(added, button(added, "Checkout"));
-  const checkout = await shopper.nextMessage(/How would you like to pay/);
-  shopper.pressButton(checkout, button(checkout, "Card (Paystack)"));
+  await checkoutWith(shopper, "Sukuma", 2, "Card (Paystack)");
   const hasLink = (message: { readonly buttons: readonly { readonly url?: string }[] }) =>
     message.buttons.some((b) => b.url !== undefined);
   let linkMessage = await shopper.nextMessage(

@@ -280,14 +280,15 @@ export function referenceIn(message: ChatMessage): string {
 }
 
 /**
- * The shopper's way to an order paid by transfer: /start, a product (by label), a quantity,
- * checkout, "Bank transfer / manual". Returns the reference and the bot's "order placed" message.
+ * The shopper's way to the payment choice and past it: /start, a product (by label), a quantity,
+ * checkout, then the payment option labelled `method`. Returns nothing: each path waits for its own answer.
  */
-export async function orderByTransfer(
+export async function checkoutWith(
   shopper: TelegramUser,
   product: string,
-  quantity = 1,
-): Promise<{ ref: string; placed: ChatMessage }> {
+  quantity: number,
+  method: string,
+): Promise<void> {
   shopper.sendText("/start");
   const catalog = await shopper.nextMessage(/Choose a product/);
   shopper.pressButton(catalog, button(catalog, product));
@@ -296,7 +297,19 @@ export async function orderByTransfer(
   const added = await shopper.nextMessage(/Added/);
   shopper.pressButton(added, button(added, "Checkout"));
   const checkout = await shopper.nextMessage(/How would you like to pay/);
-  shopper.pressButton(checkout, button(checkout, "Bank transfer / manual"));
+  shopper.pressButton(checkout, button(checkout, method));
+}
+
+/**
+ * The shopper's way to an order paid by transfer: /start, a product (by label), a quantity,
+ * checkout, "Bank transfer / manual". Returns the reference and the bot's "order placed" message.
+ */
+export async function orderByTransfer(
+  shopper: TelegramUser,
+  product: string,
+  quantity = 1,
+): Promise<{ ref: string; placed: ChatMessage }> {
+  await checkoutWith(shopper, product, quantity, "Bank transfer / manual");
   const placed = await shopper.nextMessage(/DK-/);
   return { ref: referenceIn(placed), placed };
 }
