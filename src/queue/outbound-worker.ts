@@ -38,7 +38,7 @@ const DIGEST_LEASE_MS = 60_000;
  */
 const IN_ORDER_WINDOW_MS = 30_000;
 /** How soon a message that waited for an older one looks again. */
-const IN_ORDER_RECHECK_MS = 200;
+const IN_ORDER_RECHECK_MS = 500;
 
 /** Deletes the lease only if this holder still has it. */
 const RELEASE_LEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
@@ -181,16 +181,18 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     message: OutboxMessage,
   ) => {
     const since = new Date(message.createdAt.getTime() - IN_ORDER_WINDOW_MS);
-    if (await store.outbox.hasPendingBetween(message.to, since, message.createdAt))
-      await deferUntil(job, token, IN_ORDER_RECHECK_MS);
+    if (!(await store.outbox.hasPendingBetween(message.to, since, message.createdAt))) return;
+    if (!job.data.behindOlder) await job.updateData({ ...job.data, chatSlotFor: 0, behindOlder: true });
+    await deferUntil(job, token, IN_ORDER_RECHECK_MS);
   };
 
   const processor = async (job: Job<JobDataMap["outbound"]>, token?: string) => {
     const message = await store.outbox.findById(job.data.outboxId);
     if (!message) return;
     const group = options.renderDigest && isDigestible(message) ? message.digest!.group : undefined;
-    // Woken in the chat slot it waited for: a pile-up of its group, sent as digests.
-    if (group && job.data.chatSlotFor === 0) {
+    // Woken in the chat slot it waited for: a pile-up of its group, sent as digests. (A slot
+    // held only while an older message went first is no pile-up.)
+    if (group && job.data.chatSlotFor === 0 && !job.data.behindOlder) {
       await sendDigest(job, token, message.to, group);
       // Still waiting (older ones filled the digest): it asks for the chat's next slot.
       if ((await store.outbox.findById(message._id))?.status !== "pending") return;
@@ -201,10 +203,11 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
       if (job.data.chatSlotFor !== index) {
         const chatWait = await pacer.reserveChatSlot(message.to.chatId);
         if (chatWait > 0) await deferHolding(job, token, index, chatWait);
-        // A slot at once (the chat's burst) may have gone to an older message's job too: let it
-        // send first. A later slot keeps the order the slots were reserved in.
-        if (index === 0) await waitForOlder(job, token, message);
       }
+      // The chat's burst may have given an older message's job a later slot than this one: let
+      // it send first. The wait keeps this job's slot, so waiting reserves no more slots (each
+      // would push the chat's next free slot one interval further out).
+      if (index === 0) await waitForOlder(job, token, message);
       await takeSendSlots(message.to.chatId);
       await waitOutHold(job, token, message.to.chatId);
       try {

@@ -6,8 +6,11 @@ import type { OutboxLane } from "../store/types.js";
 
 /** Job data per queue. Jobs carry ids only: payloads live in the store, never clear text in Redis. */
 export interface JobDataMap {
-  /** `chatSlotFor`: the reply whose per-chat slot this job already holds (see Pacer). */
-  outbound: { outboxId: string; chatSlotFor?: number };
+  /**
+   * `chatSlotFor`: the reply whose per-chat slot this job already holds (see Pacer);
+   * `behindOlder`: it holds that slot while an older message to the chat goes first.
+   */
+  outbound: { outboxId: string; chatSlotFor?: number; behindOlder?: boolean };
   reminders: { tenantId: string; proofId: string };
   maintenance: Record<string, never>;
   /** Settle a recorded webhook event. */
@@ -22,7 +25,11 @@ const id = z.string().min(1);
 
 /** Job data as a worker must find it: a job whose data does not fit can never succeed. */
 export const JOB_DATA_SCHEMAS = {
-  outbound: z.object({ outboxId: id, chatSlotFor: z.number().int().nonnegative().optional() }),
+  outbound: z.object({
+    outboxId: id,
+    chatSlotFor: z.number().int().nonnegative().optional(),
+    behindOlder: z.boolean().optional(),
+  }),
   reminders: z.object({ tenantId: id, proofId: id }),
   maintenance: z.object({}),
   settle: z.object({ inboxId: id }),

@@ -260,6 +260,58 @@ describe("outbound messages", () => {
     expect(user.messages().map((message) => message.text)).toEqual(["your cart is empty", "help"]);
   });
 
+  it("takes no further chat slots while a message waits for an older one", async () => {
+    // Counts the worker's looks for an older pending message: each is one wait of the newer one.
+    let looks = 0;
+    const counted: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        hasPendingBetween: (...args) => {
+          looks += 1;
+          return store.outbox.hasPendingBetween(...args);
+        },
+      },
+    };
+    worker = createOutboundWorker({
+      channel: createTelegramAdapter({
+        token: emulator.botToken,
+        apiRoot: emulator.apiRoot,
+        media: store.media,
+        logger,
+      }),
+      store: counted,
+      pacer: createPacer(producer, prefix, TELEGRAM_PACING),
+      connection: workerConnection,
+      prefix,
+      logger,
+    });
+    const user = emulator.user({ id: 511, firstName: "Patient" });
+    const older = await store.outbox.put({
+      _id: outboxId("test", "older-late"),
+      tenantId: "default",
+      to: to(511),
+      replies: [{ text: "first" }],
+      createdAt: new Date(Date.now() - 1_000),
+    });
+    await outbox.send({
+      id: outboxId("test", "newer-waits"),
+      tenantId: "default",
+      to: to(511),
+      replies: [{ text: "second" }],
+    });
+    await waitFor(async () => looks >= 4);
+    // One slot reserved for the newer message, however often it looked: the chat's theoretical
+    // arrival time is at most one interval past now (not one per look).
+    const [seconds, micros] = await producer.time();
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const tat = Number(await producer.get(`${prefix}:pace:chat:511`));
+    expect(tat - now).toBeLessThanOrEqual(1000 / TELEGRAM_PACING.perChatPerSecond);
+    await outbox.enqueue({ _id: older._id, to: older.to });
+    await user.nextMessage("second");
+    expect(user.messages().map((message) => message.text)).toEqual(["first", "second"]);
+  });
+
   it("does not hold a chat for an older message stuck longer than the order window", async () => {
     startWorker();
     const user = emulator.user({ id: 510, firstName: "Stuck" });
