@@ -13,6 +13,7 @@ import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/tel
 import { createDuka, type Duka } from "../../src/app.js";
 import { loadConfig } from "../../src/config/index.js";
 import { deterministicId } from "../../src/domain/ids.js";
+import { createChatOrder } from "../../src/queue/chat-order.js";
 import { createOutbox } from "../../src/queue/outbox.js";
 import { createQueues } from "../../src/queue/queues.js";
 import { startChildServer } from "../lib/child.js";
@@ -130,7 +131,11 @@ export async function settlement(
     const count = Math.round(perSecond * seconds);
     const { references, instanceId } = await prepare(duka, paystack, telegram, count);
     if (background > 0) {
-      const outbox = createOutbox({ store: duka.store, queues });
+      const outbox = createOutbox({
+        store: duka.store,
+        queues,
+        order: createChatOrder(redis, config.queue.prefix),
+      });
       for (let i = 0; i < background; i++) {
         const chatId = SHOPPER_BASE + (i % count);
         await outbox.send({

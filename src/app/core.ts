@@ -34,6 +34,7 @@ import { environmentSeeds, seedInstances } from "../payments/registry/seed.js";
 import { createRedisSharedCache } from "../payments/registry/shared-cache.js";
 import { createSettlement } from "../payments/settlement.js";
 import { createWebhookIntake } from "../payments/webhook-intake.js";
+import { createChatOrder } from "../queue/chat-order.js";
 import { createRedis, evictionPolicyProblem, persistenceProblem, waitForRedis } from "../queue/connection.js";
 import { createOutbox } from "../queue/outbox.js";
 import { createQueues, RECONCILE_JOB_OPTIONS } from "../queue/queues.js";
@@ -109,7 +110,8 @@ export async function createCore(options: DukaOptions) {
   const prefix = config.queue.prefix;
   const queues = createQueues({ connection: producer, prefix });
   closers.push(() => queues.close());
-  const outbox = createOutbox({ store, queues });
+  const chatOrder = createChatOrder(producer, prefix);
+  const outbox = createOutbox({ store, queues, order: chatOrder });
   const metrics = createMetrics();
 
   const definitions = options.channels ?? CHANNELS;
@@ -278,6 +280,7 @@ export async function createCore(options: DukaOptions) {
     workerConnection,
     prefix,
     queues,
+    chatOrder,
     outbox,
     metrics,
     definitions,

@@ -67,6 +67,7 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
         channel: runtime.adapter,
         store,
         pacer: createPacer(core.producer, `${prefix}:${definition.name}`, runtime.pacing),
+        order: core.chatOrder,
         connection,
         prefix,
         logger,

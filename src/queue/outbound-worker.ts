@@ -7,6 +7,7 @@ import type { Reply } from "../domain/channel.js";
 import { type ChannelAdapter, ChannelRateLimitError, ChannelRejectedError } from "../domain/channel.js";
 import { crashPoint } from "../faults.js";
 import type { OutboxMessage, Store } from "../store/types.js";
+import { type ChatOrder, IN_ORDER_WINDOW_MS } from "./chat-order.js";
 import type { Pacer } from "./pacing.js";
 import { type JobDataMap, outboundQueueName } from "./queues.js";
 import { crashRecoveryOptions, failingAtOnce } from "./worker.js";
@@ -15,6 +16,8 @@ export interface OutboundWorkerOptions {
   readonly channel: ChannelAdapter;
   readonly store: Store;
   readonly pacer: Pacer;
+  /** The chats' messages by when they were written. */
+  readonly order: ChatOrder;
   readonly connection: Redis;
   readonly prefix: string;
   readonly logger: Logger;
@@ -30,13 +33,6 @@ export const DIGEST_MAX = 30;
 /** Longer than any send with the adapter's own retries; a crashed holder frees it after this. */
 const DIGEST_LEASE_MS = 60_000;
 
-/**
- * A chat reads its messages in the order they were written: a message waits while an older one
- * to the same chat, written at most this long before it, is still pending. Older than that, the
- * older one is stuck (retrying, or waiting for the sweeper) and holding the chat would only hide
- * the newer one too.
- */
-const IN_ORDER_WINDOW_MS = 30_000;
 /** How soon a message that waited for an older one looks again. */
 const IN_ORDER_RECHECK_MS = 500;
 
@@ -181,9 +177,13 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
     message: OutboxMessage,
   ) => {
     const since = new Date(message.createdAt.getTime() - IN_ORDER_WINDOW_MS);
-    if (!(await store.outbox.hasPendingBetween(message.to, since, message.createdAt))) return;
-    if (!job.data.behindOlder) await job.updateData({ ...job.data, chatSlotFor: 0, behindOlder: true });
-    await deferUntil(job, token, IN_ORDER_RECHECK_MS);
+    for (const id of await options.order.writtenBetween(message.to, since, message.createdAt)) {
+      if ((await store.outbox.findById(id))?.status === "pending") {
+        if (!job.data.behindOlder) await job.updateData({ ...job.data, chatSlotFor: 0, behindOlder: true });
+        await deferUntil(job, token, IN_ORDER_RECHECK_MS);
+      }
+      await options.order.forget(message.to, id);
+    }
   };
 
   const processor = async (job: Job<JobDataMap["outbound"]>, token?: string) => {
@@ -204,10 +204,12 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
         const chatWait = await pacer.reserveChatSlot(message.to.chatId);
         if (chatWait > 0) await deferHolding(job, token, index, chatWait);
       }
-      // The chat's burst may have given an older message's job a later slot than this one: let
-      // it send first. The wait keeps this job's slot, so waiting reserves no more slots (each
-      // would push the chat's next free slot one interval further out).
-      if (index === 0) await waitForOlder(job, token, message);
+      // A slot at once (the chat's burst) may have gone to an older message's job too, or that
+      // job is not queued yet: let it send first. The wait keeps this slot, so waiting reserves
+      // no more (each would push the chat's next free slot an interval further out). A later
+      // slot keeps the order the slots were reserved in.
+      if (index === 0 && (job.data.chatSlotFor !== 0 || job.data.behindOlder))
+        await waitForOlder(job, token, message);
       await takeSendSlots(message.to.chatId);
       await waitOutHold(job, token, message.to.chatId);
       try {

@@ -2,6 +2,7 @@ import type { Reply } from "../domain/channel.js";
 import { deterministicId } from "../domain/ids.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { OutboxLane, OutboxMessage, Store } from "../store/types.js";
+import type { ChatOrder } from "./chat-order.js";
 import { LANE_PRIORITY, OUTBOUND_JOB_OPTIONS, type Queues } from "./queues.js";
 
 /**
@@ -29,7 +30,7 @@ export interface Outbox {
   enqueue(message: Pick<OutboxMessage, "_id" | "to" | "lane">): Promise<void>;
 }
 
-export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
+export function createOutbox(deps: { store: Store; queues: Queues; order: ChatOrder }): Outbox {
   const add: Outbox["enqueue"] = async ({ _id, to, lane = "reply" }) => {
     const priority = LANE_PRIORITY[lane];
     await deps.queues
@@ -63,7 +64,9 @@ export function createOutbox(deps: { store: Store; queues: Queues }): Outbox {
         createdAt: new Date(),
       });
       // A message stored earlier and already sent is not queued again.
-      if (stored.status === "pending") await add(stored);
+      if (stored.status !== "pending") return;
+      await deps.order.written(stored);
+      await add(stored);
     },
     enqueue,
   };

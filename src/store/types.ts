@@ -177,8 +177,6 @@ export interface OutboxRepository {
   listPending(before: Date, limit: number): Promise<OutboxMessage[]>;
   /** Pending messages to `to` in a digest `group`, oldest first. */
   listPendingDigest(to: ChatAddress, group: string, limit: number): Promise<OutboxMessage[]>;
-  /** Whether a message to `to` created in [since, before) is still pending: one to send first. */
-  hasPendingBetween(to: ChatAddress, since: Date, before: Date): Promise<boolean>;
 }
 
 export interface AuditRepository {

@@ -12,6 +12,7 @@ import { TELEGRAM_PACING } from "../../src/bot/telegram/pacing.js";
 import type { ChannelAdapter } from "../../src/domain/channel.js";
 import type { PacingPolicy } from "../../src/domain/pacing.js";
 import { createLogger } from "../../src/log/index.js";
+import { type ChatOrder, createChatOrder } from "../../src/queue/chat-order.js";
 import { createOutboundWorker, DIGEST_MAX } from "../../src/queue/outbound-worker.js";
 import { createOutbox, type Outbox, outboxId } from "../../src/queue/outbox.js";
 import { createPacer } from "../../src/queue/pacing.js";
@@ -28,6 +29,7 @@ let producer: Redis;
 let workerConnection: Redis;
 let queues: Queues;
 let outbox: Outbox;
+let order: ChatOrder;
 let prefix: string;
 let worker: Worker | undefined;
 
@@ -38,7 +40,8 @@ beforeEach(async () => {
   producer = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   queues = createQueues({ connection: producer, prefix });
-  outbox = createOutbox({ store, queues });
+  order = createChatOrder(producer, prefix);
+  outbox = createOutbox({ store, queues, order });
 });
 
 afterEach(async () => {
@@ -78,6 +81,7 @@ function startWorker(
     channel,
     store,
     pacer: createPacer(producer, prefix, policy),
+    order,
     connection: workerConnection,
     prefix,
     logger,
@@ -98,6 +102,19 @@ function putStranded(name: string, chat: number, extra: { lane?: OutboxLane } = 
     ...extra,
     createdAt: new Date(Date.now() - 120_000),
   });
+}
+
+/** A message written a second ago whose job is late: stored and noted, as outbox.send does, but not queued. */
+async function writeUnqueued(name: string, chat: number, text: string) {
+  const message = await store.outbox.put({
+    _id: outboxId("test", name),
+    tenantId: "default",
+    to: to(chat),
+    replies: [{ text }],
+    createdAt: new Date(Date.now() - 1_000),
+  });
+  await order.written(message);
+  return message;
 }
 
 /** Resolves once `check` is true, asking every 20 ms (the job's state has no event of its own here). */
@@ -242,13 +259,7 @@ describe("outbound messages", () => {
     startWorker();
     const user = emulator.user({ id: 509, firstName: "Order" });
     // The older message is written but its job is late (not queued yet); the newer one's job runs.
-    const older = await store.outbox.put({
-      _id: outboxId("test", "older"),
-      tenantId: "default",
-      to: to(509),
-      replies: [{ text: "your cart is empty" }],
-      createdAt: new Date(Date.now() - 1_000),
-    });
+    const older = await writeUnqueued("older", 509, "your cart is empty");
     const newerId = outboxId("test", "newer");
     const newerSent = completion(newerId);
     await outbox.send({ id: newerId, tenantId: "default", to: to(509), replies: [{ text: "help" }] });
@@ -260,17 +271,22 @@ describe("outbound messages", () => {
     expect(user.messages().map((message) => message.text)).toEqual(["your cart is empty", "help"]);
   });
 
+  it("notes every message it queues in the chat's order, so a newer one can wait for it", async () => {
+    const id = outboxId("test", "noted");
+    await outbox.send({ id, tenantId: "default", to: to(512), replies: [{ text: "noted" }] });
+    const stored = await store.outbox.findById(id);
+    const after = new Date(stored!.createdAt.getTime() + 1);
+    expect(await order.writtenBetween(to(512), new Date(0), after)).toEqual([id]);
+  });
+
   it("takes no further chat slots while a message waits for an older one", async () => {
     // Counts the worker's looks for an older pending message: each is one wait of the newer one.
     let looks = 0;
-    const counted: Store = {
-      ...store,
-      outbox: {
-        ...store.outbox,
-        hasPendingBetween: (...args) => {
-          looks += 1;
-          return store.outbox.hasPendingBetween(...args);
-        },
+    const counted: ChatOrder = {
+      ...order,
+      writtenBetween: (...args) => {
+        looks += 1;
+        return order.writtenBetween(...args);
       },
     };
     worker = createOutboundWorker({
@@ -280,20 +296,15 @@ describe("outbound messages", () => {
         media: store.media,
         logger,
       }),
-      store: counted,
+      store,
       pacer: createPacer(producer, prefix, TELEGRAM_PACING),
+      order: counted,
       connection: workerConnection,
       prefix,
       logger,
     });
     const user = emulator.user({ id: 511, firstName: "Patient" });
-    const older = await store.outbox.put({
-      _id: outboxId("test", "older-late"),
-      tenantId: "default",
-      to: to(511),
-      replies: [{ text: "first" }],
-      createdAt: new Date(Date.now() - 1_000),
-    });
+    const older = await writeUnqueued("older-late", 511, "first");
     await outbox.send({
       id: outboxId("test", "newer-waits"),
       tenantId: "default",

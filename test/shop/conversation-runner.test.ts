@@ -11,6 +11,7 @@ import type { InboundContent, InboundMessage } from "../../src/domain/channel.js
 import { createLogger } from "../../src/log/index.js";
 import { createPaymentService } from "../../src/payments/payment-service.js";
 import { seedInstances } from "../../src/payments/registry/seed.js";
+import { createChatOrder } from "../../src/queue/chat-order.js";
 import { createOutbox } from "../../src/queue/outbox.js";
 import { createQueues, type Queues } from "../../src/queue/queues.js";
 import { createActionPerformer } from "../../src/shop/actions.js";
@@ -60,7 +61,7 @@ beforeEach(async () => {
     store,
     catalog,
     payments,
-    outbox: createOutbox({ store, queues }),
+    outbox: createOutbox({ store, queues, order: createChatOrder(redis, prefix) }),
     perform: createActionPerformer({ tenantId, orders, proofs }),
     logger,
   });

@@ -10,6 +10,7 @@ import { createInboundDedupe } from "../../src/bot/inbound-dedupe.js";
 import type { ChannelAdapter, InboundContent, InboundMessage, Reply } from "../../src/domain/channel.js";
 import { StoreUnavailableError } from "../../src/domain/errors.js";
 import { createLogger } from "../../src/log/index.js";
+import { createChatOrder } from "../../src/queue/chat-order.js";
 import { createOutbox, outboxId } from "../../src/queue/outbox.js";
 import { createQueues, type Queues } from "../../src/queue/queues.js";
 import { createInboundRouter, type InboundRouter } from "../../src/shop/inbound-router.js";
@@ -73,7 +74,7 @@ beforeEach(async () => {
         return { text: `merchant handled ${message.id}` };
       },
     },
-    outbox: createOutbox({ store, queues }),
+    outbox: createOutbox({ store, queues, order: createChatOrder(redis, prefix) }),
     channels: { telegram },
     logger,
   });

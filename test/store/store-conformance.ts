@@ -683,21 +683,6 @@ export function storeConformance(backend: StoreBackend): void {
       expect(pending.map((message) => message.createdAt)).toEqual([at(1), at(2), at(3)]);
       expect(await store.outbox.listPending(at(5), 10)).toHaveLength(4);
     });
-
-    it("tells whether a message to a chat from a time window is still pending", async () => {
-      const chat = { channel: "telegram" as const, chatId: "100" };
-      const older = makeOutbox({ createdAt: at(2) });
-      await store.outbox.put(older);
-      await store.outbox.put(makeOutbox({ to: { channel: "telegram", chatId: "200" }, createdAt: at(3) }));
-      expect(await store.outbox.hasPendingBetween(chat, at(1), at(4))).toBe(true);
-      expect(await store.outbox.hasPendingBetween(chat, at(1), at(2))).toBe(false);
-      expect(await store.outbox.hasPendingBetween(chat, at(3), at(5))).toBe(false);
-      expect(await store.outbox.hasPendingBetween({ channel: "whatsapp", chatId: "100" }, at(1), at(4))).toBe(
-        false,
-      );
-      await store.outbox.markSent(older._id, at(3));
-      expect(await store.outbox.hasPendingBetween(chat, at(1), at(4))).toBe(false);
-    });
   });
 
   describe("audit", () => {

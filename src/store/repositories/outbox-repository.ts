@@ -41,12 +41,5 @@ export function createOutboxRepository(outbox: Collection<OutboxMessage>): Outbo
         { status: "pending", "to.channel": to.channel, "to.chatId": to.chatId, "digest.group": group },
         { sort: { createdAt: 1 }, limit },
       ),
-    hasPendingBetween: async (to, since, before) =>
-      (await outbox.findOne({
-        status: "pending",
-        "to.channel": to.channel,
-        "to.chatId": to.chatId,
-        createdAt: { $gte: since, $lt: before },
-      })) !== null,
   };
 }
