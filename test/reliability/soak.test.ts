@@ -93,6 +93,8 @@ const PENDING_LIMIT_MS = 5 * 60_000;
 const FAULT_PATIENCE_MS = 60_000;
 const FAULT_WAKE_MS = 30_000;
 const SHOPPER_RETRIES = 5;
+/** Duka's "Sorry" asks for a minute; a shopper on a phone tries again sooner. */
+const PAUSE_AFTER_SORRY_MS = 15_000;
 /** The merchant sends /confirm again if the shopper has not been told within this. */
 const MERCHANT_PATIENCE_MS = 60_000;
 const MERCHANT_TRIES = 4;
@@ -121,7 +123,9 @@ afterEach(async () => {
   await sampler?.stop();
   await desk?.close();
   await rig?.close();
-  await redis?.close();
+  // RELIABILITY_KEEP_DATA=1 (harness/processes.ts) keeps this Redis running too, for a look.
+  if (process.env.RELIABILITY_KEEP_DATA === "1") console.log(`soak Redis left running: ${redis?.url}`);
+  else await redis?.close();
   sampler = undefined;
   desk = undefined;
   rig = undefined;
@@ -173,6 +177,7 @@ describe.skipIf(!multiProcessStoreAvailable())(`R30 soak (${NEEDS_MONGODB})`, ()
           ? FAULT_PATIENCE_MS
           : 30_000,
       retries: SHOPPER_RETRIES,
+      pauseAfterSorryMs: PAUSE_AFTER_SORRY_MS,
       onRetry: () => {
         shopperRetries += 1;
       },

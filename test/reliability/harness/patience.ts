@@ -4,6 +4,7 @@
  * Duka's "Sorry, something went wrong … try again" sends the same message again; the dialogue
  * helpers of processes/rig.ts take a Patience for that (the soak's shoppers live through faults).
  */
+import { setTimeout as delay } from "node:timers/promises";
 import type { ChatMessage, TelegramUser } from "../../../sandbox/telegram/index.js";
 
 export interface Patience {
@@ -13,6 +14,8 @@ export interface Patience {
   readonly retries: number;
   /** Told of each such second try (a test counts them). */
   readonly onRetry?: () => void;
+  /** How long the person waits after "Sorry … try again in a minute" before sending again (default 0). */
+  readonly pauseAfterSorryMs?: number;
 }
 
 /** Thirty seconds a reply, no second try: a failure of the step fails the test. */
@@ -50,6 +53,8 @@ export async function ask(
     if (attempt >= patience.retries)
       throw new Error(`chat ${shopper.id}: "${reply?.text}" after ${attempt + 1} tries`);
     patience.onRetry?.();
+    // The person's pause before trying again, as Duka asked: not a wait for a condition.
+    if (reply && patience.pauseAfterSorryMs) await delay(patience.pauseAfterSorryMs);
   }
 }
 

@@ -98,7 +98,8 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     REDIS_URL,
     QUEUE_PREFIX: prefix,
     DUKA_DATA_DIR: dataDir,
-    LOG_LEVEL: "info",
+    // RELIABILITY_PROCESS_LOG_LEVEL=debug, with RELIABILITY_LOG_DIR, for a look at a failure.
+    LOG_LEVEL: process.env.RELIABILITY_PROCESS_LOG_LEVEL ?? "info",
     LOG_FORMAT: "json",
     // The master key file lives in DUKA_DATA_DIR, shared by every process of the cluster.
     ...(options.mongodbUri ? { MONGODB_URI: databaseUri(options.mongodbUri, prefix) } : {}),
@@ -174,7 +175,8 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
           await writeFile(join(keep, `${prefix}-${index}-${run.name}.log`), `${lines}\n${run.stderr()}`);
         }
       }
-      if (env.MONGODB_URI) {
+      // RELIABILITY_KEEP_DATA=1 leaves the database (on MONGODB_URI) for a look after a failure.
+      if (env.MONGODB_URI && globalThis.process.env.RELIABILITY_KEEP_DATA !== "1") {
         const connection = await mongoose.createConnection(env.MONGODB_URI).asPromise();
         await connection.dropDatabase();
         await connection.close();
