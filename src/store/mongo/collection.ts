@@ -4,6 +4,9 @@
  * On a server with the limits of ServerProfile, `adapt` makes up for them (see server-profile.ts).
  */
 
+import { Context } from "mingo/core";
+import * as queryOperators from "mingo/operators/query";
+import { Query } from "mingo/query";
 import type { Model, mongo } from "mongoose";
 import type { Collection, Filter, FindOptions, Update } from "../types.js";
 import { decodeDocument, encodeDocument, encodeUpdate } from "./document-encoding.js";
@@ -18,7 +21,14 @@ export interface CollectionAdaptations {
   readonly locks?: DocumentLocks;
   /** The server refuses arrays inside arrays and dotted names: encoded (document-encoding.ts). */
   readonly encodeDocuments?: boolean;
+  /**
+   * The server scans for any filter but `_id` alone: a filter naming an `_id` fetches by it and
+   * checks the rest here (a tenant id beside the document's own id, a status to compare and set).
+   */
+  readonly lookUpById?: boolean;
 }
+
+const QUERY_OPTIONS = { context: Context.init({ query: queryOperators }) };
 
 export function createMongoCollection<T extends { _id: string }>(
   model: Model<T>,
@@ -37,6 +47,13 @@ export function createMongoCollection<T extends { _id: string }>(
   const encodeUpdateOf = adapt.encodeDocuments ? encodeUpdate : (update: Update) => update;
   const decode = adapt.encodeDocuments ? decodeDocument : <D>(doc: D) => doc;
   const locks = adapt.locks;
+
+  /** The one document a filter naming an `_id` can match, fetched by `_id` alone (lookUpById). */
+  const byIdThenMatch = async (filter: Filter): Promise<T | null | undefined> => {
+    if (!adapt.lookUpById || typeof filter._id !== "string") return undefined;
+    const found = (await native.findOne({ _id: filter._id } as mongo.Filter<T>)) as T | null;
+    return found && new Query(filter, QUERY_OPTIONS).test(found) ? found : null;
+  };
 
   const updateOne = (filter: Filter, update: Update, upsert: boolean) =>
     native.findOneAndUpdate(filter as mongo.Filter<T>, encodeUpdateOf(update) as mongo.UpdateFilter<T>, {
@@ -60,9 +77,14 @@ export function createMongoCollection<T extends { _id: string }>(
       const id = named ?? (await native.findOne(filter as mongo.Filter<T>, { projection: { _id: 1 } }))?._id;
       // No match: an upsert inserts, which the server refuses twice by the unique _id or index.
       if (id === undefined) return upsert ? updateOne(filter, update, true) : null;
-      const updated = await held.withLock(name, id, () =>
-        updateOne({ $and: [filter, { _id: id }] }, update, upsert),
-      );
+      const updated = await held.withLock(name, id, async () => {
+        // Under the lock nobody else writes the document: checked here, updated by `_id` alone.
+        if (adapt.lookUpById && !upsert) {
+          const current = await byIdThenMatch({ ...filter, _id: id });
+          return current ? updateOne({ _id: id }, update, false) : null;
+        }
+        return updateOne({ $and: [filter, { _id: id }] }, update, upsert);
+      });
       if (updated !== null || named !== undefined) return updated;
     }
   }
@@ -75,7 +97,11 @@ export function createMongoCollection<T extends { _id: string }>(
       }),
     findOne: (filter, options = {}) =>
       run(async () => {
-        const found = (await native.findOne(filter as mongo.Filter<T>, { sort: options.sort })) as T | null;
+        const byId = await byIdThenMatch(filter);
+        const found =
+          byId !== undefined
+            ? byId
+            : ((await native.findOne(filter as mongo.Filter<T>, { sort: options.sort })) as T | null);
         return found && decode(found);
       }),
     find: (filter, options: FindOptions = {}) =>

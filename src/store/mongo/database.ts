@@ -96,9 +96,16 @@ function adaptTo(
   if (profile.limitedDocuments) {
     fallback("arrays inside arrays and dotted field names", "an encoding of both, undone on reading");
   }
+  if (profile.scansUnlessOnlyId) {
+    fallback(
+      "filters on fields other than _id without a full scan",
+      "lookups by _id alone where a filter names one",
+    );
+  }
   return {
     ...(profile.nonAtomicUpdates ? { locks: createDocumentLocks(connection.db!) } : {}),
     ...(profile.limitedDocuments ? { encodeDocuments: true } : {}),
+    ...(profile.scansUnlessOnlyId ? { lookUpById: true } : {}),
   };
 }
 

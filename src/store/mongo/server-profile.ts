@@ -23,6 +23,11 @@ export interface ServerProfile {
    * ("key must not contain '.' sign") are refused, both allowed by MongoDB 5 and later.
    */
   readonly limitedDocuments: boolean;
+  /**
+   * Only an `_id` condition reaches the storage (FerretDB 1.x on SQLite): a filter with any other
+   * condition reads and decodes the whole collection, ~40 times slower at a thousand documents.
+   */
+  readonly scansUnlessOnlyId: boolean;
   /** Index options the server is known to refuse (FerretDB 1.x: TTL indexes). */
   readonly refusedIndexOptions: readonly IndexOption[];
 }
@@ -35,6 +40,7 @@ export async function readServerProfile(db: mongo.Db): Promise<ServerProfile> {
       name: `MongoDB ${String(info.version)}`,
       nonAtomicUpdates: false,
       limitedDocuments: false,
+      scansUnlessOnlyId: false,
       refusedIndexOptions: [],
     };
   }
@@ -44,6 +50,7 @@ export async function readServerProfile(db: mongo.Db): Promise<ServerProfile> {
     name: `FerretDB ${ferretdb}`,
     nonAtomicUpdates: v1,
     limitedDocuments: v1,
+    scansUnlessOnlyId: v1,
     refusedIndexOptions: v1 ? ["expireAfterSeconds"] : [],
   };
 }

@@ -16,7 +16,7 @@ export function createConversationRepository(
 ): ConversationRepository {
   return {
     async load(tenantId, chat) {
-      const found = await conversations.findOne({ tenantId, channel: chat.channel, chatId: chat.chatId });
+      const found = await conversations.findOne({ _id: conversationId(tenantId, chat) });
       return found === null ? null : { state: found.state, version: found.version };
     },
     async save(tenantId, chat, state, expectedVersion) {
