@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TelegramUser } from "../../../sandbox/telegram/index.js";
 import type { CrashPoint } from "../../../src/faults.js";
 import { type DukaProcess, waitDrained } from "../harness/processes.js";
+import { target } from "../harness/report.js";
 import { scaled } from "../harness/scale.js";
 import { clusterInvariants, confirmationsOf, orderByCard, type Rig, startRig, webhookUrl } from "./rig.js";
 
@@ -87,12 +88,18 @@ function summary(
   report: Awaited<ReturnType<typeof invariants>>,
   recoveries: readonly number[],
   extra = "",
+  /** The §4 recovery target, when the test has one. */
+  limitSeconds?: number,
 ): string {
   const duplicates = orders.reduce(
     (sum, order) => sum + Math.max(0, confirmationsOf(order.shopper, order.ref) - 1),
     0,
   );
-  const line = `${name}: ${report.paidOnce}/${orders.length} paid once, ${duplicates} duplicate confirmations${extra}, max recovery ${Math.max(...recoveries).toFixed(1)} s`;
+  const line = `${name}: ${report.paidOnce}/${orders.length} paid once, ${duplicates} duplicate confirmations${extra}, ${
+    limitSeconds === undefined
+      ? `max recovery ${Math.max(...recoveries).toFixed(1)} s`
+      : target("max recovery", Math.max(...recoveries), limitSeconds, "s")
+  }`;
   console.log(line);
   return line;
 }
@@ -133,12 +140,13 @@ async function expectEachPaidOnce(
   limitSeconds: number,
 ): Promise<void> {
   const report = await invariants(rig, orders);
-  summary(name, orders, report, recoveries);
+  // A recovery-time target like every other (harness/report.ts): printed, failing only under
+  // RELIABILITY_STRICT_TIMING; a recovery that never comes fails crashEach's wait instead.
+  summary(name, orders, report, recoveries, "", limitSeconds);
   expect(report.broken).toEqual([]);
   expect(report.strandedPending).toEqual([]);
   expect(report.unprocessedInbox).toBe(0);
   for (const order of orders) expect(confirmationsOf(order.shopper, order.ref)).toBe(1);
-  expect(Math.max(...recoveries)).toBeLessThanOrEqual(limitSeconds);
 }
 
 describe(`R07 kill -9 worker mid-settlement ×${KILLS}`, () => {
@@ -148,7 +156,7 @@ describe(`R07 kill -9 worker mid-settlement ×${KILLS}`, () => {
   });
   afterAll(() => prepared?.rig.close());
 
-  it("pays every order exactly once with one confirmation, each recovered within 15 s of the restart", async () => {
+  it("pays every order exactly once with one confirmation (recovery target: 15 s after the restart)", async () => {
     const recoveries = await crashEach(prepared, prepared.orders, (index) =>
       half("before-settle", "after-settle-before-ack", index),
     );
@@ -163,7 +171,7 @@ describe(`R08 kill -9 API during ingest ×${KILLS}`, () => {
   });
   afterAll(() => prepared?.rig.close());
 
-  it("loses nothing and duplicates nothing; an orphaned inbox row is queued by the sweeper within 30 s", async () => {
+  it("loses nothing and duplicates nothing; the sweeper queues an orphaned inbox row (recovery target: 30 s)", async () => {
     const recoveries = await crashEach(prepared, prepared.orders, (index) =>
       half("before-inbox-write", "after-inbox-write-before-enqueue", index),
     );
