@@ -4,10 +4,8 @@
  * On a server with the limits of ServerProfile, `adapt` makes up for them (see server-profile.ts).
  */
 
-import { Context } from "mingo/core";
-import * as queryOperators from "mingo/operators/query";
-import { Query } from "mingo/query";
 import type { Model, mongo } from "mongoose";
+import { filterQuery } from "../filter-query.js";
 import type { Collection, Filter, FindOptions, Update } from "../types.js";
 import { decodeDocument, encodeDocument, encodeUpdate } from "./document-encoding.js";
 import type { DocumentLocks } from "./document-locks.js";
@@ -27,8 +25,6 @@ export interface CollectionAdaptations {
    */
   readonly lookUpById?: boolean;
 }
-
-const QUERY_OPTIONS = { context: Context.init({ query: queryOperators }) };
 
 export function createMongoCollection<T extends { _id: string }>(
   model: Model<T>,
@@ -52,7 +48,7 @@ export function createMongoCollection<T extends { _id: string }>(
   const byIdThenMatch = async (filter: Filter): Promise<T | null | undefined> => {
     if (!adapt.lookUpById || typeof filter._id !== "string") return undefined;
     const found = (await native.findOne({ _id: filter._id } as mongo.Filter<T>)) as T | null;
-    return found && new Query(filter, QUERY_OPTIONS).test(found) ? found : null;
+    return found && filterQuery(filter).test(found) ? found : null;
   };
 
   const updateOne = (filter: Filter, update: Update, upsert: boolean) =>
