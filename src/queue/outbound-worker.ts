@@ -7,6 +7,7 @@ import type { Reply } from "../domain/channel.js";
 import { type ChannelAdapter, ChannelRateLimitError, ChannelRejectedError } from "../domain/channel.js";
 import { crashPoint } from "../faults.js";
 import type { OutboxMessage, Store } from "../store/types.js";
+import { whileStoreUnavailable } from "../store/while-unavailable.js";
 import { type ChatOrder, IN_ORDER_WINDOW_MS } from "./chat-order.js";
 import type { Pacer } from "./pacing.js";
 import { type JobDataMap, outboundQueueName } from "./queues.js";
@@ -36,6 +37,12 @@ const DIGEST_LEASE_MS = 60_000;
 /** How soon a message that waited for an older one looks again. */
 const IN_ORDER_RECHECK_MS = 500;
 
+/**
+ * After a send, recording it waits out a store outage of up to ~16 s (a restart, a failover)
+ * rather than failing the job: a failed job sends the message again on its retry.
+ */
+const RECORD_SENT_PAUSES_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
+
 /** Deletes the lease only if this holder still has it. */
 const RELEASE_LEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
 
@@ -54,6 +61,12 @@ const RELEASE_LEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redi
  */
 export function createOutboundWorker(options: OutboundWorkerOptions): Worker<JobDataMap["outbound"]> {
   const { channel, store, pacer, logger } = options;
+
+  /** Records what went out; safe to repeat, as each record is a plain set by the message's id. */
+  const recordSent = (record: () => Promise<unknown>) =>
+    whileStoreUnavailable(record, RECORD_SENT_PAUSES_MS, (error, attempt) =>
+      logger.warn({ err: error, attempt }, "store unavailable after a send; recording it again"),
+    );
 
   const deferUntil = async (job: Job, token: string | undefined, waitMs: number): Promise<never> => {
     await job.moveToDelayed(Date.now() + waitMs, token);
@@ -167,7 +180,7 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
       throw error;
     }
     const sentAt = new Date();
-    for (const message of batch) await store.outbox.markSent(message._id, sentAt);
+    for (const message of batch) await recordSent(() => store.outbox.markSent(message._id, sentAt));
     logger.debug({ chat: to, group, messages: batch.length }, "digest sent");
   };
 
@@ -225,9 +238,9 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
         throw error;
       }
       crashPoint("after-send-before-mark");
-      await store.outbox.recordProgress(message._id, index + 1);
+      await recordSent(() => store.outbox.recordProgress(message._id, index + 1));
     }
-    await store.outbox.markSent(message._id, new Date());
+    await recordSent(() => store.outbox.markSent(message._id, new Date()));
     logger.debug({ outboxId: message._id, replies: message.replies.length }, "message sent");
   };
 

@@ -1,11 +1,10 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { InboundDedupe } from "../bot/inbound-dedupe.js";
 import type { ChannelMap, InboundMessage, Reply } from "../domain/channel.js";
-import { StoreUnavailableError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { RateLimit } from "../domain/rate-limit.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
+import { whileStoreUnavailable } from "../store/while-unavailable.js";
 import type { ConversationRunner } from "./conversation-runner.js";
 import { isMerchant, isMerchantInput, type MerchantCommands } from "./merchant-commands.js";
 import { MERCHANT_HELP } from "./merchant-messages.js";
@@ -15,8 +14,7 @@ const SORRY: Reply = { text: "Sorry, something went wrong on our side. Please tr
  * A turn the store could not serve for a moment (FerretDB's SQLite busy with another writer, a
  * failover) runs again before the shopper is asked to: turns are idempotent per message id.
  */
-const TURN_ATTEMPTS = 3;
-const TURN_RETRY_MS = 250;
+const TURN_RETRY_PAUSES_MS = [250, 500];
 const SLOW_DOWN: Reply = {
   text: "You are sending messages faster than we can answer. Please wait a few minutes before sending more.",
 };
@@ -88,19 +86,15 @@ export function createInboundRouter(deps: {
         "inbound message",
       );
       try {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await route(message);
-            break;
-          } catch (error) {
-            if (!(error instanceof StoreUnavailableError) || attempt >= TURN_ATTEMPTS) throw error;
+        await whileStoreUnavailable(
+          () => route(message),
+          TURN_RETRY_PAUSES_MS,
+          (error, attempt) =>
             deps.logger.warn(
               { err: error, inputId: message.id, attempt },
               "store busy; handling the message again",
-            );
-            await delay(TURN_RETRY_MS * attempt);
-          }
-        }
+            ),
+        );
       } catch (error) {
         deps.logger.error({ err: error, inputId: message.id }, "could not handle an inbound message");
         // Straight to the channel: the store or queue that failed may be what the outbox needs.

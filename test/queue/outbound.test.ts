@@ -5,11 +5,12 @@
 import { randomBytes } from "node:crypto";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTelegramEmulator, type TelegramEmulator } from "../../sandbox/telegram/index.js";
 import { createTelegramAdapter } from "../../src/bot/telegram/adapter.js";
 import { TELEGRAM_PACING } from "../../src/bot/telegram/pacing.js";
 import type { ChannelAdapter } from "../../src/domain/channel.js";
+import { StoreUnavailableError } from "../../src/domain/errors.js";
 import type { PacingPolicy } from "../../src/domain/pacing.js";
 import { createLogger } from "../../src/log/index.js";
 import { type ChatOrder, createChatOrder } from "../../src/queue/chat-order.js";
@@ -155,6 +156,22 @@ describe("outbound messages", () => {
     await user.nextMessage("marker");
     expect(user.messages().filter((m) => m.text === "Paid ✅")).toHaveLength(1);
     expect((await store.outbox.findById(message.id))?.status).toBe("sent");
+  });
+
+  it("records a send through a short store outage instead of sending it again", async () => {
+    const unavailable = new StoreUnavailableError("store restarting");
+    vi.spyOn(store.outbox, "recordProgress")
+      .mockRejectedValueOnce(unavailable)
+      .mockRejectedValueOnce(unavailable);
+    vi.spyOn(store.outbox, "markSent").mockRejectedValueOnce(unavailable);
+    startWorker();
+    const user = emulator.user({ id: 509, firstName: "A" });
+    const id = outboxId("test", "outage");
+    const done = completion(id);
+    await outbox.send({ id, tenantId: "default", to: to(509), replies: [{ text: "one" }, { text: "two" }] });
+    await done;
+    expect(user.messages().map((message) => message.text)).toEqual(["one", "two"]);
+    expect((await store.outbox.findById(id))?.status).toBe("sent");
   });
 
   it("keeps one chat's replies in order and paces them to the per-chat limit", async () => {
@@ -451,6 +468,23 @@ describe("outbound messages", () => {
       expect(texts).toHaveLength(2);
       expect(texts[1]).toMatch(/^paid: /);
       expect(named(texts).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `order ${i}`).sort());
+      for (const id of ids) expect((await store.outbox.findById(id))?.status).toBe("sent");
+    });
+
+    it("records a digest through a short store outage instead of sending it again", async () => {
+      const markSent = store.outbox.markSent.bind(store.outbox);
+      let calls = 0;
+      // The first alert goes alone; the second markSent is the digest's first.
+      vi.spyOn(store.outbox, "markSent").mockImplementation(async (id, at) => {
+        if (++calls === 2) throw new StoreUnavailableError("store restarting");
+        return markSent(id, at);
+      });
+      startWorker({ globalPerSecond: 30, perChatPerSecond: 5, perChatBurst: 0 }, undefined, renderDigest);
+      const user = emulator.user({ id: 535, firstName: "Merchant" });
+      const ids = await pileUp(535, 6);
+      const texts = user.messages().map((message) => message.text ?? "");
+      expect(texts).toHaveLength(2);
+      expect(named(texts).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `order ${i}`).sort());
       for (const id of ids) expect((await store.outbox.findById(id))?.status).toBe("sent");
     });
 

@@ -16,9 +16,6 @@ import { SCALE, scaled } from "./harness/scale.js";
 import { post, type ReliabilityShop, signedChargeSuccess, startReliabilityShop } from "./harness/shop.js";
 import { waitUntil } from "./harness/wait.js";
 
-/** The outbound worker's concurrency: how many sends can be in flight when the store stops. */
-const OUTBOUND_IN_FLIGHT = 8;
-
 let ferret: OwnFerretDb | undefined;
 let rel: ReliabilityShop | undefined;
 
@@ -107,9 +104,9 @@ describe.skipIf(!ferretdbAvailable())("D. store faults (FerretDB)", () => {
         `${[...statuses].map(([status, n]) => `${n}×${status}`).join(" ")}, ${refused.length} re-sent ` +
         `(at most ${Math.max(0, ...resendTries)} tries each)`,
     );
-    // A confirmation sent while the store went away cannot be marked sent, so it goes again: at
-    // most one per outbound send in flight when the store stopped.
-    assertInvariants(figures, count, false, OUTBOUND_IN_FLIGHT);
+    // A confirmation sent while the store was away is recorded once it is back (the outbound
+    // worker waits out ~16 s, longer than this outage), so none goes out twice.
+    assertInvariants(figures, count, false);
     // A 2xx during the outage is only right if its inbox row exists: the drained, settled end
     // state of every order above shows each acknowledged event was recorded.
     expect(refused.every(({ answer }) => answer.status >= 500 || answer.status === 0)).toBe(true);
