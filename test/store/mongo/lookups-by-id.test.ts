@@ -64,4 +64,13 @@ describe.skipIf(!process.env.MONGODB_URI)("lookups by _id alone", () => {
     expect(await probes.findOne({ _id: "pr_1" })).toMatchObject({ status: "paid" });
     expect(sent.every((filter) => JSON.stringify(filter) === '{"_id":"pr_1"}')).toBe(true);
   });
+
+  it("is an index search on FerretDB's SQLite backend (the build .ci/ferretdb makes)", async (context) => {
+    const info = await connection.db!.admin().command({ buildInfo: 1 });
+    if (typeof info.ferretdbVersion !== "string") context.skip();
+    const explained = await connection.db!.command({ explain: { find: "probes", filter: { _id: "pr_1" } } });
+    // One row per node of SQLite's plan: "SEARCH … USING INDEX …" or, unfixed, "SCAN probes_…".
+    const plan = (explained.queryPlanner as { Plan?: string[] }).Plan ?? [];
+    expect(plan.join("\n")).toMatch(/SEARCH \S+ USING INDEX/);
+  });
 });
