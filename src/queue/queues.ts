@@ -104,11 +104,12 @@ export function createQueues(options: QueueOptions): Queues {
   const maintenance = new Queue<JobDataMap["maintenance"]>("maintenance", base);
   const settle = new Queue<JobDataMap["settle"]>("settle", base);
   const reconcile = new Queue<JobDataMap["reconcile"]>("reconcile", base);
+  for (const queue of [reminders, maintenance, settle, reconcile]) quietOnConnectionErrors(queue);
   return {
     outbound(channel) {
       let queue = outbound.get(channel);
       if (!queue) {
-        queue = new Queue<JobDataMap["outbound"]>(outboundQueueName(channel), base);
+        queue = quietOnConnectionErrors(new Queue<JobDataMap["outbound"]>(outboundQueueName(channel), base));
         outbound.set(channel, queue);
       }
       return queue;
@@ -123,4 +124,14 @@ export function createQueues(options: QueueOptions): Queues {
       );
     },
   };
+}
+
+/**
+ * A queue re-emits every error of its Redis connection, and BullMQ prints each one to stderr when
+ * nobody listens: a page of stack traces per second while Redis is down. The connection's owner
+ * logs those errors already (core.ts); each failed command rejects to its caller.
+ */
+function quietOnConnectionErrors<T extends Queue>(queue: T): T {
+  queue.on("error", () => undefined);
+  return queue;
 }
