@@ -202,22 +202,28 @@ export async function checkInvariants(store: Store, refs: readonly string[]): Pr
   const broken: string[] = [];
   const strandedPending: string[] = [];
   let paidOnce = 0;
+  // Each list read once, not once per order: on FerretDB 1.x every such query scans its collection.
+  const everything = 1_000_000;
+  const orders = new Map(
+    (await store.orders.listByStatus(TENANT_ID, undefined, everything)).map((order) => [order.ref, order]),
+  );
+  const settlements = new Map<string, number>();
+  for (const action of ["payment.settled", "payment.confirmed"]) {
+    for (const { orderRef = "" } of await store.audit.list(TENANT_ID, { action }, everything))
+      settlements.set(orderRef, (settlements.get(orderRef) ?? 0) + 1);
+  }
   for (const ref of refs) {
-    const order = await store.orders.findByRef(TENANT_ID, ref);
+    const order = orders.get(ref);
     if (!order) {
       broken.push(`${ref}: no order`);
       continue;
     }
     const payments = await store.payments.listByOrder(TENANT_ID, order._id);
     const succeeded = payments.filter((payment) => payment.status === "succeeded");
-    const settled = await store.audit.list(TENANT_ID, { orderRef: ref, action: "payment.settled" }, 10);
-    const confirmed = await store.audit.list(TENANT_ID, { orderRef: ref, action: "payment.confirmed" }, 10);
-    const settlements = settled.length + confirmed.length;
-    if (order.status === "paid" && succeeded.length === 1 && settlements === 1) paidOnce += 1;
+    const settled = settlements.get(ref) ?? 0;
+    if (order.status === "paid" && succeeded.length === 1 && settled === 1) paidOnce += 1;
     else
-      broken.push(
-        `${ref}: ${order.status}, ${succeeded.length} succeeded payments, ${settlements} settlements`,
-      );
+      broken.push(`${ref}: ${order.status}, ${succeeded.length} succeeded payments, ${settled} settlements`);
     for (const payment of payments) {
       if (payment.status === "pending" && order.status === "paid") strandedPending.push(payment._id);
     }
