@@ -6,5 +6,11 @@ import { manualPlugin } from "./manual/plugin.js";
 import { mpesaPlugin } from "./mpesa/index.js";
 import { paystackPlugin } from "./paystack/index.js";
 import type { PaymentPlugin } from "./plugin.js";
+import { stripePlugin } from "./stripe/index.js";
 
-export const BUILT_IN_PLUGINS: readonly PaymentPlugin[] = [manualPlugin, mpesaPlugin, paystackPlugin];
+export const BUILT_IN_PLUGINS: readonly PaymentPlugin[] = [
+  manualPlugin,
+  mpesaPlugin,
+  paystackPlugin,
+  stripePlugin,
+];
