@@ -11,6 +11,7 @@ import {
   SANDBOX_SHORTCODE,
 } from "../../../sandbox/daraja/index.js";
 import { DEFAULT_SECRET_KEY, paystackSignature, TEST_CARDS } from "../../../sandbox/paystack/index.js";
+import { signatureHeader } from "../../../sandbox/stripe/index.js";
 import type { Money } from "../../../src/domain/money.js";
 import type { Payment } from "../../../src/domain/payment.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
@@ -19,6 +20,7 @@ import { paystackPlugin } from "../../../src/payments/paystack/index.js";
 import type { InitiateRequest, PaymentPlugin, WebhookRequest } from "../../../src/payments/plugin.js";
 import { loadPluginModules } from "../../../src/payments/registry/plugin-loader.js";
 import type { SharedCacheFactory } from "../../../src/payments/registry/shared-cache.js";
+import { stripePlugin } from "../../../src/payments/stripe/index.js";
 import {
   startTransferProvider,
   TRANSFER_SIGNATURE_HEADER,
@@ -26,6 +28,7 @@ import {
 } from "../../fixtures/transfer-provider.js";
 import * as mpesa from "../mpesa/harness.js";
 import * as paystack from "../paystack/harness.js";
+import * as stripe from "../stripe/harness.js";
 
 /** What a plugin declares; the suite checks the declarations, then skips what is not declared. */
 export interface Capabilities {
@@ -264,6 +267,75 @@ const paystackDriver: PaymentDriver = {
   },
 };
 
+const stripeDriver: PaymentDriver = {
+  name: "stripe",
+  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true },
+  plugin: async () => stripePlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    // One attempt per delivery: the receiver acknowledges everything.
+    const emulator = await stripe.startEmulator({ webhookRetryDelaysMs: [] });
+    const receiver = await stripe.startStripeReceiver();
+    emulator.setWebhookUrl(receiver.url("pi_conformance"));
+    const config = stripe.testConfig(emulator.baseUrl);
+    const signed = (rawBody: Buffer, secret: string): WebhookRequest => ({
+      rawBody,
+      headers: { "stripe-signature": signatureHeader(rawBody.toString("utf8"), secret, "right") ?? "" },
+      params: { id: "pi_conformance" },
+    });
+    return {
+      config,
+      badConfigs: {
+        "a publishable key as the secret key": { ...config, secretKey: "pk_test_abc" },
+        "no webhook secret": { ...config, webhookSecret: undefined },
+        "a session shorter than Stripe allows": { ...config, sessionMinutes: 10 },
+      },
+      secretFields: ["secretKey", "webhookSecret"],
+      publicUrl: receiver.origin,
+      shared: redis.shared,
+      payment: () => stripe.stripePayment(),
+      initiateRequest: (payment) => stripe.initiateRequest(payment),
+      provider: {
+        async pay(payment, reported) {
+          const sessionId = referenceOf(payment);
+          emulator.pay(sessionId);
+          if (reported === undefined) return;
+          // Stripe charges what the session says; a rightly signed event can still say otherwise.
+          await nextAbout(receiver.next, sessionId);
+          const event = emulator.lastEventAbout(sessionId, "checkout.session.completed");
+          if (!event) throw new Error(`No completed event for ${sessionId}`);
+          const object = { ...(event.data.object as object), amount_total: reported.amount };
+          await emulator.sendEvent({ ...event, id: `${event.id}x`, data: { object } });
+        },
+        // A declined card leaves the session open for another try; a shopper who gives up lets it expire.
+        fail: async (payment) => void emulator.expire(referenceOf(payment)),
+        webhookAbout: (payment) => nextAbout(receiver.next, referenceOf(payment)),
+        redeliver: async (payment) => {
+          const event = emulator.lastEventAbout(referenceOf(payment));
+          if (!event) throw new Error(`No event about ${referenceOf(payment)}`);
+          await emulator.sendEvent(event.id);
+        },
+        authentic: (rawBody) => signed(rawBody, config.webhookSecret),
+        forge: (request) => signed(request.rawBody, "whsec_attacker"),
+        refusedConfig: { ...config, secretKey: "sk_test_Sup3rSecretButWrong" },
+        downConfig: async () => ({
+          ...config,
+          apiBase: await downUrl(async () => {
+            const down = await stripe.startEmulator();
+            return { url: down.baseUrl, close: () => down.close() };
+          }),
+        }),
+      },
+      async close() {
+        await emulator.webhookIdle();
+        await emulator.close();
+        await receiver.close();
+        await redis.cleanup();
+      },
+    };
+  },
+};
+
 const TRANSFER_PLUGIN = fileURLToPath(new URL("../../fixtures/transfer-plugin.ts", import.meta.url));
 const TRANSFER_API_KEY = "tk_test_0123456789";
 
@@ -319,4 +391,10 @@ const transfer: PaymentDriver = {
   },
 };
 
-export const PAYMENT_DRIVERS: readonly PaymentDriver[] = [manual, mpesaDriver, paystackDriver, transfer];
+export const PAYMENT_DRIVERS: readonly PaymentDriver[] = [
+  manual,
+  mpesaDriver,
+  paystackDriver,
+  stripeDriver,
+  transfer,
+];
