@@ -20,10 +20,16 @@ import {
 } from "../daraja/index.js";
 import { freePort } from "../free-port.js";
 import { createPaystackEmulator, DEFAULT_SECRET_KEY, type PaystackEmulator } from "../paystack/index.js";
+import {
+  createStripeEmulator,
+  DEFAULT_SECRET_KEY as STRIPE_SECRET_KEY,
+  DEFAULT_WEBHOOK_SECRET as STRIPE_WEBHOOK_SECRET,
+  type StripeEmulator,
+} from "../stripe/index.js";
 import { createTelegramEmulator, type TelegramEmulator } from "../telegram/index.js";
 import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
-import { playCardPurchase, playMpesaPurchase, playPurchase } from "./script.js";
+import { playCardPurchase, playMpesaPurchase, playPurchase, playStripePurchase } from "./script.js";
 
 const SHOPPER = { id: 254_700_001, firstName: "Amina", phone: "254708374149" };
 const MERCHANT = { id: 254_700_002, firstName: "Mama Mboga (merchant)" };
@@ -48,12 +54,14 @@ async function main(): Promise<void> {
   let emulator: TelegramEmulator | undefined;
   let daraja: DarajaEmulator | undefined;
   let paystack: PaystackEmulator | undefined;
+  let stripe: StripeEmulator | undefined;
   let duka: Duka | undefined;
   try {
     emulator = await createTelegramEmulator();
     // The shopper's phone approves every M-Pesa prompt a moment after it arrives.
     daraja = await createDarajaEmulator({ autoComplete: { resultCode: 0 }, autoCompleteMs: 1_500 });
     paystack = await createPaystackEmulator();
+    stripe = await createStripeEmulator();
     const port = await freePort();
     const config = loadConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
@@ -73,11 +81,16 @@ async function main(): Promise<void> {
       MPESA_BASE_URL: daraja.baseUrl,
       PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
       PAYSTACK_BASE_URL: paystack.baseUrl,
+      STRIPE_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.baseUrl,
     });
     duka = await createDuka({ config });
     await duka.start();
     const [card] = await duka.store.providers.list({ plugin: "paystack" });
     paystack.setWebhookUrl(`${config.http.publicUrl}/webhooks/paystack/${card!._id}`);
+    const [stripeCard] = await duka.store.providers.list({ plugin: "stripe" });
+    stripe.setWebhookUrl(`${config.http.publicUrl}/webhooks/stripe/${stripeCard!._id}`);
     write(
       `Duka is running (embedded store, Telegram emulator at ${emulator.apiRoot}, HTTP on port ${duka.port()}).`,
     );
@@ -98,6 +111,13 @@ async function main(): Promise<void> {
         await playPurchase(shopper, merchant),
         await playMpesaPurchase(shopper, merchant),
         await playCardPurchase(shopper, merchant, paystack!),
+        await (async () => {
+          // A shop offers one card provider at a time: the merchant switches cards to Stripe.
+          await duka!.store.providers.update(card!._id, { active: false });
+          duka!.providers.invalidate(config.tenantId);
+          write("\n🔀 The merchant switches card payments from Paystack to Stripe.\n");
+          return playStripePurchase(shopper, merchant);
+        })(),
       ])(),
       new Promise<never>((_resolve, reject) => {
         timer = setTimeout(
@@ -111,13 +131,14 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa) and ${refs[2]} (card) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack) and ${refs[3]} (card, Stripe) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();
     await emulator?.close();
     await daraja?.close();
     await paystack?.close();
+    await stripe?.close();
     await clearPrefix(redis.url, prefix).catch(() => undefined);
     await redis.stop();
     await rm(dataDir, { recursive: true, force: true });

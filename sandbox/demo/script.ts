@@ -1,11 +1,12 @@
 /**
  * The scripted purchases the demo plays on Telegram: one paid by transfer with a receipt photo
  * that the merchant confirms, one paid by M-Pesa (the emulated phone approves the prompt), and
- * one paid by card on the emulated Paystack checkout page.
+ * one paid by card on the emulated Paystack checkout page, and one on the emulated Stripe Checkout page.
  */
 
 import type { PaystackEmulator } from "../paystack/index.js";
 import { tinyJpeg } from "../sample-files.js";
+import { TEST_CARDS } from "../stripe/index.js";
 import type { ChatMessage, TelegramUser } from "../telegram/index.js";
 
 function tap(user: TelegramUser, message: ChatMessage, label: string): void {
@@ -74,14 +75,36 @@ export async function playCardPurchase(
   tap(shopper, await shopper.nextMessage(/How would you like to pay/), "Card (Paystack)");
   await shopper.nextMessage(/e-mail/);
   shopper.sendText("amina@example.com");
+  const { ref, url } = await paymentLink(shopper);
+  // The shopper opens the link and pays with Paystack's test card.
+  await paystack.pay(url.split("/").at(-1)!);
+  await shopper.nextMessage(/confirmed/);
+  await merchant.nextMessage(new RegExp(`${ref}.*paid`));
+  return ref;
+}
+
+/** The order reference and payment link of the bot's next message with a link button. */
+async function paymentLink(shopper: TelegramUser): Promise<{ ref: string; url: string }> {
   const link = await shopper.nextMessage((message) =>
     message.buttons.some((button) => button.url !== undefined),
   );
   const ref = /DK-[A-Z0-9]{5}/.exec(link.text ?? "")?.[0];
   const url = link.buttons.find((button) => button.url)?.url;
   if (!ref || !url) throw new Error(`No order reference or payment link in: ${link.text}`);
-  // The shopper opens the link and pays with Paystack's test card.
-  await paystack.pay(url.split("/").at(-1)!);
+  return { ref, url };
+}
+
+export async function playStripePurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
+  shopper.sendText("/start");
+  tap(shopper, await shopper.nextMessage(/Choose a product/), "Tomatoes");
+  tap(shopper, await shopper.nextMessage(/How many/), "1");
+  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
+  tap(shopper, await shopper.nextMessage(/How would you like to pay/), "Card (Stripe)");
+  const { ref, url } = await paymentLink(shopper);
+  // The shopper opens the Checkout page and submits Stripe's 4242 test card, as a browser would.
+  const page = await fetch(url, { method: "POST", body: new URLSearchParams({ card: TEST_CARDS.success }) });
+  if (!(await page.text()).includes("Payment succeeded."))
+    throw new Error(`Stripe's page refused the test card`);
   await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;
