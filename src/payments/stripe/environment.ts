@@ -60,7 +60,7 @@ export const stripeEnvironment = pluginEnvironment<StripeSettings>({
     testMode: settings.testMode,
   }),
   summary: (settings) => `cards through Stripe Checkout${settings.testMode ? " (test mode)" : ""}`,
-  setupHint: { variables: "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET", takes: "cards" },
+  setupHint: { variables: "STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET", takes: "cards" },
   seed: (settings) => ({
     displayName: "Card (Stripe)",
     testMode: settings.testMode,
