@@ -12,6 +12,7 @@ import { DEFAULT_WAIT_MS, waitUntil } from "../shared/wait.js";
 import { TEST_CARDS } from "./cards.js";
 import { StripeApiError } from "./errors.js";
 import {
+  DEFAULT_MINIMUM_CHARGE,
   DEFAULT_RETRY_DELAYS_MS,
   DEFAULT_SECRET_KEY,
   DEFAULT_WEBHOOK_SECRET,
@@ -79,6 +80,7 @@ export class StripeEmulator {
     this.state = new StripeState(
       (id) => `${this.baseUrl}/c/pay/${id}`,
       (event) => this.dispatch(event),
+      options.minimumCharge ?? DEFAULT_MINIMUM_CHARGE,
     );
   }
 

@@ -13,9 +13,16 @@ export interface StripeEmulatorOptions {
   readonly webhookRetryDelaysMs?: readonly number[];
   /** Per delivery attempt. Default: 10 000 ms. */
   readonly webhookTimeoutMs?: number;
+  /**
+   * The smallest session total per lowercase currency, in minor units; below it `amount_too_small`.
+   * Default: `{ usd: 50 }` (Stripe's floor is set per settlement currency, so others float with FX).
+   */
+  readonly minimumCharge?: Readonly<Record<string, number>>;
   /** Default 127.0.0.1, port 0 (any free port). */
   readonly host?: string;
   readonly port?: number;
 }
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [200, 1000];
+
+export const DEFAULT_MINIMUM_CHARGE: Readonly<Record<string, number>> = { usd: 50 };

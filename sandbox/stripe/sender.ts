@@ -23,7 +23,6 @@ export interface OutgoingEvent {
   readonly delaysMs: readonly number[];
 }
 
-const webhooks = new Stripe("sk_test_emulator").webhooks;
 /** Older than Stripe's default tolerance (300 s). */
 const STALE_BY_S = 3600;
 
@@ -31,7 +30,7 @@ const STALE_BY_S = 3600;
 export function signatureHeader(body: string, secret: string, signWith: SignMode): string | undefined {
   if (signWith === "none") return undefined;
   const now = Math.floor(Date.now() / 1000);
-  return webhooks.generateTestHeaderString({
+  return Stripe.webhooks.generateTestHeaderString({
     payload: body,
     secret: signWith === "forged" ? "whsec_forgedByAnAttacker" : secret,
     timestamp: signWith === "stale" ? now - STALE_BY_S : now,

@@ -59,7 +59,6 @@ export interface StripeEvent {
 /** Stripe's floor for a Checkout Session's lifetime, and its ceiling (providers-2 §1.2). */
 const MIN_LIFETIME_S = 30 * 60;
 const MAX_LIFETIME_S = 24 * 60 * 60;
-const MINIMUM_USD = 50;
 
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -84,6 +83,7 @@ export class StripeState {
   constructor(
     private readonly payPageUrl: (sessionId: string) => string,
     private readonly emit: (event: StripeEvent) => void,
+    private readonly minimumCharge: Readonly<Record<string, number>>,
   ) {}
 
   session(id: string): SessionRecord {
@@ -111,8 +111,13 @@ export class StripeState {
     if (priced.some((line) => line.currency !== currency))
       throw invalid("All line items must share one currency", "line_items");
     const total = priced.reduce((sum, line) => sum + line.total, 0);
-    if (currency === "usd" && total < MINIMUM_USD) {
-      throw invalid("Amount must be at least $0.50 usd", "line_items", "amount_too_small");
+    const minimum = this.minimumCharge[currency] ?? 0;
+    if (total < minimum) {
+      throw invalid(
+        `Amount must be at least ${minimum} ${currency} minor units`,
+        "line_items",
+        "amount_too_small",
+      );
     }
     const created = nowSeconds();
     const expiresAt =

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { ProviderError } from "../plugin.js";
+import { ProviderError, type ProviderErrorCode } from "../plugin.js";
 import {
   codeOfStatus,
   networkError,
@@ -17,22 +17,20 @@ export function unexpectedAnswer(what: string, detail: string): ProviderError {
 
 /**
  * A failed Stripe call in Duka's words. No answer at all is retryable (shared with every provider);
- * an answer is classed by its status (401/403 the key, 429/5xx Stripe now, other 4xx the request).
- * Stripe's own code (`amount_too_small`, `charge_already_refunded`) is kept as providerCode; its
- * message never carries the key, and the request id is enough to find the call in the dashboard.
+ * an answer is classed by its status (401/403 the key, 429/5xx Stripe now, other 4xx the request:
+ * `refused` when the caller names what a refusal means, like a refund Stripe will not make; else an
+ * amount Stripe refuses, `amount_too_small` above our own floor, is `invalid_amount`). Stripe's own
+ * code is kept as providerCode; its messages never carry the key.
  */
-export function toProviderError(
-  error: unknown,
-  what: string,
-  refusedCode = codeOfStatus(400),
-): ProviderError {
+export function toProviderError(error: unknown, what: string, refused?: ProviderErrorCode): ProviderError {
   if (error instanceof ProviderError) return error;
   if (!(error instanceof Stripe.errors.StripeError) || error instanceof Stripe.errors.StripeConnectionError) {
     return networkError("Stripe", what, UNAVAILABLE, error);
   }
   const status = error.statusCode ?? 500;
   const generic = codeOfStatus(status);
-  const code = generic === "invalid_request" ? refusedCode : generic;
+  const amountRefused = error.code?.startsWith("amount_") ? "invalid_amount" : generic;
+  const code = generic !== "invalid_request" ? generic : (refused ?? amountRefused);
   const retryable = code !== "invalid_config" && (status === 409 || status === 429 || status >= 500);
   return new ProviderError(
     code,

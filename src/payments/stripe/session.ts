@@ -57,7 +57,7 @@ export async function createSession(
   const session = await stripe.checkout.sessions
     .create(params, { idempotencyKey: checkoutKey(request.payment._id) })
     .catch((error: unknown) => {
-      throw toProviderError(error, "checkout session create", "invalid_amount");
+      throw toProviderError(error, "checkout session create");
     });
   if (typeof session.url !== "string" || !URL.canParse(session.url)) {
     throw unexpectedAnswer("checkout session create", "no url in the answer");

@@ -6,9 +6,6 @@ import { idOf } from "./session.js";
 
 export const SIGNATURE_HEADER = "stripe-signature";
 
-/** Only the SDK's webhook helpers: they need no key and make no call. */
-const webhooks = new Stripe("sk_test_webhooks_only").webhooks;
-
 /** The signing options of one instance: its `whsec_…` and how old a signed timestamp may be. */
 export interface StripeSigning {
   readonly webhookSecret: string;
@@ -52,7 +49,12 @@ export function parseStripeWebhook(request: WebhookRequest, signing: StripeSigni
   const header = headerOf(request.headers, SIGNATURE_HEADER) ?? "";
   let json: unknown;
   try {
-    json = webhooks.constructEvent(request.rawBody, header, signing.webhookSecret, signing.toleranceSeconds);
+    json = Stripe.webhooks.constructEvent(
+      request.rawBody,
+      header,
+      signing.webhookSecret,
+      signing.toleranceSeconds,
+    );
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError || header === "") {
       throw refused(

@@ -66,6 +66,23 @@ describe("initiate", () => {
     expect(emulator.calls("sessions.create")).toHaveLength(calls);
   });
 
+  it("reads Stripe's own amount_too_small (its floor floats with FX) as an amount the shopper cannot pay", async () => {
+    const strict = await startEmulator({ minimumCharge: { kes: 10_000 } });
+    try {
+      const request = initiateRequest(stripePayment({ amount: money(8_000, "KES") }));
+      const error = await providerErrorOf(() =>
+        createTestClient(testConfig(strict.baseUrl)).initiate(request),
+      );
+      expect(error).toMatchObject({
+        code: "invalid_amount",
+        retryable: false,
+        providerCode: "amount_too_small",
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("turns a 5xx and a dropped connection into retryable errors, and a bad key into invalid_config", async () => {
     emulator.apiFaults.failNext("sessions.create", { status: 503 }, 1);
     expect(await providerErrorOf(() => client.initiate(initiateRequest(stripePayment())))).toMatchObject({

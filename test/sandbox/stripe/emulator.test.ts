@@ -51,7 +51,7 @@ const failure = (promise: Promise<unknown>) =>
     },
     (error: unknown) => error as InstanceType<typeof Stripe.errors.StripeError>,
   );
-const webhooks = new Stripe("sk_test_x").webhooks;
+const { webhooks } = Stripe;
 
 /** The next webhook received whose body names `id`, passing over older ones. */
 async function nextAbout(id: string) {
