@@ -14,9 +14,11 @@ export function refundKey(payment: Payment, amount: Money): string {
   return `duka:${payment._id}:refund:${payment.refundClaim?.at.getTime() ?? "direct"}:${amount.amount}`;
 }
 
-/** The PaymentIntent that took the session's money: refunds name it, not the session. */
+/** The PaymentIntent that took the session's money (refunds name it, not the session); undefined: none. */
 async function paymentIntentOf(stripe: Stripe, payment: Payment): Promise<string | undefined> {
-  const session = await stripe.checkout.sessions.retrieve(sessionIdOf(payment)).catch((error: unknown) => {
+  const sessionId = sessionIdOf(payment);
+  if (sessionId === undefined) return undefined;
+  const session = await stripe.checkout.sessions.retrieve(sessionId).catch((error: unknown) => {
     throw toProviderError(error, "checkout session retrieve");
   });
   return idOf(session.payment_intent);

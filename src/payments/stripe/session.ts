@@ -9,10 +9,18 @@ import { toProviderError, unexpectedAnswer } from "./errors.js";
 /** The Idempotency-Key of a payment's one Checkout Session: a retried create returns the same session. */
 export const checkoutKey = (paymentId: string) => `duka:${paymentId}:checkout`;
 
-/** The session a payment was started with (initiate stores its id as the provider reference). */
-export function sessionIdOf(payment: Payment): string {
-  if (!payment.providerRef) throw unexpectedAnswer("verify", `payment ${payment._id} has no session id`);
-  return payment.providerRef;
+/**
+ * The session a payment was started with (initiate stores its id as the provider reference), or
+ * undefined when the create's answer never arrived: unlike a Paystack reference, a session id cannot
+ * be rebuilt from ours.
+ */
+export const sessionIdOf = (payment: Payment): string | undefined => payment.providerRef || undefined;
+
+/** What a session says was paid, as our Money; undefined when it names no amount that converts. */
+export function amountOf(session: { amount_total: number | null; currency: string | null }) {
+  return session.amount_total === null || session.currency === null
+    ? undefined
+    : fromStripeAmount(session.amount_total, session.currency);
 }
 
 /** The create body (providers-2 §1.2): one line for the whole order, our ids in both places Stripe keeps them. */
@@ -85,10 +93,7 @@ export const idOf = (field: string | { readonly id: string } | null | undefined)
  */
 export function toVerifyResult(session: Stripe.Checkout.Session): VerifyResult {
   if (session.status === "complete" && session.payment_status === "paid") {
-    const amount =
-      session.amount_total === null || session.currency === null
-        ? undefined
-        : fromStripeAmount(session.amount_total, session.currency);
+    const amount = amountOf(session);
     if (amount === undefined) throw unexpectedAnswer("verify", "a paid session without a usable amount");
     return {
       outcome: "succeeded",
@@ -107,8 +112,12 @@ export function toVerifyResult(session: Stripe.Checkout.Session): VerifyResult {
   return { outcome: "pending", providerCode: `${session.status ?? "unknown"}/${session.payment_status}` };
 }
 
-/** Verify: the session as Stripe holds it now; an unknown id is "pending" (a create whose answer was lost). */
-export async function retrieveSession(stripe: Stripe, sessionId: string): Promise<VerifyResult> {
+/**
+ * Verify: the session as Stripe holds it now. No session id, or one Stripe does not know, is
+ * "pending" (a create whose answer was lost): the reconciler expires the payment in the end.
+ */
+export async function retrieveSession(stripe: Stripe, sessionId: string | undefined): Promise<VerifyResult> {
+  if (sessionId === undefined) return { outcome: "pending", providerCode: "no_session" };
   try {
     return toVerifyResult(await stripe.checkout.sessions.retrieve(sessionId));
   } catch (error) {

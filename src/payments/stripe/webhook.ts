@@ -1,8 +1,7 @@
 import Stripe from "stripe";
 import { z } from "zod";
 import { ProviderError, type WebhookEvent, type WebhookRequest } from "../plugin.js";
-import { fromStripeAmount } from "./currency.js";
-import { idOf } from "./session.js";
+import { amountOf, idOf } from "./session.js";
 
 export const SIGNATURE_HEADER = "stripe-signature";
 
@@ -98,10 +97,7 @@ function toWebhookEvent(event: z.output<typeof eventSchema>): WebhookEvent {
 }
 
 function paid(about: Omit<WebhookEvent, "outcome">, session: z.output<typeof sessionSchema>): WebhookEvent {
-  const amount =
-    session.amount_total === null || session.currency === null
-      ? undefined
-      : fromStripeAmount(session.amount_total, session.currency);
+  const amount = amountOf(session);
   if (amount === undefined)
     throw refused("The Stripe session is paid but names no usable amount", "malformed");
   return { ...about, outcome: "succeeded", amount, receipt: idOf(session.payment_intent) ?? session.id };

@@ -130,11 +130,13 @@ describe("verify", () => {
     expect((await client.verify(payment)).outcome).toBe("pending");
   });
 
-  it("calls an unknown session pending (a create whose answer was lost)", async () => {
+  it("calls an unknown session, or none, pending (a create whose answer was lost)", async () => {
     expect(await client.verify({ ...stripePayment(), providerRef: "cs_test_unknown" })).toEqual({
       outcome: "pending",
       providerCode: "not_found",
     });
+    expect(await client.verify(stripePayment())).toEqual({ outcome: "pending", providerCode: "no_session" });
+    expect(await client.findRefund?.(stripePayment())).toBeNull();
   });
 });
 
