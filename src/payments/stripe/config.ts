@@ -31,8 +31,10 @@ export const stripeConfigSchema = z.strictObject({
   /** How old a webhook's signed timestamp may be, in seconds. Default: 300 (Stripe's own default). */
   toleranceSeconds: z.number().int().min(1).max(3600).default(300),
   /**
-   * How long the shopper's Checkout link stays open. Default and minimum 30 (Stripe's floor; our own
-   * payment usually expires sooner, and a payment made after that is flagged, not lost), at most 1440.
+   * How long the shopper's Checkout link stays open, in minutes. Default and minimum 30 (Stripe's
+   * floor), at most 1440. Our own payment usually expires sooner (the last RECONCILE_DELAYS_SECONDS):
+   * a payment on the still-open page then settles as any late success does. Set it to at least that
+   * expiry when the delays are longer, so the link does not close first.
    */
   sessionMinutes: z
     .number()
