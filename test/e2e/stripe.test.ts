@@ -3,6 +3,7 @@
  * stripe plugin against the Stripe emulator, Stripe-Signature webhooks into our route, the inbox,
  * the settle and reconcile jobs, expiry, and refunds by the merchant.
  */
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../sandbox/free-port.js";
 import {
@@ -12,6 +13,7 @@ import {
   type StripeEmulator,
 } from "../../sandbox/stripe/index.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
+import { createRefunds } from "../../src/payments/refunds.js";
 import { checkoutWith, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
 
 let stripe: StripeEmulator;
@@ -175,5 +177,35 @@ describe("card payments through Stripe Checkout", () => {
     ]);
     expect((await refundEvent).status).toBe(200);
     expect((await orderOf(ref)).order.status).toBe("refunded");
+  });
+});
+
+describe("refund claims", () => {
+  it("settles a claim whose refund Stripe made before the process lost its answer (findRefund)", async () => {
+    const shopper = shop.shopper(9410);
+    const { ref, sessionId } = await payByStripe(shopper);
+    stripe.pay(sessionId);
+    await shopper.nextMessage(/confirmed/);
+    const { payment } = await orderOf(ref);
+    // The crash: claimed and refunded at Stripe, never recorded here.
+    const claimed = await shop.duka.store.payments.claimRefund(payment.tenantId, payment._id, {
+      at: new Date(),
+      actor: "admin",
+    });
+    const instance = await shop.duka.store.providers.findById(payment.instanceId!);
+    const made = await shop.duka.providers.client(instance!).refund!(claimed!, payment.amount);
+    const refundCalls = stripe.calls("refunds.create").length;
+
+    const refunds = createRefunds({
+      store: shop.duka.store,
+      registry: shop.duka.providers,
+      tellShopper: async () => {},
+      logger: pino({ level: "silent" }),
+    });
+    expect(await refunds.reconcileClaims(new Date(Date.now() + 1))).toBe(1);
+    const after = await orderOf(ref);
+    expect(after.payment).toMatchObject({ status: "refunded", refund: { providerRef: made.providerRef } });
+    expect(after.order.status).toBe("refunded");
+    expect(stripe.calls("refunds.create")).toHaveLength(refundCalls);
   });
 });
