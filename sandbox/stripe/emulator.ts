@@ -196,11 +196,14 @@ export class StripeEmulator {
     if (!this.webhookUrl) return;
     const fault = this.webhookFaults.take(event.type);
     if (fault === "drop") return;
-    const send = () =>
+    const send = () => {
+      // A late event finds the URL as it is then: unset or closed meanwhile, it is not sent.
+      if (!this.webhookUrl || this.closed) return;
       void this.sendEvent(event, {
         copies: fault === "duplicate" ? 2 : 1,
         signWith: fault === "forged" || fault === "stale" ? fault : "right",
       });
+    };
     if (fault === "late") setTimeout(send, LATE_MS);
     else send();
   }
