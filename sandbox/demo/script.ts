@@ -47,11 +47,7 @@ export async function playPurchase(shopper: TelegramUser, merchant: TelegramUser
 }
 
 export async function playMpesaPurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
-  shopper.sendText("/start");
-  tap(shopper, await shopper.nextMessage(/Choose a product/), "avocado");
-  tap(shopper, await shopper.nextMessage(/How many/), "4");
-  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
-  tap(shopper, await shopper.nextMessage(/How would you like to pay/), "M-Pesa");
+  await quickCheckout(shopper, "avocado", "4", "M-Pesa");
   await shopper.nextMessage(/Which M-Pesa number/);
   await shopper.nextMessage(/share your number/);
   shopper.shareContact();
@@ -68,11 +64,7 @@ export async function playCardPurchase(
   merchant: TelegramUser,
   paystack: PaystackEmulator,
 ): Promise<string> {
-  shopper.sendText("/start");
-  tap(shopper, await shopper.nextMessage(/Choose a product/), "Tomatoes");
-  tap(shopper, await shopper.nextMessage(/How many/), "1");
-  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
-  tap(shopper, await shopper.nextMessage(/How would you like to pay/), "Card (Paystack)");
+  await quickCheckout(shopper, "Tomatoes", "1", "Card (Paystack)");
   await shopper.nextMessage(/e-mail/);
   shopper.sendText("amina@example.com");
   const { ref, url } = await paymentLink(shopper);
@@ -81,6 +73,15 @@ export async function playCardPurchase(
   await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;
+}
+
+/** From /start, one product straight to checkout, paying by `method`. */
+async function quickCheckout(shopper: TelegramUser, product: string, quantity: string, method: string) {
+  shopper.sendText("/start");
+  tap(shopper, await shopper.nextMessage(/Choose a product/), product);
+  tap(shopper, await shopper.nextMessage(/How many/), quantity);
+  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
+  tap(shopper, await shopper.nextMessage(/How would you like to pay/), method);
 }
 
 /** The order reference and payment link of the bot's next message with a link button. */
@@ -95,11 +96,7 @@ async function paymentLink(shopper: TelegramUser): Promise<{ ref: string; url: s
 }
 
 export async function playStripePurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
-  shopper.sendText("/start");
-  tap(shopper, await shopper.nextMessage(/Choose a product/), "Tomatoes");
-  tap(shopper, await shopper.nextMessage(/How many/), "1");
-  tap(shopper, await shopper.nextMessage(/Added/), "Checkout");
-  tap(shopper, await shopper.nextMessage(/How would you like to pay/), "Card (Stripe)");
+  await quickCheckout(shopper, "Tomatoes", "1", "Card (Stripe)");
   const { ref, url } = await paymentLink(shopper);
   // The shopper opens the Checkout page and submits Stripe's 4242 test card, as a browser would.
   const page = await fetch(url, { method: "POST", body: new URLSearchParams({ card: TEST_CARDS.success }) });

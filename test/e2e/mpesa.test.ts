@@ -14,7 +14,14 @@ import {
 } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
-import { button, checkoutWith, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import {
+  button,
+  checkoutWith,
+  confirmedAndSettled,
+  referenceIn,
+  startTestShop,
+  type TestShop,
+} from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-mpesa-tests-0123";
 let daraja: DarajaEmulator;
@@ -99,16 +106,7 @@ describe("M-Pesa STK Push", () => {
     expect(daraja.callbacks(push.checkoutRequestId).map((delivery) => delivery.status)).toEqual([
       200, 200, 200, 200, 200,
     ]);
-    // Anything the duplicates could send would be queued behind this reply.
-    shopper.sendText("/help");
-    await shopper.nextMessage(/\/orders/);
-    expect(shopper.messages().filter((message) => /confirmed/.test(message.text ?? ""))).toHaveLength(1);
-    const settled = await shop.duka.store.audit.list(
-      shop.config.tenantId,
-      { orderRef: ref, action: "payment.settled" },
-      10,
-    );
-    expect(settled).toHaveLength(1);
+    expect(await confirmedAndSettled(shop, shopper, ref)).toEqual({ confirmations: 1, settlements: 1 });
   });
 
   it.each([

@@ -14,7 +14,13 @@ import {
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import type { ResultEvent } from "../../src/domain/conversation.js";
 import { createRefunds } from "../../src/payments/refunds.js";
-import { checkoutWith, referenceIn, startTestShop, type TestShop } from "../helpers/shop.js";
+import {
+  checkoutWith,
+  confirmedAndSettled,
+  referenceIn,
+  startTestShop,
+  type TestShop,
+} from "../helpers/shop.js";
 
 const ADMIN_TOKEN = "admin-token-for-paystack-tests-0123";
 let paystack: PaystackEmulator;
@@ -125,16 +131,7 @@ describe("card payments through Paystack", () => {
     });
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200, 200, 200]);
     await shopper.nextMessage(/confirmed/);
-    shopper.sendText("/help");
-    await shopper.nextMessage(/\/orders/);
-    expect(shopper.messages().filter((message) => /confirmed/.test(message.text ?? ""))).toHaveLength(1);
-    expect(
-      await shop.duka.store.audit.list(
-        shop.config.tenantId,
-        { orderRef: ref, action: "payment.settled" },
-        10,
-      ),
-    ).toHaveLength(1);
+    expect(await confirmedAndSettled(shop, shopper, ref)).toEqual({ confirmations: 1, settlements: 1 });
 
     const unknown = JSON.stringify({
       event: "charge.success",

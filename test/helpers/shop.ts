@@ -313,3 +313,26 @@ export async function orderByTransfer(
   const placed = await shopper.nextMessage(/DK-/);
   return { ref: referenceIn(placed), placed };
 }
+
+/**
+ * How many confirmations the shopper's chat got and how many settlements `ref` has, once a /help
+ * round trip is done: the chat's messages go out in order, so anything the duplicates handled
+ * before it could send has arrived by then.
+ */
+export async function confirmedAndSettled(
+  shop: TestShop,
+  shopper: TelegramUser,
+  ref: string,
+): Promise<{ confirmations: number; settlements: number }> {
+  shopper.sendText("/help");
+  await shopper.nextMessage(/\/orders/);
+  const settled = await shop.duka.store.audit.list(
+    shop.config.tenantId,
+    { orderRef: ref, action: "payment.settled" },
+    10,
+  );
+  return {
+    confirmations: shopper.messages().filter((message) => /confirmed/.test(message.text ?? "")).length,
+    settlements: settled.length,
+  };
+}

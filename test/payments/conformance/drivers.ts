@@ -111,6 +111,26 @@ async function downUrl(start: () => Promise<{ url: string; close(): Promise<void
   return emulator.url;
 }
 
+/** The base URL of an emulator started and closed again: nothing answers there. */
+function downEmulator(start: () => Promise<{ baseUrl: string; close(): Promise<void> }>): Promise<string> {
+  return downUrl(async () => {
+    const down = await start();
+    return { url: down.baseUrl, close: () => down.close() };
+  });
+}
+
+/** Closes a driver's emulator (once the webhooks it sends are done), its receiver and its Redis keys. */
+async function closeDriver(
+  emulator: { close(): Promise<void>; webhookIdle?(): Promise<void> },
+  receiver: { close(): Promise<void> },
+  redis: { cleanup(): Promise<void> },
+): Promise<void> {
+  await emulator.webhookIdle?.();
+  await emulator.close();
+  await receiver.close();
+  await redis.cleanup();
+}
+
 function withHeader(request: WebhookRequest, name: string, value: string): WebhookRequest {
   return { ...request, headers: { ...request.headers, [name]: value } };
 }
@@ -186,17 +206,10 @@ const mpesaDriver: PaymentDriver = {
         refusedConfig: { ...config, consumerSecret: "Sup3rSecretButWrong" },
         downConfig: async () => ({
           ...config,
-          baseUrl: await downUrl(async () => {
-            const down = await mpesa.startEmulator();
-            return { url: down.baseUrl, close: () => down.close() };
-          }),
+          baseUrl: await downEmulator(() => mpesa.startEmulator()),
         }),
       },
-      async close() {
-        await emulator.close();
-        await receiver.close();
-        await redis.cleanup();
-      },
+      close: () => closeDriver(emulator, receiver, redis),
     };
   },
 };
@@ -251,18 +264,10 @@ const paystackDriver: PaymentDriver = {
         refusedConfig: { ...config, secretKey: "sk_test_Sup3rSecretButWrong" },
         downConfig: async () => ({
           ...config,
-          baseUrl: await downUrl(async () => {
-            const down = await paystack.startEmulator();
-            return { url: down.baseUrl, close: () => down.close() };
-          }),
+          baseUrl: await downEmulator(() => paystack.startEmulator()),
         }),
       },
-      async close() {
-        await emulator.webhookIdle();
-        await emulator.close();
-        await receiver.close();
-        await redis.cleanup();
-      },
+      close: () => closeDriver(emulator, receiver, redis),
     };
   },
 };
@@ -320,18 +325,10 @@ const stripeDriver: PaymentDriver = {
         refusedConfig: { ...config, secretKey: "sk_test_Sup3rSecretButWrong" },
         downConfig: async () => ({
           ...config,
-          apiBase: await downUrl(async () => {
-            const down = await stripe.startEmulator();
-            return { url: down.baseUrl, close: () => down.close() };
-          }),
+          apiBase: await downEmulator(() => stripe.startEmulator()),
         }),
       },
-      async close() {
-        await emulator.webhookIdle();
-        await emulator.close();
-        await receiver.close();
-        await redis.cleanup();
-      },
+      close: () => closeDriver(emulator, receiver, redis),
     };
   },
 };
