@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { createProviderAdmin } from "../payments/registry/admin.js";
 import { ADMIN_BASE, createAdminRoutes } from "../server/admin/index.js";
 import { createHttpApp } from "../server/app.js";
+import { drainable } from "../server/drain.js";
 import { paymentWebhookRoutes } from "../webhooks/payment-webhooks.js";
 import type { Core } from "./core.js";
 
@@ -82,12 +83,6 @@ export async function startWeb(core: Core): Promise<Server> {
     const listening = app.listen(config.http.port, () => resolve(listening));
     listening.once("error", reject);
   });
-  core.closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
-  );
+  core.closers.push(drainable(server));
   return server;
 }
