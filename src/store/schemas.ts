@@ -72,6 +72,7 @@ export const orderSchema = new Schema(
     updatedAt: { type: Date, required: true },
     paidAt: Date,
     cancelledAt: Date,
+    testMode: Boolean,
   },
   options,
 );
@@ -115,6 +116,7 @@ export const paymentSchema = new Schema(
     settledAt: Date,
     instanceId: String,
     providerRef: String,
+    testMode: Boolean,
     attempts: { type: [paymentAttemptSchema], default: undefined },
     action: Schema.Types.Mixed,
     receipt: String,
@@ -251,6 +253,8 @@ export const providerInstanceSchema = new Schema(
     config: { type: Schema.Types.Mixed, required: true },
     // Field name → { keyId, iv, tag, data }: AES-256-GCM ciphertexts, never plaintext.
     secrets: { type: Schema.Types.Mixed, required: true },
+    // The test set, { config, secrets } shaped as the two above; absent: no test credentials.
+    test: Schema.Types.Mixed,
     active: { type: Boolean, required: true },
     testMode: { type: Boolean, required: true },
     priority: { type: Number, required: true },

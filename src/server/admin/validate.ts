@@ -76,12 +76,23 @@ export const createProviderBody = z.strictObject({
   displayName,
   config,
   secrets: secrets.optional(),
+  testConfig: config.optional(),
+  testSecrets: secrets.optional(),
   active: z.boolean().optional(),
   testMode: z.boolean().optional(),
   priority: priority.optional(),
 });
 
-const UPDATABLE = ["active", "testMode", "priority", "displayName", "config", "secrets"] as const;
+const UPDATABLE = [
+  "active",
+  "testMode",
+  "priority",
+  "displayName",
+  "config",
+  "secrets",
+  "testConfig",
+  "testSecrets",
+] as const;
 
 export const updateProviderBody = z
   .strictObject({
@@ -91,6 +102,8 @@ export const updateProviderBody = z
     displayName: displayName.optional(),
     config: config.optional(),
     secrets: secrets.optional(),
+    testConfig: config.optional(),
+    testSecrets: secrets.optional(),
   })
   .refine((body) => UPDATABLE.some((field) => body[field] !== undefined), {
     message: `Give at least one of ${UPDATABLE.join(", ")}`,

@@ -58,6 +58,8 @@ export interface ProviderSandbox {
   readonly badConfigs: Readonly<Record<string, Record<string, unknown>>>;
   /** The fields stored encrypted. */
   readonly secretFields: readonly string[];
+  /** The fields that differ between the provider's live and test accounts (`perMode`). */
+  readonly perModeFields: readonly string[];
   /** Duka's public URL as the provider calls it back. */
   readonly publicUrl: string;
   readonly shared: SharedCacheFactory;
@@ -148,6 +150,7 @@ const manual: PaymentDriver = {
         "an unknown field": { instructions: "x", till: "1" },
       },
       secretFields: [],
+      perModeFields: [],
       publicUrl: "https://duka.example.com",
       shared: redis.shared,
       payment: () => paystack.testPayment({ method: "manual", provider: "manual" }),
@@ -181,6 +184,16 @@ const mpesaDriver: PaymentDriver = {
         "no passkey": { ...config, passkey: undefined },
       },
       secretFields: ["consumerKey", "consumerSecret", "passkey", "callbackToken"],
+      // The callback token is in the URL Daraja was given: one per instance, whatever the mode.
+      perModeFields: [
+        "consumerKey",
+        "consumerSecret",
+        "passkey",
+        "shortcode",
+        "partyB",
+        "transactionType",
+        "baseUrl",
+      ],
       publicUrl: receiver.publicUrl,
       shared: redis.shared,
       payment: () => mpesa.testPayment(),
@@ -234,7 +247,8 @@ const paystackDriver: PaymentDriver = {
         "a non-URL baseUrl": { ...config, baseUrl: "api.paystack.co" },
         "an unknown field": { ...config, webhookSecret: "whsec_1" },
       },
-      secretFields: ["secretKey"],
+      secretFields: ["secretKey", "previousSecretKey"],
+      perModeFields: ["secretKey", "previousSecretKey", "previousSecretKeyUntil", "publicKey", "baseUrl"],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => paystack.testPayment(),
@@ -296,6 +310,7 @@ const stripeDriver: PaymentDriver = {
         "a session shorter than Stripe allows": { ...config, sessionMinutes: 10 },
       },
       secretFields: ["secretKey", "webhookSecret"],
+      perModeFields: ["secretKey", "webhookSecret", "apiBase"],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => stripe.stripePayment(),
@@ -361,6 +376,7 @@ const transfer: PaymentDriver = {
         "no instructions": { ...config, instructions: undefined },
       },
       secretFields: ["apiKey"],
+      perModeFields: [],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => paystack.testPayment({ method: "manual", provider: "test-transfer" }),
