@@ -126,6 +126,8 @@ export function createPaymentService(deps: {
             instanceId: instance._id,
             amount: order.total,
             status: "pending",
+            // The registry built `client` from this mode's credentials.
+            ...(instance.testMode ? { testMode: true } : {}),
             createdAt: now,
             updatedAt: now,
           };
