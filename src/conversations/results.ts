@@ -24,6 +24,8 @@ import {
   proofReceivedReply,
   proofRefusedReply,
   proofRejectedReply,
+  testModeNotice,
+  withNotice,
 } from "./prompts.js";
 import { type Draft, draft, type Turn } from "./turn.js";
 import type { ResultEvent, Step } from "./types.js";
@@ -89,7 +91,14 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_confirmed":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,
-        replies: [paymentConfirmedReply(result.orderRef, result.receipt, optionFor(turn, result.method))],
+        replies: [
+          paymentConfirmedReply(
+            result.orderRef,
+            result.receipt,
+            optionFor(turn, result.method),
+            result.testMode === true,
+          ),
+        ],
       });
     case "payment_refunded":
       return draft(turn, {
@@ -136,7 +145,11 @@ function onOrderPlaced(turn: Turn, result: Extract<ResultEvent, { kind: "order_p
   const existing = orderRefOf(turn.state.step) === orderRef;
   const wording = METHODS[method];
   const provider = providerName(paymentOptions(turn), method);
-  const reply = wording.placed(catalog, result, provider, turn.state.payer ?? {});
+  // Shown with the link or the prompt, before the shopper pays.
+  const reply = withNotice(
+    testModeNotice(optionFor(turn, method)),
+    wording.placed(catalog, result, provider, turn.state.payer ?? {}),
+  );
   const next: Step =
     wording.waits.for === "provider"
       ? { name: "awaiting_payment", orderRef, method }
