@@ -44,6 +44,7 @@ import { createSettleEnqueuer } from "../queue/settle-enqueue.js";
 import { createMetrics } from "../server/metrics.js";
 import { createActionPerformer } from "../shop/actions.js";
 import { type ActionPerformer, createConversationRunner } from "../shop/conversation-runner.js";
+import { createFulfilment } from "../shop/fulfilment.js";
 import { createInboundRouter } from "../shop/inbound-router.js";
 import { createMerchantCommands } from "../shop/merchant-commands.js";
 import { createMerchantNotifier } from "../shop/merchant-notifier.js";
@@ -229,7 +230,15 @@ export async function createCore(options: DukaOptions) {
     merchants: config.merchants,
     dedupe: createInboundDedupe(producer, prefix, logger),
     conversations,
-    merchantCommands: createMerchantCommands({ tenantId, store, review, refunds, catalog, logger }),
+    merchantCommands: createMerchantCommands({
+      tenantId,
+      store,
+      review,
+      refunds,
+      fulfilment: createFulfilment({ store }),
+      catalog,
+      logger,
+    }),
     outbox,
     channels: adapters,
     messagesPerChat: limitOf("messages", config.limits.messages),

@@ -7,7 +7,9 @@ import { parseOrderReference } from "../domain/reference.js";
 import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
 import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
+import type { Fulfilment } from "./fulfilment.js";
 import {
+  fulfilOutcomeReply,
   MERCHANT_HELP,
   orderList,
   pendingList,
@@ -17,7 +19,7 @@ import {
   reviewOutcomeReply,
 } from "./merchant-messages.js";
 
-const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund"]);
+const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund", "fulfil", "fulfill"]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
 const OVERRIDE = /\s+override\s*$/i;
 
@@ -43,6 +45,7 @@ export function createMerchantCommands(deps: {
   store: Store;
   review: ProofReview;
   refunds: Refunds;
+  fulfilment: Fulfilment;
   catalog: Catalog;
   logger: Logger;
 }) {
@@ -100,6 +103,16 @@ export function createMerchantCommands(deps: {
             "merchant refund",
           );
           return refundOutcomeReply(outcome, locale);
+        });
+      case "fulfil":
+      case "fulfill":
+        return withReference(args, "/fulfil DK-7F3K2", async (ref) => {
+          const outcome = await deps.fulfilment.fulfil(tenantId, ref, actorOf(message));
+          deps.logger.info(
+            { orderRef: ref, outcome: outcome.kind, actor: actorOf(message) },
+            "merchant fulfil",
+          );
+          return fulfilOutcomeReply(outcome);
         });
       case "orders": {
         const wanted = args.trim().toLowerCase().replace(/\s+/g, "_");

@@ -3,6 +3,7 @@
  * (`m:ok:<REF>`) that the merchant commands understand; typed commands work the same way.
  */
 import { METHODS } from "../conversations/methods.js";
+import { TEST_PAYMENT_NOTE } from "../conversations/prompts.js";
 import type { Choice, Reply } from "../domain/channel.js";
 import { formatMoney } from "../domain/money.js";
 import type { Order, OrderStatus } from "../domain/order.js";
@@ -11,6 +12,7 @@ import type { Proof } from "../domain/proof.js";
 import type { ReviewOutcome } from "../payments/manual/review.js";
 import type { RefundOutcome } from "../payments/refunds.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
+import type { FulfilOutcome } from "./fulfilment.js";
 
 /** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
 export const REJECT_REASONS = [
@@ -25,6 +27,7 @@ export const MERCHANT_HELP = [
   "/confirm DK-7F3K2: the money arrived, confirm the order",
   "/reject DK-7F3K2 reason: the shopper is told the reason",
   "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired, refunded)",
+  "/fulfil DK-7F3K2: the order was delivered (test orders cannot be)",
   "/refund DK-7F3K2: give a card payment back to the shopper",
 ].join("\n");
 
@@ -149,10 +152,36 @@ export function orderList(orders: readonly Order[], status: OrderStatus | undefi
       `*Recent orders${scope}:*`,
       ...orders.map(
         (order) =>
-          `• *${order.ref}* ${formatMoney(order.total, locale)}, ${order.status.replace("_", " ")}, ${shopperLabel(order)}`,
+          `• ${testMark(order)}*${order.ref}* ${formatMoney(order.total, locale)}, ${order.status.replace("_", " ")}, ${shopperLabel(order)}`,
       ),
     ].join("\n"),
   };
+}
+
+/** Marks what a test payment paid, wherever orders and payments are listed: no money moved. */
+function testMark(subject: Pick<Order | Payment, "testMode">): string {
+  return subject.testMode ? "🧪 TEST " : "";
+}
+
+export function fulfilOutcomeReply(outcome: FulfilOutcome): Reply {
+  switch (outcome.kind) {
+    case "not_found":
+      return { text: `There is no order ${outcome.ref}. Check the reference (like DK-7F3K2).` };
+    case "fulfilled":
+      return {
+        text: outcome.alreadyDone
+          ? `*${outcome.order.ref}* was already fulfilled. Nothing changed.`
+          : `📦 *${outcome.order.ref}* marked fulfilled.`,
+      };
+    case "test_order":
+      return {
+        text: `🧪 *${outcome.order.ref}* was paid by a test payment — no money moved. Do not deliver it; it cannot be marked fulfilled. Nothing changed.`,
+      };
+    case "not_paid":
+      return {
+        text: `*${outcome.order.ref}* is ${outcome.order.status.replace("_", " ")}, not paid. Nothing changed.`,
+      };
+  }
 }
 
 /** A payment provider stopped working, or works again. */
@@ -181,7 +210,8 @@ export function paymentSettledNotice(
   const receipt = payment.receipt ? `, receipt *${payment.receipt}*` : "";
   return {
     text: [
-      `💰 *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
+      `${payment.testMode ? "🧪" : "💰"} ${testMark(payment)}*${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
+      ...(payment.testMode ? [`${TEST_PAYMENT_NOTE} Do not deliver this order.`] : []),
       `From ${shopperLabel(order)}`,
       ...order.lines.map((line) => `• ${line.quantity} × ${line.name}`),
     ].join("\n"),
@@ -190,6 +220,13 @@ export function paymentSettledNotice(
 
 /** Alerts that may be merged into one digest when they pile up on a merchant's chat. */
 export const SETTLED_DIGEST_GROUP = "payment_settled";
+/** Test payments pile up apart, so a digest of paid orders never counts one. */
+export const TEST_SETTLED_DIGEST_GROUP = "test_payment_settled";
+
+/** The digest group of a settled payment's alert. */
+export function settledDigestGroup(payment: Pick<Payment, "testMode">): string {
+  return payment.testMode ? TEST_SETTLED_DIGEST_GROUP : SETTLED_DIGEST_GROUP;
+}
 
 /** One paid order, as a line of a digest. */
 export function paymentSettledLine(
@@ -198,13 +235,17 @@ export function paymentSettledLine(
   locale: string,
   providerLabel: string | undefined,
 ): string {
-  return `*${order.ref}* ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}, from ${shopperLabel(order)}`;
+  return `${testMark(payment)}*${order.ref}* ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}, from ${shopperLabel(order)}`;
 }
 
 /** Several alerts that piled up on a merchant's chat, as one message. */
 export function merchantDigest(group: string, lines: readonly string[]): Reply {
   const heading =
-    group === SETTLED_DIGEST_GROUP ? `💰 ${lines.length} orders paid:` : `🔔 ${lines.length} updates:`;
+    group === SETTLED_DIGEST_GROUP
+      ? `💰 ${lines.length} orders paid:`
+      : group === TEST_SETTLED_DIGEST_GROUP
+        ? `🧪 ${lines.length} test payments — no money moved:`
+        : `🔔 ${lines.length} updates:`;
   return { text: [heading, ...lines.map((line) => `• ${line}`)].join("\n") };
 }
 
