@@ -219,7 +219,11 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       webhookUrl: webhookUrlOf(instance, plugin),
       config: instance.config,
       secrets: masked(instance),
-      test: instance.test ? { config: instance.test.config, secrets: masked(instance.test) } : null,
+      // A plugin without per-mode fields (manual) has one config for both modes: no test set to show.
+      test:
+        plugin && perModeFieldsOf(plugin.configSchema).length > 0 && has("test") && instance.test
+          ? { config: instance.test.config, secrets: masked(instance.test) }
+          : null,
       credentials: { live: has("live"), test: has("test") },
       createdAt: instance.createdAt,
       updatedAt: instance.updatedAt,
@@ -333,7 +337,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         displayName,
         config,
         secrets,
-        ...(test ? { test } : {}),
+        test,
         active: input.active ?? DEFAULTS.active,
         testMode: input.testMode ?? DEFAULTS.testMode,
         priority: input.priority ?? DEFAULTS.priority,
@@ -355,14 +359,14 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
           "testMode",
           "priority",
           ...configFieldNames(config, secrets),
-          ...configFieldNames(test?.config ?? {}, test?.secrets ?? {}, TEST_INPUT.config),
+          ...configFieldNames(test.config, test.secrets, TEST_INPUT.config),
         ],
         values: {
           active: instance.active,
           testMode: instance.testMode,
           priority: instance.priority,
           ...prefixed(config),
-          ...prefixed(test?.config ?? {}, TEST_INPUT.config),
+          ...prefixed(test.config, TEST_INPUT.config),
         },
       });
       return toView(instance);
@@ -405,23 +409,23 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         const plugin = requirePlugin(existing.plugin);
         const before = withCredentialSets(plugin.configSchema, existing);
         const next = split(plugin, input, existing);
-        const empty = { config: {}, secrets: {} };
         const changed = [
           ...changedFields(before, next, LIVE_INPUT.config, box),
-          ...changedFields(before.test ?? empty, next.test ?? empty, TEST_INPUT.config, box),
+          ...changedFields(before.test, next.test, TEST_INPUT.config, box),
         ];
         // A pre-sets instance read as test-only is stored in its new shape with its next change.
         const reshaped = before !== existing;
         if (changed.length > 0 || reshaped) {
           changes.config = next.config;
           changes.secrets = next.secrets;
-          if (next.test) changes.test = next.test;
+          changes.test = next.test;
           for (const { field, value, secret } of changed) note(field, value, secret);
         }
       }
       if (changes.testMode !== undefined || changes.config) {
         const plugin = requirePlugin(existing.plugin);
-        assertCredentialsFor(plugin, { ...existing, ...changes });
+        // Over the existing sets as read, so the switch itself is never taken for old data.
+        assertCredentialsFor(plugin, { ...withCredentialSets(plugin.configSchema, existing), ...changes });
       }
 
       if (fields.length === 0) return toView(existing);

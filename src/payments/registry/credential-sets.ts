@@ -5,10 +5,11 @@
  * the shared fields plus that mode's own, and a mode without any of its own fields has no
  * credentials: it is never filled in from the other mode.
  *
- * Instances stored before the sets existed hold one set at the top level. With `testMode` false it
- * is the live set, as stored. With `testMode` true it is read as the test set (they were seeded
- * from test keys or labelled test by an operator): {@link withCredentialSets} moves it there when
- * read, and the next write (admin API, seeding) stores that shape. Pure: no I/O.
+ * Every write stores `test` (empty without test credentials), so only instances stored before the
+ * sets existed lack it. They hold one set at the top level. With `testMode` false it is the live
+ * set, as stored. With `testMode` true it is read as the test set (they were seeded from test keys
+ * or labelled test by an operator): {@link withCredentialSets} moves it there when read, and the
+ * next write (admin API, seeding) stores that shape. Pure: no I/O.
  */
 import type { z } from "zod";
 import { ConfigError } from "../../domain/errors.js";
@@ -34,11 +35,21 @@ export class MissingCredentialsError extends ConfigError {
   }
 }
 
-/** The instance with a pre-sets test instance's one set moved into `test` (see the module note). */
-export function withCredentialSets(schema: z.ZodObject, instance: ProviderInstance): ProviderInstance {
-  if (instance.test !== undefined || !instance.testMode) return instance;
+/** No credentials of a mode. */
+export const EMPTY_SET: CredentialSet = { config: {}, secrets: {} };
+
+/**
+ * The instance with `test` always present: a pre-sets instance's one set moved into it when in
+ * test mode, an empty one when live (see the module note). Changes applied over the result are
+ * read as they are, never migrated again.
+ */
+export function withCredentialSets(
+  schema: z.ZodObject,
+  instance: ProviderInstance,
+): ProviderInstance & { readonly test: CredentialSet } {
+  if (instance.test !== undefined) return { ...instance, test: instance.test };
   const perMode = new Set(perModeFieldsOf(schema));
-  if (perMode.size === 0) return instance;
+  if (!instance.testMode || perMode.size === 0) return { ...instance, test: EMPTY_SET };
   const [sharedConfig, testConfig] = partition(instance.config, perMode);
   const [sharedSecrets, testSecrets] = partition(instance.secrets, perMode);
   return {
@@ -72,13 +83,17 @@ export function credentialSetOf(
   const perMode = new Set(perModeFieldsOf(schema));
   const [sharedConfig] = partition(sets.config, perMode);
   const [sharedSecrets] = partition(sets.secrets, perMode);
-  const own = sets.test ?? { config: {}, secrets: {} };
+  const own = sets.test;
   return { config: { ...sharedConfig, ...own.config }, secrets: { ...sharedSecrets, ...own.secrets } };
 }
 
 /** Only `mode`'s own per-mode fields. */
-function ownSet(schema: z.ZodObject, sets: ProviderInstance, mode: CredentialMode): CredentialSet {
-  if (mode === "test") return sets.test ?? { config: {}, secrets: {} };
+function ownSet(
+  schema: z.ZodObject,
+  sets: ProviderInstance & { test: CredentialSet },
+  mode: CredentialMode,
+): CredentialSet {
+  if (mode === "test") return sets.test;
   const perMode = new Set(perModeFieldsOf(schema));
   return { config: partition(sets.config, perMode)[1], secrets: partition(sets.secrets, perMode)[1] };
 }
@@ -86,17 +101,16 @@ function ownSet(schema: z.ZodObject, sets: ProviderInstance, mode: CredentialMod
 /**
  * Stored form of a live and a test config (each shared fields plus its mode's own, as split for
  * storing): shared and live fields at the top level, the test set's own in `test`. Without a live
- * set the shared fields come from the test one; without a test set there is no `test`.
+ * set the shared fields come from the test one; without a test set `test` is empty.
  */
 export function toStoredSets<Value>(
   schema: z.ZodObject,
   live: Readonly<Record<string, Value>> | undefined,
   test: Readonly<Record<string, Value>> | undefined,
-): { top: Record<string, Value>; test?: Record<string, Value> } {
+): { top: Record<string, Value>; test: Record<string, Value> } {
   const perMode = new Set(perModeFieldsOf(schema));
-  if (live) return { top: { ...live }, ...(test ? { test: partition(test, perMode)[1] } : {}) };
   const [shared, own] = partition(test ?? {}, perMode);
-  return { top: shared, ...(test ? { test: own } : {}) };
+  return live ? { top: { ...live }, test: own } : { top: shared, test: own };
 }
 
 /** [fields not in `names`, fields in `names`]. */

@@ -94,8 +94,8 @@ export function splitConfig(
 }
 
 export interface SplitSets extends SplitConfig {
-  /** The test set's own fields; absent: no test credentials. */
-  readonly test?: SplitConfig;
+  /** The test set's own fields; empty: no test credentials. */
+  readonly test: SplitConfig;
 }
 
 /** A live config and a test one (only the plugin's `perMode` fields), as the admin or a seed gives them. */
@@ -149,11 +149,7 @@ export function splitSets(
     : undefined;
   const config = toStoredSets(schema, live?.config, test?.config);
   const secrets = toStoredSets(schema, live?.secrets, test?.secrets);
-  return {
-    config: config.top,
-    secrets: secrets.top,
-    ...(test ? { test: { config: config.test ?? {}, secrets: secrets.test ?? {} } } : {}),
-  };
+  return { config: config.top, secrets: secrets.top, test: { config: config.test, secrets: secrets.test } };
 }
 
 /**
