@@ -24,6 +24,7 @@ let live: StripeEmulator;
 let test: StripeEmulator;
 let shop: TestShop;
 let instanceId: string;
+let webhookUrl: string;
 const logs = captureLogs();
 
 beforeAll(async () => {
@@ -49,7 +50,7 @@ beforeAll(async () => {
   });
   const [instance] = await shop.duka.store.providers.list({ plugin: "stripe" });
   instanceId = instance!._id;
-  const webhookUrl = `http://127.0.0.1:${port}/webhooks/stripe/${instanceId}`;
+  webhookUrl = `http://127.0.0.1:${port}/webhooks/stripe/${instanceId}`;
   live.setWebhookUrl(webhookUrl);
   test.setWebhookUrl(webhookUrl);
 });
@@ -163,6 +164,22 @@ describe("test mode through the admin API and the bot", () => {
     shop.merchant.sendText(`/fulfil ${ref}`);
     await shop.merchant.nextMessage(new RegExp(`${ref}.*fulfilled`));
     expect((await orderOf(ref)).order.status).toBe("fulfilled");
+  });
+
+  it("accepts a test payment's event, signed with the test secret, after switching back to live", async () => {
+    expect((await admin("PATCH", `/providers/${instanceId}`, { testMode: true })).status).toBe(200);
+    const shopper = shop.shopper(9803);
+    const { ref, sessionId } = await payByStripe(shopper);
+    // Paid while no webhook goes out; the merchant switches back to live before the event arrives.
+    test.setWebhookUrl(undefined);
+    expect(test.pay(sessionId)).toEqual({ paid: true });
+    test.setWebhookUrl(webhookUrl);
+    expect((await admin("PATCH", `/providers/${instanceId}`, { testMode: false })).status).toBe(200);
+    const event = test.lastEventAbout(sessionId, "checkout.session.completed")!;
+    const [delivery] = await test.sendEvent(event.id, { retryDelaysMs: [] });
+    expect(delivery?.status).toBe(200);
+    expect((await shopper.nextMessage(/confirmed/)).text).toContain("Test payment — no money moved");
+    expect((await orderOf(ref)).order).toMatchObject({ status: "paid", testMode: true });
   });
 
   it("never shows or logs a secret of either set", async () => {
