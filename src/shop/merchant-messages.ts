@@ -210,7 +210,7 @@ export function paymentSettledNotice(
   const receipt = payment.receipt ? `, receipt *${payment.receipt}*` : "";
   return {
     text: [
-      `${payment.testMode ? "🧪" : "💰"} ${testMark(payment)}*${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
+      `${payment.testMode ? "🧪 TEST" : "💰"} *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
       ...(payment.testMode ? [`${TEST_PAYMENT_NOTE} Do not deliver this order.`] : []),
       `From ${shopperLabel(order)}`,
       ...order.lines.map((line) => `• ${line.quantity} × ${line.name}`),
