@@ -9,7 +9,7 @@ import express, { type Request, type Response } from "express";
 import { FaultInjector } from "../shared/fault-injector.js";
 import { type HttpServerHandle, InFlightAnswers, listenApp } from "../shared/http-server.js";
 import { DEFAULT_WAIT_MS, waitUntil } from "../shared/wait.js";
-import { type WebhookDelivery as Delivery, WebhookSender } from "../shared/webhook-sender.js";
+import { type WebhookDelivery as Delivery, sendWithFault, WebhookSender } from "../shared/webhook-sender.js";
 import {
   DEFAULT_RETRY_DELAYS_MS,
   DEFAULT_SECRET_HASH,
@@ -50,9 +50,6 @@ export interface SendEventOptions {
 }
 
 type Events = { event: [ChargeEvent]; delivery: [WebhookDelivery]; closed: [] };
-
-/** How late a "late" event is sent. */
-const LATE_MS = 500;
 
 const idOf = (body: string): string | undefined => {
   try {
@@ -190,17 +187,11 @@ export class FlutterwaveEmulator {
     this.internal.emit("event", event);
     if (!this.webhookUrl) return;
     const fault = this.webhookFaults.take(event.event);
-    if (fault === "drop") return;
-    const send = () => {
-      // A late event finds the URL as it is then: unset or closed meanwhile, it is not sent.
-      if (!this.webhookUrl || this.closed) return;
-      void this.sendEvent(event, {
-        copies: fault === "duplicate" ? 2 : 1,
-        hash: fault === "forged" ? "forged" : "right",
-      });
-    };
-    if (fault === "late") setTimeout(send, LATE_MS);
-    else send();
+    sendWithFault(
+      fault,
+      () => this.webhookUrl !== undefined && !this.closed,
+      (copies) => void this.sendEvent(event, { copies, hash: fault === "forged" ? "forged" : "right" }),
+    );
   }
 
   private routes(app: express.Express): void {

@@ -98,3 +98,24 @@ export class WebhookSender<Mode extends string> {
     }
   }
 }
+
+/** How late a "late" delivery is sent. */
+export const LATE_MS = 500;
+
+/**
+ * Sends one event as a queued fault says: `drop` not at all, `duplicate` twice at once, `late`
+ * after LATE_MS (if `canSend` still holds then: a URL unset or an emulator closed meanwhile skips
+ * it), anything else once. `send` gets the number of copies.
+ */
+export function sendWithFault(
+  fault: string | undefined,
+  canSend: () => boolean,
+  send: (copies: number) => void,
+): void {
+  if (fault === "drop") return;
+  const go = () => {
+    if (canSend()) send(fault === "duplicate" ? 2 : 1);
+  };
+  if (fault === "late") setTimeout(go, LATE_MS);
+  else go();
+}
