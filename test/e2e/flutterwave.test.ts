@@ -11,13 +11,13 @@ import {
   DEFAULT_SECRET_KEY,
   type FlutterwaveEmulator,
 } from "../../sandbox/flutterwave/index.js";
-import { freePort } from "../../sandbox/free-port.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import {
   checkoutWith,
   confirmedAndSettled,
+  orderOf as orderAndPayment,
   referenceIn,
-  startTestShop,
+  startProviderShop,
   type TestShop,
 } from "../helpers/shop.js";
 
@@ -27,20 +27,16 @@ let webhookUrl: string;
 
 beforeAll(async () => {
   flutterwave = await createFlutterwaveEmulator({ webhookRetryDelaysMs: [] });
-  const port = await freePort();
-  shop = await startTestShop({
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+  ({ shop, webhookUrl } = await startProviderShop(
+    "flutterwave",
+    {
       FLUTTERWAVE_SECRET_KEY: DEFAULT_SECRET_KEY,
       FLUTTERWAVE_SECRET_HASH: DEFAULT_SECRET_HASH,
       FLUTTERWAVE_BASE_URL: flutterwave.baseUrl,
       ADMIN_TOKEN: "admin-token-for-flutterwave-tests-0123",
     },
-    reconcileDelaysMs: [3_000, 6_000],
-  });
-  const [instance] = await shop.duka.store.providers.list({ plugin: "flutterwave" });
-  webhookUrl = `http://127.0.0.1:${port}/webhooks/flutterwave/${instance!._id}`;
+    { reconcileDelaysMs: [3_000, 6_000] },
+  ));
   flutterwave.setWebhookUrl(webhookUrl);
 });
 
@@ -67,11 +63,7 @@ async function payByFlutterwave(shopper: TelegramUser) {
   };
 }
 
-async function orderOf(ref: string) {
-  const order = await shop.duka.store.orders.findByRef(shop.config.tenantId, ref);
-  const payment = await shop.duka.store.payments.findById(shop.config.tenantId, order!.paymentId!);
-  return { order: order!, payment: payment! };
-}
+const orderOf = (ref: string) => orderAndPayment(shop, ref);
 
 /** Pays with no webhook sent, so the test decides which (forged, duplicated, tampered) event arrives. */
 function payQuietly(txRef: string, options: Parameters<FlutterwaveEmulator["pay"]>[1] = {}): ChargeEvent {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
-import { ConfigError } from "../../../src/domain/errors.js";
 import { flutterwaveConfigSchema, flutterwavePlugin } from "../../../src/payments/flutterwave/index.js";
 import { secretFieldsOf } from "../../../src/payments/plugin.js";
+import { configErrorOf } from "../../helpers/shop.js";
 
 const KEYS = {
   FLUTTERWAVE_SECRET_KEY: "FLWSECK_TEST-0123456789abcdef0123456789abcdef-X",
@@ -10,16 +10,6 @@ const KEYS = {
 };
 const flutterwaveOf = (env: NodeJS.ProcessEnv) =>
   loadConfig(env).sections.flutterwave as Record<string, unknown> | undefined;
-
-function errorOf(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("Flutterwave config", () => {
   it("keeps the key and the hash secret and fills the defaults", () => {
@@ -61,10 +51,10 @@ describe("FLUTTERWAVE_* environment", () => {
   });
 
   it("needs the key and the hash together", () => {
-    expect(errorOf({ FLUTTERWAVE_SECRET_KEY: KEYS.FLUTTERWAVE_SECRET_KEY })).toContain(
+    expect(configErrorOf({ FLUTTERWAVE_SECRET_KEY: KEYS.FLUTTERWAVE_SECRET_KEY })).toContain(
       "FLUTTERWAVE_SECRET_HASH is required because FLUTTERWAVE_SECRET_KEY is set",
     );
-    expect(errorOf({ FLUTTERWAVE_SECRET_HASH: KEYS.FLUTTERWAVE_SECRET_HASH })).toContain(
+    expect(configErrorOf({ FLUTTERWAVE_SECRET_HASH: KEYS.FLUTTERWAVE_SECRET_HASH })).toContain(
       "FLUTTERWAVE_SECRET_KEY is required because FLUTTERWAVE_SECRET_HASH is set",
     );
   });
