@@ -14,6 +14,8 @@ export type FlutterwaveFailure = ProviderFailure<FlutterwaveErrorBody>;
 
 export const UNAVAILABLE =
   "Flutterwave payments are not available right now. Please try again in a minute or choose another way to pay.";
+export const NOT_ACCEPTED =
+  "Flutterwave payments are not available right now. Please choose another way to pay.";
 export const NEEDS_EMAIL =
   "Paying through Flutterwave needs an e-mail address for the receipt. Please send your e-mail address.";
 export const REFUND_FAILED = "The refund could not be started; the shop will contact you.";
@@ -41,6 +43,12 @@ export function toProviderError(
   const said = failure.error === undefined ? "" : `: ${failure.error.message}`;
   return new ProviderError(code, `Flutterwave ${what} answered HTTP ${failure.status}${said}`, {
     retryable: code !== "invalid_request" && code !== "refund_refused",
-    shopperMessage: code === "refund_refused" ? REFUND_FAILED : UNAVAILABLE,
+    shopperMessage: shopperMessageOf(code),
   });
+}
+
+/** A refused refund is the shop's to sort out; a refused request or key will not pass on a retry. */
+function shopperMessageOf(code: string): string {
+  if (code === "refund_refused") return REFUND_FAILED;
+  return code === "invalid_request" || code === "invalid_config" ? NOT_ACCEPTED : UNAVAILABLE;
 }

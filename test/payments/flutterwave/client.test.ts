@@ -43,6 +43,14 @@ describe("initiate", () => {
     expect(emulator.payment(payment._id)).toBeUndefined();
   });
 
+  it("turns a 400 into a final error that sends the shopper to another way to pay", async () => {
+    emulator.apiFaults.failNext("payments.create", { status: 400 }, 1);
+    const error = await providerErrorOf(() => initiatedPayment(client));
+    expect(error).toMatchObject({ code: "invalid_request", retryable: false });
+    expect(error.shopperMessage).toMatch(/choose another way to pay/);
+    expect(error.shopperMessage).not.toMatch(/try again/);
+  });
+
   it("turns a 503 into a retryable error", async () => {
     emulator.apiFaults.failNext("payments.create", { status: 503 }, 1);
     const error = await providerErrorOf(() => initiatedPayment(client));
