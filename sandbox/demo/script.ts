@@ -116,7 +116,7 @@ export async function playFlutterwavePurchase(
   shopper: TelegramUser,
   merchant: TelegramUser,
 ): Promise<string> {
-  await quickCheckout(shopper, "Tomatoes", "1", "Flutterwave");
+  await quickCheckout(shopper, "Tomatoes", "1", "Card (Flutterwave)");
   // Flutterwave needs an e-mail: asked unless the shopper gave one before (remembered from Paystack).
   const next = await shopper.nextMessage(
     (message) => /e-mail/.test(message.text ?? "") || message.buttons.some((button) => button.url),

@@ -48,14 +48,18 @@ afterAll(async () => {
 const hasLink = (message: { readonly buttons: readonly { readonly url?: string }[] }) =>
   message.buttons.some((b) => b.url !== undefined);
 
-/** /start → Tomatoes (KES 120.00) → checkout → Flutterwave → e-mail: the link message and its tx_ref. */
-async function payByFlutterwave(shopper: TelegramUser) {
-  await checkoutWith(shopper, "Tomatoes", 1, "Flutterwave");
+/**
+ * /start → Tomatoes (KES 120.00) → checkout → Flutterwave's card (or M-Pesa) button → e-mail: the
+ * link message and its tx_ref.
+ */
+async function payByFlutterwave(shopper: TelegramUser, button = "Card (Flutterwave)") {
+  const checkout = await checkoutWith(shopper, "Tomatoes", 1, button);
   await shopper.nextMessage(/e-mail/);
   shopper.sendText(`shopper${shopper.id}@example.com`);
   const linkMessage = await shopper.nextMessage(hasLink);
   const url = linkMessage.buttons.find((b) => b.url)!.url!;
   return {
+    checkout,
     ref: referenceIn(linkMessage),
     txRef: decodeURIComponent(url.split("/").at(-1)!),
     url,
@@ -79,7 +83,17 @@ function payQuietly(txRef: string, options: Parameters<FlutterwaveEmulator["pay"
 describe("payments through a Flutterwave hosted link", () => {
   it("sends the link, settles on the verified charge.completed, and tells both parties", async () => {
     const shopper = shop.shopper(9501, "Wanjiru");
-    const { ref, txRef, url, linkMessage } = await payByFlutterwave(shopper);
+    const { checkout, ref, txRef, url, linkMessage } = await payByFlutterwave(
+      shopper,
+      "M-Pesa (Flutterwave)",
+    );
+    // One plugin, two ways to pay: two buttons that say which.
+    expect(checkout.buttons.map((b) => b.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("Card (Flutterwave)"),
+        expect.stringContaining("M-Pesa (Flutterwave)"),
+      ]),
+    );
     expect(linkMessage.text).toContain("KES 120.00");
     expect(flutterwave.payment(txRef)).toMatchObject({
       amount: 120,
@@ -93,7 +107,7 @@ describe("payments through a Flutterwave hosted link", () => {
     expect(confirmed.text).toContain(ref);
     const { order, payment } = await orderOf(ref);
     expect(order.status).toBe("paid");
-    expect(payment).toMatchObject({ status: "succeeded", providerRef: txRef });
+    expect(payment).toMatchObject({ status: "succeeded", providerRef: txRef, method: "mobile_money" });
     expect(payment.receipt).toMatch(/^DRT/);
   });
 

@@ -318,7 +318,7 @@ export async function checkoutWith(
   product: string,
   quantity: number,
   method: string,
-): Promise<void> {
+): Promise<ChatMessage> {
   shopper.sendText("/start");
   const catalog = await shopper.nextMessage(/Choose a product/);
   shopper.pressButton(catalog, button(catalog, product));
@@ -328,6 +328,7 @@ export async function checkoutWith(
   shopper.pressButton(added, button(added, "Checkout"));
   const checkout = await shopper.nextMessage(/How would you like to pay/);
   shopper.pressButton(checkout, button(checkout, method));
+  return checkout;
 }
 
 /**

@@ -27,6 +27,7 @@ export const flutterwavePlugin: PaymentPlugin<typeof flutterwaveConfigSchema> = 
   name: "flutterwave",
   label: "Flutterwave",
   methods: ["card", "mobile_money"],
+  methodLabels: { card: "Card (Flutterwave)", mobile_money: "M-Pesa (Flutterwave)" },
   configSchema: flutterwaveConfigSchema,
   payer: flutterwavePayer,
   /**
