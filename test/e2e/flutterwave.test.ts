@@ -158,6 +158,22 @@ describe("payments through a Flutterwave hosted link", () => {
     expect(payment.status).toBe("failed");
   });
 
+  it("expires a link not used in time, and still settles a payment made on it afterwards", async () => {
+    const shopper = shop.shopper(9507);
+    const { ref, txRef } = await payByFlutterwave(shopper);
+    // Verify by tx_ref finds nothing at each reconciliation check; after the last, the payment ends.
+    const expired = await shopper.nextMessage(/not used in time/, { timeoutMs: 15_000 });
+    expect(expired.text).toContain(ref);
+    expect((await orderOf(ref)).payment.status).toBe("expired");
+
+    flutterwave.pay(txRef);
+    await shopper.nextMessage(/confirmed/);
+    await shop.merchant.nextMessage(new RegExp(`${ref}.*paid`));
+    const { order, payment } = await orderOf(ref);
+    expect(order.status).toBe("paid");
+    expect(payment.status).toBe("succeeded");
+  });
+
   it("refunds a paid order on the merchant's /refund", async () => {
     const shopper = shop.shopper(9506);
     const { ref, txRef } = await payByFlutterwave(shopper);
