@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack), ${refs[3]} (card, Stripe) and ${refs[4]} (M-Pesa, Flutterwave) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack), ${refs[3]} (card, Stripe) and ${refs[4]} (card, Flutterwave) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();

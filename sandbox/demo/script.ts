@@ -123,8 +123,8 @@ export async function playFlutterwavePurchase(
   );
   if (/e-mail/.test(next.text ?? "")) shopper.sendText("amina@example.com");
   const { ref, url } = /e-mail/.test(next.text ?? "") ? await paymentLink(shopper) : linkIn(next);
-  // The shopper opens the hosted page and pays with the test M-Pesa number, as a browser would.
-  await fetch(url, { method: "POST", body: new URLSearchParams({ method: "mpesa" }) });
+  // The shopper opens the hosted page and pays with Flutterwave's test card, as a browser would.
+  await fetch(url, { method: "POST", body: new URLSearchParams({ method: "card" }) });
   await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;
