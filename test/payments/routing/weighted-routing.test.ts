@@ -139,10 +139,13 @@ describe("weighted routing through the payment service", () => {
     return instance;
   }
 
+  let placed = 0;
   async function checkout(chatId: string, attemptKey = "1", order?: Order) {
-    const placed = order ?? makeOrder({ customer: { channel: "telegram", chatId, name: "Shopper" } });
-    if (!order) await rig.store.orders.create(placed);
-    return { order: placed, ...(await rig.payments.start(placed, "card", { payer: {}, attemptKey })) };
+    // References from a counter: 1,000 random fixture references would collide now and then.
+    const ref = `DK-${String(++placed).padStart(5, "0")}`;
+    const next = order ?? makeOrder({ ref, customer: { channel: "telegram", chatId, name: "Shopper" } });
+    if (!order) await rig.store.orders.create(next);
+    return { order: next, ...(await rig.payments.start(next, "card", { payer: {}, attemptKey })) };
   }
 
   beforeEach(async () => {
