@@ -51,6 +51,8 @@ export interface Payment {
   readonly providerRef?: string;
   /** Every initiate attempt, oldest first, so a fallback to another instance is visible. */
   readonly attempts?: readonly PaymentAttempt[];
+  /** How the first instance was chosen when instances split the method's traffic; absent: by priority. */
+  readonly routing?: PaymentRouting;
   /** What the shopper was asked to do to pay, so it can be shown again. */
   readonly action?: ShopperAction;
   /**
@@ -94,6 +96,17 @@ export interface PaymentAttempt {
   readonly ok: boolean;
   /** Why it failed: ProviderError's code, the provider's own code if any, and message; never a secret. */
   readonly error?: { readonly code: string; readonly providerCode?: string; readonly message: string };
+}
+
+/** A weighted choice among instances sharing a method's traffic (A/B routing). */
+export interface PaymentRouting {
+  readonly kind: "split";
+  /** The split group when the choice was made: each instance and its weight. */
+  readonly shares: readonly { readonly instanceId: string; readonly weight: number }[];
+  /** The instance tried first; `attempts` tell where the payment ended up after any fallback. */
+  readonly chosen: string;
+  /** True when the shopper's earlier choice was kept; false for a fresh weighted draw. */
+  readonly sticky: boolean;
 }
 
 export function isSettled(payment: Pick<Payment, "status">): boolean {

@@ -39,6 +39,11 @@ export interface ProviderInstance {
   readonly testMode: boolean;
   /** Lower goes first; fallback tries the next. */
   readonly priority: number;
+  /**
+   * Share of first attempts among the instances of the same method at the same best priority
+   * that have a weight (A/B routing, see payments/routing); absent: not splitting traffic.
+   */
+  readonly weight?: number;
   readonly health: InstanceHealth;
   /**
    * Who owns its settings: `environment` (seeded, and updated on each start to follow the
@@ -54,4 +59,7 @@ export type InstanceSource = "environment" | "admin";
 
 export type InstanceChanges = Partial<
   Pick<ProviderInstance, "displayName" | "config" | "secrets" | "active" | "testMode" | "priority" | "source">
->;
+> & {
+  /** A number sets the weight; null removes it (the instance stops splitting traffic). */
+  readonly weight?: number | null;
+};

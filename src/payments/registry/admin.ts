@@ -58,6 +58,8 @@ export interface ProviderView {
   readonly active: boolean;
   readonly testMode: boolean;
   readonly priority: number;
+  /** Its share of the method's traffic among weighted peers at the same priority; null: not splitting. */
+  readonly weight: number | null;
   readonly health: InstanceHealth;
   /** Where the provider must call back (`PUBLIC_URL` + the plugin's webhook path), or null. */
   readonly webhookUrl: string | null;
@@ -85,12 +87,16 @@ export interface CreateProviderInput {
   readonly testMode?: boolean;
   /** Lower goes first. Default 100. */
   readonly priority?: number;
+  /** Share of traffic among weighted instances of the same priority (A/B routing). Default none. */
+  readonly weight?: number;
 }
 
 export interface UpdateProviderInput {
   readonly active?: boolean;
   readonly testMode?: boolean;
   readonly priority?: number;
+  /** A new share of traffic; null stops splitting. */
+  readonly weight?: number | null;
   readonly displayName?: string;
   /** A partial config: fields given replace the stored ones, fields omitted keep their value. */
   readonly config?: Readonly<Record<string, unknown>>;
@@ -190,6 +196,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       active: instance.active,
       testMode: instance.testMode,
       priority: instance.priority,
+      weight: instance.weight ?? null,
       health: instance.health,
       webhookUrl: webhookUrlOf(instance, plugin),
       config: instance.config,
@@ -298,6 +305,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         active: input.active ?? DEFAULTS.active,
         testMode: input.testMode ?? DEFAULTS.testMode,
         priority: input.priority ?? DEFAULTS.priority,
+        ...(input.weight === undefined ? {} : { weight: input.weight }),
         health: { status: "unknown" },
         source: "admin",
         createdAt: at,
@@ -310,11 +318,18 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         throw error;
       }
       await announce(instance, "provider.created", {
-        fields: ["active", "testMode", "priority", ...configFieldNames(config, secrets)],
+        fields: [
+          "active",
+          "testMode",
+          "priority",
+          ...(instance.weight === undefined ? [] : ["weight"]),
+          ...configFieldNames(config, secrets),
+        ],
         values: {
           active: instance.active,
           testMode: instance.testMode,
           priority: instance.priority,
+          ...(instance.weight === undefined ? {} : { weight: instance.weight }),
           ...prefixed(config),
         },
       });
@@ -342,6 +357,10 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       if (input.priority !== undefined && input.priority !== existing.priority) {
         changes.priority = input.priority;
         note("priority", input.priority);
+      }
+      if (input.weight !== undefined && input.weight !== (existing.weight ?? null)) {
+        changes.weight = input.weight;
+        note("weight", input.weight);
       }
       if (input.displayName !== undefined) {
         const displayName = input.displayName.trim();
