@@ -51,7 +51,7 @@ export async function chatTurn(context: BenchContext, chats: number): Promise<[L
         { name: "duka", server: duka, path: "/webhooks/telegram", next: start },
         { name: "bare grammY", server: bare, path: "/webhook", next: start },
       ],
-      { rounds: context.quick ? 2 : 4, seconds: context.quick ? 4 : 8, connections: 50 },
+      { rounds: context.quick ? 1 : 4, seconds: context.quick ? 3 : 8, connections: 50 },
     );
   } finally {
     await Promise.all([bare.stop(), duka.stop()]);

@@ -25,7 +25,7 @@ function heapUsed(): number {
 }
 
 export async function footprint(context: BenchContext): Promise<FootprintFigures[]> {
-  const sizes = context.quick ? [10_000] : [10_000, 50_000, 100_000];
+  const sizes = context.quick ? [2_000] : [10_000, 50_000, 100_000];
   const results: FootprintFigures[] = [];
   for (const size of sizes) {
     const dataDir = context.folder(`footprint-${size}`);

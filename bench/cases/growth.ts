@@ -81,7 +81,7 @@ async function cpuPerCall(count: number, work: (i: number) => Promise<unknown>):
 }
 
 export async function growth(context: BenchContext): Promise<GrowthFigures[]> {
-  const sizes = context.quick ? [1_000, 20_000] : [1_000, 100_000];
+  const sizes = context.quick ? [1_000, 5_000] : [1_000, 100_000];
   const backends: { name: string; open: () => Promise<Store> }[] = [
     {
       name: "embedded",

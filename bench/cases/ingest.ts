@@ -52,7 +52,7 @@ export async function ingest(context: BenchContext): Promise<[LoadFigures, LoadF
         },
         { name: "naive", server: naive, path: "/webhook", next: event },
       ],
-      { rounds: context.quick ? 2 : 4, seconds: context.quick ? 4 : 8, connections: 50 },
+      { rounds: context.quick ? 1 : 4, seconds: context.quick ? 3 : 8, connections: 50 },
     );
     return [dukaFigures, naiveFigures];
   } finally {

@@ -18,6 +18,12 @@ import {
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
 } from "../daraja/index.js";
+import {
+  createFlutterwaveEmulator,
+  DEFAULT_SECRET_HASH as FLUTTERWAVE_SECRET_HASH,
+  DEFAULT_SECRET_KEY as FLUTTERWAVE_SECRET_KEY,
+  type FlutterwaveEmulator,
+} from "../flutterwave/index.js";
 import { freePort } from "../free-port.js";
 import { createPaystackEmulator, DEFAULT_SECRET_KEY, type PaystackEmulator } from "../paystack/index.js";
 import {
@@ -29,7 +35,13 @@ import {
 import { createTelegramEmulator, type TelegramEmulator } from "../telegram/index.js";
 import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
-import { playCardPurchase, playMpesaPurchase, playPurchase, playStripePurchase } from "./script.js";
+import {
+  playCardPurchase,
+  playFlutterwavePurchase,
+  playMpesaPurchase,
+  playPurchase,
+  playStripePurchase,
+} from "./script.js";
 
 const SHOPPER = { id: 254_700_001, firstName: "Amina", phone: "254708374149" };
 const MERCHANT = { id: 254_700_002, firstName: "Mama Mboga (merchant)" };
@@ -55,6 +67,7 @@ async function main(): Promise<void> {
   let daraja: DarajaEmulator | undefined;
   let paystack: PaystackEmulator | undefined;
   let stripe: StripeEmulator | undefined;
+  let flutterwave: FlutterwaveEmulator | undefined;
   let duka: Duka | undefined;
   try {
     emulator = await createTelegramEmulator();
@@ -62,6 +75,7 @@ async function main(): Promise<void> {
     daraja = await createDarajaEmulator({ autoComplete: { resultCode: 0 }, autoCompleteMs: 1_500 });
     paystack = await createPaystackEmulator();
     stripe = await createStripeEmulator();
+    flutterwave = await createFlutterwaveEmulator();
     const port = await freePort();
     const config = loadConfig({
       LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
@@ -84,6 +98,9 @@ async function main(): Promise<void> {
       STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET,
       STRIPE_API_BASE: stripe.baseUrl,
+      FLUTTERWAVE_SECRET_KEY,
+      FLUTTERWAVE_SECRET_HASH,
+      FLUTTERWAVE_BASE_URL: flutterwave.baseUrl,
     });
     duka = await createDuka({ config });
     await duka.start();
@@ -91,6 +108,10 @@ async function main(): Promise<void> {
     paystack.setWebhookUrl(`${config.http.publicUrl}/webhooks/paystack/${card!._id}`);
     const [stripeCard] = await duka.store.providers.list({ plugin: "stripe" });
     stripe.setWebhookUrl(`${config.http.publicUrl}/webhooks/stripe/${stripeCard!._id}`);
+    const [flutterwaveInstance] = await duka.store.providers.list({ plugin: "flutterwave" });
+    flutterwave.setWebhookUrl(`${config.http.publicUrl}/webhooks/flutterwave/${flutterwaveInstance!._id}`);
+    // Flutterwave also takes cards (one card provider at a time): off until the last purchase.
+    await switchProvider(duka, config.tenantId, flutterwaveInstance!._id, false);
     write(
       `Duka is running (embedded store, Telegram emulator at ${emulator.apiRoot}, HTTP on port ${duka.port()}).`,
     );
@@ -113,10 +134,15 @@ async function main(): Promise<void> {
         await playCardPurchase(shopper, merchant, paystack!),
         await (async () => {
           // A shop offers one card provider at a time: the merchant switches cards to Stripe.
-          await duka!.store.providers.update(card!._id, { active: false });
-          duka!.providers.invalidate(config.tenantId);
+          await switchProvider(duka!, config.tenantId, card!._id, false);
           write("\n🔀 The merchant switches card payments from Paystack to Stripe.\n");
           return playStripePurchase(shopper, merchant);
+        })(),
+        await (async () => {
+          await switchProvider(duka!, config.tenantId, stripeCard!._id, false);
+          await switchProvider(duka!, config.tenantId, flutterwaveInstance!._id, true);
+          write("\n🔀 The merchant switches card payments from Stripe to Flutterwave (cards and M-Pesa).\n");
+          return playFlutterwavePurchase(shopper, merchant);
         })(),
       ])(),
       new Promise<never>((_resolve, reject) => {
@@ -131,7 +157,7 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack) and ${refs[3]} (card, Stripe) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack), ${refs[3]} (card, Stripe) and ${refs[4]} (card, Flutterwave) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();
@@ -139,10 +165,17 @@ async function main(): Promise<void> {
     await daraja?.close();
     await paystack?.close();
     await stripe?.close();
+    await flutterwave?.close();
     await clearPrefix(redis.url, prefix).catch(() => undefined);
     await redis.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Turns a provider instance on or off, as the admin API does, and drops the cached choice. */
+async function switchProvider(duka: Duka, tenantId: string, id: string, active: boolean): Promise<void> {
+  await duka.store.providers.update(id, { active });
+  duka.providers.invalidate(tenantId);
 }
 
 main().then(

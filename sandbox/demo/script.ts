@@ -1,7 +1,8 @@
 /**
  * The scripted purchases the demo plays on Telegram: one paid by transfer with a receipt photo
  * that the merchant confirms, one paid by M-Pesa (the emulated phone approves the prompt), and
- * one paid by card on the emulated Paystack checkout page, and one on the emulated Stripe Checkout page.
+ * one paid by card on the emulated Paystack checkout page, one on the emulated Stripe Checkout page,
+ * and one by M-Pesa on the emulated Flutterwave hosted page.
  */
 
 import type { PaystackEmulator } from "../paystack/index.js";
@@ -86,9 +87,13 @@ async function quickCheckout(shopper: TelegramUser, product: string, quantity: s
 
 /** The order reference and payment link of the bot's next message with a link button. */
 async function paymentLink(shopper: TelegramUser): Promise<{ ref: string; url: string }> {
-  const link = await shopper.nextMessage((message) =>
-    message.buttons.some((button) => button.url !== undefined),
+  return linkIn(
+    await shopper.nextMessage((message) => message.buttons.some((button) => button.url !== undefined)),
   );
+}
+
+/** The order reference and payment link of a message with a link button. */
+function linkIn(link: ChatMessage): { ref: string; url: string } {
   const ref = /DK-[A-Z0-9]{5}/.exec(link.text ?? "")?.[0];
   const url = link.buttons.find((button) => button.url)?.url;
   if (!ref || !url) throw new Error(`No order reference or payment link in: ${link.text}`);
@@ -102,6 +107,24 @@ export async function playStripePurchase(shopper: TelegramUser, merchant: Telegr
   const page = await fetch(url, { method: "POST", body: new URLSearchParams({ card: TEST_CARDS.success }) });
   if (!(await page.text()).includes("Payment succeeded."))
     throw new Error(`Stripe's page refused the test card`);
+  await shopper.nextMessage(/confirmed/);
+  await merchant.nextMessage(new RegExp(`${ref}.*paid`));
+  return ref;
+}
+
+export async function playFlutterwavePurchase(
+  shopper: TelegramUser,
+  merchant: TelegramUser,
+): Promise<string> {
+  await quickCheckout(shopper, "Tomatoes", "1", "Card (Flutterwave)");
+  // Flutterwave needs an e-mail: asked unless the shopper gave one before (remembered from Paystack).
+  const next = await shopper.nextMessage(
+    (message) => /e-mail/.test(message.text ?? "") || message.buttons.some((button) => button.url),
+  );
+  if (/e-mail/.test(next.text ?? "")) shopper.sendText("amina@example.com");
+  const { ref, url } = /e-mail/.test(next.text ?? "") ? await paymentLink(shopper) : linkIn(next);
+  // The shopper opens the hosted page and pays with Flutterwave's test card, as a browser would.
+  await fetch(url, { method: "POST", body: new URLSearchParams({ method: "card" }) });
   await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;

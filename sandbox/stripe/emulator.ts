@@ -9,6 +9,7 @@ import express, { type Request, type Response } from "express";
 import { FaultInjector } from "../shared/fault-injector.js";
 import { type HttpServerHandle, InFlightAnswers, listenApp } from "../shared/http-server.js";
 import { DEFAULT_WAIT_MS, waitUntil } from "../shared/wait.js";
+import { sendWithFault } from "../shared/webhook-sender.js";
 import { TEST_CARDS } from "./cards.js";
 import { StripeApiError } from "./errors.js";
 import {
@@ -50,9 +51,6 @@ export interface SendEventOptions {
 }
 
 type Events = { event: [StripeEvent]; delivery: [WebhookDelivery]; closed: [] };
-
-/** How late a "late" event is sent. */
-const LATE_MS = 500;
 
 export class StripeEmulator {
   readonly secretKey: string;
@@ -195,17 +193,15 @@ export class StripeEmulator {
     this.internal.emit("event", event);
     if (!this.webhookUrl) return;
     const fault = this.webhookFaults.take(event.type);
-    if (fault === "drop") return;
-    const send = () => {
-      // A late event finds the URL as it is then: unset or closed meanwhile, it is not sent.
-      if (!this.webhookUrl || this.closed) return;
-      void this.sendEvent(event, {
-        copies: fault === "duplicate" ? 2 : 1,
-        signWith: fault === "forged" || fault === "stale" ? fault : "right",
-      });
-    };
-    if (fault === "late") setTimeout(send, LATE_MS);
-    else send();
+    sendWithFault(
+      fault,
+      () => this.webhookUrl !== undefined && !this.closed,
+      (copies) =>
+        void this.sendEvent(event, {
+          copies,
+          signWith: fault === "forged" || fault === "stale" ? fault : "right",
+        }),
+    );
   }
 
   private routes(app: express.Express): void {

@@ -1,27 +1,10 @@
 import Stripe from "stripe";
-import { describeFetchFailure, sleep } from "../shared/delivery.js";
+import { type WebhookDelivery as Delivery, WebhookSender as Sender } from "../shared/webhook-sender.js";
 
 /** How an event's delivery is tampered with (fault injection); "right" is Stripe's own behaviour. */
 export type SignMode = "right" | "forged" | "stale" | "none";
 
-export interface WebhookDelivery {
-  readonly eventId: string | undefined;
-  readonly url: string;
-  readonly attempt: number;
-  readonly status?: number;
-  readonly error?: string;
-  readonly delivered: boolean;
-  readonly signWith: SignMode;
-  readonly body: string;
-}
-
-export interface OutgoingEvent {
-  readonly url: string;
-  readonly body: string;
-  readonly signWith: SignMode;
-  /** Waits before each retry; attempts = delaysMs.length + 1. */
-  readonly delaysMs: readonly number[];
-}
+export type WebhookDelivery = Delivery<SignMode>;
 
 /** Older than Stripe's default tolerance (300 s). */
 const STALE_BY_S = 3600;
@@ -46,72 +29,17 @@ const idOf = (body: string): string | undefined => {
   }
 };
 
-/** POSTs events, each retried on its delays until answered 2xx (signed again per attempt, as Stripe does). */
-export class WebhookSender {
-  readonly deliveries: WebhookDelivery[] = [];
-  private readonly inFlight = new Set<Promise<WebhookDelivery[]>>();
-  private readonly stopper = new AbortController();
-
-  constructor(
-    private readonly secret: string,
-    private readonly timeoutMs: number,
-    private readonly onDelivery: (delivery: WebhookDelivery) => void,
-  ) {}
-
-  send(outgoing: OutgoingEvent): Promise<WebhookDelivery[]> {
-    const running = this.deliver(outgoing);
-    this.inFlight.add(running);
-    void running.finally(() => this.inFlight.delete(running));
-    return running;
-  }
-
-  /** Resolves when no delivery is in flight (including ones waiting to retry). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  close(): void {
-    this.stopper.abort();
-  }
-
-  private async deliver(outgoing: OutgoingEvent): Promise<WebhookDelivery[]> {
-    const attempts: WebhookDelivery[] = [];
-    for (let attempt = 1; attempt <= outgoing.delaysMs.length + 1; attempt++) {
-      if (this.stopper.signal.aborted) break;
-      const delivery = await this.attempt(outgoing, attempt);
-      attempts.push(delivery);
-      this.deliveries.push(delivery);
-      this.onDelivery(delivery);
-      if (delivery.delivered) break;
-      const delay = outgoing.delaysMs[attempt - 1];
-      if (delay !== undefined) await sleep(delay, this.stopper.signal);
-    }
-    return attempts;
-  }
-
-  private async attempt(outgoing: OutgoingEvent, attempt: number): Promise<WebhookDelivery> {
-    const base = {
-      eventId: idOf(outgoing.body),
-      url: outgoing.url,
-      attempt,
-      signWith: outgoing.signWith,
-      body: outgoing.body,
-    };
-    const signature = signatureHeader(outgoing.body, this.secret, outgoing.signWith);
-    try {
-      const response = await fetch(outgoing.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(signature ? { "stripe-signature": signature } : {}),
-        },
-        body: outgoing.body,
-        signal: AbortSignal.any([this.stopper.signal, AbortSignal.timeout(this.timeoutMs)]),
-      });
-      await response.arrayBuffer();
-      return { ...base, status: response.status, delivered: response.status >= 200 && response.status < 300 };
-    } catch (error) {
-      return { ...base, error: describeFetchFailure(error, { timeout: "Timed out" }), delivered: false };
-    }
+/** Stripe's events, signed again per attempt (as Stripe does) with the endpoint's secret. */
+export class WebhookSender extends Sender<SignMode> {
+  constructor(secret: string, timeoutMs: number, onDelivery: (delivery: WebhookDelivery) => void) {
+    super({
+      timeoutMs,
+      onDelivery,
+      idOf,
+      headersOf: (body, signWith): Record<string, string> => {
+        const signature = signatureHeader(body, secret, signWith);
+        return signature ? { "stripe-signature": signature } : {};
+      },
+    });
   }
 }

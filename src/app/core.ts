@@ -32,6 +32,8 @@ import { createProviderRegistry } from "../payments/registry/registry.js";
 import { createSecretBox } from "../payments/registry/secrets.js";
 import { environmentSeeds, seedInstances } from "../payments/registry/seed.js";
 import { createRedisSharedCache } from "../payments/registry/shared-cache.js";
+import { createTrafficRouter } from "../payments/routing/router.js";
+import { createRedisStickyRoutes } from "../payments/routing/sticky-routes.js";
 import { createSettlement } from "../payments/settlement.js";
 import { createWebhookIntake } from "../payments/webhook-intake.js";
 import { createChatOrder } from "../queue/chat-order.js";
@@ -158,6 +160,11 @@ export async function createCore(options: DukaOptions) {
       perPhone: limitOf("prompt-phone", config.limits.paymentPushes),
       perChat: limitOf("prompt-chat", config.limits.paymentPushes),
     },
+    router: createTrafficRouter({
+      sticky: createRedisStickyRoutes(producer, prefix, config.providers.splitStickySeconds * 1000),
+      stickyMs: config.providers.splitStickySeconds * 1000,
+      logger,
+    }),
     logger,
   });
   const orders = createOrderService({

@@ -1,6 +1,7 @@
 /** The `web` role: health and metrics, payment and channel webhooks, and the admin API. */
 import type { Server } from "node:http";
 import { createProviderAdmin } from "../payments/registry/admin.js";
+import { createProviderStats } from "../payments/routing/provider-stats.js";
 import { ADMIN_BASE, createAdminRoutes } from "../server/admin/index.js";
 import { createHttpApp } from "../server/app.js";
 import { drainable } from "../server/drain.js";
@@ -66,6 +67,7 @@ export async function startWeb(core: Core): Promise<Server> {
                   token: config.admin.token,
                   refunds: core.refunds,
                   tenantId,
+                  stats: createProviderStats({ instances: store.providers, payments: store.payments }),
                   // A channel that is off may still answer its admin routes, to say so.
                   channelRoutes: core.definitions.flatMap((definition) => {
                     const runtime = open(definition.name);

@@ -32,6 +32,7 @@ export function describeConfig(config: Config): ConfigSummary {
       healthIntervalSeconds: config.providers.healthIntervalSeconds,
       refreshSeconds: config.providers.refreshSeconds,
       pluginModules: [...config.providers.pluginModules],
+      splitStickySeconds: config.providers.splitStickySeconds,
     },
     admin: config.admin ? { token: maskSecret(config.admin.token) } : "disabled",
     catalog: {

@@ -100,6 +100,11 @@ export interface ProvidersConfig {
    * each of these; still pending after the last, it expires. Default 45, 120, 300.
    */
   readonly reconcileDelaysSeconds: readonly number[];
+  /**
+   * PAYMENT_SPLIT_STICKY_HOURS: where instances split a method's traffic by weight, a shopper
+   * keeps the instance drawn for them this long, so a retry lands on the same one. Default 24, 1–720.
+   */
+  readonly splitStickySeconds: number;
 }
 
 export interface AdminConfig {

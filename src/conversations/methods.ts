@@ -89,6 +89,15 @@ function linkButton(link: { readonly label: string; readonly url: string } | und
 const mobileMoney: MethodWording = {
   generic: "mobile money",
   placed(catalog, order, provider, payer) {
+    // A provider's hosted page (Flutterwave) asks for the number and sends the prompt itself.
+    const link = linkButton(order.link);
+    if (link) {
+      return {
+        text: `📲 Tap the button to pay ${bold(price(catalog, order.total))} for order ${bold(order.orderRef)} with ${provider}: the page sends the request to your phone. I'll message you here when it's paid.`,
+        link,
+        choices: [cancelOrderRow],
+      };
+    }
     const to = payer.phone ? maskMsisdn(payer.phone) : "your phone";
     return {
       text: `📲 Check your phone: we sent ${withArticle(provider)} request for ${bold(price(catalog, order.total))} to ${to} (order ${bold(order.orderRef)}). Enter your ${provider} PIN to pay.`,

@@ -56,6 +56,8 @@ export interface Payment {
   readonly testMode?: boolean;
   /** Every initiate attempt, oldest first, so a fallback to another instance is visible. */
   readonly attempts?: readonly PaymentAttempt[];
+  /** How the first instance was chosen when instances split the method's traffic; absent: by priority. */
+  readonly routing?: PaymentRouting;
   /** What the shopper was asked to do to pay, so it can be shown again. */
   readonly action?: ShopperAction;
   /**
@@ -104,6 +106,17 @@ export interface PaymentAttempt {
 /** The credentials a payment was made with, and is verified and refunded with. */
 export function credentialModeOf(payment: Pick<Payment, "testMode">): "live" | "test" {
   return payment.testMode === true ? "test" : "live";
+}
+
+/** A weighted choice among instances sharing a method's traffic (A/B routing). */
+export interface PaymentRouting {
+  readonly kind: "split";
+  /** The split group when the choice was made: each instance and its weight. */
+  readonly shares: readonly { readonly instanceId: string; readonly weight: number }[];
+  /** The instance tried first; `attempts` tell where the payment ended up after any fallback. */
+  readonly chosen: string;
+  /** True when the shopper's earlier choice was kept; false for a fresh weighted draw. */
+  readonly sticky: boolean;
 }
 
 export function isSettled(payment: Pick<Payment, "status">): boolean {

@@ -49,6 +49,11 @@ export interface ProviderInstance {
   readonly testMode: boolean;
   /** Lower goes first; fallback tries the next. */
   readonly priority: number;
+  /**
+   * Share of first attempts among the instances of the same method at the same best priority
+   * that have a weight (A/B routing, see payments/routing); absent: not splitting traffic.
+   */
+  readonly weight?: number;
   readonly health: InstanceHealth;
   /**
    * Who owns its settings: `environment` (seeded, and updated on each start to follow the
@@ -73,4 +78,7 @@ export type InstanceChanges = Partial<
     ProviderInstance,
     "displayName" | "config" | "secrets" | "test" | "active" | "testMode" | "priority" | "source"
   >
->;
+> & {
+  /** A number sets the weight; null removes it (the instance stops splitting traffic). */
+  readonly weight?: number | null;
+};

@@ -13,6 +13,7 @@ import type { RateLimit } from "../domain/rate-limit.js";
 import type { Store } from "../store/types.js";
 import { ProviderError, type ShopperAction } from "./plugin.js";
 import type { ProviderRegistry } from "./registry/types.js";
+import type { TrafficRouter } from "./routing/router.js";
 
 export interface PaymentStart {
   readonly payment: Payment;
@@ -68,6 +69,8 @@ export function createPaymentService(deps: {
   onPending: (payment: Payment) => Promise<void>;
   /** Counted before each initiation that prompts the payer's phone; unset: no limit. */
   payerPrompts?: PayerPromptLimits;
+  /** Picks the first instance where instances split a method's traffic by weight; unset: priority order. */
+  router?: TrafficRouter;
   logger: Logger;
 }): PaymentService {
   const { store, registry, logger } = deps;
@@ -106,10 +109,11 @@ export function createPaymentService(deps: {
       if (!payment?.action) {
         const candidates = await registry.candidates(order.tenantId, method);
         if (candidates.length === 0) throw new PaymentMethodUnavailableError(method);
+        const route = deps.router ? await deps.router.route(order, method, candidates) : { candidates };
         const attempts: PaymentAttempt[] = [];
         let lastError: ProviderError | undefined;
         let prompted = false;
-        for (const { instance, plugin, client } of candidates) {
+        for (const { instance, plugin, client } of route.candidates) {
           // A fallback to another prompting instance is the same prompt to the shopper: count it once.
           if (plugin.promptsPayer && !prompted) {
             await takePayerPrompt(order, options.payer);
@@ -130,6 +134,7 @@ export function createPaymentService(deps: {
             ...(instance.testMode ? { testMode: true } : {}),
             createdAt: now,
             updatedAt: now,
+            ...(route.routing ? { routing: route.routing } : {}),
           };
           try {
             const result = await client.initiate({

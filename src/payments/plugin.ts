@@ -133,6 +133,11 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   /** What the shopper sees on the payment button ("M-Pesa", "Card (Paystack)"). */
   readonly label: string;
   readonly methods: readonly PaymentMethod[];
+  /**
+   * The button's words per method, for a plugin serving several (Flutterwave: "Card (Flutterwave)",
+   * "M-Pesa (Flutterwave)"), so two buttons never read the same; a method not named here: `label`.
+   */
+  readonly methodLabels?: Readonly<Partial<Record<PaymentMethod, string>>>;
   readonly configSchema: Schema;
   create(instance: PluginInstance<z.output<Schema>>): ProviderClient;
   // The provider's words besides its label; the dialogue words the method around them.

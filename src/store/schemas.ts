@@ -101,6 +101,21 @@ const paymentAttemptSchema = new Schema(
   { _id: false },
 );
 
+const routingShareSchema = new Schema(
+  { instanceId: { type: String, required: true }, weight: { type: Number, required: true } },
+  { _id: false },
+);
+
+const paymentRoutingSchema = new Schema(
+  {
+    kind: { type: String, enum: ["split"], required: true },
+    shares: { type: [routingShareSchema], required: true },
+    chosen: { type: String, required: true },
+    sticky: { type: Boolean, required: true },
+  },
+  { _id: false },
+);
+
 export const paymentSchema = new Schema(
   {
     _id: String,
@@ -118,6 +133,7 @@ export const paymentSchema = new Schema(
     providerRef: String,
     testMode: Boolean,
     attempts: { type: [paymentAttemptSchema], default: undefined },
+    routing: paymentRoutingSchema,
     action: Schema.Types.Mixed,
     receipt: String,
     refund: Schema.Types.Mixed,
@@ -132,6 +148,8 @@ paymentSchema.index({ tenantId: 1, orderId: 1 });
 paymentSchema.index({ instanceId: 1, providerRef: 1 });
 // The refund reconciler lists claims still open on paid payments, oldest first.
 paymentSchema.index({ status: 1, "refundClaim.at": 1 });
+// Per-instance statistics: the payments an instance was tried for, within a window.
+paymentSchema.index({ tenantId: 1, "attempts.instanceId": 1, createdAt: -1 });
 
 export const inboxSchema = new Schema(
   {
@@ -258,6 +276,7 @@ export const providerInstanceSchema = new Schema(
     active: { type: Boolean, required: true },
     testMode: { type: Boolean, required: true },
     priority: { type: Number, required: true },
+    weight: Number,
     health: { type: instanceHealthSchema, required: true },
     source: { type: String, enum: ["environment", "admin"] },
     createdAt: { type: Date, required: true },

@@ -69,6 +69,11 @@ export interface PaymentRepository {
   findByProviderRef(instanceId: string, providerRef: string): Promise<Payment | null>;
   /** Payments of an order, newest first. */
   listByOrder(tenantId: string, orderId: string): Promise<Payment[]>;
+  /**
+   * Payments an instance was tried for (an attempt names it, failed or not) created at or after
+   * `since`, newest first, at most `limit`: the instance's statistics read them.
+   */
+  listTriedByInstance(tenantId: string, instanceId: string, since: Date, limit: number): Promise<Payment[]>;
   /** Claims a `succeeded` payment for one refund; null when it is not succeeded or already claimed. */
   claimRefund(
     tenantId: string,

@@ -63,6 +63,7 @@ describe("describeConfig", () => {
         healthIntervalSeconds: 300,
         refreshSeconds: 15,
         pluginModules: ["duka-plugin-mtn", "./local.js"],
+        splitStickySeconds: 86_400,
       },
       security: { masterKey: "unset", previousKeys: 0 },
     });

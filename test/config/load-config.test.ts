@@ -53,6 +53,7 @@ describe("loadConfig defaults", () => {
         refreshSeconds: 30,
         pluginModules: [],
         reconcileDelaysSeconds: [45, 120, 300],
+        splitStickySeconds: 86_400,
       },
       catalog: {},
       sections: { manual: {} },
@@ -77,6 +78,7 @@ describe("loadConfig defaults", () => {
     ["PROVIDER_HEALTH_INTERVAL_SECONDS", (c) => c.providers.healthIntervalSeconds, 300],
     ["PROVIDER_REFRESH_SECONDS", (c) => c.providers.refreshSeconds, 30],
     ["PAYMENT_PLUGINS", (c) => c.providers.pluginModules, []],
+    ["PAYMENT_SPLIT_STICKY_HOURS", (c) => c.providers.splitStickySeconds, 86_400],
     ["ADMIN_TOKEN", (c) => c.admin, undefined],
     ["CATALOG_FILE", (c) => c.catalog.file, undefined],
     ["MANUAL_PAYMENT_INSTRUCTIONS", (c) => c.catalog.manualInstructions, undefined],
@@ -168,6 +170,7 @@ describe("loadConfig values", () => {
       PROVIDER_REFRESH_SECONDS: "5",
       PAYMENT_PLUGINS: "duka-plugin-mtn",
       RECONCILE_DELAYS_SECONDS: "30, 90",
+      PAYMENT_SPLIT_STICKY_HOURS: "2",
       ADMIN_TOKEN: "admin-token-0123456789",
       CATALOG_FILE: "/etc/duka/shop.yaml",
       MANUAL_PAYMENT_INSTRUCTIONS: "Pay to Till 999999",
@@ -206,6 +209,7 @@ describe("loadConfig values", () => {
         refreshSeconds: 5,
         pluginModules: ["duka-plugin-mtn"],
         reconcileDelaysSeconds: [30, 90],
+        splitStickySeconds: 7200,
       },
       admin: { token: "admin-token-0123456789" },
       catalog: { file: "/etc/duka/shop.yaml", manualInstructions: "Pay to Till 999999" },
@@ -427,6 +431,14 @@ describe("loadConfig errors", () => {
     [
       { PROVIDER_HEALTH_INTERVAL_SECONDS: "5m" },
       'PROVIDER_HEALTH_INTERVAL_SECONDS must be an integer from 10 to 86400 (a day) (got "5m")',
+    ],
+    [
+      { PAYMENT_SPLIT_STICKY_HOURS: "0" },
+      'PAYMENT_SPLIT_STICKY_HOURS must be an integer from 1 to 720 (30 days) (got "0")',
+    ],
+    [
+      { PAYMENT_SPLIT_STICKY_HOURS: "721" },
+      'PAYMENT_SPLIT_STICKY_HOURS must be an integer from 1 to 720 (30 days) (got "721")',
     ],
     [
       { PROVIDER_REFRESH_SECONDS: "0" },

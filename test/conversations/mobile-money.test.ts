@@ -55,7 +55,7 @@ const everyWayToPay = [
 ];
 const eggs = [{ sku: "EGGS12", quantity: 2 }];
 
-const placedMpesa = (total = kes(901), orderRef = REF): ResultEvent => ({
+const placedMpesa = (total = kes(901), orderRef = REF): Extract<ResultEvent, { kind: "order_placed" }> => ({
   kind: "order_placed",
   orderRef,
   method: "mobile_money",
@@ -380,6 +380,19 @@ describe("order_placed with M-Pesa", () => {
       },
     ]);
     expect(outcome.actions).toEqual([]);
+  });
+
+  it("with a provider's payment page (Flutterwave), gives its link instead of a phone to check", () => {
+    const link = { label: "Pay KES 60.00", url: "https://checkout.example/pay/1" };
+    const outcome = step(placing, result({ ...placedMpesa(kes(60)), link }), context);
+    expect(outcome.state.step).toEqual({ name: "awaiting_payment", method: "mobile_money", orderRef: REF });
+    expect(outcome.replies).toEqual([
+      {
+        text: `📲 Tap the button to pay *KES 60.00* for order *${REF}* with M-Pesa: the page sends the request to your phone. I'll message you here when it's paid.`,
+        link,
+        choices: [cancelRow],
+      },
+    ]);
   });
 
   it("without a known number says 'your phone'", () => {

@@ -5,7 +5,6 @@
  */
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../sandbox/free-port.js";
 import {
   createStripeEmulator,
   DEFAULT_SECRET_KEY,
@@ -17,8 +16,9 @@ import { createRefunds } from "../../src/payments/refunds.js";
 import {
   checkoutWith,
   confirmedAndSettled,
+  orderOf as orderAndPayment,
   referenceIn,
-  startTestShop,
+  startProviderShop,
   type TestShop,
 } from "../helpers/shop.js";
 
@@ -28,20 +28,16 @@ let webhookUrl: string;
 
 beforeAll(async () => {
   stripe = await createStripeEmulator({ webhookRetryDelaysMs: [] });
-  const port = await freePort();
-  shop = await startTestShop({
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+  ({ shop, webhookUrl } = await startProviderShop(
+    "stripe",
+    {
       STRIPE_SECRET_KEY: DEFAULT_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: DEFAULT_WEBHOOK_SECRET,
       STRIPE_API_BASE: stripe.baseUrl,
       ADMIN_TOKEN: "admin-token-for-stripe-tests-0123",
     },
-    reconcileDelaysMs: [3_000, 6_000],
-  });
-  const [instance] = await shop.duka.store.providers.list({ plugin: "stripe" });
-  webhookUrl = `http://127.0.0.1:${port}/webhooks/stripe/${instance!._id}`;
+    { reconcileDelaysMs: [3_000, 6_000] },
+  ));
   stripe.setWebhookUrl(webhookUrl);
 });
 
@@ -60,11 +56,7 @@ async function payByStripe(shopper: TelegramUser) {
   return { ref: referenceIn(linkMessage), sessionId: url.split("/").at(-1)!, url, linkMessage };
 }
 
-async function orderOf(ref: string) {
-  const order = await shop.duka.store.orders.findByRef(shop.config.tenantId, ref);
-  const payment = await shop.duka.store.payments.findById(shop.config.tenantId, order!.paymentId!);
-  return { order: order!, payment: payment! };
-}
+const orderOf = (ref: string) => orderAndPayment(shop, ref);
 
 /** Pays with no webhook sent, so the test decides which (forged, stale, duplicated) event arrives. */
 function payQuietly(sessionId: string) {

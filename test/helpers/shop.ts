@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import mongoose from "mongoose";
+import { freePort } from "../../sandbox/free-port.js";
 import {
   type ChatMessage,
   createTelegramEmulator,
@@ -28,6 +29,7 @@ import { telegramChannel } from "../../src/bot/telegram/channel.js";
 import { createWhatsAppChannel, whatsappChannel } from "../../src/bot/whatsapp/channel.js";
 import type { WhatsAppClientLike } from "../../src/bot/whatsapp/client.js";
 import { type Config, loadConfig } from "../../src/config/index.js";
+import { ConfigError } from "../../src/domain/errors.js";
 import type { Store } from "../../src/store/types.js";
 
 export const MERCHANT_ID = 9001;
@@ -37,6 +39,17 @@ export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export function testConfig(env: Record<string, string>): Config {
   const config = loadConfig({ LOG_LEVEL: "silent", REDIS_URL, PROOF_REMINDER_MINUTES: "0", ...env });
   return env.PORT ? config : { ...config, http: { ...config.http, port: 0 } };
+}
+
+/** The message of the ConfigError `loadConfig(env)` throws (fails the test when it throws none). */
+export function configErrorOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
 }
 
 /** Deletes every Redis key under a test's prefix. */
@@ -128,6 +141,23 @@ export type TestShopOptions = { env?: Record<string, string> } & Pick<
   DukaOptions,
   "reminderDelayMs" | "sweepEveryMs" | "logger" | "reconcileDelaysMs"
 >;
+
+/**
+ * A shop on a port of its own whose provider instance for `plugin` (seeded from `env`) takes its
+ * webhooks at the returned URL, as a provider's dashboard would be told.
+ */
+export async function startProviderShop(
+  plugin: string,
+  env: Record<string, string>,
+  options: Omit<TestShopOptions, "env"> = {},
+): Promise<{ shop: TestShop; webhookUrl: string }> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const shop = await startTestShop({ ...options, env: { PORT: String(port), PUBLIC_URL: origin, ...env } });
+  const [instance] = await shop.duka.store.providers.list({ plugin });
+  if (!instance) throw new Error(`The environment made no ${plugin} instance`);
+  return { shop, webhookUrl: `${origin}/webhooks/${plugin}/${instance._id}` };
+}
 
 /** A test person's WhatsApp number: 2547 and the id on eight digits (9001 → 254700009001). */
 export function whatsappNumber(id: number): string {
@@ -288,7 +318,7 @@ export async function checkoutWith(
   product: string,
   quantity: number,
   method: string,
-): Promise<void> {
+): Promise<ChatMessage> {
   shopper.sendText("/start");
   const catalog = await shopper.nextMessage(/Choose a product/);
   shopper.pressButton(catalog, button(catalog, product));
@@ -298,6 +328,7 @@ export async function checkoutWith(
   shopper.pressButton(added, button(added, "Checkout"));
   const checkout = await shopper.nextMessage(/How would you like to pay/);
   shopper.pressButton(checkout, button(checkout, method));
+  return checkout;
 }
 
 /**
@@ -312,6 +343,13 @@ export async function orderByTransfer(
   await checkoutWith(shopper, product, quantity, "Bank transfer / manual");
   const placed = await shopper.nextMessage(/DK-/);
   return { ref: referenceIn(placed), placed };
+}
+
+/** An order by its reference and the payment it points at, as stored now. */
+export async function orderOf(shop: TestShop, ref: string) {
+  const order = await shop.duka.store.orders.findByRef(shop.config.tenantId, ref);
+  const payment = await shop.duka.store.payments.findById(shop.config.tenantId, order!.paymentId!);
+  return { order: order!, payment: payment! };
 }
 
 /**

@@ -334,6 +334,55 @@ export function storeConformance(backend: StoreBackend): void {
     });
   });
 
+  describe("payments by instance", () => {
+    const attempt = (instanceId: string, ok: boolean) => ({ instanceId, plugin: "mpesa", at: at(1), ok });
+
+    it("lists the payments an instance was tried for since a date, newest first, within its tenant", async () => {
+      const routing = {
+        kind: "split",
+        shares: [
+          { instanceId: "pi_a", weight: 80 },
+          { instanceId: "pi_b", weight: 20 },
+        ],
+        chosen: "pi_a",
+        sticky: false,
+      } as const;
+      const taken = makePayment({
+        instanceId: "pi_a",
+        attempts: [attempt("pi_a", true)],
+        createdAt: at(5),
+        routing,
+      });
+      const fellBack = makePayment({
+        instanceId: "pi_b",
+        attempts: [attempt("pi_a", false), attempt("pi_b", true)],
+        createdAt: at(7),
+      });
+      const tooOld = makePayment({ instanceId: "pi_a", attempts: [attempt("pi_a", true)], createdAt: at(1) });
+      const other = makePayment({ instanceId: "pi_b", attempts: [attempt("pi_b", true)], createdAt: at(6) });
+      const elsewhere = makePayment({
+        tenantId: "t2",
+        instanceId: "pi_a",
+        attempts: [attempt("pi_a", true)],
+        createdAt: at(6),
+      });
+      for (const payment of [taken, fellBack, tooOld, other, elsewhere]) await store.payments.create(payment);
+
+      const ids = (list: { _id: string }[]) => list.map((payment) => payment._id);
+      expect(ids(await store.payments.listTriedByInstance("t1", "pi_a", at(5), 10))).toEqual([
+        fellBack._id,
+        taken._id,
+      ]);
+      expect(ids(await store.payments.listTriedByInstance("t1", "pi_a", at(5), 1))).toEqual([fellBack._id]);
+      expect(ids(await store.payments.listTriedByInstance("t1", "pi_b", at(0), 10))).toEqual([
+        fellBack._id,
+        other._id,
+      ]);
+      // The routing record comes back as stored.
+      expect((await store.payments.findById("t1", taken._id))?.routing).toEqual(routing);
+    });
+  });
+
   describe("webhook inbox", () => {
     const event = (overrides: Partial<InboxEvent> = {}): InboxEvent => ({
       _id: newId("ibx"),
@@ -407,6 +456,19 @@ export function storeConformance(backend: StoreBackend): void {
       expect(await store.providers.update(other._id, { displayName: "M-Pesa" })).toMatchObject({
         displayName: "M-Pesa",
       });
+    });
+
+    it("sets and removes an instance's weight", async () => {
+      const instance = makeInstance();
+      await store.providers.create(instance);
+      expect(await store.providers.update(instance._id, { weight: 80 })).toMatchObject({ weight: 80 });
+      expect(await store.providers.update(instance._id, { priority: 3 })).toMatchObject({
+        weight: 80,
+        priority: 3,
+      });
+      const removed = await store.providers.update(instance._id, { weight: null });
+      expect(removed).not.toHaveProperty("weight");
+      expect(await store.providers.findById(instance._id)).not.toHaveProperty("weight");
     });
 
     it("lists by priority then creation, filtered by tenant and plugin", async () => {

@@ -61,6 +61,8 @@ export interface ProviderView {
   readonly active: boolean;
   readonly testMode: boolean;
   readonly priority: number;
+  /** Its share of the method's traffic among weighted peers at the same priority; null: not splitting. */
+  readonly weight: number | null;
   readonly health: InstanceHealth;
   /** Where the provider must call back (`PUBLIC_URL` + the plugin's webhook path), or null. */
   readonly webhookUrl: string | null;
@@ -102,6 +104,8 @@ export interface CreateProviderInput {
   readonly testMode?: boolean;
   /** Lower goes first. Default 100. */
   readonly priority?: number;
+  /** Share of traffic among weighted instances of the same priority (A/B routing). Default none. */
+  readonly weight?: number;
 }
 
 export interface UpdateProviderInput {
@@ -109,6 +113,8 @@ export interface UpdateProviderInput {
   /** Switches the set every call uses, from the next call on; refused (400) without credentials for it. */
   readonly testMode?: boolean;
   readonly priority?: number;
+  /** A new share of traffic; null stops splitting. */
+  readonly weight?: number | null;
   readonly displayName?: string;
   /** A partial config: fields given replace the stored ones, fields omitted keep their value. */
   readonly config?: Readonly<Record<string, unknown>>;
@@ -215,6 +221,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       active: instance.active,
       testMode: instance.testMode,
       priority: instance.priority,
+      weight: instance.weight ?? null,
       health: instance.health,
       webhookUrl: webhookUrlOf(instance, plugin),
       config: instance.config,
@@ -341,6 +348,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         active: input.active ?? DEFAULTS.active,
         testMode: input.testMode ?? DEFAULTS.testMode,
         priority: input.priority ?? DEFAULTS.priority,
+        ...(input.weight === undefined ? {} : { weight: input.weight }),
         health: { status: "unknown" },
         source: "admin",
         createdAt: at,
@@ -358,6 +366,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
           "active",
           "testMode",
           "priority",
+          ...(instance.weight === undefined ? [] : ["weight"]),
           ...configFieldNames(config, secrets),
           ...configFieldNames(test.config, test.secrets, TEST_INPUT.config),
         ],
@@ -365,6 +374,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
           active: instance.active,
           testMode: instance.testMode,
           priority: instance.priority,
+          ...(instance.weight === undefined ? {} : { weight: instance.weight }),
           ...prefixed(config),
           ...prefixed(test.config, TEST_INPUT.config),
         },
@@ -393,6 +403,10 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       if (input.priority !== undefined && input.priority !== existing.priority) {
         changes.priority = input.priority;
         note("priority", input.priority);
+      }
+      if (input.weight !== undefined && input.weight !== (existing.weight ?? null)) {
+        changes.weight = input.weight;
+        note("weight", input.weight);
       }
       if (input.displayName !== undefined) {
         const displayName = input.displayName.trim();
@@ -425,7 +439,8 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       if (changes.testMode !== undefined || changes.config) {
         const plugin = requirePlugin(existing.plugin);
         // Over the existing sets as read, so the switch itself is never taken for old data.
-        assertCredentialsFor(plugin, { ...withCredentialSets(plugin.configSchema, existing), ...changes });
+        const { weight: _routing, ...settings } = changes;
+        assertCredentialsFor(plugin, { ...withCredentialSets(plugin.configSchema, existing), ...settings });
       }
 
       if (fields.length === 0) return toView(existing);

@@ -166,7 +166,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
           const payer = plugin.payer?.(instance.config);
           offered.set(method, {
             method,
-            label: plugin.label,
+            label: plugin.methodLabels?.[method] ?? plugin.label,
             testMode: instance.testMode,
             ...(instance.testMode && plugin.testInstructions
               ? { testInstructions: plugin.testInstructions }

@@ -3,6 +3,7 @@ import { DukaError } from "../../domain/errors.js";
 import { parseOrderReference } from "../../domain/reference.js";
 import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
 import type { ProviderAdmin, ProviderView } from "../../payments/registry/admin.js";
+import type { ProviderStats } from "../../payments/routing/provider-stats.js";
 import { errorBody } from "../errors.js";
 import { bearerAuth } from "./auth.js";
 import {
@@ -10,6 +11,7 @@ import {
   emptyBody,
   listQuery,
   parseInput,
+  statsQuery,
   testConnectionBody,
   updateProviderBody,
 } from "./validate.js";
@@ -28,6 +30,8 @@ export interface AdminRoutesOptions {
   /** Refunds of paid orders (POST /orders/:ref/refund), in the shop's tenant. */
   readonly refunds: Refunds;
   readonly tenantId: string;
+  /** Each instance's success rate, time to settle and failure reasons (GET /providers/:id/stats). */
+  readonly stats: ProviderStats;
 }
 
 const REFUND_STATUS: Record<RefundOutcome["kind"], number> = {
@@ -85,6 +89,11 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
 
   router.get("/providers/:id", async (request, response) => {
     response.json(await admin.get(id(request)));
+  });
+
+  router.get("/providers/:id/stats", async (request, response) => {
+    const query = parseInput(statsQuery, { ...request.query }, "query");
+    response.json(await options.stats.of(id(request), query.days));
   });
 
   router.patch("/providers/:id", async (request, response) => {

@@ -63,6 +63,8 @@ export function parseInput<Schema extends z.ZodType>(
 
 const displayName = z.string().trim().min(1).max(100);
 const priority = z.int().min(0).max(1_000_000);
+/** A share of traffic among instances splitting a method (0 takes none but stays as fallback). */
+const weight = z.int("Must be a whole number").min(0).max(10_000);
 const config = z.record(z.string(), z.unknown());
 const secrets = z.record(z.string(), z.string().min(1));
 
@@ -81,12 +83,14 @@ export const createProviderBody = z.strictObject({
   active: z.boolean().optional(),
   testMode: z.boolean().optional(),
   priority: priority.optional(),
+  weight: weight.optional(),
 });
 
 const UPDATABLE = [
   "active",
   "testMode",
   "priority",
+  "weight",
   "displayName",
   "config",
   "secrets",
@@ -99,6 +103,8 @@ export const updateProviderBody = z
     active: z.boolean().optional(),
     testMode: z.boolean().optional(),
     priority: priority.optional(),
+    // null stops the instance splitting traffic.
+    weight: weight.nullable().optional(),
     displayName: displayName.optional(),
     config: config.optional(),
     secrets: secrets.optional(),
@@ -119,4 +125,14 @@ export const emptyBody = z.strictObject({});
 
 export const listQuery = z.strictObject({
   tenantId: z.string().min(1).max(100).optional(),
+});
+
+/** The window of an instance's statistics, in days back from now. Default 30. */
+export const statsQuery = z.strictObject({
+  days: z
+    .string()
+    .regex(/^\d{1,3}$/, "Must be a whole number of days from 1 to 365")
+    .transform(Number)
+    .pipe(z.int().min(1, "Must be from 1 to 365").max(365, "Must be from 1 to 365"))
+    .default(30),
 });

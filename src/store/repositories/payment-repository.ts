@@ -12,6 +12,11 @@ export function createPaymentRepository(payments: Collection<Payment>): PaymentR
     },
     findByProviderRef: (instanceId, providerRef) => payments.findOne({ instanceId, providerRef }),
     listByOrder: (tenantId, orderId) => payments.find({ tenantId, orderId }, { sort: { createdAt: -1 } }),
+    listTriedByInstance: (tenantId, instanceId, since, limit) =>
+      payments.find(
+        { tenantId, "attempts.instanceId": instanceId, createdAt: { $gte: since } },
+        { sort: { createdAt: -1 }, limit },
+      ),
     claimRefund: (tenantId, id, claim) =>
       payments.findOneAndUpdate(
         { tenantId, _id: id, status: "succeeded", refundClaim: { $exists: false } },

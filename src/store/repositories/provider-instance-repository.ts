@@ -27,7 +27,18 @@ export function createProviderInstanceRepository(
       return instances.find(query, { sort: { priority: 1, createdAt: 1, _id: 1 } });
     },
     update: (id, changes) =>
-      instances.findOneAndUpdate({ _id: id }, { $set: { ...changeableOf(changes), updatedAt: new Date() } }),
+      instances.findOneAndUpdate(
+        { _id: id },
+        {
+          $set: {
+            ...changeableOf(changes),
+            ...(typeof changes.weight === "number" ? { weight: changes.weight } : {}),
+            updatedAt: new Date(),
+          },
+          // A null weight takes the instance out of its traffic split.
+          ...(changes.weight === null ? { $unset: { weight: "" } } : {}),
+        },
+      ),
     // Health is not a change of the instance's settings, so updatedAt stays.
     setHealth: (id, health, expected) =>
       instances.findOneAndUpdate(

@@ -10,10 +10,12 @@ import {
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
 } from "../../../sandbox/daraja/index.js";
+import { DEFAULT_SECRET_HASH } from "../../../sandbox/flutterwave/index.js";
 import { DEFAULT_SECRET_KEY, paystackSignature, TEST_CARDS } from "../../../sandbox/paystack/index.js";
 import { signatureHeader } from "../../../sandbox/stripe/index.js";
-import type { Money } from "../../../src/domain/money.js";
+import { type Money, toMajor } from "../../../src/domain/money.js";
 import type { Payment } from "../../../src/domain/payment.js";
+import { flutterwavePlugin } from "../../../src/payments/flutterwave/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { generateCallbackToken, mpesaPlugin } from "../../../src/payments/mpesa/index.js";
 import { paystackPlugin } from "../../../src/payments/paystack/index.js";
@@ -26,6 +28,7 @@ import {
   TRANSFER_SIGNATURE_HEADER,
   transferSignatureOf,
 } from "../../fixtures/transfer-provider.js";
+import * as flutterwave from "../flutterwave/harness.js";
 import * as mpesa from "../mpesa/harness.js";
 import * as paystack from "../paystack/harness.js";
 import * as stripe from "../stripe/harness.js";
@@ -203,7 +206,7 @@ const mpesaDriver: PaymentDriver = {
           void emulator.complete(referenceOf(payment), {
             resultCode: 0,
             // Daraja reports whole shillings.
-            ...(reported === undefined ? {} : { amount: reported.amount / 100 }),
+            ...(reported === undefined ? {} : { amount: toMajor(reported) }),
           }),
         // 1: "The balance is insufficient for the transaction."
         fail: async (payment) => void emulator.complete(referenceOf(payment), { resultCode: 1 }),
@@ -348,6 +351,58 @@ const stripeDriver: PaymentDriver = {
   },
 };
 
+const flutterwaveDriver: PaymentDriver = {
+  name: "flutterwave",
+  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true },
+  plugin: async () => flutterwavePlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    // One attempt per delivery: the receiver acknowledges everything.
+    const emulator = await flutterwave.startEmulator({ webhookRetryDelaysMs: [] });
+    const receiver = await flutterwave.startFlutterwaveReceiver();
+    emulator.setWebhookUrl(receiver.url("pi_conformance"));
+    const config = flutterwave.testConfig(emulator.baseUrl);
+    const lastEventAbout = (payment: Payment) => {
+      const event = emulator.events().findLast((candidate) => candidate.data.tx_ref === referenceOf(payment));
+      if (!event) throw new Error(`No event about ${referenceOf(payment)}`);
+      return event;
+    };
+    return {
+      config,
+      badConfigs: {
+        "a public key as the secret key": { ...config, secretKey: "FLWPUBK_TEST-abc-X" },
+        "no secret hash": { ...config, secretHash: undefined },
+        "an unknown payment option": { ...config, paymentOptions: ["cash"] },
+      },
+      secretFields: ["secretKey", "secretHash"],
+      perModeFields: [],
+      publicUrl: receiver.origin,
+      shared: redis.shared,
+      payment: () => flutterwave.flutterwavePayment(),
+      initiateRequest: (payment) => flutterwave.flutterwaveRequest(payment),
+      provider: {
+        // Flutterwave's word is verify's: a short payment is one the transaction itself records.
+        pay: async (payment, reported) =>
+          void emulator.pay(
+            referenceOf(payment),
+            reported === undefined ? {} : { amount: toMajor(reported) },
+          ),
+        fail: async (payment) => void emulator.pay(referenceOf(payment), { status: "failed" }),
+        webhookAbout: (payment) => nextAbout(receiver.next, referenceOf(payment)),
+        redeliver: async (payment) => void (await emulator.sendEvent(lastEventAbout(payment))),
+        authentic: (rawBody) => flutterwave.withHash(rawBody, DEFAULT_SECRET_HASH),
+        forge: (request) => flutterwave.withHash(request.rawBody, "not-the-secret-hash"),
+        refusedConfig: { ...config, secretKey: "FLWSECK_TEST-Sup3rSecretButWrong-X" },
+        downConfig: async () => ({
+          ...config,
+          baseUrl: await downEmulator(() => flutterwave.startEmulator()),
+        }),
+      },
+      close: () => closeDriver(emulator, receiver, redis),
+    };
+  },
+};
+
 const TRANSFER_PLUGIN = fileURLToPath(new URL("../../fixtures/transfer-plugin.ts", import.meta.url));
 const TRANSFER_API_KEY = "tk_test_0123456789";
 
@@ -409,5 +464,6 @@ export const PAYMENT_DRIVERS: readonly PaymentDriver[] = [
   mpesaDriver,
   paystackDriver,
   stripeDriver,
+  flutterwaveDriver,
   transfer,
 ];

@@ -43,9 +43,9 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-function registry() {
+function registry(plugins: readonly PaymentPlugin[] = [manualPlugin, phoneCard]) {
   return createProviderRegistry({
-    plugins: [manualPlugin, phoneCard],
+    plugins,
     instances: store.providers,
     secrets: createSecretBox({ current: randomBytes(32) }),
     publicUrl: "http://localhost:3000",
@@ -79,6 +79,22 @@ describe("registry.options", () => {
         payer: { field: "phone", prompt: "Which phone number is on your card?" },
       },
       { method: "manual", label: "Bank transfer / manual", testMode: true },
+    ]);
+  });
+
+  it("labels each method of a plugin serving several in the plugin's words for it", async () => {
+    await store.providers.create(
+      makeInstance({ _id: "pi_card", plugin: "phonecard", displayName: "Cards", config: {} }),
+    );
+    const twoWays: PaymentPlugin = {
+      ...phoneCard,
+      methods: ["card", "mobile_money"],
+      methodLabels: { mobile_money: "M-Pesa (PhoneCard)" },
+    };
+    const options = await registry([manualPlugin, twoWays]).options("t1");
+    expect(options.map(({ method, label }) => ({ method, label }))).toEqual([
+      { method: "card", label: "Card (PhoneCard)" },
+      { method: "mobile_money", label: "M-Pesa (PhoneCard)" },
     ]);
   });
 

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
-import { ConfigError } from "../../../src/domain/errors.js";
 import { secretFieldsOf } from "../../../src/payments/plugin.js";
 import { stripeConfigSchema, stripePlugin } from "../../../src/payments/stripe/index.js";
+import { configErrorOf } from "../../helpers/shop.js";
 
 const KEYS = { STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_def456" };
 const stripeOf = (env: NodeJS.ProcessEnv) =>
   loadConfig(env).sections.stripe as Record<string, unknown> | undefined;
-
-function errorOf(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).message;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("Stripe config", () => {
   it("keeps both keys secret and fills the defaults", () => {
@@ -63,10 +53,10 @@ describe("STRIPE_* environment", () => {
   });
 
   it("needs both keys together", () => {
-    expect(errorOf({ STRIPE_SECRET_KEY: KEYS.STRIPE_SECRET_KEY })).toContain(
+    expect(configErrorOf({ STRIPE_SECRET_KEY: KEYS.STRIPE_SECRET_KEY })).toContain(
       "STRIPE_WEBHOOK_SECRET is required because STRIPE_SECRET_KEY is set",
     );
-    expect(errorOf({ STRIPE_WEBHOOK_SECRET: KEYS.STRIPE_WEBHOOK_SECRET })).toContain(
+    expect(configErrorOf({ STRIPE_WEBHOOK_SECRET: KEYS.STRIPE_WEBHOOK_SECRET })).toContain(
       "STRIPE_SECRET_KEY is required because STRIPE_WEBHOOK_SECRET is set",
     );
   });

@@ -26,6 +26,7 @@ import {
 import { createSecretBox } from "../../../src/payments/registry/secrets.js";
 import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
 import type { ChangeFeed, SecretBox } from "../../../src/payments/registry/types.js";
+import { createProviderStats } from "../../../src/payments/routing/provider-stats.js";
 import { ADMIN_BASE, createAdminRoutes } from "../../../src/server/admin/index.js";
 import { errorHandler, notFound } from "../../../src/server/errors.js";
 import { createStore } from "../../../src/store/index.js";
@@ -126,6 +127,9 @@ function recordingFeed(): RecordingFeed {
   return feed;
 }
 
+/** "Now" for per-instance statistics, so tests place payments inside and outside their window. */
+export const STATS_NOW = new Date("2026-12-01T12:00:00Z");
+
 /** How long the admin waits for a health check here: long enough for a real answer. */
 export const HEALTH_TIMEOUT_MS = 200;
 
@@ -201,7 +205,12 @@ export async function startHarness(): Promise<Harness> {
 
   const app = express();
   const refunds = createRefunds({ store, registry, tellShopper: async () => undefined, logger });
-  app.use(ADMIN_BASE, createAdminRoutes(admin, { token: TOKEN, refunds, tenantId: TENANT }));
+  const stats = createProviderStats({
+    instances: store.providers,
+    payments: store.payments,
+    now: () => STATS_NOW,
+  });
+  app.use(ADMIN_BASE, createAdminRoutes(admin, { token: TOKEN, refunds, tenantId: TENANT, stats }));
   app.use(notFound);
   app.use(errorHandler(logger));
   const server = await new Promise<Server>((resolve) => {
