@@ -375,7 +375,7 @@ const flutterwaveDriver: PaymentDriver = {
         "an unknown payment option": { ...config, paymentOptions: ["cash"] },
       },
       secretFields: ["secretKey", "secretHash"],
-      perModeFields: [],
+      perModeFields: ["secretKey", "secretHash", "baseUrl"],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => flutterwave.flutterwavePayment(),

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../src/catalog/index.js";
 import type { Catalog } from "../../../src/catalog/types.js";
 import { loadConfig } from "../../../src/config/index.js";
+import { flutterwavePlugin } from "../../../src/payments/flutterwave/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { mpesaPlugin } from "../../../src/payments/mpesa/index.js";
 import { paystackPlugin } from "../../../src/payments/paystack/index.js";
@@ -159,6 +160,22 @@ describe("seeding provider instances from the environment", () => {
       shortcode: "174379",
       baseUrl: "https://sandbox.safaricom.co.ke",
     });
+  });
+
+  it("seeds a Flutterwave test key (FLWSECK_TEST-) into the test set, its hash and base URL with it", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, flutterwavePlugin]);
+    await seed({
+      FLUTTERWAVE_SECRET_KEY: "FLWSECK_TEST-abcdef0123456789-X",
+      FLUTTERWAVE_SECRET_HASH: "hash-0123456789abcdef",
+    });
+    const instance = await only("flutterwave");
+    expect(instance.testMode).toBe(true);
+    expect(Object.keys(instance.test?.secrets ?? {}).sort()).toEqual(["secretHash", "secretKey"]);
+    expect(instance.test?.config).toEqual({ baseUrl: "https://api.flutterwave.com" });
+    expect(hasCredentials(flutterwavePlugin.configSchema, instance, "live")).toBe(false);
+    expect(joinConfig(secrets, flutterwavePlugin.configSchema, instance).secretKey).toBe(
+      "FLWSECK_TEST-abcdef0123456789-X",
+    );
   });
 
   it("reads an instance stored before sets existed in test mode as its test set, and stores that shape on the next change", async () => {
