@@ -224,7 +224,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       weight: instance.weight ?? null,
       health: instance.health,
       webhookUrl: webhookUrlOf(instance, plugin),
-      config: instance.config,
+      config: plugin ? withoutSecretFields(plugin, instance.config) : instance.config,
       secrets: masked(instance),
       // A plugin without per-mode fields (manual) has one config for both modes: no test set to show.
       test:
@@ -499,6 +499,18 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       return registry.plugins().map(toPluginView);
     },
   };
+}
+
+/**
+ * The stored config without fields the plugin now marks secret: one stored in clear text before
+ * it was marked (Paystack's previousSecretKey) is never shown; the next write encrypts it.
+ */
+function withoutSecretFields(
+  plugin: PaymentPlugin,
+  config: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const secret = new Set(secretFieldsOf(plugin.configSchema));
+  return Object.fromEntries(Object.entries(config).filter(([name]) => !secret.has(name)));
 }
 
 /** Each field whose value changed between two stored sets, as the audit names it. */

@@ -135,4 +135,30 @@ describe("admin API: test credentials", () => {
       },
     });
   });
+
+  it("never shows a secret stored in clear text before its field was marked secret", async () => {
+    const at = new Date();
+    await h.store.providers.create({
+      _id: "pi_cleartext",
+      tenantId: TENANT,
+      plugin: "testcard",
+      displayName: "Old cards",
+      config: { secretKey: LIVE_KEY, timeoutMs: 5_000 },
+      secrets: {},
+      active: false,
+      testMode: false,
+      priority: 100,
+      health: { status: "unknown" },
+      createdAt: at,
+      updatedAt: at,
+    });
+    const shown = await call("GET", "/providers/pi_cleartext");
+    expect(shown.text).not.toContain(LIVE_KEY);
+    expect(shown.json).toMatchObject({ config: { timeoutMs: 5_000 } });
+    // The next change keeps it, encrypted.
+    await call("PATCH", "/providers/pi_cleartext", { config: { timeoutMs: 6_000 } });
+    const stored = await h.store.providers.findById("pi_cleartext");
+    expect(Object.keys(stored!.secrets)).toEqual(["secretKey"]);
+    expect(JSON.stringify(stored!.config)).not.toContain(LIVE_KEY);
+  });
 });
