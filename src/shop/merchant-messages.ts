@@ -59,7 +59,9 @@ export function proofNotification(order: Order, proof: Proof, locale: string): R
   lines.push(`Check that the money arrived, then confirm or reject.`, reviewCommands(order.ref));
   return {
     text: lines.join("\n"),
-    media: { mediaId: proof.mediaId, mimeType: proof.mimeType },
+    ...(proof.mediaId && proof.mimeType
+      ? { media: { mediaId: proof.mediaId, mimeType: proof.mimeType } }
+      : {}),
     choices: reviewButtons(order.ref),
     buttonsOnly: true,
   };

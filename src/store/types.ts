@@ -107,6 +107,8 @@ export interface ProofRepository {
   listPending(tenantId: string, limit: number): Promise<Proof[]>;
   /** A proof with these bytes for a different order, if any. */
   findReuse(tenantId: string, sha256: string, orderId: string): Promise<Proof | null>;
+  /** Proofs of pasted SMS texts with this M-Pesa transaction code (upper case), oldest first, at most `limit`. */
+  listByTransactionCode(tenantId: string, code: string, limit: number): Promise<Proof[]>;
   /** Compare-and-set from `pending`. */
   review(
     tenantId: string,
