@@ -200,6 +200,7 @@ export async function createCore(options: DukaOptions) {
     store,
     channels: adapters,
     notifier,
+    payments,
     maxBytes: config.proofs.maxBytes,
     scheduleReminder: createReminderScheduler(
       queues,
