@@ -196,6 +196,13 @@ function toEastAfricaTime(groups: readonly (string | undefined)[]): Date | undef
   return new Date(local.getTime() - EAT_OFFSET_HOURS * 3_600_000);
 }
 
+/** An instant as M-Pesa writes it, in Kenya time: "3/12/2026 10:15 EAT". */
+export function toKenyaTimeText(at: Date): string {
+  const local = new Date(at.getTime() + EAT_OFFSET_HOURS * 3_600_000);
+  const time = local.toISOString().slice(11, 16);
+  return `${local.getUTCDate()}/${local.getUTCMonth() + 1}/${local.getUTCFullYear()} ${time} EAT`;
+}
+
 /** "JANE DEMO 0700 000 001" → name and number; "501901 - KCB Money Transfer" → number and name. */
 function counterpartyOf(raw: string | undefined): Pick<MpesaSms, "counterparty"> {
   const party = (raw ?? "").trim();

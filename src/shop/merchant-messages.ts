@@ -11,6 +11,7 @@ import type { Proof } from "../domain/proof.js";
 import type { ReviewOutcome } from "../payments/manual/review.js";
 import type { RefundOutcome } from "../payments/refunds.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
+import { smsProofAlertLines } from "./sms-proof-messages.js";
 
 /** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
 export const REJECT_REASONS = [
@@ -48,6 +49,16 @@ function reviewCommands(ref: string): string {
 }
 
 export function proofNotification(order: Order, proof: Proof, locale: string): Reply {
+  if (proof.sms) {
+    return {
+      text: [
+        ...smsProofAlertLines(order, proof, proof.sms, shopperLabel(order), locale),
+        reviewCommands(order.ref),
+      ].join("\n"),
+      choices: reviewButtons(order.ref),
+      buttonsOnly: true,
+    };
+  }
   const lines = [
     `🧾 New receipt for *${order.ref}*: ${formatMoney(order.total, locale)}`,
     `From ${shopperLabel(order)}`,
@@ -131,7 +142,7 @@ export function pendingList(rows: readonly { proof: Proof; order: Order }[], loc
       `*${rows.length} receipt(s) waiting:*`,
       ...rows.map(
         ({ order, proof }) =>
-          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC${proof.sms ? `, M-Pesa SMS ${proof.sms.code}${proof.flags?.length ? " ⚠️" : ""}` : ""}`,
       ),
       "Reply /confirm REF, or /reject REF and the reason.",
     ].join("\n"),
