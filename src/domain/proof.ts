@@ -11,6 +11,8 @@ export type SmsProofFlag =
   | "amount_mismatch"
   /** M-Pesa dates it before the order was placed. */
   | "dated_before_order"
+  /** Its Paybill account is another order's reference. */
+  | "account_names_other_order"
   /** It tells of money the shopper received, not money they paid. */
   | "not_a_payment";
 

@@ -6,6 +6,7 @@ import { formatMoney } from "../domain/money.js";
 import { type MpesaSms, type MpesaSmsKind, toKenyaTimeText } from "../domain/mpesa-sms.js";
 import type { Order } from "../domain/order.js";
 import type { Proof, SmsProofFlag } from "../domain/proof.js";
+import { accountOrderRef } from "../domain/sms-proof.js";
 
 const KIND_WORDS: Record<MpesaSmsKind, string> = {
   paybill: "Paybill",
@@ -23,6 +24,8 @@ function flagLine(flag: SmsProofFlag, order: Order, proof: Proof, sms: MpesaSms,
       return `⚠️ The SMS says ${formatMoney(sms.amount, locale)}; the order total is ${formatMoney(order.total, locale)}.`;
     case "dated_before_order":
       return `⚠️ The SMS is dated before the order was placed (${toKenyaTimeText(order.createdAt)}).`;
+    case "account_names_other_order":
+      return `⚠️ The Paybill account is ${accountOrderRef(sms.account) ?? sms.account}, not ${order.ref}.`;
     case "not_a_payment":
       return "⚠️ The SMS tells of money the shopper received, not money they paid.";
   }

@@ -4,6 +4,7 @@ import { smsProofFlags } from "../../src/domain/sms-proof.js";
 
 const order = {
   _id: "ord_1",
+  ref: "DK-4ZTE5",
   total: { amount: 125_000, currency: "KES" },
   createdAt: new Date("2026-12-03T07:15:30Z"),
 };
@@ -50,15 +51,33 @@ describe("smsProofFlags", () => {
     expect(smsProofFlags(before, order, []).flags).toEqual(["dated_before_order"]);
   });
 
+  it.each([
+    ["DK-7F3K2", ["account_names_other_order"]],
+    ["dk 7f3k2", ["account_names_other_order"]],
+    ["DK-4ZTE5", []],
+    ["dk4zte5", []],
+    ["7F3K2", []],
+    ["1137000000", []],
+  ])("flags a Paybill account that is another order's reference: %s", (account, flags) => {
+    expect(smsProofFlags({ ...sms, account }, order, []).flags).toEqual(flags);
+  });
+
   it("flags money received, and gives every flag that applies in a fixed order", () => {
     const everything = {
       ...sms,
       kind: "received" as const,
       amount: { amount: 1, currency: "KES" },
       at: new Date(0),
+      account: "DK-22222",
     };
     expect(smsProofFlags(everything, order, [{ orderId: "ord_2", orderRef: "DK-22222" }])).toEqual({
-      flags: ["code_reused", "amount_mismatch", "dated_before_order", "not_a_payment"],
+      flags: [
+        "code_reused",
+        "amount_mismatch",
+        "dated_before_order",
+        "account_names_other_order",
+        "not_a_payment",
+      ],
       reusedFromOrderRef: "DK-22222",
     });
   });

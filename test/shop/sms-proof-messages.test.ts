@@ -46,17 +46,27 @@ describe("the merchant's alert for a pasted SMS", () => {
   });
 
   it("warns once per flag, naming the order a reused code was sent for", () => {
-    const proof = smsProof(SMS.received, {
-      flags: ["code_reused", "amount_mismatch", "dated_before_order", "not_a_payment"],
-      reusedFromOrderRef: "DK-11111",
-    });
+    const proof = smsProof(
+      SMS.paybill.replace("Ksh1,250.00", "Ksh1,000.00").replace("DK-4ZTE5", "DK-7F3K2"),
+      {
+        flags: [
+          "code_reused",
+          "amount_mismatch",
+          "dated_before_order",
+          "account_names_other_order",
+          "not_a_payment",
+        ],
+        reusedFromOrderRef: "DK-11111",
+      },
+    );
     const warnings = proofNotification(order, proof, "en")
       .text.split("\n")
       .filter((line) => line.startsWith("⚠️"));
     expect(warnings).toEqual([
-      "⚠️ Code UL6XDEMO1A was already sent for order DK-11111.",
+      "⚠️ Code UL3XDEMO7Q was already sent for order DK-11111.",
       "⚠️ The SMS says KES 1,000.00; the order total is KES 1,250.00.",
       "⚠️ The SMS is dated before the order was placed (1/1/2026 03:00 EAT).",
+      "⚠️ The Paybill account is DK-7F3K2, not DK-4ZTE5.",
       "⚠️ The SMS tells of money the shopper received, not money they paid.",
     ]);
   });
