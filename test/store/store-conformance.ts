@@ -633,6 +633,21 @@ export function storeConformance(backend: StoreBackend): void {
       expect(await store.proofs.findById("t1", first._id)).toEqual(first);
     });
 
+    it("sets a pending proof's flags, keeping the order a code was first pasted for; not once reviewed", async () => {
+      const proof = makeProof();
+      await store.proofs.create(proof);
+      expect(await store.proofs.setFlags("t1", proof._id, { flags: ["amount_mismatch"] })).toEqual({
+        ...proof,
+        flags: ["amount_mismatch"],
+      });
+      const reused = { flags: ["code_reused" as const], reusedFromOrderRef: "DK-22222" };
+      expect(await store.proofs.setFlags("t1", proof._id, reused)).toEqual({ ...proof, ...reused });
+      expect(await store.proofs.setFlags("t2", proof._id, { flags: [] })).toBeNull();
+      await store.proofs.review("t1", proof._id, "rejected", { reviewedBy: "telegram:1", reviewedAt: at(9) });
+      expect(await store.proofs.setFlags("t1", proof._id, { flags: [] })).toBeNull();
+      expect((await store.proofs.findById("t1", proof._id))?.flags).toEqual(["code_reused"]);
+    });
+
     it("takes one verdict per proof", async () => {
       const proof = makeProof();
       await store.proofs.create(proof);

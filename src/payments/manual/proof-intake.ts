@@ -200,15 +200,14 @@ export function createProofIntake(options: ProofIntakeOptions) {
       const order = await openOrder(submission);
       if ("kind" in order) return order;
       const proofId = deterministicId("prf", tenantId, submission.key);
-      const uses = await store.proofs.listByTransactionCode(tenantId, sms.code, CODE_USES_READ);
-      const waiting = uses.find(
+      const earlier = await store.proofs.listByTransactionCode(tenantId, sms.code, CODE_USES_READ);
+      const waiting = earlier.find(
         (use) => use.orderId === order._id && use.status === "pending" && use._id !== proofId,
       );
       if (waiting) return { kind: "proof_received", orderRef };
       const payment = await transferFor(order, submission.key);
       if (typeof payment === "string") return refused(orderRef, payment);
       if (!(await store.proofs.findById(tenantId, proofId))) {
-        const review = smsProofFlags(sms, order, uses);
         await create({
           _id: proofId,
           tenantId,
@@ -218,13 +217,16 @@ export function createProofIntake(options: ProofIntakeOptions) {
           sha256: createHash("sha256").update(sms.code).digest("hex"),
           sms,
           transactionCode: sms.code,
-          flags: review.flags,
           submittedBy: { channel: submission.from.channel, chatId: submission.from.chatId },
           submittedAt: new Date(),
           status: "pending",
-          ...(review.reusedFromOrderRef ? { reusedFromOrderRef: review.reusedFromOrderRef } : {}),
         });
       }
+      // Flagged after storing, from a fresh read: of two shoppers pasting one code at the same
+      // moment, at least the later reader sees the other's proof.
+      const uses = await store.proofs.listByTransactionCode(tenantId, sms.code, CODE_USES_READ);
+      const others = uses.filter((use) => use._id !== proofId);
+      await store.proofs.setFlags(tenantId, proofId, smsProofFlags(sms, order, others));
       return accept(submission, order, payment, proofId);
     },
   };

@@ -132,6 +132,19 @@ describe("submitSms", () => {
     expect((await paymentOf(second.order))?.status).toBe("under_review");
   });
 
+  it("flags at least one of two orders whose shoppers paste one code at the same moment", async () => {
+    const first = await transferOrder();
+    const second = await transferOrder({ channel: "whatsapp", chatId: "254700000009@c.us" });
+    await Promise.all([submit(first.order, smsFor(), "m1"), submit(second.order, smsFor(), "m2")]);
+    const proofs = await core.store.proofs.listByTransactionCode("t1", "UA1XDEMO7Q", 10);
+    expect(proofs).toHaveLength(2);
+    expect(proofs.filter((proof) => proof.flags?.includes("code_reused")).length).toBeGreaterThanOrEqual(1);
+    // The merchant's alerts carry the flags as stored.
+    expect(
+      notes.submitted.filter(({ proof }) => proof.flags?.includes("code_reused")).length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
   it("takes the same SMS pasted again on the same order as the same receipt: no second proof, no second alert", async () => {
     const { order } = await transferOrder();
     await submit(order, smsFor(), "m1");
