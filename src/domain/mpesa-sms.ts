@@ -107,6 +107,9 @@ const WORDINGS: readonly Wording[] = [
   { kind: "send_money", language: "sw", pattern: pattern(`^${AMOUNT} imetumwa kwa (.+?)\\.?\\s+${WHEN}`) },
 ];
 
+const ANY_AMOUNT = pattern(AMOUNT);
+const ANY_WHEN = pattern(WHEN);
+
 /** Reads a pasted text as an M-Pesa confirmation SMS; never throws. */
 export function parseMpesaSms(text: unknown): MpesaSmsReading {
   try {
@@ -153,9 +156,9 @@ function read(text: unknown): MpesaSmsReading {
 
 /** A known header in a wording not known here: the first date and time, and the amount before it. */
 function readLoosely(code: string, language: "en" | "sw", body: string): MpesaSmsReading {
-  const when = pattern(WHEN).exec(body);
+  const when = ANY_WHEN.exec(body);
   // Every wording names the amount before the date, and the balance and the fee after it.
-  const amount = toCents(pattern(AMOUNT).exec(when ? body.slice(0, when.index) : body)?.[1]);
+  const amount = toCents(ANY_AMOUNT.exec(when ? body.slice(0, when.index) : body)?.[1]);
   if (amount === undefined) return { ok: false, reason: "no_amount" };
   const at = toEastAfricaTime(when?.slice(1) ?? []);
   if (at === undefined) return { ok: false, reason: "no_date" };
