@@ -201,6 +201,7 @@ export async function createCore(options: DukaOptions) {
     store,
     channels: adapters,
     notifier,
+    payments,
     maxBytes: config.proofs.maxBytes,
     scheduleReminder: createReminderScheduler(
       queues,

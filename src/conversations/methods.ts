@@ -185,7 +185,9 @@ const transfer: MethodWording = {
         "How to pay:",
         instructions,
         "",
-        "Then send a photo (or PDF) of the receipt here.",
+        catalog.shop.currency === "KES"
+          ? "Then send a photo (or PDF) of the receipt here, or paste the M-Pesa confirmation SMS."
+          : "Then send a photo (or PDF) of the receipt here.",
       ].join("\n"),
       choices: [cancelOrderRow],
     };

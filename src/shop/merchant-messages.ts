@@ -13,6 +13,7 @@ import type { ReviewOutcome } from "../payments/manual/review.js";
 import type { RefundOutcome } from "../payments/refunds.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { FulfilOutcome } from "./fulfilment.js";
+import { smsProofAlertLines } from "./sms-proof-messages.js";
 
 /** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
 export const REJECT_REASONS = [
@@ -51,6 +52,16 @@ function reviewCommands(ref: string): string {
 }
 
 export function proofNotification(order: Order, proof: Proof, locale: string): Reply {
+  if (proof.sms) {
+    return {
+      text: [
+        ...smsProofAlertLines(order, proof, proof.sms, shopperLabel(order), locale),
+        reviewCommands(order.ref),
+      ].join("\n"),
+      choices: reviewButtons(order.ref),
+      buttonsOnly: true,
+    };
+  }
   const lines = [
     `🧾 New receipt for *${order.ref}*: ${formatMoney(order.total, locale)}`,
     `From ${shopperLabel(order)}`,
@@ -62,7 +73,9 @@ export function proofNotification(order: Order, proof: Proof, locale: string): R
   lines.push(`Check that the money arrived, then confirm or reject.`, reviewCommands(order.ref));
   return {
     text: lines.join("\n"),
-    media: { mediaId: proof.mediaId, mimeType: proof.mimeType },
+    ...(proof.mediaId && proof.mimeType
+      ? { media: { mediaId: proof.mediaId, mimeType: proof.mimeType } }
+      : {}),
     choices: reviewButtons(order.ref),
     buttonsOnly: true,
   };
@@ -132,7 +145,7 @@ export function pendingList(rows: readonly { proof: Proof; order: Order }[], loc
       `*${rows.length} receipt(s) waiting:*`,
       ...rows.map(
         ({ order, proof }) =>
-          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC${proof.sms ? `, M-Pesa SMS ${proof.sms.code}${proof.flags?.length ? " ⚠️" : ""}` : ""}`,
       ),
       "Reply /confirm REF, or /reject REF and the reason.",
     ].join("\n"),

@@ -177,10 +177,22 @@ export const proofSchema = new Schema(
     paymentId: { type: String, required: true },
     orderId: { type: String, required: true },
     orderRef: { type: String, required: true },
-    mediaId: { type: String, required: true },
-    mimeType: { type: String, required: true },
-    size: { type: Number, required: true },
+    // A file receipt's; a pasted SMS has none.
+    mediaId: String,
+    mimeType: String,
+    size: Number,
     sha256: { type: String, required: true },
+    sms: {
+      code: String,
+      kind: String,
+      amount: moneySchema,
+      counterparty: { name: String, number: String },
+      account: String,
+      at: Date,
+      language: String,
+    },
+    transactionCode: String,
+    flags: [String],
     submittedBy: { type: chatAddressSchema, required: true },
     submittedAt: { type: Date, required: true },
     status: { type: String, enum: PROOF_STATUSES, required: true },
@@ -193,6 +205,8 @@ export const proofSchema = new Schema(
 );
 proofSchema.index({ tenantId: 1, orderId: 1, status: 1 });
 proofSchema.index({ tenantId: 1, sha256: 1 });
+// Not unique: a code pasted for a second order is kept and flagged, and a C2B confirmation finds it.
+proofSchema.index({ tenantId: 1, transactionCode: 1, submittedAt: 1 });
 proofSchema.index({ tenantId: 1, status: 1, submittedAt: 1 });
 
 export const conversationSchema = new Schema(
