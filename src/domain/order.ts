@@ -17,11 +17,23 @@ export interface ChatAddress {
   readonly chatId: string;
 }
 
-export type OrderStatus = "awaiting_payment" | "paid" | "fulfilled" | "cancelled" | "expired" | "refunded";
+export type OrderStatus =
+  | "awaiting_payment"
+  | "awaiting_delivery"
+  | "paid"
+  | "fulfilled"
+  | "cancelled"
+  | "expired"
+  | "refunded";
 
-/** An expired order can still be paid: a late success means the shopper's money moved. */
+/**
+ * An expired order can still be paid: a late success means the shopper's money moved. A cash on
+ * delivery order waits for delivery, not for a payment: it never expires, and only the merchant's
+ * word that the cash was collected makes it paid.
+ */
 export const ORDER_TRANSITIONS: TransitionTable<OrderStatus> = {
-  awaiting_payment: ["paid", "cancelled", "expired"],
+  awaiting_payment: ["awaiting_delivery", "paid", "cancelled", "expired"],
+  awaiting_delivery: ["paid", "cancelled"],
   expired: ["paid"],
   paid: ["fulfilled", "refunded"],
   fulfilled: ["refunded"],

@@ -8,6 +8,7 @@ export type PaymentStatus =
   | "pending"
   | "awaiting_proof"
   | "under_review"
+  | "awaiting_delivery"
   | "succeeded"
   | "failed"
   | "cancelled"
@@ -18,7 +19,9 @@ export type PaymentStatus =
 /**
  * Provider payments: pending → succeeded | failed | cancelled | expired (a late success after
  * expiry still settles). Manual payments: awaiting_proof → under_review → succeeded | rejected;
- * a rejected proof leaves room for a new receipt (rejected → under_review).
+ * a rejected proof leaves room for a new receipt (rejected → under_review). Cash on delivery:
+ * awaiting_delivery → succeeded only by the merchant's word that the cash was collected, never by
+ * a provider or the reconciler (it never expires), or → cancelled before delivery.
  */
 export const PAYMENT_TRANSITIONS: TransitionTable<PaymentStatus> = {
   pending: ["succeeded", "failed", "cancelled", "expired"],
@@ -26,6 +29,7 @@ export const PAYMENT_TRANSITIONS: TransitionTable<PaymentStatus> = {
   awaiting_proof: ["under_review", "cancelled", "expired"],
   under_review: ["succeeded", "rejected"],
   rejected: ["under_review", "cancelled", "expired"],
+  awaiting_delivery: ["succeeded", "cancelled"],
   succeeded: ["refunded"],
   refunded: [],
   failed: [],

@@ -27,8 +27,11 @@ export interface InitiateRequest {
 }
 
 export interface InitiateResult {
-  /** The payment's status after initiating: `pending` (provider) or `awaiting_proof` (manual). */
-  readonly status: Extract<PaymentStatus, "pending" | "awaiting_proof">;
+  /**
+   * The payment's status after initiating: `pending` (provider), `awaiting_proof` (manual) or
+   * `awaiting_delivery` (cash on delivery: the merchant says when it is paid; never reconciled).
+   */
+  readonly status: Extract<PaymentStatus, "pending" | "awaiting_proof" | "awaiting_delivery">;
   /** The provider's id for this attempt (CheckoutRequestID, Paystack reference). */
   readonly providerRef?: string;
   readonly action: ShopperAction;

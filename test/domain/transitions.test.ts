@@ -15,9 +15,12 @@ function forbiddenPairs<S extends string>(table: TransitionTable<S>): [S, S][] {
 }
 
 describe("ORDER_TRANSITIONS", () => {
-  it("lists exactly the DESIGN §3 moves, plus refunds", () => {
+  it("lists exactly the DESIGN §3 moves, plus cash on delivery, plus refunds", () => {
     expect(pairs(ORDER_TRANSITIONS).sort()).toEqual(
       [
+        ["awaiting_payment", "awaiting_delivery"],
+        ["awaiting_delivery", "paid"],
+        ["awaiting_delivery", "cancelled"],
         ["awaiting_payment", "paid"],
         ["awaiting_payment", "cancelled"],
         ["awaiting_payment", "expired"],
@@ -43,6 +46,11 @@ describe("ORDER_TRANSITIONS", () => {
     ["expired", "awaiting_payment"],
     ["awaiting_payment", "fulfilled"],
     ["paid", "paid"],
+    // Delivered goods are paid first: only the merchant's /paid leaves awaiting_delivery for paid.
+    ["awaiting_delivery", "fulfilled"],
+    ["awaiting_delivery", "expired"],
+    ["awaiting_delivery", "awaiting_payment"],
+    ["paid", "awaiting_delivery"],
   ])("forbids %s → %s", (from, to) => {
     expect(canTransition(ORDER_TRANSITIONS, from, to)).toBe(false);
   });
@@ -54,9 +62,10 @@ describe("ORDER_TRANSITIONS", () => {
   });
 
   it.each<[OrderStatus, OrderStatus[]]>([
-    ["paid", ["awaiting_payment", "expired"]],
+    ["paid", ["awaiting_payment", "awaiting_delivery", "expired"]],
     ["fulfilled", ["paid"]],
-    ["cancelled", ["awaiting_payment"]],
+    ["cancelled", ["awaiting_payment", "awaiting_delivery"]],
+    ["awaiting_delivery", ["awaiting_payment"]],
     ["expired", ["awaiting_payment"]],
     ["awaiting_payment", []],
   ])("sourcesOf(%s) is %j", (to, sources) => {
@@ -69,7 +78,7 @@ describe("PAYMENT_TRANSITIONS", () => {
     expect(canTransition(PAYMENT_TRANSITIONS, from, to)).toBe(true);
   });
 
-  it("lists exactly the DESIGN §3 moves, plus a new receipt after a rejection, plus refunds", () => {
+  it("lists exactly the DESIGN §3 moves, plus a new receipt after a rejection, cash on delivery, refunds", () => {
     expect(pairs(PAYMENT_TRANSITIONS).sort()).toEqual(
       [
         ["pending", "succeeded"],
@@ -85,6 +94,8 @@ describe("PAYMENT_TRANSITIONS", () => {
         ["rejected", "under_review"],
         ["rejected", "cancelled"],
         ["rejected", "expired"],
+        ["awaiting_delivery", "succeeded"],
+        ["awaiting_delivery", "cancelled"],
         ["succeeded", "refunded"],
       ].sort(),
     );
@@ -101,6 +112,10 @@ describe("PAYMENT_TRANSITIONS", () => {
     ["under_review", "awaiting_proof"],
     ["rejected", "succeeded"],
     ["pending", "pending"],
+    // Cash on delivery never expires nor fails: it waits for the merchant or a cancel.
+    ["awaiting_delivery", "expired"],
+    ["awaiting_delivery", "failed"],
+    ["pending", "awaiting_delivery"],
   ])("forbids %s → %s", (from, to) => {
     expect(canTransition(PAYMENT_TRANSITIONS, from, to)).toBe(false);
   });
@@ -113,14 +128,15 @@ describe("PAYMENT_TRANSITIONS", () => {
   });
 
   it.each<[PaymentStatus, PaymentStatus[]]>([
-    ["succeeded", ["pending", "expired", "under_review"]],
+    ["succeeded", ["pending", "expired", "under_review", "awaiting_delivery"]],
     ["under_review", ["awaiting_proof", "rejected"]],
     ["expired", ["pending", "awaiting_proof", "rejected"]],
-    ["cancelled", ["pending", "awaiting_proof", "rejected"]],
+    ["cancelled", ["pending", "awaiting_proof", "rejected", "awaiting_delivery"]],
     ["rejected", ["under_review"]],
     ["failed", ["pending"]],
     ["pending", []],
     ["awaiting_proof", []],
+    ["awaiting_delivery", []],
   ])("sourcesOf(%s) is %j", (to, sources) => {
     expect(sourcesOf(PAYMENT_TRANSITIONS, to).sort()).toEqual(sources.sort());
   });
