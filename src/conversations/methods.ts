@@ -25,7 +25,10 @@ export type PlacedOrder = Omit<Extract<ResultEvent, { kind: "order_placed" }>, "
 
 /** What the shopper waits for once the payment started. */
 export type MethodWait =
-  /** The provider's result (a PIN prompt answered, a payment page used): `awaiting_payment`. */
+  /**
+   * The provider's result (a PIN prompt answered, a payment page used), or the merchant's word
+   * that the cash was collected on delivery: `awaiting_payment`.
+   */
   | {
       readonly for: "provider";
       /** The step's prompt, to anything the shopper says meanwhile. */
@@ -198,10 +201,47 @@ const transfer: MethodWording = {
   unpaid: () => "Pay another way, or cancel the order.",
 };
 
+/**
+ * Paid to the rider on delivery: the order is placed at once, and the merchant marks it paid when
+ * the cash is collected. Nothing can fail or be sent again, so only cancelling is offered.
+ */
+const onDelivery: MethodWording = {
+  generic: "cash on delivery",
+  byline: "cash on delivery",
+  placed(catalog, order) {
+    const instructions = maskContacts(
+      typeof order.instructions === "string" ? order.instructions : "",
+    ).trim();
+    return {
+      text: [
+        `🚚 Order ${bold(order.orderRef)} placed for delivery. Total: ${bold(price(catalog, order.total))}`,
+        ...(instructions ? ["", instructions] : []),
+        "",
+        "The shop will confirm here when you have paid.",
+      ].join("\n"),
+      choices: [cancelOrderRow],
+    };
+  },
+  waits: {
+    for: "provider",
+    reply: (orderRef) => ({
+      text: `Order ${bold(orderRef)} is on its way: pay on delivery, and the shop will confirm here.`,
+      choices: [cancelOrderRow],
+    }),
+    reminder: (orderRef) =>
+      `🚚 Order ${bold(orderRef)} will be paid on delivery; the shop confirms here when you have paid. Or /cancel.`,
+    noReceipt: () => "No receipt is needed: you pay on delivery, and the shop confirms it.",
+  },
+  failed: (orderRef, why) => `❌ Cash on delivery for ${bold(orderRef)} is not possible: ${why}`,
+  expired: (orderRef) => `⌛ Order ${bold(orderRef)} was not delivered.`,
+  unpaid: () => "Pay another way, or cancel the order.",
+};
+
 export const METHODS: Readonly<Record<PaymentMethod, MethodWording>> = {
   mobile_money: mobileMoney,
   card,
   manual: transfer,
+  cash_on_delivery: onDelivery,
 };
 
 /** The provider's name for sentences about this method: the offered provider's, else the generic one. */

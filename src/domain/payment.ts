@@ -2,7 +2,7 @@ import type { Money } from "./money.js";
 import type { TransitionTable } from "./transitions.js";
 
 /** How the shopper pays; a provider plugin serves one or more methods. */
-export type PaymentMethod = "manual" | "mobile_money" | "card";
+export type PaymentMethod = "manual" | "mobile_money" | "card" | "cash_on_delivery";
 
 export type PaymentStatus =
   | "pending"

@@ -2,6 +2,7 @@
  * The payment plugins built into Duka, one line each: a new provider is a folder under
  * src/payments/ plus its line here. Plugins from PAYMENT_PLUGINS are added at start-up.
  */
+import { cashOnDeliveryPlugin } from "./cash-on-delivery/index.js";
 import { flutterwavePlugin } from "./flutterwave/index.js";
 import { manualPlugin } from "./manual/plugin.js";
 import { mpesaPlugin } from "./mpesa/index.js";
@@ -15,4 +16,5 @@ export const BUILT_IN_PLUGINS: readonly PaymentPlugin[] = [
   paystackPlugin,
   stripePlugin,
   flutterwavePlugin,
+  cashOnDeliveryPlugin,
 ];

@@ -14,7 +14,7 @@ import { OUTBOX_LANES } from "./types.js";
 
 const PROOF_STATUSES = ["pending", "confirmed", "rejected"] as const;
 const OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
-const PAYMENT_METHODS = ["manual", "mobile_money", "card"] as const;
+const PAYMENT_METHODS = ["manual", "mobile_money", "card", "cash_on_delivery"] as const;
 const HEALTH_STATUSES = ["unknown", "healthy", "unhealthy"] as const;
 
 // Documents are keyed by our own prefixed string ids and never carry mongoose's `__v`.

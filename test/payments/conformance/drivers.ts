@@ -15,6 +15,7 @@ import { DEFAULT_SECRET_KEY, paystackSignature, TEST_CARDS } from "../../../sand
 import { signatureHeader } from "../../../sandbox/stripe/index.js";
 import { type Money, toMajor } from "../../../src/domain/money.js";
 import type { Payment } from "../../../src/domain/payment.js";
+import { cashOnDeliveryPlugin } from "../../../src/payments/cash-on-delivery/index.js";
 import { flutterwavePlugin } from "../../../src/payments/flutterwave/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { generateCallbackToken, mpesaPlugin } from "../../../src/payments/mpesa/index.js";
@@ -157,6 +158,35 @@ const manual: PaymentDriver = {
       publicUrl: "https://duka.example.com",
       shared: redis.shared,
       payment: () => paystack.testPayment({ method: "manual", provider: "manual" }),
+      initiateRequest: (payment) => paystack.initiateRequest(payment),
+      close: () => redis.cleanup(),
+    };
+  },
+};
+
+const cashOnDelivery: PaymentDriver = {
+  name: "cash-on-delivery",
+  capabilities: { provider: false, webhooks: false, refund: false, verifyReportsPayment: false },
+  plugin: async () => cashOnDeliveryPlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    return {
+      config: { instructions: "Pay the rider in cash or by M-Pesa when your order arrives.", maxTotal: 5000 },
+      badConfigs: {
+        "empty instructions": { instructions: " " },
+        "a limit of nothing": { maxTotal: 0 },
+        "an unknown field": { instructions: "x", till: "1" },
+      },
+      secretFields: [],
+      perModeFields: [],
+      publicUrl: "https://duka.example.com",
+      shared: redis.shared,
+      payment: () =>
+        paystack.testPayment({
+          method: "cash_on_delivery",
+          provider: "cash-on-delivery",
+          status: "awaiting_delivery",
+        }),
       initiateRequest: (payment) => paystack.initiateRequest(payment),
       close: () => redis.cleanup(),
     };
@@ -461,6 +491,7 @@ const transfer: PaymentDriver = {
 
 export const PAYMENT_DRIVERS: readonly PaymentDriver[] = [
   manual,
+  cashOnDelivery,
   mpesaDriver,
   paystackDriver,
   stripeDriver,

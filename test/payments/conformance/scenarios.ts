@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { money } from "../../../src/domain/money.js";
-import type { Payment } from "../../../src/domain/payment.js";
+import type { Payment, PaymentMethod, PaymentStatus } from "../../../src/domain/payment.js";
 import {
   type PaymentPlugin,
   type ProviderClient,
@@ -18,6 +18,15 @@ import {
 } from "../../../src/payments/plugin.js";
 import type { Capabilities, PaymentDriver, ProviderControls, ProviderSandbox } from "./drivers.js";
 import { createInstanceFactory } from "./instances.js";
+
+/**
+ * Methods no provider decides, and what their payments wait for: a receipt the merchant reviews,
+ * or the merchant's word that the cash was collected on delivery.
+ */
+const MERCHANT_DECIDES: Partial<Record<PaymentMethod, PaymentStatus>> = {
+  manual: "awaiting_proof",
+  cash_on_delivery: "awaiting_delivery",
+};
 
 /** Words for a shopper: a sentence, not a code or a key name. */
 const SHOPPER_WORDS = /^[A-Z][^{}_\n]*[.!]$/;
@@ -88,8 +97,8 @@ export function paymentConformance(driver: PaymentDriver): void {
     expect({
       webhooks: plugin.webhook !== undefined,
       refund: typeof client.refund === "function",
-      // Only a manual-method plugin can do without a provider.
-      provider: declared.provider || plugin.methods.every((method) => method === "manual"),
+      // Only a plugin whose methods the merchant decides can do without a provider.
+      provider: declared.provider || plugin.methods.every((method) => MERCHANT_DECIDES[method] !== undefined),
     }).toEqual({ webhooks: declared.webhooks, refund: declared.refund, provider: true });
   });
 
@@ -119,8 +128,8 @@ export function paymentConformance(driver: PaymentDriver): void {
     it("leaves the payment waiting, tells the shopper what to do, and names the provider's reference", async () => {
       const payment = sandbox.payment();
       const result = await client.initiate(sandbox.initiateRequest(payment));
-      // A manual-method plugin waits for a receipt; a provider's, for the provider.
-      expect(result.status).toBe(plugin.methods.includes("manual") ? "awaiting_proof" : "pending");
+      // A merchant-decided method waits for the merchant; a provider's, for the provider.
+      expect(result.status).toBe(MERCHANT_DECIDES[plugin.methods[0]!] ?? "pending");
       const { action } = result;
       expect(action.kind === "link" ? action.url : action.text).toMatch(/\S/);
       if (declared.provider) expect(result.providerRef).toMatch(/\S/);
