@@ -16,6 +16,7 @@ import { InternalError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { Role } from "../domain/roles.js";
 import { createLogger } from "../log/index.js";
+import { createCashCollection } from "../payments/cash-on-delivery/index.js";
 import { createInboxProcessor } from "../payments/inbox-processor.js";
 import { createProofIntake } from "../payments/manual/proof-intake.js";
 import { createProofReview } from "../payments/manual/review.js";
@@ -173,6 +174,8 @@ export async function createCore(options: DukaOptions) {
     catalog,
     payments,
     ordersPerChat: limitOf("orders", config.limits.orders),
+    // The notifier is built below (it needs the conversations, which need the orders).
+    deliveryPlaced: (order) => notifier.deliveryOrderPlaced(order),
   });
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.
@@ -212,6 +215,7 @@ export async function createCore(options: DukaOptions) {
   const review = createProofReview({ store, notifier });
   const refunds = createRefunds({ store, registry, tellShopper: notifier.tellShopper, logger });
   const settlement = createSettlement({ store, notifier, logger });
+  const collection = createCashCollection({ store, settlement });
   const reconciler = createReconciler({
     store,
     registry,
@@ -244,6 +248,7 @@ export async function createCore(options: DukaOptions) {
       review,
       refunds,
       fulfilment: createFulfilment({ store }),
+      collection,
       catalog,
       logger,
     }),
@@ -309,6 +314,7 @@ export async function createCore(options: DukaOptions) {
     changes,
     review,
     refunds,
+    collection,
     reconciler,
     enqueueSettle,
     processInbox,

@@ -4,9 +4,11 @@ import type { InboundContent, InboundMessage, Reply } from "../domain/channel.js
 import type { ChatAddress, OrderStatus } from "../domain/order.js";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";
+import type { CashCollection } from "../payments/cash-on-delivery/index.js";
 import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
 import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
+import { collectionOutcomeReply } from "./delivery-messages.js";
 import type { Fulfilment } from "./fulfilment.js";
 import {
   fulfilOutcomeReply,
@@ -19,7 +21,16 @@ import {
   reviewOutcomeReply,
 } from "./merchant-messages.js";
 
-const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund", "fulfil", "fulfill"]);
+const MERCHANT_COMMANDS = new Set([
+  "pending",
+  "confirm",
+  "reject",
+  "orders",
+  "refund",
+  "fulfil",
+  "fulfill",
+  "paid",
+]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
 const OVERRIDE = /\s+override\s*$/i;
 
@@ -46,6 +57,7 @@ export function createMerchantCommands(deps: {
   review: ProofReview;
   refunds: Refunds;
   fulfilment: Fulfilment;
+  collection: CashCollection;
   catalog: Catalog;
   logger: Logger;
 }) {
@@ -113,6 +125,15 @@ export function createMerchantCommands(deps: {
             "merchant fulfil",
           );
           return fulfilOutcomeReply(outcome);
+        });
+      case "paid":
+        return withReference(args, "/paid DK-7F3K2", async (ref) => {
+          const outcome = await deps.collection.markPaid(tenantId, ref, actorOf(message));
+          deps.logger.info(
+            { orderRef: ref, outcome: outcome.kind, actor: actorOf(message) },
+            "merchant marked cash on delivery paid",
+          );
+          return collectionOutcomeReply(outcome);
         });
       case "orders": {
         const wanted = args.trim().toLowerCase().replace(/\s+/g, "_");

@@ -27,7 +27,8 @@ export const MERCHANT_HELP = [
   "/pending: receipts waiting for you",
   "/confirm DK-7F3K2: the money arrived, confirm the order",
   "/reject DK-7F3K2 reason: the shopper is told the reason",
-  "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired, refunded)",
+  "/orders [status]: recent orders (awaiting_payment, awaiting_delivery, paid, fulfilled, cancelled, expired, refunded)",
+  "/paid DK-7F3K2: the cash on delivery was collected, the order is paid",
   "/fulfil DK-7F3K2: the order was delivered (test orders cannot be)",
   "/refund DK-7F3K2: give a card payment back to the shopper",
 ].join("\n");

@@ -1,12 +1,13 @@
 import type { Catalog } from "../catalog/types.js";
 import type { Reply } from "../domain/channel.js";
-import type { ChatAddress } from "../domain/order.js";
+import type { ChatAddress, Order } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { OutboxLane, OutboxMessage } from "../store/types.js";
 import type { ConversationRunner } from "./conversation-runner.js";
+import { deliveryOrderNotice } from "./delivery-messages.js";
 import {
   paymentFlaggedNotice,
   paymentSettledLine,
@@ -20,6 +21,8 @@ import {
 export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier {
   /** An instance turned unhealthy or recovered; sent once per change. */
   providerHealthChanged(instance: ProviderInstance): Promise<void>;
+  /** A cash on delivery order was placed: deliver it and collect the money. Sent once per order. */
+  deliveryOrderPlaced(order: Order): Promise<void>;
 }
 
 /** Sends merchant alerts (one outbox message per merchant chat) and shopper news (through the dialogue). */
@@ -73,6 +76,8 @@ export function createMerchantNotifier(deps: {
         paymentFlaggedNotice(order, payment, locale, deps.providerLabel(payment.provider)),
         "urgent",
       ),
+    deliveryOrderPlaced: (order) =>
+      toMerchants(["delivery", order._id], deliveryOrderNotice(order, locale), "urgent"),
     providerHealthChanged: (instance) =>
       toMerchants(
         ["health", instance._id, instance.health.status, String(instance.health.checkedAt?.getTime())],

@@ -64,6 +64,8 @@ export function createOrderService(deps: {
   payments: PaymentService;
   /** New orders per chat (shared by every process); unset: no limit. */
   ordersPerChat?: RateLimit;
+  /** Told of each order placed for cash on delivery (the merchants' alert); unset: nobody is told. */
+  deliveryPlaced?: (order: Order) => Promise<void>;
 }) {
   const { tenantId, store, catalog } = deps;
   const currency = catalog.shop.currency;
@@ -102,16 +104,28 @@ export function createOrderService(deps: {
   const offers = async (method: PaymentMethod) =>
     (await deps.payments.options(tenantId)).some((option) => option.method === method);
 
+  /**
+   * A payment that waits for delivery places the order for delivery: it no longer awaits a payment
+   * and never expires. A retry finds it moved already and tells the merchants again (deduplicated).
+   */
+  async function placeForDelivery(order: Order): Promise<void> {
+    const placed =
+      (await store.orders.transition(tenantId, order._id, "awaiting_delivery")) ??
+      (await store.orders.findById(tenantId, order._id));
+    if (placed?.status === "awaiting_delivery") await deps.deliveryPlaced?.(placed);
+  }
+
   async function startPayment(
     order: Order,
     method: PaymentMethod,
     options: PaymentDetails,
   ): Promise<ResultEvent> {
     try {
-      const { action } = await deps.payments.start(order, method, {
+      const { payment, action } = await deps.payments.start(order, method, {
         attemptKey: options.key,
         payer: options.payer,
       });
+      if (payment.status === "awaiting_delivery") await placeForDelivery(order);
       return {
         kind: "order_placed",
         orderRef: order.ref,
@@ -188,7 +202,7 @@ export function createOrderService(deps: {
         return { kind: "cancel_refused", orderRef: ref, reason: `I can't find order ${ref} for you.` };
       }
       if (order.status === "cancelled") return { kind: "order_cancelled", orderRef: ref };
-      if (order.status !== "awaiting_payment") {
+      if (order.status !== "awaiting_payment" && order.status !== "awaiting_delivery") {
         return {
           kind: "cancel_refused",
           orderRef: ref,

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, Router } from "express";
 import { DukaError } from "../../domain/errors.js";
 import { parseOrderReference } from "../../domain/reference.js";
+import type { CashCollection, CollectionOutcome } from "../../payments/cash-on-delivery/index.js";
 import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
 import type { ProviderAdmin, ProviderView } from "../../payments/registry/admin.js";
 import type { ProviderStats } from "../../payments/routing/provider-stats.js";
@@ -29,6 +30,8 @@ export interface AdminRoutesOptions {
   readonly channelRoutes?: readonly Router[];
   /** Refunds of paid orders (POST /orders/:ref/refund), in the shop's tenant. */
   readonly refunds: Refunds;
+  /** Cash on delivery collected (POST /orders/:ref/paid), in the shop's tenant. */
+  readonly collection: CashCollection;
   readonly tenantId: string;
   /** Each instance's success rate, time to settle and failure reasons (GET /providers/:id/stats). */
   readonly stats: ProviderStats;
@@ -42,6 +45,24 @@ const REFUND_STATUS: Record<RefundOutcome["kind"], number> = {
   // Accepted, not done: the refund reconciler settles it once the provider can be asked.
   unconfirmed: 202,
 };
+
+const PAID_STATUS: Record<CollectionOutcome["kind"], number> = {
+  paid: 200,
+  not_found: 404,
+  not_cash_on_delivery: 409,
+  not_awaiting_delivery: 409,
+};
+
+/** A route's order reference, or a 404 naming what was given. */
+function orderReferenceOf(request: Request): string {
+  const ref = parseOrderReference(String(request.params.ref));
+  if (!ref)
+    throw new DukaError(
+      "not_found",
+      `"${String(request.params.ref).slice(0, 20)}" is not an order reference`,
+    );
+  return ref;
+}
 
 /**
  * The admin API, mounted under ADMIN_BASE: provider instances and the plugins they use. Every
@@ -125,12 +146,7 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
 
   router.post("/orders/:ref/refund", async (request, response) => {
     noBody(request);
-    const ref = parseOrderReference(String(request.params.ref));
-    if (!ref)
-      throw new DukaError(
-        "not_found",
-        `"${String(request.params.ref).slice(0, 20)}" is not an order reference`,
-      );
+    const ref = orderReferenceOf(request);
     const outcome = await options.refunds.refund(options.tenantId, ref, "admin");
     const body =
       outcome.kind === "refunded"
@@ -152,6 +168,28 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
                 }
               : { error: { code: "provider_refused", message: outcome.message } };
     response.status(REFUND_STATUS[outcome.kind]).json(body);
+  });
+
+  // The merchant collected the cash on delivery: the same as `/paid REF` in the merchant's chat.
+  router.post("/orders/:ref/paid", async (request, response) => {
+    noBody(request);
+    const ref = orderReferenceOf(request);
+    const outcome = await options.collection.markPaid(options.tenantId, ref, "admin");
+    const body =
+      outcome.kind === "paid"
+        ? { paid: true, orderRef: ref, status: outcome.order.status, alreadyDone: outcome.alreadyDone }
+        : outcome.kind === "not_found"
+          ? { error: { code: "not_found", message: `No order ${ref}` } }
+          : {
+              error: {
+                code: outcome.kind,
+                message:
+                  outcome.kind === "not_cash_on_delivery"
+                    ? `Order ${ref} is not paid on delivery`
+                    : `Order ${ref} is ${outcome.order.status}, not awaiting delivery`,
+              },
+            };
+    response.status(PAID_STATUS[outcome.kind]).json(body);
   });
 
   // Unknown routes under the admin base answer here, behind the token, so they reveal nothing.

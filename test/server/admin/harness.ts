@@ -12,7 +12,9 @@ import { join } from "node:path";
 import express from "express";
 import { Redis } from "ioredis";
 import { z } from "zod";
+import type { ResultEvent } from "../../../src/domain/conversation.js";
 import { createLogger } from "../../../src/log/index.js";
+import { createCashCollection } from "../../../src/payments/cash-on-delivery/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
 import { createRefunds } from "../../../src/payments/refunds.js";
@@ -27,6 +29,7 @@ import { createSecretBox } from "../../../src/payments/registry/secrets.js";
 import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
 import type { ChangeFeed, SecretBox } from "../../../src/payments/registry/types.js";
 import { createProviderStats } from "../../../src/payments/routing/provider-stats.js";
+import { createSettlement } from "../../../src/payments/settlement.js";
 import { ADMIN_BASE, createAdminRoutes } from "../../../src/server/admin/index.js";
 import { errorHandler, notFound } from "../../../src/server/errors.js";
 import { createStore } from "../../../src/store/index.js";
@@ -150,6 +153,11 @@ export interface Harness {
   readonly feed: RecordingFeed;
   /** Health changes worth an alert, as `displayName: before → after`. */
   readonly alerts: string[];
+  /**
+   * What shoppers were told by settlements the admin API made (cash on delivery marked paid), with
+   * the outbox key that sends each message once.
+   */
+  readonly told: { result: ResultEvent; key: string }[];
   /** Every byte the store has written to disk, as text. */
   disk(): Promise<string>;
   /**
@@ -210,7 +218,24 @@ export async function startHarness(): Promise<Harness> {
     payments: store.payments,
     now: () => STATS_NOW,
   });
-  app.use(ADMIN_BASE, createAdminRoutes(admin, { token: TOKEN, refunds, tenantId: TENANT, stats }));
+  // What the shoppers were told, through the settlement that POST /orders/:ref/paid goes through.
+  const told: { result: ResultEvent; key: string }[] = [];
+  const collection = createCashCollection({
+    store,
+    settlement: createSettlement({
+      store,
+      notifier: {
+        tellShopper: async (_order, result, key) => void told.push({ result, key }),
+        paymentSettled: async () => undefined,
+        paymentFlagged: async () => undefined,
+      },
+      logger,
+    }),
+  });
+  app.use(
+    ADMIN_BASE,
+    createAdminRoutes(admin, { token: TOKEN, refunds, collection, tenantId: TENANT, stats }),
+  );
   app.use(notFound);
   app.use(errorHandler(logger));
   const server = await new Promise<Server>((resolve) => {
@@ -226,6 +251,7 @@ export async function startHarness(): Promise<Harness> {
     registry,
     feed,
     alerts,
+    told,
     async disk() {
       const names = await readdir(dataDir);
       const contents = await Promise.all(names.map((name) => readFile(join(dataDir, name), "utf8")));
