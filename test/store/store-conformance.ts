@@ -126,6 +126,19 @@ export function storeConformance(backend: StoreBackend): void {
       expect(await store.orders.findById("t1", order._id)).toEqual(order);
     });
 
+    it("places an order for delivery, which never expires and is listed by its status", async () => {
+      const order = makeOrder();
+      await store.orders.create(order);
+      expect(await store.orders.transition("t1", order._id, "awaiting_delivery")).toMatchObject({
+        status: "awaiting_delivery",
+      });
+      expect(await store.orders.transition("t1", order._id, "expired")).toBeNull();
+      expect(
+        (await store.orders.listByStatus("t1", "awaiting_delivery", 10)).map((found) => found._id),
+      ).toEqual([order._id]);
+      expect(await store.orders.transition("t1", order._id, "paid")).toMatchObject({ status: "paid" });
+    });
+
     it("lets a late payment settle an expired order", async () => {
       const order = makeOrder({ status: "expired" });
       await store.orders.create(order);
@@ -212,6 +225,20 @@ export function storeConformance(backend: StoreBackend): void {
       for (const to of ["under_review", "rejected", "under_review", "succeeded"] as const) {
         expect(await store.payments.transition("t1", payment._id, to)).toMatchObject({ status: to });
       }
+    });
+
+    it("settles cash on delivery only from awaiting_delivery, and never expires or fails it", async () => {
+      const payment = makePayment({
+        method: "cash_on_delivery",
+        provider: "cash-on-delivery",
+        status: "awaiting_delivery",
+      });
+      await store.payments.create(payment);
+      expect(await store.payments.transition("t1", payment._id, "expired")).toBeNull();
+      expect(await store.payments.transition("t1", payment._id, "failed")).toBeNull();
+      expect(await store.payments.transition("t1", payment._id, "succeeded")).toMatchObject({
+        status: "succeeded",
+      });
     });
 
     it("settles once when two settlements race", async () => {
