@@ -175,7 +175,10 @@ export async function createCore(options: DukaOptions) {
     payments,
     ordersPerChat: limitOf("orders", config.limits.orders),
     // The notifier is built below (it needs the conversations, which need the orders).
-    deliveryPlaced: (order) => notifier.deliveryOrderPlaced(order),
+    delivery: {
+      deliveryOrderPlaced: (order) => notifier.deliveryOrderPlaced(order),
+      deliveryOrderCancelled: (order) => notifier.deliveryOrderCancelled(order),
+    },
   });
   // The runner performs actions through services that themselves tell shoppers through the
   // runner; the late binding breaks that construction cycle.

@@ -17,6 +17,12 @@ export function deliveryOrderNotice(order: Order, locale: string): Reply {
   };
 }
 
+export function deliveryCancelledNotice(order: Order): Reply {
+  return {
+    text: `❌ Cash on delivery order *${order.ref}* was cancelled by ${shopperLabel(order)}. Do not deliver it.`,
+  };
+}
+
 export function collectionOutcomeReply(outcome: CollectionOutcome): Reply {
   switch (outcome.kind) {
     case "not_found":

@@ -1,13 +1,13 @@
 import type { Catalog } from "../catalog/types.js";
 import type { Reply } from "../domain/channel.js";
-import type { ChatAddress, Order } from "../domain/order.js";
+import type { ChatAddress } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { OutboxLane, OutboxMessage } from "../store/types.js";
 import type { ConversationRunner } from "./conversation-runner.js";
-import { deliveryOrderNotice } from "./delivery-messages.js";
+import { deliveryCancelledNotice, deliveryOrderNotice } from "./delivery-messages.js";
 import {
   paymentFlaggedNotice,
   paymentSettledLine,
@@ -17,12 +17,11 @@ import {
   providerHealthAlert,
   settledDigestGroup,
 } from "./merchant-messages.js";
+import type { DeliveryNotifier } from "./orders.js";
 
-export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier {
+export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier, DeliveryNotifier {
   /** An instance turned unhealthy or recovered; sent once per change. */
   providerHealthChanged(instance: ProviderInstance): Promise<void>;
-  /** A cash on delivery order was placed: deliver it and collect the money. Sent once per order. */
-  deliveryOrderPlaced(order: Order): Promise<void>;
 }
 
 /** Sends merchant alerts (one outbox message per merchant chat) and shopper news (through the dialogue). */
@@ -78,6 +77,8 @@ export function createMerchantNotifier(deps: {
       ),
     deliveryOrderPlaced: (order) =>
       toMerchants(["delivery", order._id], deliveryOrderNotice(order, locale), "urgent"),
+    deliveryOrderCancelled: (order) =>
+      toMerchants(["delivery-cancelled", order._id], deliveryCancelledNotice(order), "urgent"),
     providerHealthChanged: (instance) =>
       toMerchants(
         ["health", instance._id, instance.health.status, String(instance.health.checkedAt?.getTime())],

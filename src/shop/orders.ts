@@ -26,6 +26,13 @@ export interface PaymentDetails {
   readonly payer: PayerDetails;
 }
 
+/** Who delivers (the merchants): told of each order placed for cash on delivery, and of its cancel. */
+export interface DeliveryNotifier {
+  deliveryOrderPlaced(order: Order): Promise<void>;
+  /** The shopper cancelled before delivery: the goods must not go out. */
+  deliveryOrderCancelled(order: Order): Promise<void>;
+}
+
 const REFERENCE_ATTEMPTS = 8;
 
 function limited(what: "payment_prompts" | "orders", retryAfterMs: number): ResultEvent {
@@ -64,8 +71,8 @@ export function createOrderService(deps: {
   payments: PaymentService;
   /** New orders per chat (shared by every process); unset: no limit. */
   ordersPerChat?: RateLimit;
-  /** Told of each order placed for cash on delivery (the merchants' alert); unset: nobody is told. */
-  deliveryPlaced?: (order: Order) => Promise<void>;
+  /** Told of orders placed for cash on delivery and their cancels; unset: nobody is told. */
+  delivery?: DeliveryNotifier;
 }) {
   const { tenantId, store, catalog } = deps;
   const currency = catalog.shop.currency;
@@ -112,7 +119,7 @@ export function createOrderService(deps: {
     const placed =
       (await store.orders.transition(tenantId, order._id, "awaiting_delivery")) ??
       (await store.orders.findById(tenantId, order._id));
-    if (placed?.status === "awaiting_delivery") await deps.deliveryPlaced?.(placed);
+    if (placed?.status === "awaiting_delivery") await deps.delivery?.deliveryOrderPlaced(placed);
   }
 
   async function startPayment(
@@ -220,7 +227,11 @@ export function createOrderService(deps: {
           };
         }
       }
-      await store.orders.transition(tenantId, order._id, "cancelled", { cancelledAt: new Date() });
+      const cancelled = await store.orders.transition(tenantId, order._id, "cancelled", {
+        cancelledAt: new Date(),
+      });
+      if (cancelled && order.status === "awaiting_delivery")
+        await deps.delivery?.deliveryOrderCancelled(cancelled);
       await recordAudit(store, {
         _id: deterministicId("aud", order._id, "cancelled"),
         tenantId,

@@ -100,11 +100,12 @@ describe("cash on delivery on Telegram", () => {
     expect((await orderOf(shop, ref)).order.status).toBe("awaiting_payment");
   });
 
-  it("lets the shopper cancel before delivery; /paid is then refused", async () => {
+  it("lets the shopper cancel before delivery, the merchant is told not to deliver; /paid is then refused", async () => {
     const shopper = shop.shopper(3004);
     const ref = await orderOnDelivery(shopper);
     shopper.sendText("/cancel");
     await shopper.nextMessage(/cancelled/);
+    expect((await shop.merchant.nextMessage(/Do not deliver it/)).text).toContain(ref);
     const { order, payment } = await orderOf(shop, ref);
     expect(order.status).toBe("cancelled");
     expect(payment.status).toBe("cancelled");
