@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import {
+  button,
   checkoutWith,
   MERCHANT_ID,
   orderByTransfer,
@@ -19,7 +20,11 @@ let shop: TestShop;
 
 beforeEach(async () => {
   shop = await startTestShop({
-    env: { CASH_ON_DELIVERY: "on", CASH_ON_DELIVERY_INSTRUCTIONS: "Pay the rider in cash or by M-Pesa." },
+    env: {
+      CASH_ON_DELIVERY: "on",
+      CASH_ON_DELIVERY_INSTRUCTIONS: "Pay the rider in cash or by M-Pesa.",
+      CASH_ON_DELIVERY_MAX_TOTAL: "100",
+    },
   });
 });
 
@@ -77,6 +82,20 @@ describe("cash on delivery on Telegram", () => {
     shop.merchant.sendText(`/fulfil ${ref}`);
     expect((await shop.merchant.nextMessage(/fulfilled/)).text).toContain(ref);
     expect((await orderOf(shop, ref)).order.status).toBe("fulfilled");
+  });
+
+  it("refuses an order above the limit before placing it for delivery; the shopper pays another way", async () => {
+    const shopper = shop.shopper(3005);
+    await checkoutWith(shopper, "Sukuma", 4, "Cash on delivery");
+    const refused = await shopper.nextMessage(/only for orders up to KES 100\.00/);
+    shopper.pressButton(refused, button(refused, "Bank transfer"));
+    const placed = await shopper.nextMessage(/DK-/);
+    expect(placed.text).toContain("KES 120.00");
+    const { order, payment } = await orderOf(shop, referenceIn(placed));
+    expect(order.status).toBe("awaiting_payment");
+    expect(payment.method).toBe("manual");
+    const orders = await shop.duka.store.orders.listByStatus(shop.config.tenantId, "awaiting_delivery", 10);
+    expect(orders).toEqual([]);
   });
 
   it("refuses /paid from a stranger and from the shopper, changing nothing", async () => {

@@ -61,6 +61,20 @@ describe("schedule", () => {
 });
 
 describe("check", () => {
+  it("never asks about, settles or expires a cash on delivery order: only the merchant decides", async () => {
+    const { order, payment } = await core.purchase(instanceId, {
+      order: { status: "awaiting_delivery" },
+      payment: { method: "cash_on_delivery", provider: "cash-on-delivery", status: "awaiting_delivery" },
+    });
+    // Even a provider that claims success is not asked.
+    script.verify = { outcome: "succeeded", amount: KES(90100) };
+    await check(payment._id, true);
+    expect(script.verifyCalls).toEqual([]);
+    expect(await statusOf(payment._id)).toBe("awaiting_delivery");
+    expect((await core.store.orders.findById("t1", order._id))?.status).toBe("awaiting_delivery");
+    expect(notes.told).toEqual([]);
+  });
+
   it("settles what the provider confirms, with its amount and receipt, as the reconciler", async () => {
     const { payment } = await core.purchase(instanceId);
     script.verify = { outcome: "succeeded", amount: KES(90100), receipt: "RCP" };
