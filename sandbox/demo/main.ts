@@ -37,6 +37,7 @@ import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
 import {
   playCardPurchase,
+  playCashOnDelivery,
   playFlutterwavePurchase,
   playMpesaPurchase,
   playPurchase,
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       FLUTTERWAVE_SECRET_KEY,
       FLUTTERWAVE_SECRET_HASH,
       FLUTTERWAVE_BASE_URL: flutterwave.baseUrl,
+      CASH_ON_DELIVERY: "on",
     });
     duka = await createDuka({ config });
     await duka.start();
@@ -150,6 +152,10 @@ async function main(): Promise<void> {
           write("\n🔀 The merchant switches card payments from Stripe to Flutterwave (cards and M-Pesa).\n");
           return playFlutterwavePurchase(shopper, merchant);
         })(),
+        await (async () => {
+          write("\n🚚 Cash on delivery: the merchant marks the order paid when the rider has the cash.\n");
+          return playCashOnDelivery(shopper, merchant);
+        })(),
       ])(),
       new Promise<never>((_resolve, reject) => {
         timer = setTimeout(
@@ -163,7 +169,7 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack), ${refs[3]} (card, Stripe) and ${refs[4]} (card, Flutterwave) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack), ${refs[3]} (card, Stripe), ${refs[4]} (card, Flutterwave) and ${refs[5]} (cash on delivery) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();

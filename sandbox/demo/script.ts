@@ -3,7 +3,7 @@
  * M-Pesa SMS that the merchant confirms (and the same SMS pasted again for another order, flagged
  * and rejected), one paid by M-Pesa (the emulated phone approves the prompt), and
  * one paid by card on the emulated Paystack checkout page, one on the emulated Stripe Checkout page,
- * and one by M-Pesa on the emulated Flutterwave hosted page.
+ * and one by M-Pesa on the emulated Flutterwave hosted page; last, one paid in cash on delivery.
  */
 
 import { kenyaWhen, paybillSms } from "../mpesa-sms.js";
@@ -163,5 +163,21 @@ export async function playFlutterwavePurchase(
   await fetch(url, { method: "POST", body: new URLSearchParams({ method: "card" }) });
   await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
+  return ref;
+}
+
+/**
+ * Cash on delivery: the order is placed unpaid; the merchant marks it paid with /paid once the
+ * rider has the cash, and the shopper is told.
+ */
+export async function playCashOnDelivery(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
+  await quickCheckout(shopper, "Sukuma", "2", "Cash on delivery");
+  const placed = await shopper.nextMessage(/placed for delivery/);
+  const ref = /DK-[A-Z0-9]{5}/.exec(placed.text ?? "")?.[0];
+  if (!ref) throw new Error(`No order reference in: ${placed.text}`);
+  await merchant.nextMessage(/cash on delivery order/);
+  merchant.sendText(`/paid ${ref}`);
+  await merchant.nextMessage(/marked paid/);
+  await shopper.nextMessage(/confirmed/);
   return ref;
 }
