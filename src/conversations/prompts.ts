@@ -361,6 +361,8 @@ export function describeOrderStatus(order: Pick<OrderSummary, "status" | "paymen
       return "cancelled";
     case "expired":
       return order.paymentStatus === "succeeded" ? "paid" : "expired";
+    case "awaiting_delivery":
+      return "to pay on delivery";
     case "awaiting_payment":
       switch (order.paymentStatus) {
         case "under_review":

@@ -92,6 +92,26 @@ describe("cash on delivery", () => {
     expect(outcome.state.step).toEqual({ name: "browsing" });
   });
 
+  it("lists an order placed for delivery as to pay on delivery in /orders", () => {
+    const outcome = step(
+      awaitingDelivery(),
+      result({
+        kind: "orders_listed",
+        orders: [
+          {
+            ref: REF,
+            total: kes(901),
+            status: "awaiting_delivery",
+            paymentStatus: "awaiting_delivery",
+            createdAt: new Date(Date.UTC(2025, 0, 1)),
+          },
+        ],
+      }),
+      withDelivery,
+    );
+    expect(lastReply(outcome).text).toBe(`📦 *Your orders*\n*${REF}* — KES 901.00 — to pay on delivery`);
+  });
+
   it("an order over the shop's limit is refused with its reason and the other ways to pay", () => {
     const before = reach([...atCheckout, choice("pay:cash_on_delivery")], withDelivery);
     const reason = "Cash on delivery is only for orders up to KES 500.00. Please choose another way to pay.";
