@@ -16,7 +16,7 @@ import { InternalError } from "../domain/errors.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { Role } from "../domain/roles.js";
 import { createLogger } from "../log/index.js";
-import { createCashCollection } from "../payments/cash-on-delivery/index.js";
+import { createDeliveries } from "../payments/cash-on-delivery/index.js";
 import { createInboxProcessor } from "../payments/inbox-processor.js";
 import { createProofIntake } from "../payments/manual/proof-intake.js";
 import { createProofReview } from "../payments/manual/review.js";
@@ -218,7 +218,7 @@ export async function createCore(options: DukaOptions) {
   const review = createProofReview({ store, notifier });
   const refunds = createRefunds({ store, registry, tellShopper: notifier.tellShopper, logger });
   const settlement = createSettlement({ store, notifier, logger });
-  const collection = createCashCollection({ store, settlement });
+  const deliveries = createDeliveries({ store, settlement, tellShopper: notifier.tellShopper });
   const reconciler = createReconciler({
     store,
     registry,
@@ -251,7 +251,7 @@ export async function createCore(options: DukaOptions) {
       review,
       refunds,
       fulfilment: createFulfilment({ store }),
-      collection,
+      deliveries,
       catalog,
       logger,
     }),
@@ -317,7 +317,7 @@ export async function createCore(options: DukaOptions) {
     changes,
     review,
     refunds,
-    collection,
+    deliveries,
     reconciler,
     enqueueSettle,
     processInbox,

@@ -2,7 +2,11 @@
 import type { Reply } from "../domain/channel.js";
 import { formatMoney } from "../domain/money.js";
 import type { Order } from "../domain/order.js";
-import type { CollectionOutcome } from "../payments/cash-on-delivery/index.js";
+import type {
+  DeliveryCancelOutcome,
+  DeliveryRefusal,
+  PaidOutcome,
+} from "../payments/cash-on-delivery/index.js";
 import { shopperLabel } from "./merchant-messages.js";
 
 /** A new order to deliver; the money is collected at the door, so nothing is paid yet. */
@@ -23,16 +27,28 @@ export function deliveryCancelledNotice(order: Order): Reply {
   };
 }
 
-export function collectionOutcomeReply(outcome: CollectionOutcome): Reply {
+export function paidOutcomeReply(outcome: PaidOutcome): Reply {
+  if (outcome.kind !== "paid") return refusalReply(outcome);
+  return {
+    text: outcome.alreadyDone
+      ? `*${outcome.order.ref}* was already marked paid. Nothing changed.`
+      : `💰 *${outcome.order.ref}* marked paid. The shopper has been told. Once delivered: /fulfil ${outcome.order.ref}`,
+  };
+}
+
+export function deliveryCancelOutcomeReply(outcome: DeliveryCancelOutcome): Reply {
+  if (outcome.kind !== "cancelled") return refusalReply(outcome);
+  return {
+    text: outcome.alreadyDone
+      ? `*${outcome.order.ref}* was already cancelled. Nothing changed.`
+      : `❌ *${outcome.order.ref}* cancelled; it will not be delivered. The shopper has been told.`,
+  };
+}
+
+function refusalReply(outcome: DeliveryRefusal): Reply {
   switch (outcome.kind) {
     case "not_found":
       return { text: `There is no order ${outcome.ref}. Check the reference (like DK-7F3K2).` };
-    case "paid":
-      return {
-        text: outcome.alreadyDone
-          ? `*${outcome.order.ref}* was already marked paid. Nothing changed.`
-          : `💰 *${outcome.order.ref}* marked paid. The shopper has been told. Once delivered: /fulfil ${outcome.order.ref}`,
-      };
     case "not_cash_on_delivery":
       return {
         text: `*${outcome.order.ref}* is not a cash on delivery order: it is paid by its provider or by a receipt you confirm. Nothing changed.`,

@@ -4,11 +4,11 @@ import type { InboundContent, InboundMessage, Reply } from "../domain/channel.js
 import type { ChatAddress, OrderStatus } from "../domain/order.js";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";
-import type { CashCollection } from "../payments/cash-on-delivery/index.js";
+import type { Deliveries } from "../payments/cash-on-delivery/index.js";
 import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
 import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
-import { collectionOutcomeReply } from "./delivery-messages.js";
+import { deliveryCancelOutcomeReply, paidOutcomeReply } from "./delivery-messages.js";
 import type { Fulfilment } from "./fulfilment.js";
 import {
   fulfilOutcomeReply,
@@ -31,6 +31,7 @@ const MERCHANT_COMMANDS = new Set([
   "fulfill",
   "paid",
 ]);
+const SHARED_COMMANDS = new Set(["orders", "cancel"]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
 const OVERRIDE = /\s+override\s*$/i;
 
@@ -42,8 +43,10 @@ export function isMerchantInput(
 ): boolean {
   if (content.kind === "choice") return content.data.startsWith("m:");
   if (content.kind !== "command") return false;
-  // `/orders` is also the shopper's own command: it means the shop's orders only for a merchant.
-  return content.command === "orders" ? isMerchant(chat, merchants) : MERCHANT_COMMANDS.has(content.command);
+  // `/orders` and `/cancel` are also the shopper's own commands: the shop's only for a merchant.
+  return SHARED_COMMANDS.has(content.command)
+    ? isMerchant(chat, merchants)
+    : MERCHANT_COMMANDS.has(content.command);
 }
 
 export function isMerchant(chat: ChatAddress, merchants: readonly ChatAddress[]): boolean {
@@ -57,7 +60,7 @@ export function createMerchantCommands(deps: {
   review: ProofReview;
   refunds: Refunds;
   fulfilment: Fulfilment;
-  collection: CashCollection;
+  deliveries: Deliveries;
   catalog: Catalog;
   logger: Logger;
 }) {
@@ -128,13 +131,26 @@ export function createMerchantCommands(deps: {
         });
       case "paid":
         return withReference(args, "/paid DK-7F3K2", async (ref) => {
-          const outcome = await deps.collection.markPaid(tenantId, ref, actorOf(message));
+          const outcome = await deps.deliveries.markPaid(tenantId, ref, actorOf(message));
           deps.logger.info(
             { orderRef: ref, outcome: outcome.kind, actor: actorOf(message) },
             "merchant marked cash on delivery paid",
           );
-          return collectionOutcomeReply(outcome);
+          return paidOutcomeReply(outcome);
         });
+      case "cancel":
+        return withReference(
+          args,
+          "/cancel DK-7F3K2 (a cash on delivery order not delivered)",
+          async (ref) => {
+            const outcome = await deps.deliveries.cancel(tenantId, ref, actorOf(message));
+            deps.logger.info(
+              { orderRef: ref, outcome: outcome.kind, actor: actorOf(message) },
+              "merchant cancelled a cash on delivery order",
+            );
+            return deliveryCancelOutcomeReply(outcome);
+          },
+        );
       case "orders": {
         const wanted = args.trim().toLowerCase().replace(/\s+/g, "_");
         if (wanted && !ORDER_STATUSES.includes(wanted as OrderStatus)) {

@@ -29,6 +29,7 @@ export const MERCHANT_HELP = [
   "/reject DK-7F3K2 reason: the shopper is told the reason",
   "/orders [status]: recent orders (awaiting_payment, awaiting_delivery, paid, fulfilled, cancelled, expired, refunded)",
   "/paid DK-7F3K2: the cash on delivery was collected, the order is paid",
+  "/cancel DK-7F3K2: a cash on delivery order that will not be delivered",
   "/fulfil DK-7F3K2: the order was delivered (test orders cannot be)",
   "/refund DK-7F3K2: give a card payment back to the shopper",
 ].join("\n");

@@ -119,6 +119,21 @@ describe("cash on delivery on Telegram", () => {
     expect((await orderOf(shop, ref)).order.status).toBe("awaiting_payment");
   });
 
+  it("lets the merchant cancel an order that will not be delivered; the shopper is told", async () => {
+    const shopper = shop.shopper(3006);
+    const ref = await orderOnDelivery(shopper);
+    shop.merchant.sendText(`/cancel ${ref}`);
+    expect((await shop.merchant.nextMessage(/will not be delivered/)).text).toContain(ref);
+    expect((await shopper.nextMessage(/cancelled/)).text).toContain(ref);
+    const { order, payment } = await orderOf(shop, ref);
+    expect(order.status).toBe("cancelled");
+    expect(payment.status).toBe("cancelled");
+    const transfer = await orderByTransfer(shopper, "Sukuma", 1);
+    shop.merchant.sendText(`/cancel ${transfer.ref}`);
+    expect((await shop.merchant.nextMessage(/not a cash on delivery order/)).text).toContain(transfer.ref);
+    expect((await orderOf(shop, transfer.ref)).order.status).toBe("awaiting_payment");
+  });
+
   it("lets the shopper cancel before delivery, the merchant is told not to deliver; /paid is then refused", async () => {
     const shopper = shop.shopper(3004);
     const ref = await orderOnDelivery(shopper);

@@ -1,5 +1,11 @@
 /** The cash on delivery payment plugin: the merchant marks the order paid when the cash is collected. */
 
-export { type CashCollection, type CollectionOutcome, createCashCollection } from "./collection.js";
 export { type CashOnDeliveryConfig, cashOnDeliveryConfigSchema } from "./config.js";
+export {
+  createDeliveries,
+  type Deliveries,
+  type DeliveryCancelOutcome,
+  type DeliveryRefusal,
+  type PaidOutcome,
+} from "./deliveries.js";
 export { cashOnDeliveryPlugin } from "./plugin.js";

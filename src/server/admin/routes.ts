@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, Router } from "express";
 import { DukaError } from "../../domain/errors.js";
 import { parseOrderReference } from "../../domain/reference.js";
-import type { CashCollection, CollectionOutcome } from "../../payments/cash-on-delivery/index.js";
+import type { Deliveries, PaidOutcome } from "../../payments/cash-on-delivery/index.js";
 import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
 import type { ProviderAdmin, ProviderView } from "../../payments/registry/admin.js";
 import type { ProviderStats } from "../../payments/routing/provider-stats.js";
@@ -31,7 +31,7 @@ export interface AdminRoutesOptions {
   /** Refunds of paid orders (POST /orders/:ref/refund), in the shop's tenant. */
   readonly refunds: Refunds;
   /** Cash on delivery collected (POST /orders/:ref/paid), in the shop's tenant. */
-  readonly collection: CashCollection;
+  readonly deliveries: Deliveries;
   readonly tenantId: string;
   /** Each instance's success rate, time to settle and failure reasons (GET /providers/:id/stats). */
   readonly stats: ProviderStats;
@@ -46,7 +46,7 @@ const REFUND_STATUS: Record<RefundOutcome["kind"], number> = {
   unconfirmed: 202,
 };
 
-const PAID_STATUS: Record<CollectionOutcome["kind"], number> = {
+const PAID_STATUS: Record<PaidOutcome["kind"], number> = {
   paid: 200,
   not_found: 404,
   not_cash_on_delivery: 409,
@@ -174,7 +174,7 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
   router.post("/orders/:ref/paid", async (request, response) => {
     noBody(request);
     const ref = orderReferenceOf(request);
-    const outcome = await options.collection.markPaid(options.tenantId, ref, "admin");
+    const outcome = await options.deliveries.markPaid(options.tenantId, ref, "admin");
     const body =
       outcome.kind === "paid"
         ? { paid: true, orderRef: ref, status: outcome.order.status, alreadyDone: outcome.alreadyDone }

@@ -14,7 +14,7 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { ResultEvent } from "../../../src/domain/conversation.js";
 import { createLogger } from "../../../src/log/index.js";
-import { createCashCollection } from "../../../src/payments/cash-on-delivery/index.js";
+import { createDeliveries } from "../../../src/payments/cash-on-delivery/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
 import { createRefunds } from "../../../src/payments/refunds.js";
@@ -220,21 +220,20 @@ export async function startHarness(): Promise<Harness> {
   });
   // What the shoppers were told, through the settlement that POST /orders/:ref/paid goes through.
   const told: { result: ResultEvent; key: string }[] = [];
-  const collection = createCashCollection({
+  const tellShopper = async (_order: unknown, result: ResultEvent, key: string) =>
+    void told.push({ result, key });
+  const deliveries = createDeliveries({
     store,
     settlement: createSettlement({
       store,
-      notifier: {
-        tellShopper: async (_order, result, key) => void told.push({ result, key }),
-        paymentSettled: async () => undefined,
-        paymentFlagged: async () => undefined,
-      },
+      notifier: { tellShopper, paymentSettled: async () => undefined, paymentFlagged: async () => undefined },
       logger,
     }),
+    tellShopper,
   });
   app.use(
     ADMIN_BASE,
-    createAdminRoutes(admin, { token: TOKEN, refunds, collection, tenantId: TENANT, stats }),
+    createAdminRoutes(admin, { token: TOKEN, refunds, deliveries, tenantId: TENANT, stats }),
   );
   app.use(notFound);
   app.use(errorHandler(logger));
