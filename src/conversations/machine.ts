@@ -118,8 +118,10 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
  * order to pay.
  */
 function smsProofFor(turn: Turn, text: string): Draft | undefined {
-  const orderRef = orderRefOf(turn.state.step);
+  const current = turn.state.step;
+  const orderRef = orderRefOf(current);
   if (orderRef === undefined) return undefined;
+  if (current.name === "awaiting_payment" && METHODS[current.method].paidOnDelivery) return undefined;
   const reading = parseMpesaSms(text);
   if (!reading.ok) return undefined;
   return draft(turn, {

@@ -59,6 +59,11 @@ export interface MethodWording {
   unpaid(provider: string): string;
   /** The button that starts the same payment again; absent: it cannot be (another way, or cancel). */
   readonly retryLabel?: string;
+  /**
+   * Paid at the door and settled by the merchant's word: a pasted M-Pesa SMS is not taken as a
+   * receipt (the order is not waiting for one).
+   */
+  readonly paidOnDelivery?: true;
 }
 
 /** What a shopper can do about an order whose payment did not happen (or is under way). */
@@ -235,6 +240,7 @@ const onDelivery: MethodWording = {
   failed: (orderRef, why) => `❌ Cash on delivery for ${bold(orderRef)} is not possible: ${why}`,
   expired: (orderRef) => `⌛ Order ${bold(orderRef)} was not delivered.`,
   unpaid: () => "Pay another way, or cancel the order.",
+  paidOnDelivery: true,
 };
 
 export const METHODS: Readonly<Record<PaymentMethod, MethodWording>> = {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { step } from "../../src/conversations/machine.js";
 import type { StepContext } from "../../src/conversations/types.js";
 import { cashOnDeliveryPlugin } from "../../src/payments/cash-on-delivery/index.js";
+import { SMS } from "../fixtures/mpesa-sms.js";
 import {
   allText,
   choice,
@@ -75,6 +76,19 @@ describe("cash on delivery", () => {
       `Order *${REF}* is on its way: pay on delivery, and the shop will confirm here.`,
     );
     expect(chat.actions).toEqual([]);
+  });
+
+  it("does not take a pasted M-Pesa SMS as a receipt: the shop confirms on delivery", () => {
+    const outcome = step(awaitingDelivery(), text(SMS.paybill), withDelivery);
+    expect(outcome.actions).toEqual([]);
+    expect(lastReply(outcome).text).toBe(
+      `Order *${REF}* is on its way: pay on delivery, and the shop will confirm here.`,
+    );
+    expect(outcome.state.step).toEqual({
+      name: "awaiting_payment",
+      orderRef: REF,
+      method: "cash_on_delivery",
+    });
   });
 
   it("cancels on request", () => {
