@@ -12,6 +12,7 @@ import {
   paymentConfirmedReply,
   paymentExpiredReply,
   paymentFailedReply,
+  paymentPartialReply,
   providerName,
 } from "./methods.js";
 import {
@@ -91,6 +92,13 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
         step: isAbout(result.orderRef) ? BROWSING : step,
         replies: [paymentConfirmedReply(result.orderRef, result.receipt, optionFor(turn, result.method))],
       });
+    case "payment_partial": {
+      // Still paying: the step stays (it waits for the rest of the money).
+      const provider = providerName(paymentOptions(turn), result.method);
+      return draft(turn, {
+        replies: [paymentPartialReply(catalog, result.orderRef, result.paid, result.missing, provider)],
+      });
+    }
     case "payment_refunded":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,

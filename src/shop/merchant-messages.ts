@@ -213,6 +213,7 @@ const FLAG_WORDS: Record<NonNullable<Payment["flag"]>["reason"], string> = {
   already_paid: "the order was already paid another way: refund one of the payments",
   order_closed: "the order was cancelled before the money arrived: refund it or reopen the order",
   unconfirmed: "the provider did not confirm the payment",
+  overpaid: "more was paid than the order total: refund the difference",
 };
 
 /** Money that could not simply settle: the merchant decides. */
@@ -225,6 +226,12 @@ export function paymentFlaggedNotice(
   const by = paidBy(payment, providerLabel);
   const reason = payment.flag ? FLAG_WORDS[payment.flag.reason] : "it needs a look";
   const detail = payment.flag?.detail ? ` (${payment.flag.detail})` : "";
+  // An overpaid order is paid and settled: only the difference needs the merchant.
+  if (payment.flag?.reason === "overpaid") {
+    return {
+      text: `⚠️ *${order.ref}* is paid (${formatMoney(payment.amount, locale)} by ${by}), but ${reason}${detail}. Check it in your ${by} statement.`,
+    };
+  }
   return {
     text: `⚠️ Payment for *${order.ref}* (${formatMoney(payment.amount, locale)} by ${by}) was not settled: ${reason}${detail}. Check it in your ${by} statement.`,
   };
