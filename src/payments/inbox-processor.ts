@@ -3,6 +3,7 @@ import { DukaError, isPermanent, UnreadableDataError } from "../domain/errors.js
 import { type InboxEvent, isReadableInboxEvent } from "../domain/inbox.js";
 import { equals } from "../domain/money.js";
 import type { Store } from "../store/types.js";
+import type { ReceivedMoney } from "./received-money.js";
 import { type ManagedProviderRegistry, PluginNotRegisteredError } from "./registry/registry.js";
 import type { Settlement } from "./settlement.js";
 
@@ -22,6 +23,8 @@ export function createInboxProcessor(deps: {
   store: Store;
   registry: ManagedProviderRegistry;
   settlement: Settlement;
+  /** Money payers sent unasked (Paybill, Till): matched to orders there, not by a payment's reference. */
+  receivedMoney: Pick<ReceivedMoney, "settle">;
   logger: Logger;
 }) {
   const { store, settlement, logger } = deps;
@@ -34,6 +37,10 @@ export function createInboxProcessor(deps: {
     if (!deps.registry.plugin(row.provider)) throw new PluginNotRegisteredError(row.provider);
     const inboxId = row._id;
     const { event } = row;
+    if (event.received) {
+      await deps.receivedMoney.settle({ ...row, event: { ...event, received: event.received } });
+      return;
+    }
     const payment = event.providerRef
       ? await store.payments.findByProviderRef(row.instanceId, event.providerRef)
       : null;
