@@ -275,7 +275,10 @@ export async function createCore(options: DukaOptions) {
         const { message } = await client.registerWebhooks();
         logger.info({ instanceId: instance._id, message }, "webhook URLs registered with the provider");
       } catch (error) {
-        logger.warn({ instanceId: instance._id, err: error }, "webhook URLs not registered; use the admin API");
+        logger.warn(
+          { instanceId: instance._id, err: error },
+          "webhook URLs not registered; use the admin API",
+        );
       }
     }
   }
