@@ -1,6 +1,7 @@
 import { ConfigError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
 import type { PayerRequest } from "../../domain/payment-option.js";
+import { accountReference } from "../../domain/received-payment.js";
 import { assertDarajaOrigin } from "../mpesa/callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "../mpesa/client.js";
 import { toWholeShillings } from "../mpesa/stk.js";
@@ -98,9 +99,12 @@ export function createMpesaC2bPlugin(
           authenticate(request);
           const payload = parseC2bPayload(request);
           const received = toReceivedMoney(payload);
+          const orderRef = accountReference(received.account);
           return {
             eventKey: `c2b:${received.transId}`,
             outcome: "succeeded",
+            // The order the account number names (Paybill), for the record; matching uses `received`.
+            ...(orderRef ? { providerRef: orderRef } : {}),
             amount: received.amount,
             receipt: received.transId,
             received,
