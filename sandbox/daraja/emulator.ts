@@ -308,6 +308,16 @@ export class DarajaEmulator {
     return this.ctx.c2b.releaseLate();
   }
 
+  /** Transaction Status results POSTed so far, with the receiver's HTTP status. */
+  statusResults(): readonly { transactionId: string; status?: number }[] {
+    return [...this.ctx.c2b.statusResults];
+  }
+
+  /** Resolves when no Transaction Status result is being POSTed. */
+  statusResultsIdle(): Promise<void> {
+    return this.ctx.c2b.statusResultsIdle();
+  }
+
   /** Sends a completed C2B payment's confirmation once more (a late duplicate). */
   redeliverConfirmation(transId: string): Promise<C2bPayment> {
     this.assertOpen();

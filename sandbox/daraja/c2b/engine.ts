@@ -22,6 +22,16 @@ export interface PayInput {
   readonly copies: number;
 }
 
+export interface StatusQuery {
+  readonly initiator: string;
+  readonly transactionId: string;
+  readonly partyA: string;
+  readonly resultUrl: string;
+  readonly conversationId: string;
+  readonly originatorConversationId: string;
+  readonly occasion: string;
+}
+
 interface PaymentState extends Omit<C2bPayment, "deliveries"> {
   readonly deliveries: C2bDelivery[];
 }
@@ -114,6 +124,74 @@ export class C2bEngine {
     return this.snapshot(payment);
   }
 
+  /**
+   * The Transaction Status result for a query (providers-2.md §3.7), POSTed to its ResultURL: the
+   * payment's details when this shortcode received it, else a failure [emulator's choice of code].
+   * Kept in `statusResults` with the receiver's status.
+   */
+  sendStatusResult(query: StatusQuery): void {
+    if (this.stopper.signal.aborted) return;
+    const payment = this.payments.find(
+      (candidate) => candidate.transId === query.transactionId && candidate.shortcode === query.partyA,
+    );
+    const found = payment?.status === "completed";
+    const result = {
+      Result: {
+        ResultType: 0,
+        ResultCode: found ? 0 : "R000001",
+        ResultDesc: found
+          ? "The service request is processed successfully."
+          : "The transaction could not be found.",
+        OriginatorConversationID: query.originatorConversationId,
+        ConversationID: query.conversationId,
+        TransactionID: query.transactionId,
+        ...(found && payment
+          ? {
+              ResultParameters: {
+                ResultParameter: [
+                  { Key: "ReceiptNo", Value: payment.transId },
+                  { Key: "TransactionStatus", Value: "Completed" },
+                  { Key: "Amount", Value: payment.amount },
+                  { Key: "DebitPartyName", Value: `${payment.msisdn} - JOHN` },
+                  { Key: "CreditPartyName", Value: `${payment.shortcode} - Duka Shop` },
+                  { Key: "ReasonType", Value: payment.kind === "till" ? "Buy Goods" : "Pay Bill Online" },
+                ],
+              },
+            }
+          : {}),
+        ReferenceData: { ReferenceItem: { Key: "Occasion", Value: query.occasion } },
+      },
+    };
+    this.pendingResults++;
+    void fetch(query.resultUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(result),
+      signal: AbortSignal.any([this.stopper.signal, AbortSignal.timeout(this.deps.callbackTimeoutMs)]),
+    })
+      .then(
+        (response) =>
+          this.statusResults.push({ transactionId: query.transactionId, status: response.status }),
+        () => this.statusResults.push({ transactionId: query.transactionId }),
+      )
+      .finally(() => {
+        this.pendingResults--;
+        if (this.pendingResults === 0) for (const wake of this.resultWaiters.splice(0)) wake();
+      });
+  }
+
+  /** Results POSTed so far, with the receiver's HTTP status (absent: no answer). */
+  readonly statusResults: { transactionId: string; status?: number }[] = [];
+  private pendingResults = 0;
+  private readonly resultWaiters: (() => void)[] = [];
+
+  /** Resolves when no Transaction Status result is being POSTed. */
+  statusResultsIdle(): Promise<void> {
+    return this.pendingResults === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => this.resultWaiters.push(resolve));
+  }
+
   /** Sends the confirmations held by `late` delivery; resolves when they were answered. */
   async releaseLate(): Promise<number> {
     const jobs = this.held.splice(0);
@@ -172,6 +250,7 @@ export class C2bEngine {
   close(): void {
     this.stopper.abort();
     this.held.length = 0;
+    for (const wake of this.resultWaiters.splice(0)) wake();
   }
 
   private snapshot(payment: PaymentState): C2bPayment {

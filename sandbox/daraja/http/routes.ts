@@ -2,6 +2,7 @@ import { registerUrl, simulate } from "../api/c2b.js";
 import { generateToken } from "../api/oauth.js";
 import { processRequest } from "../api/stk-push.js";
 import { queryPush } from "../api/stk-query.js";
+import { transactionStatus } from "../api/transaction-status.js";
 import type { ApiAnswer, ApiRequest } from "../api/types.js";
 import type { DarajaContext } from "../context.js";
 
@@ -14,6 +15,7 @@ export const DARAJA_PATHS = {
   c2bRegisterV2: "/mpesa/c2b/v2/registerurl",
   c2bSimulateV1: "/mpesa/c2b/v1/simulate",
   c2bSimulateV2: "/mpesa/c2b/v2/simulate",
+  transactionStatus: "/mpesa/transactionstatus/v1/query",
 } as const;
 
 export interface Route {
@@ -31,4 +33,5 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   [DARAJA_PATHS.c2bRegisterV2, { method: "POST", auth: "bearer", handle: registerUrl("v2") }],
   [DARAJA_PATHS.c2bSimulateV1, { method: "POST", auth: "bearer", handle: simulate }],
   [DARAJA_PATHS.c2bSimulateV2, { method: "POST", auth: "bearer", handle: simulate }],
+  [DARAJA_PATHS.transactionStatus, { method: "POST", auth: "bearer", handle: transactionStatus }],
 ]);

@@ -36,6 +36,15 @@ async function startC2bReceiver(): Promise<C2bReceiver> {
   const app = express();
   app.use(express.json());
   app.post("/hooks/c2b/:kind", (req, res) => {
+    if (req.params.kind === "result") {
+      receiver.posts.push({ kind: "result", body: req.body });
+      for (const waiter of waiters.filter((candidate) => candidate.kind === "result")) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(req.body);
+      }
+      res.json({ ResultCode: 0 });
+      return;
+    }
     const kind = String(req.params.kind);
     receiver.posts.push({ kind, body: req.body });
     for (const waiter of waiters.filter((candidate) => candidate.kind === kind)) {
@@ -266,5 +275,85 @@ describe("Daraja emulator: C2B payments", () => {
       json: { ShortCode: 174379, CommandID: "PayBill", Amount: 10, Msisdn: 254708374149 },
     });
     expect(bad).toMatchObject(invalid("CommandID"));
+  });
+});
+
+describe("Daraja emulator: Transaction Status", () => {
+  const query = (client: DarajaTestClient, receiver: C2bReceiver, transactionId: string, token: string) =>
+    client.call(DARAJA_PATHS.transactionStatus, {
+      token,
+      json: {
+        Initiator: "testapi",
+        SecurityCredential: "c2VjcmV0",
+        CommandID: "TransactionStatusQuery",
+        TransactionID: transactionId,
+        PartyA: SANDBOX_SHORTCODE,
+        IdentifierType: "4",
+        ResultURL: `${receiver.base}/result`,
+        QueueTimeOutURL: `${receiver.base}/timeout`,
+        Remarks: "check",
+        Occasion: "DK-4ZTE5",
+      },
+    });
+
+  it("acknowledges at once and posts the payment's details to the ResultURL", async () => {
+    const { daraja, client, receiver } = await setup();
+    await register(client, receiver);
+    const paid = await daraja.payBill({ account: "DK-4ZTE5", amount: 60, phone: "0712345126" });
+    const token = await client.token();
+    const result = receiver.next("result");
+    const answer = await query(client, receiver, paid.transId, token);
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { ResponseCode: "0", ConversationID: expect.stringMatching(/^AG_/) },
+    });
+    const body = (await result) as unknown as { Result: Record<string, unknown> };
+    expect(body.Result).toMatchObject({ ResultType: 0, ResultCode: 0, TransactionID: paid.transId });
+    expect(body.Result.ResultParameters).toEqual({
+      ResultParameter: expect.arrayContaining([
+        { Key: "TransactionStatus", Value: "Completed" },
+        { Key: "Amount", Value: 60 },
+        { Key: "ReceiptNo", Value: paid.transId },
+      ]),
+    });
+    expect(body.Result.ReferenceData).toEqual({ ReferenceItem: { Key: "Occasion", Value: "DK-4ZTE5" } });
+
+    const unknown = receiver.next("result");
+    await query(client, receiver, "NOSUCHTX01", token);
+    expect(((await unknown) as unknown as { Result: Record<string, unknown> }).Result).toMatchObject({
+      ResultCode: "R000001",
+      TransactionID: "NOSUCHTX01",
+    });
+    await daraja.statusResultsIdle();
+    expect(daraja.statusResults().map((result) => result.status)).toEqual([200, 200]);
+  });
+
+  it("refuses a query without an initiator or with a ResultURL Daraja would refuse", async () => {
+    const { client, receiver } = await setup();
+    const token = await client.token();
+    const bad = await client.call(DARAJA_PATHS.transactionStatus, {
+      token,
+      json: {
+        SecurityCredential: "x",
+        CommandID: "TransactionStatusQuery",
+        TransactionID: "A",
+        PartyA: SANDBOX_SHORTCODE,
+      },
+    });
+    expect(bad).toMatchObject(invalid("Initiator"));
+    const forbidden = await client.call(DARAJA_PATHS.transactionStatus, {
+      token,
+      json: {
+        Initiator: "testapi",
+        SecurityCredential: "x",
+        CommandID: "TransactionStatusQuery",
+        TransactionID: "A",
+        PartyA: SANDBOX_SHORTCODE,
+        IdentifierType: "4",
+        ResultURL: `${receiver.base}/mpesa-result`,
+        QueueTimeOutURL: `${receiver.base}/timeout`,
+      },
+    });
+    expect(forbidden).toMatchObject(invalid("ResultURL"));
   });
 });
