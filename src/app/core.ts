@@ -223,7 +223,7 @@ export async function createCore(options: DukaOptions) {
     logger,
   });
   const enqueueSettle = createSettleEnqueuer(queues.settle);
-  const receivedMoney = createReceivedMoney({ store, settlement, notifier, logger });
+  const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, logger });
   const processInbox = createInboxProcessor({ store, registry, settlement, receivedMoney, logger });
   const intake = createWebhookIntake({
     store,

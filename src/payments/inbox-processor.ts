@@ -38,7 +38,12 @@ export function createInboxProcessor(deps: {
     const inboxId = row._id;
     const { event } = row;
     if (event.received) {
-      await deps.receivedMoney.settle({ ...row, event: { ...event, received: event.received } });
+      const settled = await deps.receivedMoney.settle({
+        ...row,
+        event: { ...event, received: event.received },
+      });
+      if (settled === "not_confirmed")
+        throw new NotConfirmedYetError(`${row.provider} has not confirmed ${event.received.transId} yet`);
       return;
     }
     const payment = event.providerRef

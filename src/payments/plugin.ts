@@ -130,6 +130,14 @@ export interface ProviderClient {
    * admin API; `message` says what the provider answered, in words an operator can act on.
    */
   registerWebhooks?(): Promise<{ readonly message: string }>;
+  /**
+   * Asks the provider whether money a payer sent unasked really arrived, before it is given value
+   * (Daraja Transaction Status): `pending` when the answer comes later (the settle job retries).
+   * Absent: the confirmation is taken as it is (its path token authenticated it).
+   */
+  confirmReceived?(
+    received: ReceivedMoney,
+  ): Promise<{ readonly outcome: "confirmed" | "pending" | "refuted"; readonly reason?: string }>;
   /** True when `registerWebhooks` should also run at each start (the instance's config says so). */
   readonly registersOnStart?: boolean;
   healthCheck(): Promise<HealthResult>;

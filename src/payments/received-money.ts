@@ -21,6 +21,7 @@ import {
 import { parseOrderReference } from "../domain/reference.js";
 import type { Store } from "../store/types.js";
 import type { PaymentLookup } from "./plugin.js";
+import type { ManagedProviderRegistry } from "./registry/registry.js";
 import type { Settlement, SettlementNotifier } from "./settlement.js";
 
 /** Tells the merchant about money that matched no order. */
@@ -41,6 +42,8 @@ const TILL_CANDIDATES = 200;
 
 export function createReceivedMoney(deps: {
   store: Store;
+  /** To ask the instance's provider before giving value (`confirmReceived`). */
+  registry: Pick<ManagedProviderRegistry, "instance" | "client">;
   settlement: Settlement;
   notifier: ReceivedMoneyNotifier;
   logger: Logger;
@@ -119,9 +122,27 @@ export function createReceivedMoney(deps: {
   }
 
   return {
-    /** The settle job for an inbox row carrying `received`; safe to run again after a crash. */
-    async settle(row: InboxEvent & { event: { received: NonNullable<InboxEvent["event"]["received"]> } }) {
+    /**
+     * The settle job for an inbox row carrying `received`; safe to run again after a crash.
+     * `not_confirmed`: the provider was asked and has not answered yet (retry later).
+     */
+    async settle(
+      row: InboxEvent & { event: { received: NonNullable<InboxEvent["event"]["received"]> } },
+    ): Promise<"done" | "not_confirmed"> {
       const { received: money } = row.event;
+      const instance = await deps.registry.instance(row.instanceId);
+      const client = instance ? deps.registry.client(instance) : undefined;
+      const checked = await client?.confirmReceived?.({ ...money, paidAt: new Date(money.paidAt) });
+      if (checked?.outcome === "pending") return "not_confirmed";
+      if (checked?.outcome === "refuted") {
+        // A confirmation on our secret path that the provider denies: the path token may have leaked.
+        logger.error(
+          { transId: money.transId, instanceId: row.instanceId, reason: checked.reason },
+          "confirmation refuted by the provider; not recorded as money",
+        );
+        await store.inbox.finish(row._id, "ignored", `refuted: ${checked.reason ?? "not confirmed"}`);
+        return "done";
+      }
       const { received } = await store.receivedPayments.record({
         _id: deterministicId("rcv", row.instanceId, money.transId),
         tenantId: row.tenantId,
@@ -146,7 +167,7 @@ export function createReceivedMoney(deps: {
           );
           await notifier.orphanReceived(current);
           await store.inbox.finish(row._id, "processed", "orphan: the merchant attaches it");
-          return;
+          return "done";
         }
         current =
           (await store.receivedPayments.match(current.tenantId, current._id, {
@@ -159,6 +180,7 @@ export function createReceivedMoney(deps: {
       const payment = await paymentOf(current);
       if (payment) await settleWhatArrived(payment, `provider:${row.provider}`);
       await store.inbox.finish(row._id, "processed");
+      return "done";
     },
 
     /** The merchant says which order an orphan pays; it then settles like a matched payment. */

@@ -61,7 +61,7 @@ beforeEach(async () => {
     orphanReceived: async () => {},
   };
   const settlement = createSettlement({ store, notifier, logger });
-  const receivedMoney = createReceivedMoney({ store, settlement, notifier, logger });
+  const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, logger });
   const processInbox = createInboxProcessor({ store, registry, settlement, receivedMoney, logger });
   worker = createJobWorker("settle", (job) => processInbox(job.data.inboxId), {
     connection: workerConnection,

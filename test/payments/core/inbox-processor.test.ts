@@ -27,6 +27,7 @@ beforeEach(async () => {
   const settlement = createSettlement({ store: core.store, notifier: notes.notifier, logger });
   const receivedMoney = createReceivedMoney({
     store: core.store,
+    registry: core.registry,
     settlement,
     notifier: notes.notifier,
     logger,

@@ -27,7 +27,13 @@ beforeEach(async () => {
   core = await openCore();
   notes = recordingNotifier();
   const settlement = createSettlement({ store: core.store, notifier: notes.notifier, logger });
-  receivedMoney = createReceivedMoney({ store: core.store, settlement, notifier: notes.notifier, logger });
+  receivedMoney = createReceivedMoney({
+    store: core.store,
+    registry: core.registry,
+    settlement,
+    notifier: notes.notifier,
+    logger,
+  });
   processInbox = createInboxProcessor({
     store: core.store,
     registry: core.registry,

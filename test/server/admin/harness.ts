@@ -189,6 +189,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const receivedMoney = createReceivedMoney({
     store,
+    registry,
     settlement: createSettlement({ store, notifier: silentNotifier, logger }),
     notifier: silentNotifier,
     logger,
