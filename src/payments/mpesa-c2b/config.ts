@@ -34,6 +34,13 @@ export const c2bConfigSchema = z.strictObject({
   responseType: z.enum(["Completed", "Cancelled"]).default("Completed"),
   /** Register the URLs with Daraja at each start (production registers once; a repeat is reported, not fatal). */
   registerOnStart: z.boolean().default(false),
+  /**
+   * The portal's API initiator with the "Transaction Status query ORG API" role, and its security
+   * credential (the initiator password encrypted with Safaricom's certificate, as the portal
+   * generates it). Both set: every confirmation is checked with Transaction Status before it settles.
+   */
+  initiatorName: z.string().trim().min(1).max(64).optional(),
+  securityCredential: z.string().trim().min(1).max(2048).optional().meta({ secret: true }),
   /** The unguessable token in the callback paths (Daraja signs nothing). */
   callbackToken: callbackTokenSchema,
   /** Where callbacks may come from (Safaricom's addresses); unset: any address. */

@@ -16,6 +16,8 @@ interface C2bSettings {
   readonly validate: boolean;
   readonly registerOnStart: boolean;
   readonly allowedIps?: readonly string[];
+  readonly initiatorName?: string;
+  readonly securityCredential?: string;
 }
 
 /** MPESA_C2B_*: the app's key and secret and the shortcode make the default tenant's Paybill/Till instance. */
@@ -37,9 +39,22 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
     MPESA_C2B_VALIDATE: boolean("must be true or false").default(false),
     MPESA_C2B_REGISTER_ON_START: boolean("must be true or false").default(false),
     MPESA_C2B_CALLBACK_IPS: ipList.optional(),
+    MPESA_C2B_INITIATOR_NAME: pattern(/^\S{1,64}$/, "must be the API initiator's user name").optional(),
+    MPESA_C2B_SECURITY_CREDENTIAL: pattern(
+      /^\S{1,2048}$/,
+      "must be the portal's security credential (no spaces)",
+    ).optional(),
   },
-  secretVariables: ["MPESA_C2B_CONSUMER_KEY", "MPESA_C2B_CONSUMER_SECRET"],
+  secretVariables: ["MPESA_C2B_CONSUMER_KEY", "MPESA_C2B_CONSUMER_SECRET", "MPESA_C2B_SECURITY_CREDENTIAL"],
   check(env, issue) {
+    // Transaction Status needs both: one alone would silently skip the check.
+    const initiator = ["MPESA_C2B_INITIATOR_NAME", "MPESA_C2B_SECURITY_CREDENTIAL"] as const;
+    const given = initiator.filter((name) => env[name] !== undefined);
+    if (given.length === 1) {
+      for (const name of initiator.filter((n) => env[n] === undefined)) {
+        issue(name, `is required because ${given[0]} is set (Transaction Status needs both)`);
+      }
+    }
     const set = REQUIRED.filter((name) => env[name] !== undefined);
     if (set.length === 0 || set.length === REQUIRED.length) return;
     for (const name of REQUIRED.filter((n) => env[n] === undefined)) {
@@ -61,6 +76,10 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
       validate: env.MPESA_C2B_VALIDATE as boolean,
       registerOnStart: env.MPESA_C2B_REGISTER_ON_START as boolean,
       ...(env.MPESA_C2B_CALLBACK_IPS ? { allowedIps: env.MPESA_C2B_CALLBACK_IPS as string[] } : {}),
+      ...(env.MPESA_C2B_INITIATOR_NAME ? { initiatorName: env.MPESA_C2B_INITIATOR_NAME as string } : {}),
+      ...(env.MPESA_C2B_SECURITY_CREDENTIAL
+        ? { securityCredential: env.MPESA_C2B_SECURITY_CREDENTIAL as string }
+        : {}),
     };
   },
   describe: (settings) => ({
@@ -72,6 +91,8 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
     baseUrl: settings.baseUrl,
     validate: settings.validate,
     registerOnStart: settings.registerOnStart,
+    ...(settings.initiatorName ? { initiatorName: settings.initiatorName } : {}),
+    ...(settings.securityCredential ? { securityCredential: maskSecret(settings.securityCredential) } : {}),
   }),
   summary: (settings) => (settings.type === "till" ? "M-Pesa Buy Goods Till (C2B)" : "M-Pesa Paybill (C2B)"),
   setupHint: { variables: REQUIRED.join(", "), takes: "M-Pesa Paybill/Till" },
@@ -88,6 +109,8 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
       validate: settings.validate,
       registerOnStart: settings.registerOnStart,
       ...(settings.allowedIps ? { allowedIps: settings.allowedIps } : {}),
+      ...(settings.initiatorName ? { initiatorName: settings.initiatorName } : {}),
+      ...(settings.securityCredential ? { securityCredential: settings.securityCredential } : {}),
     },
     // Made once: Daraja keeps the URLs it was given, so a restart must not change them.
     createOnly: { callbackToken: generateCallbackToken() },
@@ -101,6 +124,8 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
       validate: "MPESA_C2B_VALIDATE",
       registerOnStart: "MPESA_C2B_REGISTER_ON_START",
       allowedIps: "MPESA_C2B_CALLBACK_IPS",
+      initiatorName: "MPESA_C2B_INITIATOR_NAME",
+      securityCredential: "MPESA_C2B_SECURITY_CREDENTIAL",
     },
   }),
 });

@@ -5,12 +5,13 @@ import { accountReference } from "../../domain/received-payment.js";
 import { assertDarajaOrigin } from "../mpesa/callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "../mpesa/client.js";
 import { toWholeShillings } from "../mpesa/stk.js";
-import { type PaymentPlugin, ProviderError } from "../plugin.js";
+import { type PaymentPlugin, ProviderError, type ReceivedMoney } from "../plugin.js";
 import { parseC2bPayload, toReceivedMoney } from "./callbacks.js";
 import { type C2bConfig, c2bConfigSchema, payNumberOf } from "./config.js";
 import { c2bEnvironment } from "./environment.js";
 import { registerC2bUrls } from "./register.js";
-import { callbackKindOf } from "./urls.js";
+import { createStatusCheck, parseStatusResult } from "./transaction-status.js";
+import { callbackKindOf, callbackUrls } from "./urls.js";
 import { validateC2b } from "./validation.js";
 
 /** A Till payment names no order: the payer's number is what matches it (with the amount). */
@@ -28,6 +29,8 @@ export function payInstructions(config: C2bConfig, orderRef: string, amount: str
     : `Pay Bill ${payNumberOf(config)}, account ${orderRef}, ${amount}`;
 }
 
+const STATUS_ACKNOWLEDGED = { ResultCode: 0, ResultDesc: "Accepted" };
+
 function unauthorized(): ProviderError {
   return new ProviderError("unauthorized", "No such Daraja C2B callback path", {
     retryable: false,
@@ -39,7 +42,8 @@ function unauthorized(): ProviderError {
  * M-Pesa Paybill and Till payments (Daraja C2B): the shopper pays from any phone through the SIM
  * menu or *334#; Daraja asks us to validate (when Safaricom enabled it) and confirms each payment
  * to our URLs, and the settle job matches it to the order. Nothing is pushed and nothing can be
- * asked by order: without a transaction id there is no Daraja query (see the README).
+ * asked by order: without a transaction id there is no Daraja query (see the README). With an
+ * initiator configured, each confirmation is checked with Transaction Status before it settles.
  */
 export function createMpesaC2bPlugin(
   options: { readonly timeoutMs?: number } = {},
@@ -70,6 +74,17 @@ export function createMpesaC2bPlugin(
       const client = createDarajaClient({ config, shared: instance.shared, timeoutMs });
       const webhookUrl = instance.webhookUrl;
       if (!webhookUrl) throw new ConfigError(`M-Pesa C2B instance ${instance.id} has no callback URL`);
+      const urls = callbackUrls(webhookUrl);
+      const { initiatorName, securityCredential } = config;
+      const statusCheck =
+        initiatorName && securityCredential
+          ? createStatusCheck({
+              client,
+              config: { ...config, initiatorName, securityCredential },
+              shared: instance.shared,
+              urls,
+            })
+          : undefined;
       const authenticate = (request: Parameters<typeof assertDarajaOrigin>[0]) => {
         assertDarajaOrigin(request, config.callbackToken, config.allowedIps);
         const kind = callbackKindOf(request.params.kind);
@@ -91,12 +106,23 @@ export function createMpesaC2bPlugin(
         // Daraja has nothing to ask by order: Transaction Status needs the payer's transaction id.
         verify: async () => ({ outcome: "pending" }),
         async answerWebhook(request, lookup) {
-          if (authenticate(request) !== "validation") return undefined;
-          const { answer } = await validateC2b(config, parseC2bPayload(request), lookup);
-          return { body: answer };
+          const kind = authenticate(request);
+          if (kind === "validation") {
+            const { answer } = await validateC2b(config, parseC2bPayload(request), lookup);
+            return { body: answer };
+          }
+          if (kind === "result") {
+            const { transId, result } = parseStatusResult(request);
+            await statusCheck?.record(transId, result);
+            return { body: STATUS_ACKNOWLEDGED };
+          }
+          // Daraja's queue timed out the query: the settle job asks again.
+          if (kind === "timeout") return { body: STATUS_ACKNOWLEDGED };
+          return undefined;
         },
         async parseWebhook(request) {
-          authenticate(request);
+          // Only a confirmation is an event; the other kinds are answered by answerWebhook.
+          if (authenticate(request) !== "confirmation") throw unauthorized();
           const payload = parseC2bPayload(request);
           const received = toReceivedMoney(payload);
           const orderRef = accountReference(received.account);
@@ -110,6 +136,9 @@ export function createMpesaC2bPlugin(
             received,
           };
         },
+        ...(statusCheck
+          ? { confirmReceived: (received: ReceivedMoney) => statusCheck.confirm(received) }
+          : {}),
         registerWebhooks: () => registerC2bUrls(client, config, webhookUrl),
         registersOnStart: config.registerOnStart,
         async healthCheck() {

@@ -302,7 +302,7 @@ const mpesaC2bDriver: PaymentDriver = {
         "a callback token Daraja would refuse": { ...config, callbackToken: `${"a".repeat(30)}Safaricom` },
         "an unknown type": { ...config, type: "buygoods" },
       },
-      secretFields: ["consumerKey", "consumerSecret", "callbackToken"],
+      secretFields: ["consumerKey", "consumerSecret", "securityCredential", "callbackToken"],
       publicUrl: receiver.publicUrl,
       shared: redis.shared,
       payment: () => mpesa.testPayment({ method: "paybill", provider: "mpesa-c2b", orderRef: nextC2bRef() }),
