@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDarajaEmulator,
+  DARAJA_PATHS,
   type DarajaEmulator,
   DEFAULT_CONSUMER_KEY,
   DEFAULT_CONSUMER_SECRET,
@@ -258,11 +259,14 @@ describe("M-Pesa Till (C2B Buy Goods)", () => {
       MPESA_C2B_SHORTCODE: TILL_STORE,
       MPESA_C2B_TYPE: "till",
       MPESA_C2B_TILL_NUMBER: TILL,
+      // Verify before value: each confirmation is checked with Transaction Status first.
+      MPESA_C2B_INITIATOR_NAME: "testapi",
+      MPESA_C2B_SECURITY_CREDENTIAL: "c2VjdXJpdHlDcmVkZW50aWFs",
     });
   });
   afterAll(() => shop.stop());
 
-  it("matches a Till payment by amount and phone, and keeps one from another phone as an orphan", async () => {
+  it("matches a Till payment by amount and phone once Transaction Status confirms it, and keeps one from another phone as an orphan", async () => {
     const shopper = shop.shopper(8701, "Otieno");
     await checkoutWith(shopper, "Sukuma", 2, "M-Pesa Paybill");
     await shopper.nextMessage(/Which M-Pesa number will you pay/);
@@ -273,12 +277,19 @@ describe("M-Pesa Till (C2B Buy Goods)", () => {
 
     // Daraja v2 shows only "2547 ***** 702": another number, as far as anyone can tell.
     const stranger = await daraja.payTill({ till: TILL, amount: 60, phone: "0799000702" });
-    expect((await shop.merchant.nextMessage(/matches no order/)).text).toContain(stranger.transId);
+    // The settle job waits for the Transaction Status result (a retry with backoff), then decides.
+    expect((await shop.merchant.nextMessage(/matches no order/, { timeoutMs: 15_000 })).text).toContain(
+      stranger.transId,
+    );
     expect((await orderOf(shop, ref)).order.status).toBe("awaiting_payment");
 
     const paid = await daraja.payTill({ till: TILL, amount: 60, phone: "0712345701" });
     expect(paid.deliveries[0]?.body.BillRefNumber).toBe("");
-    expect((await shopper.nextMessage(/confirmed/)).text).toContain(paid.transId);
+    expect((await shopper.nextMessage(/confirmed/, { timeoutMs: 15_000 })).text).toContain(paid.transId);
+    const asked = daraja
+      .calls(DARAJA_PATHS.transactionStatus)
+      .map((call) => (call.body as { TransactionID: string }).TransactionID);
+    expect(asked).toEqual(expect.arrayContaining([stranger.transId, paid.transId]));
     const { order, payment } = await orderOf(shop, ref);
     expect(order.status).toBe("paid");
     expect(payment.receipt).toBe(paid.transId);

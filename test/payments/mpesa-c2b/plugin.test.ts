@@ -312,3 +312,94 @@ describe("register URLs", () => {
     expect(String((error as Error).message)).not.toContain(config.callbackToken);
   });
 });
+
+describe("Transaction Status (verify before value)", () => {
+  const statusResult = (transId: string, overrides: Record<string, unknown> = {}, amount = 60) => ({
+    Result: {
+      ResultType: 0,
+      ResultCode: 0,
+      ResultDesc: "The service request is processed successfully.",
+      TransactionID: transId,
+      ResultParameters: {
+        ResultParameter: [
+          { Key: "ReceiptNo", Value: transId },
+          { Key: "TransactionStatus", Value: "Completed" },
+          { Key: "Amount", Value: amount },
+        ],
+      },
+      ...overrides,
+    },
+  });
+  const money60 = (transId: string) => ({
+    transId,
+    amount: money(6_000, "KES"),
+    paidAt: new Date(),
+    account: "DK-4ZTE5",
+  });
+
+  it("is off without an initiator: a confirmation is taken as it is", () => {
+    expect(clientOf(configOf()).client.confirmReceived).toBeUndefined();
+  });
+
+  it("asks Daraja once, waits for the result callback, then confirms or refutes", async () => {
+    const config = configOf({ initiatorName: "testapi", securityCredential: "c2VjcmV0Q3JlZGVudGlhbA==" });
+    const { client, webhookUrl } = clientOf(config);
+    const asked = () => daraja.calls("/mpesa/transactionstatus/v1/query");
+    const before = asked().length;
+    expect(await client.confirmReceived!(money60("TS00000001"))).toEqual({ outcome: "pending" });
+    expect(await client.confirmReceived!(money60("TS00000001"))).toEqual({ outcome: "pending" });
+    expect(asked().length).toBe(before + 1);
+    expect(asked().at(-1)?.body).toMatchObject({
+      Initiator: "testapi",
+      CommandID: "TransactionStatusQuery",
+      TransactionID: "TS00000001",
+      PartyA: SANDBOX_SHORTCODE,
+      IdentifierType: "4",
+      ResultURL: webhookUrl.replace(/confirmation$/, "result"),
+      QueueTimeOutURL: webhookUrl.replace(/confirmation$/, "timeout"),
+      Occasion: "DK-4ZTE5",
+    });
+
+    const answer = await client.answerWebhook!(
+      request(config, "result", statusResult("TS00000001")),
+      lookup({ kind: "unknown" }).service,
+    );
+    expect(answer).toEqual({ body: { ResultCode: 0, ResultDesc: "Accepted" } });
+    expect(await client.confirmReceived!(money60("TS00000001"))).toEqual({ outcome: "confirmed" });
+
+    // Another amount, or a transaction Daraja does not know: refuted, never settled.
+    await client.answerWebhook!(
+      request(config, "result", statusResult("TS00000002", {}, 6)),
+      lookup({ kind: "unknown" }).service,
+    );
+    expect(await client.confirmReceived!(money60("TS00000002"))).toMatchObject({
+      outcome: "refuted",
+      reason: expect.stringContaining("KES 6"),
+    });
+    await client.answerWebhook!(
+      request(
+        config,
+        "result",
+        statusResult("TS00000003", { ResultCode: "R000001", ResultParameters: undefined }),
+      ),
+      lookup({ kind: "unknown" }).service,
+    );
+    expect(await client.confirmReceived!(money60("TS00000003"))).toMatchObject({ outcome: "refuted" });
+  });
+
+  it("authenticates result callbacks like the others, and refuses one that is no result", async () => {
+    const config = configOf({ initiatorName: "testapi", securityCredential: "cred" });
+    const { client } = clientOf(config);
+    const { service } = lookup({ kind: "unknown" });
+    await expect(
+      client.answerWebhook!(request(config, "result", statusResult("TS1"), generateCallbackToken()), service),
+    ).rejects.toMatchObject({ code: "unauthorized" });
+    await expect(
+      client.answerWebhook!(request(config, "result", { Result: {} }), service),
+    ).rejects.toMatchObject({ code: "malformed" });
+    // A result is never an event for the inbox.
+    await expect(client.parseWebhook(request(config, "result", statusResult("TS1")))).rejects.toMatchObject({
+      code: "unauthorized",
+    });
+  });
+});
