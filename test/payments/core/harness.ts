@@ -40,6 +40,8 @@ export interface ProviderScript {
   refund?: (payment: Payment, amount: Money) => Promise<{ providerRef: string }>;
   /** The provider's record of a refund for the payment, for the refund reconciler. */
   findRefund?: (payment: Payment) => Promise<{ providerRef: string } | null>;
+  /** What the provider says about money received unasked; unset: the client has no such check. */
+  confirmReceived?: Awaited<ReturnType<NonNullable<ProviderClient["confirmReceived"]>>>;
   readonly verifyCalls: Payment[];
   readonly refundCalls: { payment: Payment; amount: Money }[];
 }
@@ -76,6 +78,8 @@ function scriptedClient(instanceId: string): ProviderClient {
       if (!script.findRefund) throw new Error("findRefund not scripted");
       return script.findRefund(payment);
     },
+    // Unscripted: confirmed, as a client without the check would take it.
+    confirmReceived: async () => scriptOf(instanceId).confirmReceived ?? { outcome: "confirmed" },
   };
 }
 

@@ -19,6 +19,7 @@ let notes: ReturnType<typeof recordingNotifier>;
 let receivedMoney: ReceivedMoney;
 let processInbox: ReturnType<typeof createInboxProcessor>;
 let instanceId: string;
+let script: Awaited<ReturnType<Core["instance"]>>["script"];
 
 const KES = (shillings: number) => money(shillings * 100, "KES");
 const PHONE = "254712345126";
@@ -41,7 +42,7 @@ beforeEach(async () => {
     receivedMoney,
     logger,
   });
-  ({ instanceId } = await core.instance());
+  ({ instanceId, script } = await core.instance());
 });
 afterEach(() => core.close());
 
@@ -163,6 +164,27 @@ describe("received money", () => {
     await confirm({ transId: "TX1", amount: KES(100), account: order.ref });
     expect(notes.orphans).toHaveLength(1);
     expect(await statusOf(order._id)).toBe("awaiting_payment");
+  });
+});
+
+describe("verify before value", () => {
+  it("waits while the provider has not answered, and never counts money it refutes", async () => {
+    const { order } = await purchase();
+    script.confirmReceived = { outcome: "pending" };
+    await expect(confirm({ transId: "TX1", amount: KES(100), account: order.ref })).rejects.toThrow(
+      /not confirmed/,
+    );
+    expect(await core.store.receivedPayments.findByTransId("t1", "TX1")).toBeNull();
+
+    script.confirmReceived = { outcome: "refuted", reason: "Daraja says R000001" };
+    const row = await confirm({ transId: "TX2", amount: KES(100), account: order.ref });
+    expect(row).toMatchObject({ status: "ignored", note: expect.stringContaining("R000001") });
+    expect(await core.store.receivedPayments.findByTransId("t1", "TX2")).toBeNull();
+    expect(await statusOf(order._id)).toBe("awaiting_payment");
+
+    script.confirmReceived = { outcome: "confirmed" };
+    await confirm({ transId: "TX3", amount: KES(100), account: order.ref });
+    expect(await statusOf(order._id)).toBe("paid");
   });
 });
 
