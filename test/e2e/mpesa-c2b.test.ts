@@ -157,6 +157,46 @@ describe("M-Pesa Paybill (C2B)", () => {
     );
   });
 
+  it("lists and attaches orphans through the admin API, refusing bad input with a clear answer", async () => {
+    const shopper = shop.shopper(8608);
+    const { ref } = await orderByPaybill(shopper);
+    const paid = await daraja.payBill({ account: "SHOP", amount: 60, phone: "0712345608" });
+    await shop.merchant.nextMessage(new RegExp(`matches no order[\\s\\S]*${paid.transId}`));
+    const admin = (path: string, init: { method?: string; body?: unknown } = {}) =>
+      fetch(`${shop.config.http.publicUrl}/admin/api${path}`, {
+        method: init.method ?? "GET",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+    const listed = (await (await admin("/orphans")).json()) as {
+      orphans: { transId: string; account: string }[];
+    };
+    expect(listed.orphans).toContainEqual(
+      expect.objectContaining({ transId: paid.transId, account: "SHOP" }),
+    );
+    expect((await admin("/orphans?limit=0")).status).toBe(422);
+    expect((await admin(`/orphans/${paid.transId}/attach`, { method: "POST", body: {} })).status).toBe(422);
+    expect(
+      (await admin("/orphans/NOSUCHTX1/attach", { method: "POST", body: { orderRef: ref } })).status,
+    ).toBe(404);
+    expect(
+      (await admin(`/orphans/${paid.transId}/attach`, { method: "POST", body: { orderRef: "DK-ZZZZZ" } }))
+        .status,
+    ).toBe(404);
+    expect((await orderOf(shop, ref)).order.status).toBe("awaiting_payment");
+
+    const attached = await admin(`/orphans/${paid.transId}/attach`, {
+      method: "POST",
+      body: { orderRef: ref },
+    });
+    expect(attached.status).toBe(200);
+    expect(await attached.json()).toMatchObject({ attached: true, order: { ref, status: "paid" } });
+    expect((await shopper.nextMessage(/confirmed/)).text).toContain(paid.transId);
+    expect(
+      (await admin(`/orphans/${paid.transId}/attach`, { method: "POST", body: { orderRef: ref } })).status,
+    ).toBe(409);
+  });
+
   it("tells the shopper what is missing after a short payment, and completes the order with the rest", async () => {
     const shopper = shop.shopper(8603);
     const { ref } = await orderByPaybill(shopper);
