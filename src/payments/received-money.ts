@@ -61,7 +61,11 @@ export function createReceivedMoney(deps: {
       const payment = order?.paymentId
         ? await store.payments.findById(received.tenantId, order.paymentId)
         : null;
-      return payment?.instanceId === received.instanceId ? { payment, by: "account" } : null;
+      // The order's payment at this Paybill, or the same money already settled under this receipt
+      // (an STK payment to the shortcode may be confirmed to the C2B URL too): never an orphan.
+      return payment?.instanceId === received.instanceId || payment?.receipt === received.transId
+        ? { payment, by: "account" }
+        : null;
     }
     const since = new Date(received.paidAt.getTime() - TILL_MATCH_WINDOW_MS);
     const open = await store.payments.listTriedByInstance(

@@ -158,6 +158,22 @@ describe("received money", () => {
     expect(notes.orphans.map((orphan) => orphan.transId)).toEqual(["TX1", "TX3"]);
   });
 
+  it("takes a confirmation of money another instance already settled under the same receipt as that money", async () => {
+    const other = await core.instance();
+    const { order, payment } = await purchase({ instance: other.instanceId });
+    await core.store.payments.transition("t1", payment._id, "succeeded", {
+      receipt: "TX1",
+      settledAt: at(1),
+    });
+    await core.store.orders.transition("t1", order._id, "paid", { paidAt: at(1), paymentId: payment._id });
+    await confirm({ transId: "TX1", amount: KES(100), account: order.ref });
+    expect(notes.orphans).toEqual([]);
+    expect(notes.flagged).toEqual([]);
+    expect(await core.store.receivedPayments.findByTransId("t1", "TX1")).toMatchObject({
+      paymentId: payment._id,
+    });
+  });
+
   it("does not match an order whose payment is at another instance", async () => {
     const other = await core.instance();
     const { order } = await purchase({ instance: other.instanceId });
