@@ -41,6 +41,7 @@ import {
   playMpesaPurchase,
   playPaybillPurchase,
   playPurchase,
+  playReusedSms,
   playStripePurchase,
 } from "./script.js";
 
@@ -135,7 +136,12 @@ async function main(): Promise<void> {
     const merchant = emulator.user(MERCHANT);
     const refs = await Promise.race([
       (async () => [
-        await playPurchase(shopper, merchant),
+        await (async () => {
+          const paid = await playPurchase(shopper, merchant);
+          write("\n🔁 The same M-Pesa SMS is pasted again, for a new order.\n");
+          await playReusedSms(shopper, merchant, paid);
+          return paid.ref;
+        })(),
         await playMpesaPurchase(shopper, merchant),
         await playPaybillPurchase(shopper, merchant, daraja!),
         await playCardPurchase(shopper, merchant, paystack!),
@@ -164,7 +170,7 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer), ${refs[1]} (M-Pesa), ${refs[2]} (M-Pesa Paybill), ${refs[3]} (card, Paystack), ${refs[4]} (card, Stripe) and ${refs[5]} (card, Flutterwave) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (M-Pesa Paybill), ${refs[3]} (card, Paystack), ${refs[4]} (card, Stripe) and ${refs[5]} (card, Flutterwave) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();

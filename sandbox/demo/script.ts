@@ -1,14 +1,15 @@
 /**
- * The scripted purchases the demo plays on Telegram: one paid by transfer with a receipt photo
- * that the merchant confirms, one paid by M-Pesa (the emulated phone approves the prompt), one paid
- * to the shop's Paybill from the phone's M-Pesa menu (matched by its account number), and
+ * The scripted purchases the demo plays on Telegram: one paid by transfer, proven by a pasted
+ * M-Pesa SMS that the merchant confirms (and the same SMS pasted again for another order, flagged
+ * and rejected), one paid by M-Pesa (the emulated phone approves the prompt), one paid to the
+ * shop's Paybill from the phone's M-Pesa menu (matched by its account number), and
  * one paid by card on the emulated Paystack checkout page, one on the emulated Stripe Checkout page,
  * and one by M-Pesa on the emulated Flutterwave hosted page.
  */
 
 import type { DarajaEmulator } from "../daraja/index.js";
+import { kenyaWhen, paybillSms } from "../mpesa-sms.js";
 import type { PaystackEmulator } from "../paystack/index.js";
-import { tinyJpeg } from "../sample-files.js";
 import { TEST_CARDS } from "../stripe/index.js";
 import type { ChatMessage, TelegramUser } from "../telegram/index.js";
 
@@ -18,7 +19,11 @@ function tap(user: TelegramUser, message: ChatMessage, label: string): void {
   user.pressButton(message, found.callback_data);
 }
 
-export async function playPurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {
+/** Returns the order's reference and the SMS its shopper pasted. */
+export async function playPurchase(
+  shopper: TelegramUser,
+  merchant: TelegramUser,
+): Promise<{ ref: string; sms: string }> {
   shopper.sendText("/start");
   const catalog = await shopper.nextMessage(/Mama Mboga/);
   tap(shopper, catalog, "Sukuma");
@@ -34,9 +39,11 @@ export async function playPurchase(shopper: TelegramUser, merchant: TelegramUser
   const ref = /DK-[A-Z0-9]{5}/.exec(placed.text ?? "")?.[0];
   if (!ref) throw new Error(`No order reference in: ${placed.text}`);
 
-  shopper.sendPhoto(tinyJpeg(), { caption: "Nimelipa" });
+  // The shopper paid by Paybill and pastes M-Pesa's confirmation SMS instead of a photo.
+  const sms = confirmationFor(placed, ref);
+  shopper.sendText(sms);
   await shopper.nextMessage(/merchant/);
-  await merchant.nextMessage((message) => message.media !== undefined);
+  await merchant.nextMessage(/M-Pesa SMS pasted/);
 
   merchant.sendText("/pending");
   await merchant.nextMessage(/waiting/);
@@ -46,7 +53,36 @@ export async function playPurchase(shopper: TelegramUser, merchant: TelegramUser
 
   shopper.sendText("/orders");
   await shopper.nextMessage(new RegExp(ref));
-  return ref;
+  return { ref, sms };
+}
+
+/** The SMS for paying the order's total to the shop's Paybill just now, with the order as account. */
+function confirmationFor(placed: ChatMessage, ref: string): string {
+  const total = /KES ([\d,]+\.\d{2})/.exec(placed.text ?? "")?.[1];
+  if (!total) throw new Error(`No total in: ${placed.text}`);
+  const shillings = Number(total.replace(/,/g, ""));
+  return paybillSms({ code: "UL3XDEMO7Q", shillings, account: ref, when: kenyaWhen(new Date()) });
+}
+
+/**
+ * A second transfer whose shopper pastes the SMS that already paid the first order: the
+ * merchant's alert flags the reused code, and the merchant rejects it.
+ */
+export async function playReusedSms(
+  shopper: TelegramUser,
+  merchant: TelegramUser,
+  paid: { ref: string; sms: string },
+): Promise<void> {
+  await quickCheckout(shopper, "Sukuma", "1", "Bank transfer / manual");
+  const placed = await shopper.nextMessage(/DK-/);
+  const ref = /DK-[A-Z0-9]{5}/.exec(placed.text ?? "")?.[0];
+  if (!ref) throw new Error(`No order reference in: ${placed.text}`);
+  shopper.sendText(paid.sms);
+  await shopper.nextMessage(/merchant/);
+  await merchant.nextMessage(/already sent for order/);
+  merchant.sendText(`/reject ${ref} this M-Pesa code already paid order ${paid.ref}`);
+  await merchant.nextMessage(/rejected/);
+  await shopper.nextMessage(/not accepted/);
 }
 
 export async function playMpesaPurchase(shopper: TelegramUser, merchant: TelegramUser): Promise<string> {

@@ -47,6 +47,7 @@ import { createSettleEnqueuer } from "../queue/settle-enqueue.js";
 import { createMetrics } from "../server/metrics.js";
 import { createActionPerformer } from "../shop/actions.js";
 import { type ActionPerformer, createConversationRunner } from "../shop/conversation-runner.js";
+import { createFulfilment } from "../shop/fulfilment.js";
 import { createInboundRouter } from "../shop/inbound-router.js";
 import { createMerchantCommands } from "../shop/merchant-commands.js";
 import { createMerchantNotifier } from "../shop/merchant-notifier.js";
@@ -201,6 +202,7 @@ export async function createCore(options: DukaOptions) {
     store,
     channels: adapters,
     notifier,
+    payments,
     maxBytes: config.proofs.maxBytes,
     scheduleReminder: createReminderScheduler(
       queues,
@@ -250,6 +252,7 @@ export async function createCore(options: DukaOptions) {
       review,
       refunds,
       receivedMoney,
+      fulfilment: createFulfilment({ store }),
       catalog,
       logger,
     }),

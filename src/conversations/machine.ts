@@ -11,6 +11,7 @@
  *   - bad input changes nothing but `seq` and `menu`.
  */
 import type { InboundContent, InboundMedia } from "../domain/channel.js";
+import { parseMpesaSms } from "../domain/mpesa-sms.js";
 import { findProduct } from "./cart.js";
 import { addQuantity, onChoice, runIntent } from "./choices.js";
 import { listOrders, runCommand, toCommandName } from "./commands.js";
@@ -112,7 +113,22 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
 }
 
 /**
- * Typed text, in order: a quantity (on the quantity prompt a number is one, unless it is the
+ * A pasted M-Pesa confirmation SMS while an order waits for its payment (a receipt awaited, a
+ * prompt or link pending, a payment failed): it is the order's receipt. Not while shopping: no
+ * order to pay.
+ */
+function smsProofFor(turn: Turn, text: string): Draft | undefined {
+  const orderRef = orderRefOf(turn.state.step);
+  if (orderRef === undefined) return undefined;
+  const reading = parseMpesaSms(text);
+  if (!reading.ok) return undefined;
+  return draft(turn, {
+    actions: [{ kind: "submit_sms_proof", key: `sms:${turn.seq}`, orderRef, sms: reading.sms }],
+  });
+}
+
+/**
+ * Typed text, in order: a pasted M-Pesa SMS on an order's step, a quantity (on the quantity prompt a number is one, unless it is the
  * number of a line that is not a quantity, like "⬅️ Back to catalog" on WhatsApp), the detail a
  * payment needs (a number, an e-mail address) on its prompt, a menu line by
  * number or label, a keyword, then — while shopping — an order reference or a product name; else
@@ -120,6 +136,8 @@ function onMedia(turn: Turn, media: InboundMedia): Draft {
  */
 function onText(turn: Turn, text: string): Draft {
   const current = turn.state.step;
+  const sms = smsProofFor(turn, text);
+  if (sms) return sms;
   if (current.name === "choosing_quantity" && isNumberLike(text)) {
     const line = matchMenu(text, turn.state.menu);
     const other = line.kind === "choice" ? parseChoiceData(line.choice.data) : null;

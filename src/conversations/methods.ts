@@ -18,6 +18,7 @@ import {
   price,
   seeCatalogRow,
   sentence,
+  TEST_PAYMENT_NOTE,
 } from "./prompts.js";
 import type { Choice, PayerDetails, PaymentOption, Reply, ResultEvent, Step } from "./types.js";
 
@@ -185,7 +186,9 @@ const transfer: MethodWording = {
         "How to pay:",
         instructions,
         "",
-        "Then send a photo (or PDF) of the receipt here.",
+        catalog.shop.currency === "KES"
+          ? "Then send a photo (or PDF) of the receipt here, or paste the M-Pesa confirmation SMS."
+          : "Then send a photo (or PDF) of the receipt here.",
       ].join("\n"),
       choices: [cancelOrderRow],
     };
@@ -244,15 +247,20 @@ export function providerName(options: readonly PaymentOption[], method: PaymentM
   return options.find((option) => option.method === method)?.label ?? METHODS[method].generic;
 }
 
-/** A settled payment, with the provider's receipt named the way the shopper knows it. */
+/**
+ * A settled payment, with the provider's receipt named the way the shopper knows it; a test-mode
+ * one says that no money moved.
+ */
 export function paymentConfirmedReply(
   orderRef: string,
   receipt: string | undefined,
   option: PaymentOption | undefined,
+  testMode = false,
 ): Reply {
   const shown = typeof receipt === "string" ? maskContacts(receipt.replace(/\*/g, "")).trim() : "";
   const note = shown ? ` (${option?.receiptLabel ?? "reference"} ${bold(shown)})` : "";
-  return { text: `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`, choices: [seeCatalogRow] };
+  const text = `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`;
+  return { text: testMode ? `${text}\n${TEST_PAYMENT_NOTE}` : text, choices: [seeCatalogRow] };
 }
 
 /** The provider says the payment did not happen. */

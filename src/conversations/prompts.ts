@@ -204,6 +204,27 @@ export function cartReply(catalog: Catalog, cart: PricedCart): Reply {
   };
 }
 
+/** Said on every confirmation of a test-mode payment, to the shopper and to the merchant. */
+export const TEST_PAYMENT_NOTE = "🧪 Test payment — no money moved.";
+
+/**
+ * Said before paying a test-mode provider: no real money moves, the order is not delivered, and
+ * how to pay it anyway (the provider's test card or number); nothing for a live one.
+ */
+export function testModeNotice(option: PaymentOption | undefined): string | undefined {
+  if (!option?.testMode) return undefined;
+  const how = option.testInstructions ? `\nTo try it: ${option.testInstructions}` : "";
+  return `🧪 *Test mode*: ${option.label} is in test mode. No real money moves and the order will not be delivered.${how}`;
+}
+
+/** The test-mode notices of a list of ways to pay, each after an empty line; none for live ones. */
+function testModeNotices(options: readonly PaymentOption[]): string[] {
+  return options.flatMap((option) => {
+    const notice = testModeNotice(option);
+    return notice ? ["", notice] : [];
+  });
+}
+
 export function paymentLabel(option: PaymentOption): string {
   return option.testMode ? `${option.label} (test mode)` : option.label;
 }
@@ -215,6 +236,7 @@ export function checkoutReply(catalog: Catalog, cart: PricedCart, options: reado
     `Total: ${bold(price(catalog, cart.total))}`,
     "",
     "How would you like to pay?",
+    ...testModeNotices(options),
   ];
   return {
     text: text.join("\n"),
@@ -289,7 +311,7 @@ export function payerReply(
 export function orderPaymentReply(orderRef: string, options: readonly PaymentOption[]): Reply {
   const text =
     options.length > 0
-      ? `How would you like to pay for ${bold(orderRef)}?`
+      ? [`How would you like to pay for ${bold(orderRef)}?`, ...testModeNotices(options)].join("\n")
       : `Sorry, we can't take payments for ${bold(orderRef)} right now. Please try again a little later, or cancel the order.`;
   return {
     text,

@@ -25,6 +25,8 @@ import {
   proofReceivedReply,
   proofRefusedReply,
   proofRejectedReply,
+  testModeNotice,
+  withNotice,
 } from "./prompts.js";
 import { type Draft, draft, type Turn } from "./turn.js";
 import type { ResultEvent, Step } from "./types.js";
@@ -90,7 +92,14 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_confirmed":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,
-        replies: [paymentConfirmedReply(result.orderRef, result.receipt, optionFor(turn, result.method))],
+        replies: [
+          paymentConfirmedReply(
+            result.orderRef,
+            result.receipt,
+            optionFor(turn, result.method),
+            result.testMode === true,
+          ),
+        ],
       });
     case "payment_partial": {
       // Still paying: the step stays (it waits for the rest of the money).
@@ -144,7 +153,11 @@ function onOrderPlaced(turn: Turn, result: Extract<ResultEvent, { kind: "order_p
   const existing = orderRefOf(turn.state.step) === orderRef;
   const wording = METHODS[method];
   const provider = providerName(paymentOptions(turn), method);
-  const reply = wording.placed(catalog, result, provider, turn.state.payer ?? {});
+  // Shown with the link or the prompt, before the shopper pays.
+  const reply = withNotice(
+    testModeNotice(optionFor(turn, method)),
+    wording.placed(catalog, result, provider, turn.state.payer ?? {}),
+  );
   const next: Step =
     wording.waits.for === "provider"
       ? { name: "awaiting_payment", orderRef, method }

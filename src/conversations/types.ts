@@ -12,6 +12,7 @@
 import type { Catalog } from "../catalog/types.js";
 import type { InboundContent, InboundMedia, Reply } from "../domain/channel.js";
 import type { CartLine, ConversationState, ResultEvent } from "../domain/conversation.js";
+import type { MpesaSms } from "../domain/mpesa-sms.js";
 import type { PaymentMethod } from "../domain/payment.js";
 import type { PayerDetails, PaymentOption } from "../domain/payment-option.js";
 
@@ -59,6 +60,13 @@ export type Action =
       readonly key: string;
       readonly orderRef: string;
       readonly media: InboundMedia;
+    }
+  | {
+      /** A pasted M-Pesa confirmation SMS, read, as the receipt for the order. */
+      readonly kind: "submit_sms_proof";
+      readonly key: string;
+      readonly orderRef: string;
+      readonly sms: MpesaSms;
     }
   | { readonly kind: "list_orders"; readonly key: string }
   | { readonly kind: "cancel_order"; readonly key: string; readonly orderRef: string };

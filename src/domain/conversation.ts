@@ -97,6 +97,8 @@ export type ResultEvent =
       /** The provider's receipt the shopper recognizes (M-Pesa receipt number). */
       readonly receipt?: string;
       readonly method: PaymentMethod;
+      /** Paid with test credentials: the shopper is told no money moved. */
+      readonly testMode?: boolean;
     }
   /** The provider says the payment did not happen; `reason` is worded for the shopper. */
   | {

@@ -51,6 +51,11 @@ export interface Order {
   readonly updatedAt: Date;
   readonly paidAt?: Date;
   readonly cancelledAt?: Date;
+  /**
+   * Paid by a test-mode payment (set when it settles): no money moved. Such an order never counts
+   * as paid in reports and is never fulfilled.
+   */
+  readonly testMode?: boolean;
 }
 
 export function isOpen(order: Pick<Order, "status">): boolean {

@@ -29,8 +29,10 @@ export interface PaymentOption {
   readonly label: string;
   /** What the provider calls its receipt number ("M-Pesa receipt"); absent: "reference". */
   readonly receiptLabel?: string;
-  /** Test-mode instances say so to the shopper. */
+  /** Test-mode instances say so to the shopper: no money moves. */
   readonly testMode?: boolean;
+  /** In test mode, how to pay without real money (the provider's test card or number). */
+  readonly testInstructions?: string;
   /** What the shopper must give before paying; absent: nothing. */
   readonly payer?: PayerRequest;
 }

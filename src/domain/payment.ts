@@ -53,6 +53,11 @@ export interface Payment {
   readonly instanceId?: string;
   /** That instance's id for the payment (CheckoutRequestID, Paystack reference). */
   readonly providerRef?: string;
+  /**
+   * Made with the instance's test credentials: no money moved, so it never counts as paid. Copied
+   * from the instance when initiated; absent on payments made before test mode existed (live).
+   */
+  readonly testMode?: boolean;
   /** Every initiate attempt, oldest first, so a fallback to another instance is visible. */
   readonly attempts?: readonly PaymentAttempt[];
   /** How the first instance was chosen when instances split the method's traffic; absent: by priority. */
@@ -103,6 +108,11 @@ export interface PaymentAttempt {
   readonly ok: boolean;
   /** Why it failed: ProviderError's code, the provider's own code if any, and message; never a secret. */
   readonly error?: { readonly code: string; readonly providerCode?: string; readonly message: string };
+}
+
+/** The credentials a payment was made with, and is verified and refunded with. */
+export function credentialModeOf(payment: Pick<Payment, "testMode">): "live" | "test" {
+  return payment.testMode === true ? "test" : "live";
 }
 
 /** A weighted choice among instances sharing a method's traffic (A/B routing). */

@@ -31,11 +31,21 @@ export interface ProviderInstance {
   readonly plugin: string;
   /** Unique per tenant. */
   readonly displayName: string;
-  /** The non-secret config fields. */
+  /**
+   * The non-secret config fields: the shared ones and the live set's own (the plugin's `perMode`
+   * fields). An instance made for test mode only has no live `perMode` fields here.
+   */
   readonly config: Readonly<Record<string, unknown>>;
-  /** The secret config fields, each encrypted. */
+  /** The secret config fields, each encrypted: shared ones and the live set's own. */
   readonly secrets: Readonly<Record<string, EncryptedSecret>>;
+  /**
+   * The test set: the plugin's `perMode` fields for its test account, secrets encrypted as above.
+   * Absent: no test credentials — except on instances stored before sets existed with `testMode`
+   * true, whose one set is read as their test set (see payments/registry/credential-sets.ts).
+   */
+  readonly test?: CredentialSet;
   readonly active: boolean;
+  /** Which set every call uses: the test set when true, the live one when false. */
   readonly testMode: boolean;
   /** Lower goes first; fallback tries the next. */
   readonly priority: number;
@@ -57,8 +67,17 @@ export interface ProviderInstance {
 
 export type InstanceSource = "environment" | "admin";
 
+/** One mode's own fields: the non-secret ones, and the secret ones encrypted. */
+export interface CredentialSet {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly secrets: Readonly<Record<string, EncryptedSecret>>;
+}
+
 export type InstanceChanges = Partial<
-  Pick<ProviderInstance, "displayName" | "config" | "secrets" | "active" | "testMode" | "priority" | "source">
+  Pick<
+    ProviderInstance,
+    "displayName" | "config" | "secrets" | "test" | "active" | "testMode" | "priority" | "source"
+  >
 > & {
   /** A number sets the weight; null removes it (the instance stops splitting traffic). */
   readonly weight?: number | null;

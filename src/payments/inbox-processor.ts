@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { DukaError, isPermanent, UnreadableDataError } from "../domain/errors.js";
 import { type InboxEvent, isReadableInboxEvent } from "../domain/inbox.js";
 import { equals } from "../domain/money.js";
+import { credentialModeOf } from "../domain/payment.js";
 import type { Store } from "../store/types.js";
 import type { ReceivedMoney } from "./received-money.js";
 import { type ManagedProviderRegistry, PluginNotRegisteredError } from "./registry/registry.js";
@@ -61,7 +62,7 @@ export function createInboxProcessor(deps: {
         await store.inbox.finish(inboxId, "ignored", "instance gone");
         return;
       }
-      const verified = await deps.registry.client(instance).verify(payment);
+      const verified = await deps.registry.client(instance, credentialModeOf(payment)).verify(payment);
       if (verified.outcome === "pending")
         throw new NotConfirmedYetError(`${row.provider} has not confirmed ${payment._id} yet`);
       if (verified.outcome !== "succeeded") {

@@ -5,6 +5,9 @@
  *
  * Config: one zod object schema per plugin. Fields marked `.meta({ secret: true })` are secrets:
  * stored encrypted, decrypted only when the plugin instance is built, never logged or returned.
+ * Fields marked `.meta({ perMode: true })` differ between the provider's live and test accounts
+ * (keys, webhook secrets, API base URLs, shortcodes): an instance holds one set of them per mode,
+ * and `testMode` picks the set every call uses; every other field is shared by both modes.
  */
 import type { z } from "zod";
 import type { EnvSection } from "../config/env-section.js";
@@ -169,7 +172,7 @@ export interface PluginInstance<Config> {
   readonly id: string;
   readonly tenantId: string;
   readonly testMode: boolean;
-  /** Validated config with secrets decrypted. */
+  /** Validated config with secrets decrypted: the shared fields and the `testMode` set's own. */
   readonly config: Config;
   /** Base URL for callbacks (`PUBLIC_URL`). */
   readonly publicUrl: string;
@@ -195,6 +198,11 @@ export interface PaymentPlugin<Schema extends z.ZodObject = z.ZodObject> {
   // The provider's words besides its label; the dialogue words the method around them.
   /** What the provider calls its receipt number ("M-Pesa receipt"); default "reference". */
   readonly receiptLabel?: string;
+  /**
+   * How a shopper pays an instance in test mode without real money (the provider's test card, its
+   * sandbox phone number), shown before paying while the instance is in test mode.
+   */
+  readonly testInstructions?: string;
   /**
    * What initiating needs from the shopper under this (non-secret) config, and how to ask for
    * it; nothing: undefined. The dialogue asks, checks and remembers it; it arrives as `payer`.
@@ -281,7 +289,16 @@ export { ProviderError, type ProviderErrorCode } from "./provider-error.js";
 
 /** The names of a plugin's secret fields (marked with `.meta({ secret: true })`). */
 export function secretFieldsOf(schema: z.ZodObject): string[] {
+  return fieldsMarked(schema, "secret");
+}
+
+/** The names of the fields that differ between live and test (marked with `.meta({ perMode: true })`). */
+export function perModeFieldsOf(schema: z.ZodObject): string[] {
+  return fieldsMarked(schema, "perMode");
+}
+
+function fieldsMarked(schema: z.ZodObject, mark: "secret" | "perMode"): string[] {
   return Object.entries(schema.shape)
-    .filter(([, field]) => (field as z.ZodType).meta()?.secret === true)
+    .filter(([, field]) => (field as z.ZodType).meta()?.[mark] === true)
     .map(([name]) => name);
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Payment } from "../domain/payment.js";
+import { credentialModeOf, type Payment } from "../domain/payment.js";
 import type { Store } from "../store/types.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
 import type { Settlement } from "./settlement.js";
@@ -41,7 +41,7 @@ export function createReconciler(deps: {
       if (payment?.status !== "pending") return;
       const instance = payment.instanceId ? await deps.registry.instance(payment.instanceId) : null;
       const verified = instance
-        ? await deps.registry.client(instance).verify(payment)
+        ? await deps.registry.client(instance, credentialModeOf(payment)).verify(payment)
         : { outcome: "pending" as const };
       logger.debug({ paymentId: payment._id, outcome: verified.outcome, last: job.last }, "reconciled");
       if (verified.outcome === "succeeded") {

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { ResultEvent } from "../domain/conversation.js";
 import { deterministicId } from "../domain/ids.js";
 import type { Order } from "../domain/order.js";
-import type { Payment } from "../domain/payment.js";
+import { credentialModeOf, type Payment } from "../domain/payment.js";
 import { recordAudit } from "../store/audit-log.js";
 import type { Store } from "../store/types.js";
 import { type ProviderClient, ProviderError } from "./plugin.js";
@@ -42,7 +42,7 @@ export function createRefunds(deps: {
 
   async function clientOf(payment: Payment): Promise<ProviderClient | null> {
     const instance = payment.instanceId ? await store.providers.findById(payment.instanceId) : null;
-    return instance ? deps.registry.client(instance) : null;
+    return instance ? deps.registry.client(instance, credentialModeOf(payment)) : null;
   }
 
   /** The provider refunded: payment and order move once, the shopper is told once. */

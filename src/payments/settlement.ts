@@ -79,6 +79,8 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       const paid = await store.orders.transition(order.tenantId, order._id, "paid", {
         paidAt: settled.settledAt ?? new Date(),
         paymentId: settled._id,
+        // Marked at the same write as paid, so no reader ever sees it paid without the mark.
+        ...(settled.testMode ? { testMode: true } : {}),
       });
       const current = paid ?? (await orderOf(settled));
       if (current.paymentId !== settled._id || current.status !== "paid") {
@@ -108,6 +110,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
           orderRef: current.ref,
           method: settled.method,
           ...(settled.receipt ? { receipt: settled.receipt } : {}),
+          ...(settled.testMode ? { testMode: true } : {}),
         },
         `paid:${current._id}`,
       );

@@ -8,8 +8,16 @@ import { DukaError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { crashPoint } from "../faults.js";
 import type { Store } from "../store/types.js";
-import { type PaymentLookup, type PaymentPlugin, ProviderError, type WebhookRequest } from "./plugin.js";
+import {
+  type PaymentLookup,
+  type PaymentPlugin,
+  type ProviderClient,
+  ProviderError,
+  type WebhookRequest,
+} from "./plugin.js";
+import { MissingCredentialsError } from "./registry/credential-sets.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
+import type { ProviderInstance } from "./registry/types.js";
 
 export function createWebhookIntake(deps: {
   store: Store;
@@ -21,6 +29,38 @@ export function createWebhookIntake(deps: {
   logger: Logger;
 }) {
   const { store, logger } = deps;
+
+  /** The client of the set the instance does not use now, or nothing when it has no such set. */
+  function otherModeClient(instance: ProviderInstance): ProviderClient | undefined {
+    try {
+      return deps.registry.client(instance, instance.testMode ? "live" : "test");
+    } catch (error) {
+      if (error instanceof MissingCredentialsError) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Parses with the set the instance uses now; a request that set cannot authenticate is tried
+   * with the other set, if any: a payment made before a switch of testMode still gets its events
+   * (signed with that mode's secret), and is verified later with that mode's keys.
+   */
+  async function parse(instance: ProviderInstance, request: WebhookRequest) {
+    try {
+      return await deps.registry.client(instance).parseWebhook(request);
+    } catch (error) {
+      if (!(error instanceof ProviderError && error.code === "unauthorized")) throw error;
+      const other = otherModeClient(instance);
+      if (!other) throw error;
+      try {
+        return await other.parseWebhook(request);
+      } catch {
+        // Neither set authenticates it: answered as the current set's refusal.
+        throw error;
+      }
+    }
+  }
+
   return {
     /**
      * The plugin's webhook declaration says how to answer a request failing authentication: a
@@ -38,10 +78,11 @@ export function createWebhookIntake(deps: {
         throw new DukaError("not_found", "No such webhook");
       let event: Awaited<ReturnType<ReturnType<ManagedProviderRegistry["client"]>["parseWebhook"]>>;
       try {
-        const client = deps.registry.client(instance);
-        const answer = await client.answerWebhook?.(request, deps.lookup(instance.tenantId));
+        const answer = await deps.registry
+          .client(instance)
+          .answerWebhook?.(request, deps.lookup(instance.tenantId));
         if (answer) return answer;
-        event = await client.parseWebhook(request);
+        event = await parse(instance, request);
       } catch (error) {
         if (error instanceof ProviderError && error.code === "unauthorized") {
           logger.warn({ instanceId, plugin: plugin.name }, "webhook failing authentication refused");

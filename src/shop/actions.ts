@@ -22,6 +22,14 @@ export function createActionPerformer(deps: {
           media: action.media,
           key,
         });
+      case "submit_sms_proof":
+        return deps.proofs.submitSms({
+          tenantId: deps.tenantId,
+          from,
+          orderRef: action.orderRef,
+          sms: action.sms,
+          key,
+        });
       case "list_orders":
         return deps.orders.list(from);
       case "cancel_order":

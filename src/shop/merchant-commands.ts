@@ -8,8 +8,10 @@ import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
 import type { ReceivedMoney } from "../payments/received-money.js";
 import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
+import type { Fulfilment } from "./fulfilment.js";
 import {
   attachOutcomeReply,
+  fulfilOutcomeReply,
   MERCHANT_HELP,
   orderList,
   orphanList,
@@ -20,7 +22,17 @@ import {
   reviewOutcomeReply,
 } from "./merchant-messages.js";
 
-const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund", "orphans", "attach"]);
+const MERCHANT_COMMANDS = new Set([
+  "pending",
+  "confirm",
+  "reject",
+  "orders",
+  "refund",
+  "fulfil",
+  "fulfill",
+  "orphans",
+  "attach",
+]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
 const OVERRIDE = /\s+override\s*$/i;
 
@@ -48,6 +60,7 @@ export function createMerchantCommands(deps: {
   refunds: Refunds;
   /** Paybill/Till money that matched no order: `/orphans`, `/attach`. */
   receivedMoney: Pick<ReceivedMoney, "orphans" | "attach">;
+  fulfilment: Fulfilment;
   catalog: Catalog;
   logger: Logger;
 }) {
@@ -119,6 +132,16 @@ export function createMerchantCommands(deps: {
         );
         return attachOutcomeReply(outcome, locale);
       }
+      case "fulfil":
+      case "fulfill":
+        return withReference(args, "/fulfil DK-7F3K2", async (ref) => {
+          const outcome = await deps.fulfilment.fulfil(tenantId, ref, actorOf(message));
+          deps.logger.info(
+            { orderRef: ref, outcome: outcome.kind, actor: actorOf(message) },
+            "merchant fulfil",
+          );
+          return fulfilOutcomeReply(outcome);
+        });
       case "orders": {
         const wanted = args.trim().toLowerCase().replace(/\s+/g, "_");
         if (wanted && !ORDER_STATUSES.includes(wanted as OrderStatus)) {

@@ -4,6 +4,7 @@
  */
 
 import { METHODS } from "../conversations/methods.js";
+import { TEST_PAYMENT_NOTE } from "../conversations/prompts.js";
 import type { Choice, Reply } from "../domain/channel.js";
 import { formatMoney } from "../domain/money.js";
 import type { Order, OrderStatus } from "../domain/order.js";
@@ -14,6 +15,8 @@ import type { ReviewOutcome } from "../payments/manual/review.js";
 import type { AttachOutcome } from "../payments/received-money.js";
 import type { RefundOutcome } from "../payments/refunds.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
+import type { FulfilOutcome } from "./fulfilment.js";
+import { smsProofAlertLines } from "./sms-proof-messages.js";
 
 /** Quick reasons offered by the Reject button; typed `/reject REF reason` takes any text. */
 export const REJECT_REASONS = [
@@ -28,6 +31,7 @@ export const MERCHANT_HELP = [
   "/confirm DK-7F3K2: the money arrived, confirm the order",
   "/reject DK-7F3K2 reason: the shopper is told the reason",
   "/orders [status]: recent orders (awaiting_payment, paid, fulfilled, cancelled, expired, refunded)",
+  "/fulfil DK-7F3K2: the order was delivered (test orders cannot be)",
   "/refund DK-7F3K2: give a card payment back to the shopper",
   "/orphans: Paybill/Till payments that matched no order",
   "/attach UL3XDEMO7Q DK-7F3K2: settle an order with one of them",
@@ -53,6 +57,16 @@ function reviewCommands(ref: string): string {
 }
 
 export function proofNotification(order: Order, proof: Proof, locale: string): Reply {
+  if (proof.sms) {
+    return {
+      text: [
+        ...smsProofAlertLines(order, proof, proof.sms, shopperLabel(order), locale),
+        reviewCommands(order.ref),
+      ].join("\n"),
+      choices: reviewButtons(order.ref),
+      buttonsOnly: true,
+    };
+  }
   const lines = [
     `🧾 New receipt for *${order.ref}*: ${formatMoney(order.total, locale)}`,
     `From ${shopperLabel(order)}`,
@@ -64,7 +78,9 @@ export function proofNotification(order: Order, proof: Proof, locale: string): R
   lines.push(`Check that the money arrived, then confirm or reject.`, reviewCommands(order.ref));
   return {
     text: lines.join("\n"),
-    media: { mediaId: proof.mediaId, mimeType: proof.mimeType },
+    ...(proof.mediaId && proof.mimeType
+      ? { media: { mediaId: proof.mediaId, mimeType: proof.mimeType } }
+      : {}),
     choices: reviewButtons(order.ref),
     buttonsOnly: true,
   };
@@ -134,7 +150,7 @@ export function pendingList(rows: readonly { proof: Proof; order: Order }[], loc
       `*${rows.length} receipt(s) waiting:*`,
       ...rows.map(
         ({ order, proof }) =>
-          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+          `• *${order.ref}* ${formatMoney(order.total, locale)} from ${shopperLabel(order)}, sent ${proof.submittedAt.toISOString().slice(0, 16).replace("T", " ")} UTC${proof.sms ? `, M-Pesa SMS ${proof.sms.code}${proof.flags?.length ? " ⚠️" : ""}` : ""}`,
       ),
       "Reply /confirm REF, or /reject REF and the reason.",
     ].join("\n"),
@@ -154,10 +170,36 @@ export function orderList(orders: readonly Order[], status: OrderStatus | undefi
       `*Recent orders${scope}:*`,
       ...orders.map(
         (order) =>
-          `• *${order.ref}* ${formatMoney(order.total, locale)}, ${order.status.replace("_", " ")}, ${shopperLabel(order)}`,
+          `• ${testMark(order)}*${order.ref}* ${formatMoney(order.total, locale)}, ${order.status.replace("_", " ")}, ${shopperLabel(order)}`,
       ),
     ].join("\n"),
   };
+}
+
+/** Marks what a test payment paid, wherever orders and payments are listed: no money moved. */
+function testMark(subject: Pick<Order | Payment, "testMode">): string {
+  return subject.testMode ? "🧪 TEST " : "";
+}
+
+export function fulfilOutcomeReply(outcome: FulfilOutcome): Reply {
+  switch (outcome.kind) {
+    case "not_found":
+      return { text: `There is no order ${outcome.ref}. Check the reference (like DK-7F3K2).` };
+    case "fulfilled":
+      return {
+        text: outcome.alreadyDone
+          ? `*${outcome.order.ref}* was already fulfilled. Nothing changed.`
+          : `📦 *${outcome.order.ref}* marked fulfilled.`,
+      };
+    case "test_order":
+      return {
+        text: `🧪 *${outcome.order.ref}* was paid by a test payment — no money moved. Do not deliver it; it cannot be marked fulfilled. Nothing changed.`,
+      };
+    case "not_paid":
+      return {
+        text: `*${outcome.order.ref}* is ${outcome.order.status.replace("_", " ")}, not paid. Nothing changed.`,
+      };
+  }
 }
 
 /** A payment provider stopped working, or works again. */
@@ -186,7 +228,8 @@ export function paymentSettledNotice(
   const receipt = payment.receipt ? `, receipt *${payment.receipt}*` : "";
   return {
     text: [
-      `💰 *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
+      `${payment.testMode ? "🧪 TEST" : "💰"} *${order.ref}* paid: ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}${receipt}`,
+      ...(payment.testMode ? [`${TEST_PAYMENT_NOTE} Do not deliver this order.`] : []),
       `From ${shopperLabel(order)}`,
       ...order.lines.map((line) => `• ${line.quantity} × ${line.name}`),
     ].join("\n"),
@@ -195,6 +238,13 @@ export function paymentSettledNotice(
 
 /** Alerts that may be merged into one digest when they pile up on a merchant's chat. */
 export const SETTLED_DIGEST_GROUP = "payment_settled";
+/** Test payments pile up apart, so a digest of paid orders never counts one. */
+export const TEST_SETTLED_DIGEST_GROUP = "test_payment_settled";
+
+/** The digest group of a settled payment's alert. */
+export function settledDigestGroup(payment: Pick<Payment, "testMode">): string {
+  return payment.testMode ? TEST_SETTLED_DIGEST_GROUP : SETTLED_DIGEST_GROUP;
+}
 
 /** One paid order, as a line of a digest. */
 export function paymentSettledLine(
@@ -203,13 +253,17 @@ export function paymentSettledLine(
   locale: string,
   providerLabel: string | undefined,
 ): string {
-  return `*${order.ref}* ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}, from ${shopperLabel(order)}`;
+  return `${testMark(payment)}*${order.ref}* ${formatMoney(payment.amount, locale)} by ${paidBy(payment, providerLabel)}, from ${shopperLabel(order)}`;
 }
 
 /** Several alerts that piled up on a merchant's chat, as one message. */
 export function merchantDigest(group: string, lines: readonly string[]): Reply {
   const heading =
-    group === SETTLED_DIGEST_GROUP ? `💰 ${lines.length} orders paid:` : `🔔 ${lines.length} updates:`;
+    group === SETTLED_DIGEST_GROUP
+      ? `💰 ${lines.length} orders paid:`
+      : group === TEST_SETTLED_DIGEST_GROUP
+        ? `🧪 ${lines.length} test payments — no money moved:`
+        : `🔔 ${lines.length} updates:`;
   return { text: [heading, ...lines.map((line) => `• ${line}`)].join("\n") };
 }
 

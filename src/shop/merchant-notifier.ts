@@ -16,7 +16,7 @@ import {
   proofNotification,
   proofReminder,
   providerHealthAlert,
-  SETTLED_DIGEST_GROUP,
+  settledDigestGroup,
 } from "./merchant-messages.js";
 
 export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier, ReceivedMoneyNotifier {
@@ -65,7 +65,7 @@ export function createMerchantNotifier(deps: {
         paymentSettledNotice(order, payment, locale, deps.providerLabel(payment.provider)),
         "urgent",
         {
-          group: SETTLED_DIGEST_GROUP,
+          group: settledDigestGroup(payment),
           line: paymentSettledLine(order, payment, locale, deps.providerLabel(payment.provider)),
         },
       ),

@@ -72,6 +72,7 @@ export const orderSchema = new Schema(
     updatedAt: { type: Date, required: true },
     paidAt: Date,
     cancelledAt: Date,
+    testMode: Boolean,
   },
   options,
 );
@@ -130,6 +131,7 @@ export const paymentSchema = new Schema(
     settledAt: Date,
     instanceId: String,
     providerRef: String,
+    testMode: Boolean,
     attempts: { type: [paymentAttemptSchema], default: undefined },
     routing: paymentRoutingSchema,
     action: Schema.Types.Mixed,
@@ -206,10 +208,22 @@ export const proofSchema = new Schema(
     paymentId: { type: String, required: true },
     orderId: { type: String, required: true },
     orderRef: { type: String, required: true },
-    mediaId: { type: String, required: true },
-    mimeType: { type: String, required: true },
-    size: { type: Number, required: true },
+    // A file receipt's; a pasted SMS has none.
+    mediaId: String,
+    mimeType: String,
+    size: Number,
     sha256: { type: String, required: true },
+    sms: {
+      code: String,
+      kind: String,
+      amount: moneySchema,
+      counterparty: { name: String, number: String },
+      account: String,
+      at: Date,
+      language: String,
+    },
+    transactionCode: String,
+    flags: [String],
     submittedBy: { type: chatAddressSchema, required: true },
     submittedAt: { type: Date, required: true },
     status: { type: String, enum: PROOF_STATUSES, required: true },
@@ -222,6 +236,8 @@ export const proofSchema = new Schema(
 );
 proofSchema.index({ tenantId: 1, orderId: 1, status: 1 });
 proofSchema.index({ tenantId: 1, sha256: 1 });
+// Not unique: a code pasted for a second order is kept and flagged, and a C2B confirmation finds it.
+proofSchema.index({ tenantId: 1, transactionCode: 1, submittedAt: 1 });
 proofSchema.index({ tenantId: 1, status: 1, submittedAt: 1 });
 
 export const conversationSchema = new Schema(
@@ -300,6 +316,8 @@ export const providerInstanceSchema = new Schema(
     config: { type: Schema.Types.Mixed, required: true },
     // Field name → { keyId, iv, tag, data }: AES-256-GCM ciphertexts, never plaintext.
     secrets: { type: Schema.Types.Mixed, required: true },
+    // The test set, { config, secrets } shaped as the two above; absent: no test credentials.
+    test: Schema.Types.Mixed,
     active: { type: Boolean, required: true },
     testMode: { type: Boolean, required: true },
     priority: { type: Number, required: true },

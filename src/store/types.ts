@@ -11,7 +11,7 @@ import type { ConversationState } from "../domain/conversation.js";
 import type { InboxEvent } from "../domain/inbox.js";
 import type { ChatAddress, Order, OrderStatus } from "../domain/order.js";
 import type { Payment, PaymentStatus } from "../domain/payment.js";
-import type { Proof, ProofStatus } from "../domain/proof.js";
+import type { Proof, ProofStatus, SmsProofFlag } from "../domain/proof.js";
 import type {
   HealthStatus,
   InstanceChanges,
@@ -128,6 +128,17 @@ export interface ProofRepository {
   listPending(tenantId: string, limit: number): Promise<Proof[]>;
   /** A proof with these bytes for a different order, if any. */
   findReuse(tenantId: string, sha256: string, orderId: string): Promise<Proof | null>;
+  /** Proofs of pasted SMS texts with this M-Pesa transaction code (upper case), oldest first, at most `limit`. */
+  listByTransactionCode(tenantId: string, code: string, limit: number): Promise<Proof[]>;
+  /**
+   * Sets a pending SMS proof's flags (and the order its code was first pasted for, once known);
+   * null when the proof is not pending.
+   */
+  setFlags(
+    tenantId: string,
+    id: string,
+    review: { flags: readonly SmsProofFlag[]; reusedFromOrderRef?: string },
+  ): Promise<Proof | null>;
   /** Compare-and-set from `pending`. */
   review(
     tenantId: string,

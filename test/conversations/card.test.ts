@@ -64,7 +64,7 @@ const mpesaChoices = [
 ];
 const everyWayToPay = [
   [{ label: "M-Pesa", data: "pay:mobile_money" }],
-  [{ label: "Card (Paystack) (test mode)", data: "pay:card" }],
+  [{ label: "Card (Paystack)", data: "pay:card" }],
   [{ label: "Bank transfer / manual", data: "pay:manual" }],
   cancelRow,
 ];

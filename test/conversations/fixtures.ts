@@ -42,7 +42,7 @@ export function optionOf(
 
 export const paymentOptions: readonly PaymentOption[] = [
   optionOf(mpesaPlugin),
-  optionOf(paystackPlugin, {}, { testMode: true }),
+  optionOf(paystackPlugin),
   optionOf(manualPlugin),
 ];
 

@@ -433,7 +433,7 @@ describe("checkout", () => {
     expect(reply.text).toContain("Total: *KES 901.00*");
     expect(reply.choices).toEqual([
       [{ label: "M-Pesa", data: "pay:mobile_money" }],
-      [{ label: "Card (Paystack) (test mode)", data: "pay:card" }],
+      [{ label: "Card (Paystack)", data: "pay:card" }],
       [{ label: "Bank transfer / manual", data: "pay:manual" }],
       [{ label: "⬅️ Back to cart", data: "cart" }],
     ]);

@@ -37,7 +37,9 @@ describe("order_placed", () => {
     expect(reply.text).toContain(`*${REF}*`);
     expect(reply.text).toContain("*KES 901.00*");
     expect(reply.text).toContain("Pay to Till 123456.");
-    expect(reply.text).toContain("Then send a photo (or PDF) of the receipt here.");
+    expect(reply.text).toContain(
+      "Then send a photo (or PDF) of the receipt here, or paste the M-Pesa confirmation SMS.",
+    );
     expect(reply.choices).toEqual([[{ label: "❌ Cancel order", data: "cancel" }]]);
     expect(outcome.actions).toEqual([]);
   });

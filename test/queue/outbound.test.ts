@@ -526,9 +526,15 @@ describe("outbound messages", () => {
       // Jobs of one attempt each, queued first: the outbox's own queueing then finds them there.
       for (const id of ids)
         await queues.outbound("telegram").add("send", { outboxId: id }, { jobId: id, attempts: 1 });
+      const user = emulator.user({ id: chat, firstName: "Merchant" });
+      const first = user.nextMessage(/alert/);
+      // Both stored before a worker runs: a job run before its message exists ends at once (the
+      // sweeper's case), which would leave the message pending here.
+      for (const [i, id] of ids.entries()) await sendAlert(id, chat, i);
       let down = false;
+      // A second between the chat's sends: the network goes down after the first, before the second.
       startWorker(
-        { globalPerSecond: 30, perChatPerSecond: 5, perChatBurst: 0 },
+        { globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 0 },
         undefined,
         renderDigest,
         () => down,
@@ -539,9 +545,6 @@ describe("outbound messages", () => {
         worker!.on("completed", count);
         worker!.on("failed", count);
       });
-      const user = emulator.user({ id: chat, firstName: "Merchant" });
-      const first = user.nextMessage(/alert/);
-      for (const [i, id] of ids.entries()) await sendAlert(id, chat, i);
       const sentFirst = (await first).text;
       down = true;
       await done;

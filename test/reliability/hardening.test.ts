@@ -620,7 +620,7 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     let withExif = 0;
     let withTail = 0;
     for (const proof of pending) {
-      const media = await store.media.get(proof.mediaId);
+      const media = proof.mediaId ? await store.media.get(proof.mediaId) : null;
       const sniffed = media ? await fileTypeFromBuffer(media.bytes) : undefined;
       if (
         !media ||

@@ -55,6 +55,9 @@ beforeEach(async () => {
     submit: async () => {
       throw new Error("no receipts in this test");
     },
+    submitSms: async () => {
+      throw new Error("no receipts in this test");
+    },
   };
   runner = createConversationRunner({
     tenantId,

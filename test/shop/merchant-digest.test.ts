@@ -5,7 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/index.js";
 import type { OutgoingMessage } from "../../src/queue/outbox.js";
-import { merchantDigest, SETTLED_DIGEST_GROUP } from "../../src/shop/merchant-messages.js";
+import {
+  merchantDigest,
+  SETTLED_DIGEST_GROUP,
+  TEST_SETTLED_DIGEST_GROUP,
+} from "../../src/shop/merchant-messages.js";
 import { createMerchantNotifier } from "../../src/shop/merchant-notifier.js";
 import { makeOrder, makePayment, makeProof } from "../store/fixtures.js";
 
@@ -79,5 +83,22 @@ describe("merchant digests", () => {
     ).toEqual({
       text: "💰 2 orders paid:\n• *DK-AAAAA* KES 1.00 by card\n• *DK-BBBBB* KES 2.00 by M-Pesa",
     });
+  });
+
+  it("keeps test payments out of the paid digest: their own group, marked TEST, saying no money moved", async () => {
+    const { notifier, sent } = await notifierCapturing();
+    const order = makeOrder({ ref: "DK-7E5T1", testMode: true });
+    await notifier.paymentSettled(
+      order,
+      makePayment({ method: "card", amount: { amount: 12_000, currency: "KES" }, testMode: true }),
+    );
+    const [message] = sent;
+    expect(message?.digest?.group).toBe(TEST_SETTLED_DIGEST_GROUP);
+    expect(message?.digest?.line).toMatch(/^🧪 TEST \*DK-7E5T1\*/);
+    expect(message?.replies[0]?.text).toContain("Test payment — no money moved. Do not deliver this order.");
+    expect(merchantDigest(TEST_SETTLED_DIGEST_GROUP, ["a", "b"]).text).toMatch(
+      /^🧪 2 test payments — no money moved:/,
+    );
+    expect(merchantDigest(SETTLED_DIGEST_GROUP, ["a"]).text).toMatch(/^💰 1 orders paid:/);
   });
 });

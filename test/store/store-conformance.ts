@@ -667,6 +667,47 @@ export function storeConformance(backend: StoreBackend): void {
       expect(await store.proofs.findReuse("t1", "c".repeat(64), "ord_2")).toBeNull();
     });
 
+    it("finds pasted SMS proofs by transaction code, oldest first, across orders, within the tenant", async () => {
+      const sms = {
+        code: "UL3XDEMO7Q",
+        kind: "paybill" as const,
+        amount: { amount: 125_000, currency: "KES" },
+        counterparty: { name: "MAMA MBOGA DEMO SHOP", number: "0700000001" },
+        account: "DK-4ZTE5",
+        at: at(-30),
+        language: "en" as const,
+      };
+      const smsProof = (overrides: Parameters<typeof makeProof>[0]) => {
+        const { mediaId: _m, mimeType: _t, size: _s, ...proof } = makeProof(overrides);
+        return { ...proof, sms, transactionCode: sms.code, flags: ["amount_mismatch" as const] };
+      };
+      const later = smsProof({ orderId: "ord_2", orderRef: "DK-22222", submittedAt: at(7) });
+      const first = smsProof({ orderId: "ord_1", orderRef: "DK-11111", submittedAt: at(2) });
+      await store.proofs.create(later);
+      await store.proofs.create(first);
+      await store.proofs.create(smsProof({ tenantId: "t2", submittedAt: at(1) }));
+      await store.proofs.create(makeProof({ submittedAt: at(0) }));
+      expect(await store.proofs.listByTransactionCode("t1", "UL3XDEMO7Q", 10)).toEqual([first, later]);
+      expect(await store.proofs.listByTransactionCode("t1", "UL3XDEMO7Q", 1)).toEqual([first]);
+      expect(await store.proofs.listByTransactionCode("t1", "UL4XDEMO2K", 10)).toEqual([]);
+      expect(await store.proofs.findById("t1", first._id)).toEqual(first);
+    });
+
+    it("sets a pending proof's flags, keeping the order a code was first pasted for; not once reviewed", async () => {
+      const proof = makeProof();
+      await store.proofs.create(proof);
+      expect(await store.proofs.setFlags("t1", proof._id, { flags: ["amount_mismatch"] })).toEqual({
+        ...proof,
+        flags: ["amount_mismatch"],
+      });
+      const reused = { flags: ["code_reused" as const], reusedFromOrderRef: "DK-22222" };
+      expect(await store.proofs.setFlags("t1", proof._id, reused)).toEqual({ ...proof, ...reused });
+      expect(await store.proofs.setFlags("t2", proof._id, { flags: [] })).toBeNull();
+      await store.proofs.review("t1", proof._id, "rejected", { reviewedBy: "telegram:1", reviewedAt: at(9) });
+      expect(await store.proofs.setFlags("t1", proof._id, { flags: [] })).toBeNull();
+      expect((await store.proofs.findById("t1", proof._id))?.flags).toEqual(["code_reused"]);
+    });
+
     it("takes one verdict per proof", async () => {
       const proof = makeProof();
       await store.proofs.create(proof);

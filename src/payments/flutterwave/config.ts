@@ -34,17 +34,18 @@ export const flutterwaveConfigSchema = z.strictObject({
       /^FLWSECK(_TEST)?-[A-Za-z0-9]+-X$/,
       "secretKey must be a Flutterwave secret key (FLWSECK_TEST-…-X or FLWSECK-…-X)",
     )
-    .meta({ secret: true }),
+    .meta({ secret: true, perMode: true }),
   /** The webhook secret hash; long enough that guessing it is not a way in. */
   secretHash: z
     .string()
     .min(16, "secretHash must be at least 16 characters (Dashboard → Settings → Webhooks)")
-    .meta({ secret: true }),
+    .meta({ secret: true, perMode: true }),
   /** Default: https://api.flutterwave.com (test and live alike). Another origin only for the emulator. */
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .transform((url) => url.replace(/\/+$/, ""))
-    .default("https://api.flutterwave.com"),
+    .default("https://api.flutterwave.com")
+    .meta({ perMode: true }),
   /** Per Flutterwave HTTP call, body included. Default: 10 000 ms. */
   timeoutMs: z.number().int().min(1000).max(60_000).default(10_000),
   /** What the hosted page offers. Default: card and M-Pesa (this plugin's two methods). */

@@ -28,6 +28,10 @@ export const flutterwavePlugin: PaymentPlugin<typeof flutterwaveConfigSchema> = 
   label: "Flutterwave",
   methods: ["card", "mobile_money"],
   methodLabels: { card: "Card (Flutterwave)", mobile_money: "M-Pesa (Flutterwave)" },
+  // Flutterwave's documented PIN-flow test card; it documents no test M-Pesa number, so test
+  // payments of either method are made by card on the hosted page.
+  testInstructions:
+    "on the payment page choose card: 5531 8866 5214 2950, expiry 09/32, CVV 564, PIN 3310, OTP 12345.",
   configSchema: flutterwaveConfigSchema,
   payer: flutterwavePayer,
   /**

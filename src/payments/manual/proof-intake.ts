@@ -1,11 +1,15 @@
+import { createHash } from "node:crypto";
 import { type ChannelMap, type InboundMedia, MediaTooLargeError } from "../../domain/channel.js";
 import type { ResultEvent } from "../../domain/conversation.js";
 import { deterministicId } from "../../domain/ids.js";
+import type { MpesaSms } from "../../domain/mpesa-sms.js";
 import type { ChatAddress, Order } from "../../domain/order.js";
 import type { Payment } from "../../domain/payment.js";
 import type { Proof } from "../../domain/proof.js";
+import { smsProofFlags } from "../../domain/sms-proof.js";
 import { recordAudit } from "../../store/audit-log.js";
 import type { Store } from "../../store/types.js";
+import { PaymentMethodUnavailableError, type PaymentService } from "../payment-service.js";
 import type { ManualPaymentNotifier } from "./notifications.js";
 import { inspectReceipt } from "./receipt.js";
 
@@ -16,6 +20,8 @@ export interface ProofIntakeOptions {
   /** Largest receipt accepted, in bytes. */
   readonly maxBytes: number;
   readonly scheduleReminder: (tenantId: string, proofId: string) => Promise<void>;
+  /** Starts a transfer for an order paid another way until now, when the shopper pastes an M-Pesa SMS. */
+  readonly payments: Pick<PaymentService, "start">;
 }
 
 export interface ProofSubmission {
@@ -27,7 +33,14 @@ export interface ProofSubmission {
   readonly key: string;
 }
 
+/** A pasted M-Pesa SMS: what the shopper said, read by `parseMpesaSms`. */
+export interface SmsProofSubmission extends Omit<ProofSubmission, "media"> {
+  readonly sms: MpesaSms;
+}
+
 const RECEIVABLE: ReadonlySet<Payment["status"]> = new Set(["awaiting_proof", "rejected", "under_review"]);
+/** More earlier uses of one code than this tell the merchant nothing more. */
+const CODE_USES_READ = 20;
 
 function refused(orderRef: string, reason: string): ResultEvent {
   return { kind: "proof_refused", orderRef, reason };
@@ -82,51 +95,139 @@ export function createProofIntake(options: ProofIntakeOptions) {
       status: "pending",
       ...(reuse ? { reusedFromOrderRef: reuse.orderRef } : {}),
     };
-    await store.proofs.create(proof).catch(async (error: unknown) => {
-      if (!(await store.proofs.findById(submission.tenantId, id))) throw error;
-    });
+    await create(proof);
     return null;
+  }
+
+  /** The sender's order, still waiting for its payment; or why a receipt is not wanted. */
+  async function openOrder(submission: Omit<ProofSubmission, "media">): Promise<Order | ResultEvent> {
+    const { tenantId, orderRef } = submission;
+    const order = await store.orders.findByRef(tenantId, orderRef);
+    if (!order || !isCustomer(order, submission.from)) {
+      return refused(orderRef, `I can't find order ${orderRef} for you.`);
+    }
+    if (order.status !== "awaiting_payment") {
+      return refused(
+        orderRef,
+        `Order ${orderRef} is ${order.status.replace("_", " ")}; no receipt is needed.`,
+      );
+    }
+    return order;
+  }
+
+  async function receivablePayment(order: Order): Promise<Payment | null> {
+    const payment = order.paymentId ? await store.payments.findById(order.tenantId, order.paymentId) : null;
+    return payment?.method === "manual" && RECEIVABLE.has(payment.status) ? payment : null;
+  }
+
+  /**
+   * The order's transfer awaiting a receipt; one is started when the order was being paid another
+   * way (the shopper paid by Paybill or Till after a failed prompt and pasted the SMS).
+   */
+  async function transferFor(order: Order, key: string): Promise<Payment | string> {
+    const current = await receivablePayment(order);
+    if (current) return current;
+    try {
+      const { payment } = await options.payments.start(order, "manual", { attemptKey: key, payer: {} });
+      return payment;
+    } catch (error) {
+      if (error instanceof PaymentMethodUnavailableError) {
+        return `This shop does not take transfers right now, so the M-Pesa message cannot pay ${order.ref}.`;
+      }
+      throw error;
+    }
+  }
+
+  /** The stored proof goes to review: the payment waits for the merchant, who is told. */
+  async function accept(
+    submission: Omit<ProofSubmission, "media">,
+    order: Order,
+    payment: Payment,
+    proofId: string,
+  ): Promise<ResultEvent> {
+    const { tenantId, orderRef } = submission;
+    if (payment.status !== "under_review") {
+      await store.payments.transition(tenantId, payment._id, "under_review");
+    }
+    const proof = (await store.proofs.findById(tenantId, proofId))!;
+    const detail = {
+      ...(proof.reusedFromOrderRef ? { reusedFromOrderRef: proof.reusedFromOrderRef } : {}),
+      ...(proof.transactionCode ? { transactionCode: proof.transactionCode } : {}),
+      ...(proof.flags?.length ? { flags: proof.flags.join(",") } : {}),
+    };
+    await recordAudit(store, {
+      _id: deterministicId("aud", proofId, "submitted"),
+      tenantId,
+      at: proof.submittedAt,
+      actor: `${submission.from.channel}:${submission.from.chatId}`,
+      action: "proof.submitted",
+      orderRef,
+      subjectId: proofId,
+      ...(Object.keys(detail).length > 0 ? { detail } : {}),
+    });
+    await notifier.proofSubmitted(order, proof);
+    await options.scheduleReminder(tenantId, proofId);
+    return { kind: "proof_received", orderRef };
+  }
+
+  async function create(proof: Proof): Promise<void> {
+    await store.proofs.create(proof).catch(async (error: unknown) => {
+      if (!(await store.proofs.findById(proof.tenantId, proof._id))) throw error;
+    });
   }
 
   return {
     async submit(submission: ProofSubmission): Promise<ResultEvent> {
       const { tenantId, orderRef } = submission;
-      const order = await store.orders.findByRef(tenantId, orderRef);
-      if (!order || !isCustomer(order, submission.from)) {
-        return refused(orderRef, `I can't find order ${orderRef} for you.`);
-      }
-      if (order.status !== "awaiting_payment") {
-        return refused(
-          orderRef,
-          `Order ${orderRef} is ${order.status.replace("_", " ")}; no receipt is needed.`,
-        );
-      }
-      const payment = order.paymentId ? await store.payments.findById(tenantId, order.paymentId) : null;
-      if (payment?.method !== "manual" || !RECEIVABLE.has(payment.status)) {
-        return refused(orderRef, `Order ${orderRef} is not waiting for a transfer receipt.`);
-      }
+      const order = await openOrder(submission);
+      if ("kind" in order) return order;
+      const payment = await receivablePayment(order);
+      if (!payment) return refused(orderRef, `Order ${orderRef} is not waiting for a transfer receipt.`);
       const proofId = deterministicId("prf", tenantId, submission.key);
       if (!(await store.proofs.findById(tenantId, proofId))) {
         const problem = await storeProof(submission, order, payment, proofId);
         if (problem) return refused(orderRef, problem);
       }
-      if (payment.status !== "under_review") {
-        await store.payments.transition(tenantId, payment._id, "under_review");
+      return accept(submission, order, payment, proofId);
+    },
+
+    /**
+     * A pasted M-Pesa SMS as the receipt, flagged for what the merchant should check. The same
+     * code pasted again on the same order while it waits for review changes nothing.
+     */
+    async submitSms(submission: SmsProofSubmission): Promise<ResultEvent> {
+      const { tenantId, orderRef, sms } = submission;
+      const order = await openOrder(submission);
+      if ("kind" in order) return order;
+      const proofId = deterministicId("prf", tenantId, submission.key);
+      const earlier = await store.proofs.listByTransactionCode(tenantId, sms.code, CODE_USES_READ);
+      const waiting = earlier.find(
+        (use) => use.orderId === order._id && use.status === "pending" && use._id !== proofId,
+      );
+      if (waiting) return { kind: "proof_received", orderRef };
+      const payment = await transferFor(order, submission.key);
+      if (typeof payment === "string") return refused(orderRef, payment);
+      if (!(await store.proofs.findById(tenantId, proofId))) {
+        await create({
+          _id: proofId,
+          tenantId,
+          paymentId: payment._id,
+          orderId: order._id,
+          orderRef: order.ref,
+          sha256: createHash("sha256").update(sms.code).digest("hex"),
+          sms,
+          transactionCode: sms.code,
+          submittedBy: { channel: submission.from.channel, chatId: submission.from.chatId },
+          submittedAt: new Date(),
+          status: "pending",
+        });
       }
-      const proof = (await store.proofs.findById(tenantId, proofId))!;
-      await recordAudit(store, {
-        _id: deterministicId("aud", proofId, "submitted"),
-        tenantId,
-        at: proof.submittedAt,
-        actor: `${submission.from.channel}:${submission.from.chatId}`,
-        action: "proof.submitted",
-        orderRef,
-        subjectId: proofId,
-        ...(proof.reusedFromOrderRef ? { detail: { reusedFromOrderRef: proof.reusedFromOrderRef } } : {}),
-      });
-      await notifier.proofSubmitted(order, proof);
-      await options.scheduleReminder(tenantId, proofId);
-      return { kind: "proof_received", orderRef };
+      // Flagged after storing, from a fresh read: of two shoppers pasting one code at the same
+      // moment, at least the later reader sees the other's proof.
+      const uses = await store.proofs.listByTransactionCode(tenantId, sms.code, CODE_USES_READ);
+      const others = uses.filter((use) => use._id !== proofId);
+      await store.proofs.setFlags(tenantId, proofId, smsProofFlags(sms, order, others));
+      return accept(submission, order, payment, proofId);
     },
   };
 }

@@ -5,25 +5,32 @@ const shortcode = (what: string) => z.string().regex(/^\d{5,7}$/, `${what} must 
 
 /**
  * One Paybill or Till taking payments the shopper makes from the SIM menu or *334# (Daraja C2B).
- * Secrets (`consumerKey`, `consumerSecret`, `callbackToken`) are stored encrypted and never logged.
+ * Secrets (`consumerKey`, `consumerSecret`, `securityCredential`, `callbackToken`) are stored
+ * encrypted and never logged. The Daraja app, shortcode and initiator differ between the sandbox
+ * and production (`perMode`); the callback token is in the registered URLs: one per instance.
  */
 export const c2bConfigSchema = z.strictObject({
   /** The Daraja app with the C2B product (it may be the STK Push app). */
-  consumerKey: z.string().trim().min(1, "consumerKey is required").meta({ secret: true }),
-  consumerSecret: z.string().trim().min(1, "consumerSecret is required").meta({ secret: true }),
+  consumerKey: z.string().trim().min(1, "consumerKey is required").meta({ secret: true, perMode: true }),
+  consumerSecret: z
+    .string()
+    .trim()
+    .min(1, "consumerSecret is required")
+    .meta({ secret: true, perMode: true }),
   /** The organisation shortcode the URLs are registered for: the Paybill, or a Till's store number. */
-  shortcode: shortcode("shortcode"),
+  shortcode: shortcode("shortcode").meta({ perMode: true }),
   /** `paybill`: paid with an account number (the order reference); `till`: Buy Goods, no account. */
-  type: z.enum(["paybill", "till"]).default("paybill"),
+  type: z.enum(["paybill", "till"]).default("paybill").meta({ perMode: true }),
   /** The Till number shoppers pay, when it differs from `shortcode`. Default: `shortcode`. */
-  tillNumber: shortcode("tillNumber").optional(),
+  tillNumber: shortcode("tillNumber").optional().meta({ perMode: true }),
   /** Default: the sandbox, https://sandbox.safaricom.co.ke (production: https://api.safaricom.co.ke). */
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .transform((url) => url.replace(/\/+$/, ""))
-    .default("https://sandbox.safaricom.co.ke"),
+    .default("https://sandbox.safaricom.co.ke")
+    .meta({ perMode: true }),
   /** The Register URL version, matching the API product of the Daraja app (v2 masks the MSISDN, v1 hashes it). */
-  apiVersion: z.enum(["v1", "v2"]).default("v2"),
+  apiVersion: z.enum(["v1", "v2"]).default("v2").meta({ perMode: true }),
   /**
    * Answer Daraja's validation requests from the orders (refuse unknown or paid account numbers
    * and amounts above what is due). Safaricom must also switch external validation on for the
@@ -39,8 +46,8 @@ export const c2bConfigSchema = z.strictObject({
    * credential (the initiator password encrypted with Safaricom's certificate, as the portal
    * generates it). Both set: every confirmation is checked with Transaction Status before it settles.
    */
-  initiatorName: z.string().trim().min(1).max(64).optional(),
-  securityCredential: z.string().trim().min(1).max(2048).optional().meta({ secret: true }),
+  initiatorName: z.string().trim().min(1).max(64).optional().meta({ perMode: true }),
+  securityCredential: z.string().trim().min(1).max(2048).optional().meta({ secret: true, perMode: true }),
   /** The unguessable token in the callback paths (Daraja signs nothing). */
   callbackToken: callbackTokenSchema,
   /** Where callbacks may come from (Safaricom's addresses); unset: any address. */

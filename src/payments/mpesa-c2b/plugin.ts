@@ -68,6 +68,9 @@ export function createMpesaC2bPlugin(
     },
     environment: c2bEnvironment,
     receiptLabel: "M-Pesa transaction",
+    // No phone pays a sandbox shortcode: Daraja's simulate stands in for the shopper.
+    testInstructions:
+      "pay with Daraja's C2B simulate (sandbox) using the account number above, from test number 254708374149.",
     payer: (config) => (config.type === "till" ? TILL_PAYER : undefined),
     create(instance) {
       const { config } = instance;

@@ -40,23 +40,29 @@ export const allowedIpsSchema = z
  */
 export const mpesaConfigSchema = z.strictObject({
   /** The Daraja app's consumer key ("My Apps" in the portal). */
-  consumerKey: z.string().trim().min(1, "consumerKey is required").meta({ secret: true }),
-  consumerSecret: z.string().trim().min(1, "consumerSecret is required").meta({ secret: true }),
+  consumerKey: z.string().trim().min(1, "consumerKey is required").meta({ secret: true, perMode: true }),
+  consumerSecret: z
+    .string()
+    .trim()
+    .min(1, "consumerSecret is required")
+    .meta({ secret: true, perMode: true }),
   /** The Lipa na M-Pesa Online passkey Safaricom sent for the shortcode at Go Live. */
-  passkey: z.string().trim().min(1, "passkey is required").meta({ secret: true }),
+  passkey: z.string().trim().min(1, "passkey is required").meta({ secret: true, perMode: true }),
   /** BusinessShortCode: the Paybill, or for tills the HO/store number used at Go Live. */
-  shortcode: digits(5, 7, "shortcode"),
+  shortcode: digits(5, 7, "shortcode").meta({ perMode: true }),
   /** Who receives the money: the Till number for CustomerBuyGoodsOnline. Default: `shortcode`. */
-  partyB: digits(5, 7, "partyB").optional(),
+  partyB: digits(5, 7, "partyB").optional().meta({ perMode: true }),
   /** Default: CustomerPayBillOnline. */
   transactionType: z
     .enum(["CustomerPayBillOnline", "CustomerBuyGoodsOnline"])
-    .default("CustomerPayBillOnline"),
+    .default("CustomerPayBillOnline")
+    .meta({ perMode: true }),
   /** Default: the sandbox, https://sandbox.safaricom.co.ke (production: https://api.safaricom.co.ke). */
   baseUrl: z
     .url({ protocol: /^https?$/ })
     .transform((url) => url.replace(/\/+$/, ""))
-    .default("https://sandbox.safaricom.co.ke"),
+    .default("https://sandbox.safaricom.co.ke")
+    .meta({ perMode: true }),
   /**
    * The unguessable token in the callback path (Daraja signs nothing, so this is what proves a
    * callback came from the URL we gave Daraja). Generate it with `generateCallbackToken()`.

@@ -33,6 +33,8 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
   return {
     name: "mpesa",
     label: "M-Pesa",
+    // The number the Daraja sandbox's test credentials list as PartyA.
+    testInstructions: "give the Daraja sandbox test number 254708374149 as the paying number.",
     promptsPayer: true,
     methods: ["mobile_money"],
     configSchema: mpesaConfigSchema,

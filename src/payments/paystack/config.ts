@@ -101,7 +101,7 @@ export const paystackConfigSchema = z
       .string()
       .trim()
       .regex(/^sk_(test|live)_\w+$/, "secretKey must be a Paystack secret key (sk_test_… or sk_live_…)")
-      .meta({ secret: true }),
+      .meta({ secret: true, perMode: true }),
     /**
      * The secret key before a rotation. Paystack signs each delivery with the key current when it was
      * sent and retries for 72 hours, so webhooks signed with the old key still arrive after the new one
@@ -114,26 +114,29 @@ export const paystackConfigSchema = z
         /^sk_(test|live)_\w+$/,
         "previousSecretKey must be a Paystack secret key (sk_test_… or sk_live_…)",
       )
-      .meta({ secret: true })
-      .optional(),
+      .optional()
+      .meta({ secret: true, perMode: true }),
     /** When webhooks signed with `previousSecretKey` stop being accepted (ISO 8601 with an offset). */
     previousSecretKeyUntil: z.iso
       .datetime({
         offset: true,
         error: "previousSecretKeyUntil must be a date and time like 2026-05-01T12:00:00Z",
       })
-      .optional(),
+      .optional()
+      .meta({ perMode: true }),
     /** `pk_test_…` or `pk_live_…`. Not used by the server; kept so operators see which account this is. */
     publicKey: z
       .string()
       .trim()
       .regex(/^pk_(test|live)_\w+$/, "publicKey must be a Paystack public key (pk_test_… or pk_live_…)")
-      .optional(),
+      .optional()
+      .meta({ perMode: true }),
     /** Default: https://api.paystack.co (the same for test and live; the key decides). */
     baseUrl: z
       .url({ protocol: /^https?$/ })
       .transform((url) => url.replace(/\/+$/, ""))
-      .default("https://api.paystack.co"),
+      .default("https://api.paystack.co")
+      .meta({ perMode: true }),
     /**
      * A synthetic shopper e-mail, e.g. `{chatId}@shop.example` or `{channel}-{chatId}@shop.example`.
      * Paystack requires an e-mail for every transaction; when this is set, shoppers are not asked for

@@ -33,6 +33,8 @@ export function createPaystackPlugin(
   return {
     name: "paystack",
     label: "Card (Paystack)",
+    // Paystack's documented test card that succeeds after a PIN and an OTP.
+    testInstructions: "card 4084 0840 8408 4081, any future expiry date, CVV 408, PIN 0000, OTP 123456.",
     methods: ["card"],
     configSchema: paystackConfigSchema,
     payer: paystackPayer,

@@ -27,31 +27,45 @@ export class AdminValidationError extends DukaError {
 /** Keys that could reach an object's prototype if merged. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+/** Where a config and its separate secrets were given in the request: the live set's or the test set's names. */
+export interface InputNames {
+  readonly config: string;
+  readonly secrets: string;
+}
+
+export const LIVE_INPUT: InputNames = { config: "config", secrets: "secrets" };
+export const TEST_INPUT: InputNames = { config: "testConfig", secrets: "testSecrets" };
+
 /**
  * Joins `config` and the separately given `secrets`, refusing keys that could reach a prototype,
  * `secrets` entries that are not secret fields, and fields given twice. Fields the plugin does
- * not know are left for its strict schema to report together with every other issue.
+ * not know are left for its strict schema to report together with every other issue. Issues
+ * name the fields as the request did (`names`).
  */
 export function mergeInput(
   plugin: PaymentPlugin,
   config: Readonly<Record<string, unknown>>,
   secrets: Readonly<Record<string, string>> | undefined,
+  names: InputNames = LIVE_INPUT,
 ): Record<string, unknown> {
   const secretNames = new Set(secretFieldsOf(plugin.configSchema));
   const issues: ValidationIssue[] = [];
   const merged: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(config)) {
-    if (FORBIDDEN_KEYS.has(name)) issues.push({ path: `config.${name}`, message: "Forbidden key" });
+    if (FORBIDDEN_KEYS.has(name)) issues.push({ path: `${names.config}.${name}`, message: "Forbidden key" });
     else merged[name] = value;
   }
   for (const [name, value] of Object.entries(secrets ?? {})) {
     if (!secretNames.has(name)) {
       issues.push({
-        path: `secrets.${name}`,
+        path: `${names.secrets}.${name}`,
         message: `Not a secret field of plugin "${plugin.name}"; secret fields: ${[...secretNames].join(", ") || "none"}`,
       });
     } else if (Object.hasOwn(config, name)) {
-      issues.push({ path: `secrets.${name}`, message: "Given in both config and secrets; give it once" });
+      issues.push({
+        path: `${names.secrets}.${name}`,
+        message: `Given in both ${names.config} and ${names.secrets}; give it once`,
+      });
     } else merged[name] = value;
   }
   if (issues.length > 0) throw new AdminValidationError(`Invalid config for plugin "${plugin.name}"`, issues);
@@ -61,12 +75,16 @@ export function mergeInput(
 export function configFieldNames(
   config: Readonly<Record<string, unknown>>,
   secrets: Readonly<Record<string, unknown>>,
+  prefix = "config",
 ) {
-  return [...Object.keys(config), ...Object.keys(secrets)].map((name) => `config.${name}`);
+  return [...Object.keys(config), ...Object.keys(secrets)].map((name) => `${prefix}.${name}`);
 }
 
-export function prefixed(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).map(([name, value]) => [`config.${name}`, value]));
+export function prefixed(
+  config: Readonly<Record<string, unknown>>,
+  prefix = "config",
+): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([name, value]) => [`${prefix}.${name}`, value]));
 }
 
 export function diffConfig(

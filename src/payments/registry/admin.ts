@@ -1,25 +1,28 @@
 import { DukaError, DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
 import type { AuditRepository } from "../../store/types.js";
-import { type HealthResult, type PaymentPlugin, secretFieldsOf } from "../plugin.js";
+import { type HealthResult, type PaymentPlugin, perModeFieldsOf, secretFieldsOf } from "../plugin.js";
 import { webhookPathOf } from "../plugin-webhook.js";
 import {
   AdminValidationError,
   configFieldNames,
   diffConfig,
   diffSecrets,
+  LIVE_INPUT,
   mergeInput,
   prefixed,
+  TEST_INPUT,
 } from "./admin-input.js";
+import { type CredentialMode, hasCredentials, modeOf, withCredentialSets } from "./credential-sets.js";
 import type { HealthMonitor } from "./health.js";
 import {
   InvalidConfigError,
   joinConfig,
   maskSecrets,
   plaintextSecrets,
-  type SplitConfig,
+  type SplitSets,
   scrubSecrets,
-  splitConfig,
+  splitSets,
 } from "./instance-config.js";
 import { type PluginView, toPluginView } from "./plugin-view.js";
 import type { ManagedProviderRegistry } from "./registry.js";
@@ -64,10 +67,17 @@ export interface ProviderView {
   readonly health: InstanceHealth;
   /** Where the provider must call back (`PUBLIC_URL` + the plugin's webhook path), or null. */
   readonly webhookUrl: string | null;
-  /** The non-secret config fields. */
+  /** The non-secret config fields: the shared ones and the live set's own. */
   readonly config: Readonly<Record<string, unknown>>;
-  /** Each stored secret field, masked (`sk_live_…1234`). */
+  /** Each stored secret field, masked (`sk_live_…1234`): the shared ones and the live set's own. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** The test set's own fields, secrets masked; null: no test credentials. */
+  readonly test: {
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly secrets: Readonly<Record<string, string>>;
+  } | null;
+  /** Which modes have credentials: `testMode` may only select one that has. */
+  readonly credentials: Readonly<Record<CredentialMode, boolean>>;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -82,9 +92,16 @@ export interface CreateProviderInput {
   readonly config: Readonly<Record<string, unknown>>;
   /** Secret fields may also be given apart from `config` (DESIGN §7); never both for one field. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * The test account's own fields (the plugin's `perMode` ones: keys, webhook secrets, base URLs),
+   * secrets in plaintext; shared fields come from `config`. Omitted: no test credentials.
+   */
+  readonly testConfig?: Readonly<Record<string, unknown>>;
+  /** Test secret fields apart from `testConfig`, as `secrets` is to `config`. */
+  readonly testSecrets?: Readonly<Record<string, string>>;
   /** Default true. */
   readonly active?: boolean;
-  /** Default false. */
+  /** Default false. The selected mode must have credentials (400 otherwise). */
   readonly testMode?: boolean;
   /** Lower goes first. Default 100. */
   readonly priority?: number;
@@ -94,6 +111,7 @@ export interface CreateProviderInput {
 
 export interface UpdateProviderInput {
   readonly active?: boolean;
+  /** Switches the set every call uses, from the next call on; refused (400) without credentials for it. */
   readonly testMode?: boolean;
   readonly priority?: number;
   /** A new share of traffic; null stops splitting. */
@@ -103,6 +121,9 @@ export interface UpdateProviderInput {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Secret fields to replace; the same as giving them in `config`. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** The test set's fields to replace, as `config` does for the live set. */
+  readonly testConfig?: Readonly<Record<string, unknown>>;
+  readonly testSecrets?: Readonly<Record<string, string>>;
 }
 
 export interface ProviderAdmin {
@@ -186,15 +207,19 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
     }
   }
 
-  function toView(instance: ProviderInstance): ProviderView {
-    const plugin = registry.plugin(instance.plugin);
-    let masked: Record<string, string>;
-    try {
-      masked = maskSecrets(box, instance);
-    } catch {
-      // A secret under a retired key must not hide the instance from the admin who fixes it.
-      masked = Object.fromEntries(Object.keys(instance.secrets).map((name) => [name, "(unreadable)"]));
-    }
+  function toView(stored: ProviderInstance): ProviderView {
+    const plugin = registry.plugin(stored.plugin);
+    const instance = plugin ? withCredentialSets(plugin.configSchema, stored) : stored;
+    const masked = (set: Pick<ProviderInstance, "secrets">) => {
+      try {
+        return maskSecrets(box, set);
+      } catch {
+        // A secret under a retired key must not hide the instance from the admin who fixes it.
+        return Object.fromEntries(Object.keys(set.secrets).map((name) => [name, "(unreadable)"]));
+      }
+    };
+    const has = (mode: CredentialMode) =>
+      plugin ? hasCredentials(plugin.configSchema, instance, mode) : false;
     return {
       id: instance._id,
       tenantId: instance.tenantId,
@@ -206,8 +231,14 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       weight: instance.weight ?? null,
       health: instance.health,
       webhookUrl: webhookUrlOf(instance, plugin),
-      config: instance.config,
-      secrets: masked,
+      config: plugin ? withoutSecretFields(plugin, instance.config) : instance.config,
+      secrets: masked(instance),
+      // A plugin without per-mode fields (manual) has one config for both modes: no test set to show.
+      test:
+        plugin && perModeFieldsOf(plugin.configSchema).length > 0 && has("test") && instance.test
+          ? { config: instance.test.config, secrets: masked(instance.test) }
+          : null,
+      credentials: { live: has("live"), test: has("test") },
       createdAt: instance.createdAt,
       updatedAt: instance.updatedAt,
     };
@@ -248,25 +279,33 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
   }
 
   /**
-   * Validates the config (secret fields in plaintext) against the plugin and splits it; with
-   * `existing`, fields omitted keep their stored values. Issues are reported at their path in
-   * the request (`config.apiKey`).
+   * Validates the live and test configs (secret fields in plaintext) against the plugin and splits
+   * them; with `existing`, fields omitted keep their stored values. Issues are reported at their
+   * path in the request (`config.apiKey`, `testConfig.secretKey`).
    */
   function split(
     plugin: PaymentPlugin,
-    config: Readonly<Record<string, unknown>>,
-    secretsInput: Readonly<Record<string, string>> | undefined,
+    input: Pick<UpdateProviderInput, "config" | "secrets" | "testConfig" | "testSecrets">,
     existing?: ProviderInstance,
-  ): SplitConfig {
-    const input = mergeInput(plugin, config, secretsInput);
+  ): SplitSets {
+    const live = mergeInput(plugin, input.config ?? {}, input.secrets, LIVE_INPUT);
+    const test =
+      input.testConfig !== undefined || input.testSecrets !== undefined
+        ? mergeInput(plugin, input.testConfig ?? {}, input.testSecrets, TEST_INPUT)
+        : undefined;
     try {
-      return splitConfig(box, plugin.configSchema, input, existing);
+      return splitSets(box, plugin.configSchema, { live, ...(test ? { test } : {}) }, existing);
     } catch (error) {
       if (error instanceof InvalidConfigError) {
         throw new AdminValidationError(
           error.message,
           error.issues.map(({ path, message }) => ({
-            path: path === "" ? "config" : `config.${path}`,
+            path:
+              path === ""
+                ? "config"
+                : path.startsWith("test.")
+                  ? `testConfig.${path.slice("test.".length)}`
+                  : `config.${path}`,
             message,
           })),
         );
@@ -276,7 +315,10 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         throw new AdminValidationError(
           error.message,
           error.unreadable.map(({ field }) => ({
-            path: `config.${field}`,
+            path:
+              existing?.test && Object.hasOwn(existing.test.secrets, field)
+                ? `testConfig.${field}`
+                : `config.${field}`,
             message: "The stored value cannot be decrypted; give a new value",
           })),
         );
@@ -299,7 +341,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       const plugin = requirePlugin(input.plugin);
       const tenantId = input.tenantId ?? deps.defaultTenantId;
       const displayName = input.displayName.trim();
-      const { config, secrets } = split(plugin, input.config, input.secrets);
+      const { config, secrets, test } = split(plugin, input);
       await assertNameFree(tenantId, displayName);
       const at = now();
       const instance: ProviderInstance = {
@@ -309,6 +351,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         displayName,
         config,
         secrets,
+        test,
         active: input.active ?? DEFAULTS.active,
         testMode: input.testMode ?? DEFAULTS.testMode,
         priority: input.priority ?? DEFAULTS.priority,
@@ -318,6 +361,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         createdAt: at,
         updatedAt: at,
       };
+      assertCredentialsFor(plugin, instance);
       try {
         await instances.create(instance);
       } catch (error) {
@@ -331,6 +375,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
           "priority",
           ...(instance.weight === undefined ? [] : ["weight"]),
           ...configFieldNames(config, secrets),
+          ...configFieldNames(test.config, test.secrets, TEST_INPUT.config),
         ],
         values: {
           active: instance.active,
@@ -338,6 +383,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
           priority: instance.priority,
           ...(instance.weight === undefined ? {} : { weight: instance.weight }),
           ...prefixed(config),
+          ...prefixed(test.config, TEST_INPUT.config),
         },
       });
       return toView(instance);
@@ -377,17 +423,31 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
           note("displayName", displayName);
         }
       }
-      if (input.config !== undefined || input.secrets !== undefined) {
+      const givesConfig = [input.config, input.secrets, input.testConfig, input.testSecrets].some(
+        (given) => given !== undefined,
+      );
+      if (givesConfig) {
         const plugin = requirePlugin(existing.plugin);
-        const next = split(plugin, input.config ?? {}, input.secrets, existing);
-        const changedConfig = diffConfig(existing.config, next.config);
-        const changedSecrets = diffSecrets(box, existing.secrets, next.secrets);
-        if (changedConfig.length > 0 || changedSecrets.length > 0) {
+        const before = withCredentialSets(plugin.configSchema, existing);
+        const next = split(plugin, input, existing);
+        const changed = [
+          ...changedFields(before, next, LIVE_INPUT.config, box),
+          ...changedFields(before.test, next.test, TEST_INPUT.config, box),
+        ];
+        // A pre-sets instance read as test-only is stored in its new shape with its next change.
+        const reshaped = before !== existing;
+        if (changed.length > 0 || reshaped) {
           changes.config = next.config;
           changes.secrets = next.secrets;
-          for (const name of changedConfig) note(`config.${name}`, next.config[name]);
-          for (const name of changedSecrets) note(`config.${name}`, undefined, true);
+          changes.test = next.test;
+          for (const { field, value, secret } of changed) note(field, value, secret);
         }
+      }
+      if (changes.testMode !== undefined || changes.config) {
+        const plugin = requirePlugin(existing.plugin);
+        // Over the existing sets as read, so the switch itself is never taken for old data.
+        const { weight: _routing, ...settings } = changes;
+        assertCredentialsFor(plugin, { ...withCredentialSets(plugin.configSchema, existing), ...settings });
       }
 
       if (fields.length === 0) return toView(existing);
@@ -454,7 +514,7 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
     async testConnection(pluginName, config, testMode) {
       const plugin = requirePlugin(pluginName, "not_found");
       // Validates exactly as saving would (same issues), then throws the encrypted copy away.
-      split(plugin, config, undefined);
+      split(plugin, { config });
       const plaintext = secretFieldsOf(plugin.configSchema)
         .map((name) => config[name])
         .filter((value): value is string => typeof value === "string");
@@ -465,6 +525,55 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
       return registry.plugins().map(toPluginView);
     },
   };
+}
+
+/**
+ * The stored config without fields the plugin now marks secret: one stored in clear text before
+ * it was marked (Paystack's previousSecretKey) is never shown; the next write encrypts it.
+ */
+function withoutSecretFields(
+  plugin: PaymentPlugin,
+  config: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const secret = new Set(secretFieldsOf(plugin.configSchema));
+  return Object.fromEntries(Object.entries(config).filter(([name]) => !secret.has(name)));
+}
+
+/** Each field whose value changed between two stored sets, as the audit names it. */
+function changedFields(
+  before: Pick<ProviderInstance, "config" | "secrets">,
+  after: Pick<ProviderInstance, "config" | "secrets">,
+  prefix: string,
+  box: SecretBox,
+): { field: string; value: unknown; secret: boolean }[] {
+  return [
+    ...diffConfig(before.config, after.config).map((name) => ({
+      field: `${prefix}.${name}`,
+      value: after.config[name],
+      secret: false,
+    })),
+    ...diffSecrets(box, before.secrets, after.secrets).map((name) => ({
+      field: `${prefix}.${name}`,
+      value: undefined,
+      secret: true,
+    })),
+  ];
+}
+
+/**
+ * Refuses an instance whose `testMode` selects a set it has no credentials for: calls would fail
+ * (or, worse, be tempted to use the other set's keys), so the switch is not saved at all.
+ */
+function assertCredentialsFor(plugin: PaymentPlugin, instance: ProviderInstance): void {
+  const mode = modeOf(instance);
+  if (hasCredentials(plugin.configSchema, instance, mode)) return;
+  const where = mode === "test" ? TEST_INPUT.config : LIVE_INPUT.config;
+  const message = `Cannot use ${mode} mode: the instance has no ${mode} credentials. Give them in ${where} (${perModeNames(plugin)}) first or in the same request`;
+  throw new AdminValidationError(message, [{ path: "testMode", message }]);
+}
+
+function perModeNames(plugin: PaymentPlugin): string {
+  return perModeFieldsOf(plugin.configSchema).join(", ");
 }
 
 function nameTaken(tenantId: string, displayName: string): DukaError {

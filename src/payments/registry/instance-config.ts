@@ -13,7 +13,17 @@
 import type { z } from "zod";
 import { DukaError } from "../../domain/errors.js";
 import { maskSecret } from "../../log/mask.js";
-import { secretFieldsOf } from "../plugin.js";
+import { perModeFieldsOf, secretFieldsOf } from "../plugin.js";
+import {
+  type CredentialMode,
+  credentialSetOf,
+  hasCredentials,
+  MissingCredentialsError,
+  modeOf,
+  partition,
+  toStoredSets,
+  withCredentialSets,
+} from "./credential-sets.js";
 import { SecretKeyError, type UnreadableSecret } from "./secrets.js";
 import type { EncryptedSecret, ProviderInstance, SecretBox } from "./types.js";
 
@@ -83,19 +93,83 @@ export function splitConfig(
   return { config, secrets };
 }
 
+export interface SplitSets extends SplitConfig {
+  /** The test set's own fields; empty: no test credentials. */
+  readonly test: SplitConfig;
+}
+
+/** A live config and a test one (only the plugin's `perMode` fields), as the admin or a seed gives them. */
+export interface SetsInput {
+  readonly live: Record<string, unknown>;
+  readonly test?: Record<string, unknown>;
+}
+
 /**
- * The config a plugin instance is built with: secrets decrypted, merged over the config, and
- * validated by the schema (defaults and transforms applied). Throws SecretKeyError naming every
- * unreadable field, or InvalidConfigError when the stored config no longer fits the schema.
+ * {@link splitConfig} for both credential sets. The live input holds the shared fields and the
+ * live set's own; the test input only the test set's own (`perMode`) fields, which are validated
+ * together with the shared ones, exactly as the test mode will use them. A mode is split when it
+ * is given or stored credentials (any `perMode` field); the live one also when neither is, so an
+ * empty input is refused for its missing fields. Issues of the test input have paths `test.…`.
+ */
+export function splitSets(
+  box: SecretBox,
+  schema: z.ZodObject,
+  input: SetsInput,
+  existing?: ProviderInstance,
+): SplitSets {
+  const perMode = new Set(perModeFieldsOf(schema));
+  const testInput = input.test ?? {};
+  const shared = Object.keys(testInput).filter((name) => !perMode.has(name));
+  if (shared.length > 0) {
+    throw new InvalidConfigError(
+      shared.map((name) => ({
+        path: `test.${name}`,
+        message: Object.hasOwn(schema.shape, name)
+          ? "is the same in both modes: set it in the live config"
+          : "is not a setting of this plugin",
+      })),
+    );
+  }
+  const stored = existing ? withCredentialSets(schema, existing) : undefined;
+  const gives = (values: Record<string, unknown>) =>
+    Object.entries(values).some(([name, value]) => perMode.has(name) && value !== undefined);
+  const testGiven =
+    perMode.size > 0 &&
+    (gives(testInput) || (stored !== undefined && hasCredentials(schema, stored, "test")));
+  const liveGiven =
+    perMode.size === 0 ||
+    gives(input.live) ||
+    (stored !== undefined && hasCredentials(schema, stored, "live")) ||
+    !testGiven;
+  const viewOf = (mode: CredentialMode) =>
+    stored ? { ...stored, ...credentialSetOf(schema, stored, mode) } : undefined;
+  const live = liveGiven ? splitConfig(box, schema, input.live, viewOf("live")) : undefined;
+  const test = testGiven
+    ? splitConfig(box, schema, { ...partition(input.live, perMode)[0], ...testInput }, viewOf("test"))
+    : undefined;
+  const config = toStoredSets(schema, live?.config, test?.config);
+  const secrets = toStoredSets(schema, live?.secrets, test?.secrets);
+  return { config: config.top, secrets: secrets.top, test: { config: config.test, secrets: secrets.test } };
+}
+
+/**
+ * The config a plugin instance is built with for `mode` (default: the one `testMode` selects):
+ * the shared fields and that mode's own, secrets decrypted, validated by the schema (defaults and
+ * transforms applied). Throws MissingCredentialsError when the instance holds none for the mode,
+ * SecretKeyError naming every unreadable field, or InvalidConfigError when the stored config no
+ * longer fits the schema.
  */
 export function joinConfig<Schema extends z.ZodObject>(
   box: SecretBox,
   schema: Schema,
   instance: ProviderInstance,
+  mode: CredentialMode = modeOf(instance),
 ): z.output<Schema> {
-  const values: Record<string, unknown> = { ...instance.config };
+  if (!hasCredentials(schema, instance, mode)) throw new MissingCredentialsError(instance._id, mode);
+  const set = credentialSetOf(schema, instance, mode);
+  const values: Record<string, unknown> = { ...set.config };
   const unreadable: Unreadable[] = [];
-  for (const [field, secret] of Object.entries(instance.secrets)) {
+  for (const [field, secret] of Object.entries(set.secrets)) {
     try {
       values[field] = box.decrypt(secret);
     } catch (error) {
@@ -110,10 +184,10 @@ export function joinConfig<Schema extends z.ZodObject>(
   );
 }
 
-/** Each secret field of `instance`, masked for display (`sk_live_…1234`, `***`). */
-export function maskSecrets(box: SecretBox, instance: ProviderInstance): Record<string, string> {
+/** Each secret field of a set (an instance's top level, or its test set), masked for display (`sk_live_…1234`, `***`). */
+export function maskSecrets(box: SecretBox, set: Pick<ProviderInstance, "secrets">): Record<string, string> {
   const masked: Record<string, string> = {};
-  for (const [field, secret] of Object.entries(instance.secrets)) {
+  for (const [field, secret] of Object.entries(set.secrets)) {
     try {
       masked[field] = maskSecret(box.decrypt(secret));
     } catch (error) {
@@ -131,7 +205,7 @@ export function maskSecrets(box: SecretBox, instance: ProviderInstance): Record<
 export function assertSecretsReadable(box: SecretBox, instances: readonly ProviderInstance[]): void {
   const unreadable: Unreadable[] = [];
   for (const instance of instances) {
-    for (const [field, secret] of Object.entries(instance.secrets)) {
+    for (const [field, secret] of storedSecrets(instance)) {
       try {
         box.decrypt(secret);
       } catch (error) {
@@ -205,6 +279,8 @@ function mergeOverExisting(
   const base: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(existing.config)) {
     if (known.has(name) && !secretNames.has(name)) base[name] = value;
+    // A field marked secret after it was stored in clear text: kept, and encrypted from now on.
+    else if (secretNames.has(name) && !Object.hasOwn(existing.secrets, name)) base[name] = value;
   }
   for (const [name, secret] of Object.entries(existing.secrets)) {
     if (!secretNames.has(name)) continue;
@@ -393,10 +469,24 @@ function scrub(message: string, values: readonly string[]): string {
 /** Secrets shorter than this are not scrubbed from messages (they would match ordinary words). */
 const MIN_SCRUB_LENGTH = 4;
 
-/** An instance's secrets in clear text, for scrubbing messages; unreadable ones are left out. */
-export function plaintextSecrets(box: SecretBox, instance: Pick<ProviderInstance, "secrets">): string[] {
+/** Every secret an instance stores, both sets', by field (`test.` before the test set's). */
+function storedSecrets(instance: Pick<ProviderInstance, "secrets" | "test">): [string, EncryptedSecret][] {
+  return [
+    ...Object.entries(instance.secrets),
+    ...Object.entries(instance.test?.secrets ?? {}).map(([field, secret]): [string, EncryptedSecret] => [
+      `test.${field}`,
+      secret,
+    ]),
+  ];
+}
+
+/** An instance's secrets (both sets) in clear text, for scrubbing messages; unreadable ones are left out. */
+export function plaintextSecrets(
+  box: SecretBox,
+  instance: Pick<ProviderInstance, "secrets" | "test">,
+): string[] {
   const values: string[] = [];
-  for (const secret of Object.values(instance.secrets)) {
+  for (const [, secret] of storedSecrets(instance)) {
     try {
       values.push(box.decrypt(secret));
     } catch {

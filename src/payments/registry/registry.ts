@@ -6,6 +6,7 @@ import type { PaymentMethod } from "../../domain/payment.js";
 import type { PaymentOption } from "../../domain/payment-option.js";
 import type { PaymentPlugin, ProviderClient } from "../plugin.js";
 import { assertDistinctWebhookSegments, webhookUrlOf } from "../plugin-webhook.js";
+import { type CredentialMode, modeOf } from "./credential-sets.js";
 import { joinConfig } from "./instance-config.js";
 import type { SharedCacheFactory } from "./shared-cache.js";
 import type {
@@ -41,8 +42,12 @@ export class PluginNotRegisteredError extends ConfigError {
 
 /** The registry plus what the composition root needs to keep it fresh and to check health. */
 export interface ManagedProviderRegistry extends ProviderRegistry {
-  /** Builds (or reuses) the client of a stored instance. */
-  client(instance: ProviderInstance): ProviderClient;
+  /**
+   * Builds (or reuses) the client of a stored instance, with the credentials of `mode` (default:
+   * the set `testMode` selects now). A payment is verified and refunded in the mode it was made
+   * in, whatever the instance is switched to since.
+   */
+  client(instance: ProviderInstance, mode?: CredentialMode): ProviderClient;
   /**
    * A stored instance by id, active or not (a late webhook to a deactivated instance still
    * settles), cached until the next invalidation: webhooks and settle jobs read it per event.
@@ -68,7 +73,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     options.plugins.flatMap((plugin) => (plugin.webhook ? [[plugin.webhook.segment, plugin] as const] : [])),
   );
   const cache = new Map<string, Promise<ResolvedInstance[]>>();
-  // Clients are built from decrypted config, once per stored version of an instance.
+  // Clients are built from decrypted config, once per stored version of an instance and mode.
   const clients = new Map<string, { updatedAt: number; client: ProviderClient }>();
   const events = new EventEmitter<{ invalidated: [tenantId: string | undefined] }>();
   // Only found instances stay: ids from forged requests must not grow the cache.
@@ -87,23 +92,24 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
     return found;
   }
 
-  function client(instance: ProviderInstance): ProviderClient {
-    const cached = clients.get(instance._id);
+  function client(instance: ProviderInstance, mode: CredentialMode = modeOf(instance)): ProviderClient {
+    const key = `${instance._id}:${mode}`;
+    const cached = clients.get(key);
     if (cached && cached.updatedAt === instance.updatedAt.getTime()) return cached.client;
     const plugin = byName.get(instance.plugin);
     if (!plugin) throw new PluginNotRegisteredError(instance.plugin);
-    const config = joinConfig(options.secrets, plugin.configSchema, instance);
+    const config = joinConfig(options.secrets, plugin.configSchema, instance, mode);
     const webhookUrl = webhookUrlOf(options.publicUrl, plugin, { id: instance._id, config });
     const built = plugin.create({
       id: instance._id,
       tenantId: instance.tenantId,
-      testMode: instance.testMode,
+      testMode: mode === "test",
       config,
       publicUrl: options.publicUrl,
       ...(webhookUrl ? { webhookUrl } : {}),
       shared: options.shared(instance._id),
     });
-    clients.set(instance._id, { updatedAt: instance.updatedAt.getTime(), client: built });
+    clients.set(key, { updatedAt: instance.updatedAt.getTime(), client: built });
     return built;
   }
 
@@ -162,6 +168,9 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
             method,
             label: plugin.methodLabels?.[method] ?? plugin.label,
             testMode: instance.testMode,
+            ...(instance.testMode && plugin.testInstructions
+              ? { testInstructions: plugin.testInstructions }
+              : {}),
             ...(plugin.receiptLabel ? { receiptLabel: plugin.receiptLabel } : {}),
             ...(payer ? { payer } : {}),
           });

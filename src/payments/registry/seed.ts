@@ -3,7 +3,9 @@ import type { Logger } from "pino";
 import { ConfigError, DuplicateKeyError } from "../../domain/errors.js";
 import { newId } from "../../domain/ids.js";
 import type { EnvironmentSeed, PaymentPlugin, SeedContext } from "../plugin.js";
-import { joinConfig, splitConfig } from "./instance-config.js";
+import { perModeFieldsOf } from "../plugin.js";
+import { type CredentialMode, hasCredentials, partition } from "./credential-sets.js";
+import { joinConfig, type SetsInput, splitSets } from "./instance-config.js";
 import type { ProviderInstance, ProviderInstanceRepository, ProviderRegistry, SecretBox } from "./types.js";
 
 /** An instance the environment asks for, with the plugin it is for. */
@@ -30,6 +32,8 @@ export function environmentSeeds(options: {
 /**
  * Makes the tenant's instance of each seeded plugin follow the environment: created when the
  * tenant has none, updated when a variable changed (a rotated key must not be silently ignored),
+ * into the credential set the seed's mode names (test keys seed the test set and test mode; the
+ * other set, if any, is kept),
  * left alone with a warning naming the ignored variables once an operator edited it through the
  * admin API. Processes seeding at once agree: creation collides on the unique display name
  * (the loser does nothing) and updates write the same values.
@@ -54,7 +58,11 @@ export async function seedInstances(options: {
       continue;
     }
     const target = existing.find((instance) => sourceOf(instance) === "environment") ?? existing[0]!;
-    const current = joinConfig(options.secrets, plugin.configSchema, target);
+    const mode: CredentialMode = seed.testMode ? "test" : "live";
+    // A set the instance does not hold yet: every variable is a change.
+    const current = hasCredentials(plugin.configSchema, target, mode)
+      ? joinConfig(options.secrets, plugin.configSchema, target, mode)
+      : {};
     const desired = desiredConfig(current, seed);
     const changed = Object.keys(seed.variables).filter(
       (field) => !isDeepStrictEqual(current[field], desired[field]),
@@ -70,7 +78,7 @@ export async function seedInstances(options: {
       continue;
     }
     await options.instances.update(target._id, {
-      ...splitConfig(options.secrets, plugin.configSchema, desired),
+      ...splitSets(options.secrets, plugin.configSchema, setsOf(plugin, mode, desired), target),
       testMode: seed.testMode,
       source: "environment",
     });
@@ -80,6 +88,13 @@ export async function seedInstances(options: {
     );
     await options.onChanged?.(tenantId);
   }
+}
+
+/** A seed's whole config as the input of `mode`'s set: the shared fields stay live-side. */
+function setsOf(plugin: PaymentPlugin, mode: CredentialMode, config: Record<string, unknown>): SetsInput {
+  if (mode === "live") return { live: config };
+  const [shared, own] = partition(config, new Set(perModeFieldsOf(plugin.configSchema)));
+  return { live: shared, test: own };
 }
 
 /** Instances stored before `source` existed: one never edited since it was made was seeded. */
@@ -94,8 +109,8 @@ function sourceOf(instance: ProviderInstance): "environment" | "admin" {
 function desiredConfig(current: Record<string, unknown>, seed: InstanceSeed): Record<string, unknown> {
   const desired = { ...current };
   for (const field of Object.keys(seed.variables)) {
-    if (seed.config[field] === undefined) delete desired[field];
-    else desired[field] = seed.config[field];
+    // Given as undefined, a variable no longer set clears the stored field.
+    desired[field] = seed.config[field];
   }
   return desired;
 }
@@ -112,7 +127,11 @@ async function createSeeded(
       tenantId: options.tenantId,
       plugin: seed.plugin,
       displayName: seed.displayName,
-      ...splitConfig(options.secrets, plugin.configSchema, { ...seed.createOnly, ...seed.config }),
+      ...splitSets(
+        options.secrets,
+        plugin.configSchema,
+        setsOf(plugin, seed.testMode ? "test" : "live", { ...seed.createOnly, ...seed.config }),
+      ),
       active: true,
       testMode: seed.testMode,
       priority: 100,

@@ -16,8 +16,10 @@ export interface FailureReason {
 }
 
 export interface InstanceStats {
-  /** Payments the instance was tried for: each called its initiate once. */
+  /** Live payments the instance was tried for: each called its initiate once. */
   readonly tried: number;
+  /** Test-mode payments it was tried for: left out of every other figure (no money moved). */
+  readonly testPayments: number;
   /** Taken by it and paid (refunded ones too: the money moved). */
   readonly succeeded: number;
   /** Refused at initiation, or taken and then failed, cancelled, expired or rejected. */
@@ -51,7 +53,8 @@ export function instanceStatsOf(instanceId: string, payments: readonly Payment[]
     else reasons.set(key, { stage, code, count: 1, ...(example ? { example } : {}) });
   };
 
-  for (const payment of payments) {
+  const live = payments.filter((payment) => payment.testMode !== true);
+  for (const payment of live) {
     for (const attempt of payment.attempts ?? []) {
       if (attempt.instanceId !== instanceId || attempt.ok || !attempt.error) continue;
       countFailure("initiate", attempt.error.providerCode ?? attempt.error.code, attempt.error.message);
@@ -70,7 +73,8 @@ export function instanceStatsOf(instanceId: string, payments: readonly Payment[]
   );
   const failed = failureReasons.reduce((sum, reason) => sum + reason.count, 0);
   return {
-    tried: payments.length,
+    tried: live.length,
+    testPayments: payments.length - live.length,
     succeeded,
     failed,
     open,

@@ -14,18 +14,19 @@ export const stripeConfigSchema = z.strictObject({
     .string()
     .trim()
     .regex(/^(sk|rk)_(test|live)_\w+$/, "secretKey must be a Stripe secret key (sk_test_… or sk_live_…)")
-    .meta({ secret: true }),
+    .meta({ secret: true, perMode: true }),
   /** `whsec_…`, shown once when the webhook endpoint is added (Dashboard → Developers → Webhooks). */
   webhookSecret: z
     .string()
     .trim()
     .regex(/^whsec_\w+$/, "webhookSecret must be a Stripe webhook signing secret (whsec_…)")
-    .meta({ secret: true }),
+    .meta({ secret: true, perMode: true }),
   /** Default: https://api.stripe.com. Another origin only for the emulator (sandbox/stripe). */
   apiBase: z
     .url({ protocol: /^https?$/ })
     .transform((url) => url.replace(/\/+$/, ""))
-    .default("https://api.stripe.com"),
+    .default("https://api.stripe.com")
+    .meta({ perMode: true }),
   /** Per Stripe HTTP call, body included. Default: 10 000 ms. */
   timeoutMs: z.number().int().min(1000).max(60_000).default(10_000),
   /** How old a webhook's signed timestamp may be, in seconds. Default: 300 (Stripe's own default). */

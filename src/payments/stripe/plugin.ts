@@ -19,6 +19,8 @@ export const HEALTH_CHECK_SESSION = "cs_duka_health_check";
 export const stripePlugin: PaymentPlugin<typeof stripeConfigSchema> = {
   name: "stripe",
   label: "Card (Stripe)",
+  // Stripe's test card that always succeeds.
+  testInstructions: "card 4242 4242 4242 4242, any future expiry date, any CVC.",
   methods: ["card"],
   configSchema: stripeConfigSchema,
   /**

@@ -78,13 +78,25 @@ export const createProviderBody = z.strictObject({
   displayName,
   config,
   secrets: secrets.optional(),
+  testConfig: config.optional(),
+  testSecrets: secrets.optional(),
   active: z.boolean().optional(),
   testMode: z.boolean().optional(),
   priority: priority.optional(),
   weight: weight.optional(),
 });
 
-const UPDATABLE = ["active", "testMode", "priority", "weight", "displayName", "config", "secrets"] as const;
+const UPDATABLE = [
+  "active",
+  "testMode",
+  "priority",
+  "weight",
+  "displayName",
+  "config",
+  "secrets",
+  "testConfig",
+  "testSecrets",
+] as const;
 
 export const updateProviderBody = z
   .strictObject({
@@ -96,6 +108,8 @@ export const updateProviderBody = z
     displayName: displayName.optional(),
     config: config.optional(),
     secrets: secrets.optional(),
+    testConfig: config.optional(),
+    testSecrets: secrets.optional(),
   })
   .refine((body) => UPDATABLE.some((field) => body[field] !== undefined), {
     message: `Give at least one of ${UPDATABLE.join(", ")}`,

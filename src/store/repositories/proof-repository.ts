@@ -12,6 +12,20 @@ export function createProofRepository(proofs: Collection<Proof>): ProofRepositor
     // The earliest use of the bytes is the one to point the merchant at.
     findReuse: (tenantId, sha256, orderId) =>
       proofs.findOne({ tenantId, sha256, orderId: { $ne: orderId } }, { sort: { submittedAt: 1 } }),
+    listByTransactionCode: (tenantId, code, limit) =>
+      proofs.find({ tenantId, transactionCode: code }, { sort: { submittedAt: 1 }, limit }),
+    setFlags: (tenantId, id, review) =>
+      proofs.findOneAndUpdate(
+        { tenantId, _id: id, status: "pending" },
+        {
+          $set: {
+            flags: [...review.flags],
+            ...(review.reusedFromOrderRef === undefined
+              ? {}
+              : { reusedFromOrderRef: review.reusedFromOrderRef }),
+          },
+        },
+      ),
     // A verdict is given once: only a pending proof takes one.
     review: (tenantId, id, to, review) =>
       proofs.findOneAndUpdate(

@@ -2,7 +2,16 @@ import type { InstanceChanges, InstanceHealth, ProviderInstance } from "../../do
 import type { Collection, Filter, ProviderInstanceRepository } from "../types.js";
 
 /** The fields `update` may change; identity, tenant, plugin, health and createdAt are not among them. */
-const CHANGEABLE = ["displayName", "config", "secrets", "active", "testMode", "priority", "source"] as const;
+const CHANGEABLE = [
+  "displayName",
+  "config",
+  "secrets",
+  "test",
+  "active",
+  "testMode",
+  "priority",
+  "source",
+] as const;
 
 export function createProviderInstanceRepository(
   instances: Collection<ProviderInstance>,

@@ -70,6 +70,8 @@ export interface ProviderSandbox {
   readonly badConfigs: Readonly<Record<string, Record<string, unknown>>>;
   /** The fields stored encrypted. */
   readonly secretFields: readonly string[];
+  /** The fields that differ between the provider's live and test accounts (`perMode`). */
+  readonly perModeFields: readonly string[];
   /** Duka's public URL as the provider calls it back. */
   readonly publicUrl: string;
   readonly shared: SharedCacheFactory;
@@ -166,6 +168,7 @@ const manual: PaymentDriver = {
         "an unknown field": { instructions: "x", till: "1" },
       },
       secretFields: [],
+      perModeFields: [],
       publicUrl: "https://duka.example.com",
       shared: redis.shared,
       payment: () => paystack.testPayment({ method: "manual", provider: "manual" }),
@@ -205,6 +208,16 @@ const mpesaDriver: PaymentDriver = {
         "no passkey": { ...config, passkey: undefined },
       },
       secretFields: ["consumerKey", "consumerSecret", "passkey", "callbackToken"],
+      // The callback token is in the URL Daraja was given: one per instance, whatever the mode.
+      perModeFields: [
+        "consumerKey",
+        "consumerSecret",
+        "passkey",
+        "shortcode",
+        "partyB",
+        "transactionType",
+        "baseUrl",
+      ],
       publicUrl: receiver.publicUrl,
       shared: redis.shared,
       payment: () => mpesa.testPayment(),
@@ -303,6 +316,18 @@ const mpesaC2bDriver: PaymentDriver = {
         "an unknown type": { ...config, type: "buygoods" },
       },
       secretFields: ["consumerKey", "consumerSecret", "securityCredential", "callbackToken"],
+      // The callback token is in the URLs registered with Daraja: one per instance, whatever the mode.
+      perModeFields: [
+        "consumerKey",
+        "consumerSecret",
+        "shortcode",
+        "type",
+        "tillNumber",
+        "baseUrl",
+        "apiVersion",
+        "initiatorName",
+        "securityCredential",
+      ],
       publicUrl: receiver.publicUrl,
       shared: redis.shared,
       payment: () => mpesa.testPayment({ method: "paybill", provider: "mpesa-c2b", orderRef: nextC2bRef() }),
@@ -355,7 +380,8 @@ const paystackDriver: PaymentDriver = {
         "a non-URL baseUrl": { ...config, baseUrl: "api.paystack.co" },
         "an unknown field": { ...config, webhookSecret: "whsec_1" },
       },
-      secretFields: ["secretKey"],
+      secretFields: ["secretKey", "previousSecretKey"],
+      perModeFields: ["secretKey", "previousSecretKey", "previousSecretKeyUntil", "publicKey", "baseUrl"],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => paystack.testPayment(),
@@ -417,6 +443,7 @@ const stripeDriver: PaymentDriver = {
         "a session shorter than Stripe allows": { ...config, sessionMinutes: 10 },
       },
       secretFields: ["secretKey", "webhookSecret"],
+      perModeFields: ["secretKey", "webhookSecret", "apiBase"],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => stripe.stripePayment(),
@@ -478,6 +505,7 @@ const flutterwaveDriver: PaymentDriver = {
         "an unknown payment option": { ...config, paymentOptions: ["cash"] },
       },
       secretFields: ["secretKey", "secretHash"],
+      perModeFields: ["secretKey", "secretHash", "baseUrl"],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => flutterwave.flutterwavePayment(),
@@ -533,6 +561,7 @@ const transfer: PaymentDriver = {
         "no instructions": { ...config, instructions: undefined },
       },
       secretFields: ["apiKey"],
+      perModeFields: [],
       publicUrl: receiver.origin,
       shared: redis.shared,
       payment: () => paystack.testPayment({ method: "manual", provider: "test-transfer" }),

@@ -12,6 +12,7 @@ import {
   type PaymentPlugin,
   type ProviderClient,
   ProviderError,
+  perModeFieldsOf,
   secretFieldsOf,
   type WebhookRequest,
 } from "../../../src/payments/plugin.js";
@@ -104,6 +105,13 @@ export function paymentConformance(driver: PaymentDriver): void {
 
     it("marks exactly its secret fields secret", () => {
       expect(secretFieldsOf(plugin.configSchema).sort()).toEqual([...sandbox.secretFields].sort());
+    });
+
+    it("marks exactly its live/test fields per-mode, and says how to pay in test mode when it has them", () => {
+      const perMode = perModeFieldsOf(plugin.configSchema);
+      expect(perMode.sort()).toEqual([...sandbox.perModeFields].sort());
+      // Test credentials exist only where fields differ per mode; then the shopper needs the test card or number.
+      expect(plugin.testInstructions !== undefined).toBe(perMode.length > 0);
     });
   });
 

@@ -4,11 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../src/catalog/index.js";
 import type { Catalog } from "../../../src/catalog/types.js";
 import { loadConfig } from "../../../src/config/index.js";
+import { flutterwavePlugin } from "../../../src/payments/flutterwave/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { mpesaPlugin } from "../../../src/payments/mpesa/index.js";
 import { paystackPlugin } from "../../../src/payments/paystack/index.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
-import { joinConfig } from "../../../src/payments/registry/instance-config.js";
+import { hasCredentials } from "../../../src/payments/registry/credential-sets.js";
+import { joinConfig, splitConfig } from "../../../src/payments/registry/instance-config.js";
 import { createProviderRegistry } from "../../../src/payments/registry/registry.js";
 import { createSecretBox } from "../../../src/payments/registry/secrets.js";
 import { environmentSeeds, seedInstances } from "../../../src/payments/registry/seed.js";
@@ -122,6 +124,82 @@ describe("seeding provider instances from the environment", () => {
     const after = await only("paystack");
     expect(after.testMode).toBe(false);
     expect(joinConfig(secrets, paystackPlugin.configSchema, after).publicKey).toBeUndefined();
+  });
+
+  it("seeds test keys into the test set and test mode, then live keys into the live set, keeping the test one", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, paystackPlugin]);
+    const LIVE = "sk_live_livekey0123456789";
+    await seed({ PAYSTACK_SECRET_KEY: SK_ONE });
+    const testOnly = await only("paystack");
+    expect(testOnly.testMode).toBe(true);
+    expect(Object.keys(testOnly.test?.secrets ?? {})).toEqual(["secretKey"]);
+    expect(hasCredentials(paystackPlugin.configSchema, testOnly, "live")).toBe(false);
+    expect(joinConfig(secrets, paystackPlugin.configSchema, testOnly).secretKey).toBe(SK_ONE);
+
+    await seed({ PAYSTACK_SECRET_KEY: LIVE });
+    const both = await only("paystack");
+    expect(both._id).toBe(testOnly._id);
+    expect(both.testMode).toBe(false);
+    expect(joinConfig(secrets, paystackPlugin.configSchema, both).secretKey).toBe(LIVE);
+    expect(joinConfig(secrets, paystackPlugin.configSchema, both, "test").secretKey).toBe(SK_ONE);
+  });
+
+  it("seeds the Daraja sandbox as the test set; the callback token stays shared by both modes", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, mpesaPlugin]);
+    await seed(MPESA_ENV);
+    const instance = await only("mpesa");
+    expect(instance.testMode).toBe(true);
+    expect(Object.keys(instance.secrets)).toEqual(["callbackToken"]);
+    expect(Object.keys(instance.test?.secrets ?? {}).sort()).toEqual([
+      "consumerKey",
+      "consumerSecret",
+      "passkey",
+    ]);
+    expect(joinConfig(secrets, mpesaPlugin.configSchema, instance)).toMatchObject({
+      consumerKey: "key",
+      shortcode: "174379",
+      baseUrl: "https://sandbox.safaricom.co.ke",
+    });
+  });
+
+  it("seeds a Flutterwave test key (FLWSECK_TEST-) into the test set, its hash and base URL with it", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, flutterwavePlugin]);
+    await seed({
+      FLUTTERWAVE_SECRET_KEY: "FLWSECK_TEST-abcdef0123456789-X",
+      FLUTTERWAVE_SECRET_HASH: "hash-0123456789abcdef",
+    });
+    const instance = await only("flutterwave");
+    expect(instance.testMode).toBe(true);
+    expect(Object.keys(instance.test?.secrets ?? {}).sort()).toEqual(["secretHash", "secretKey"]);
+    expect(instance.test?.config).toEqual({ baseUrl: "https://api.flutterwave.com" });
+    expect(hasCredentials(flutterwavePlugin.configSchema, instance, "live")).toBe(false);
+    expect(joinConfig(secrets, flutterwavePlugin.configSchema, instance).secretKey).toBe(
+      "FLWSECK_TEST-abcdef0123456789-X",
+    );
+  });
+
+  it("reads an instance stored before sets existed in test mode as its test set, and stores that shape on the next change", async () => {
+    const { seed, secrets, only } = setup([manualPlugin, paystackPlugin]);
+    const at = new Date();
+    await store.providers.create({
+      _id: "pi_legacy",
+      tenantId: "default",
+      plugin: "paystack",
+      displayName: "Card (Paystack)",
+      ...splitConfig(secrets, paystackPlugin.configSchema, { secretKey: SK_ONE }),
+      active: true,
+      testMode: true,
+      priority: 100,
+      health: { status: "unknown" },
+      createdAt: at,
+      updatedAt: at,
+    });
+    expect(joinConfig(secrets, paystackPlugin.configSchema, await only("paystack")).secretKey).toBe(SK_ONE);
+    await seed({ PAYSTACK_SECRET_KEY: SK_TWO });
+    const migrated = await only("paystack");
+    expect(Object.keys(migrated.secrets)).toEqual([]);
+    expect(Object.keys(migrated.test?.secrets ?? {})).toEqual(["secretKey"]);
+    expect(joinConfig(secrets, paystackPlugin.configSchema, migrated).secretKey).toBe(SK_TWO);
   });
 
   it("leaves an instance edited through the admin API alone, and names the variable it ignores", async () => {

@@ -38,6 +38,7 @@ describe("instanceStatsOf", () => {
     ];
     expect(instanceStatsOf("pi_a", payments)).toEqual({
       tried: 9,
+      testPayments: 0,
       succeeded: 3,
       failed: 5,
       open: 1,
@@ -52,6 +53,24 @@ describe("instanceStatsOf", () => {
     });
   });
 
+  it("leaves test-mode payments out of every figure, counting them apart", () => {
+    const payments = [
+      taken("pi_a", { status: "succeeded", settledAt: settledAfter(60) }),
+      taken("pi_a", { status: "succeeded", settledAt: settledAfter(600), testMode: true }),
+      taken("pi_a", { status: "failed", failure: { code: "1032", reason: "Cancelled." }, testMode: true }),
+    ];
+    expect(instanceStatsOf("pi_a", payments)).toEqual({
+      tried: 1,
+      testPayments: 2,
+      succeeded: 1,
+      failed: 0,
+      open: 0,
+      successRate: 1,
+      medianSettleMs: 60_000,
+      failureReasons: [],
+    });
+  });
+
   it("takes the mean of the middle two settle times for an even count", () => {
     const payments = [10, 40, 20, 30].map((seconds) =>
       taken("pi_a", { status: "succeeded", settledAt: settledAfter(seconds) }),
@@ -62,6 +81,7 @@ describe("instanceStatsOf", () => {
   it("has no rate and no median before anything was decided", () => {
     expect(instanceStatsOf("pi_a", [])).toEqual({
       tried: 0,
+      testPayments: 0,
       succeeded: 0,
       failed: 0,
       open: 0,

@@ -189,7 +189,7 @@ describe("admin API: refused input", () => {
     const response = await h.call("POST", "/providers", { body: manual({ plugin: "stripe" }) });
     expect(response.status).toBe(422);
     const body = (await response.json()) as ErrorBody;
-    expect(body.error.message).toBe('Unknown plugin "stripe", registered: manual, testpay');
+    expect(body.error.message).toBe('Unknown plugin "stripe", registered: manual, testpay, testcard');
     expect(await listIds()).toEqual([]);
   });
 
@@ -603,7 +603,7 @@ describe("admin API: plugins", () => {
       configSchema: JsonSchema;
       secretFields: string[];
     }[];
-    expect(plugins.map((plugin) => plugin.name)).toEqual(["manual", "testpay"]);
+    expect(plugins.map((plugin) => plugin.name)).toEqual(["manual", "testpay", "testcard"]);
     const [bank, testpayView] = plugins;
     expect(bank).toMatchObject({ label: "Bank transfer / manual", methods: ["manual"], secretFields: [] });
     expect(bank!.configSchema.properties.instructions).toMatchObject({ type: "string" });
@@ -664,6 +664,8 @@ describe("admin API: plugins", () => {
     ]);
     const unknown = await h.call("POST", "/plugins/stripe/test", { body: { config: {} } });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as ErrorBody).error.message).toContain("registered: manual, testpay");
+    expect(((await unknown.json()) as ErrorBody).error.message).toContain(
+      "registered: manual, testpay, testcard",
+    );
   });
 });

@@ -78,6 +78,37 @@ export const testpayPlugin: PaymentPlugin<typeof testpaySchema> = {
   webhook: { segment: "testpay", unauthenticated: "unauthorized", acknowledgement: { ok: true } },
 };
 
+const testcardSchema = z.strictObject({
+  secretKey: z
+    .string()
+    .regex(/^sk_(live|test)_\w{8,}$/)
+    .meta({ secret: true, perMode: true }),
+  apiBase: z.url().default("https://api.testcard.example").meta({ perMode: true }),
+  timeoutMs: z.number().int().default(10_000),
+});
+
+/** A provider with a live and a test account: its health check says which key and base it was built with. */
+export const testcardPlugin: PaymentPlugin<typeof testcardSchema> = {
+  name: "testcard",
+  label: "TestCard",
+  testInstructions: "card 4242 4242 4242 4242.",
+  methods: ["card"],
+  configSchema: testcardSchema,
+  create: (instance) => ({
+    initiate: async () => {
+      throw new Error("not used here");
+    },
+    verify: async () => ({ outcome: "pending" }),
+    parseWebhook: async () => {
+      throw new Error("not used here");
+    },
+    healthCheck: async () => ({
+      ok: true,
+      message: `${instance.config.apiBase} ${instance.testMode ? "test" : "live"}`,
+    }),
+  }),
+};
+
 /** Publishes recorded in order; while `down`, publishing fails as Redis being away would. */
 export interface RecordingFeed extends ChangeFeed {
   readonly published: string[];
@@ -143,7 +174,7 @@ export async function startHarness(): Promise<Harness> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const logger = createLogger({ level: "silent" });
   const registry = createProviderRegistry({
-    plugins: [manualPlugin, testpayPlugin],
+    plugins: [manualPlugin, testpayPlugin, testcardPlugin],
     instances: store.providers,
     secrets: box,
     publicUrl: PUBLIC_URL,

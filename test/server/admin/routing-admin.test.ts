@@ -160,6 +160,7 @@ describe("admin API: instance statistics", () => {
       until: STATS_NOW.toISOString(),
       truncated: false,
       tried: 6,
+      testPayments: 0,
       succeeded: 3,
       failed: 2,
       open: 1,
