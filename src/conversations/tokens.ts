@@ -30,7 +30,7 @@ export function isButtonSafeSku(sku: unknown): sku is string {
   return typeof sku === "string" && SKU_PATTERN.test(sku);
 }
 
-export const PAYMENT_METHODS: readonly PaymentMethod[] = ["manual", "mobile_money", "card"];
+export const PAYMENT_METHODS: readonly PaymentMethod[] = ["manual", "mobile_money", "card", "paybill"];
 
 export function isPaymentMethod(value: unknown): value is PaymentMethod {
   return typeof value === "string" && (PAYMENT_METHODS as readonly string[]).includes(value);

@@ -5,6 +5,7 @@
 import { flutterwavePlugin } from "./flutterwave/index.js";
 import { manualPlugin } from "./manual/plugin.js";
 import { mpesaPlugin } from "./mpesa/index.js";
+import { mpesaC2bPlugin } from "./mpesa-c2b/index.js";
 import { paystackPlugin } from "./paystack/index.js";
 import type { PaymentPlugin } from "./plugin.js";
 import { stripePlugin } from "./stripe/index.js";
@@ -15,4 +16,5 @@ export const BUILT_IN_PLUGINS: readonly PaymentPlugin[] = [
   paystackPlugin,
   stripePlugin,
   flutterwavePlugin,
+  mpesaC2bPlugin,
 ];

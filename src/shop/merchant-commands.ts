@@ -5,13 +5,16 @@ import type { ChatAddress, OrderStatus } from "../domain/order.js";
 import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";
 import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
+import type { ReceivedMoney } from "../payments/received-money.js";
 import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
 import type { Fulfilment } from "./fulfilment.js";
 import {
+  attachOutcomeReply,
   fulfilOutcomeReply,
   MERCHANT_HELP,
   orderList,
+  orphanList,
   pendingList,
   REJECT_REASONS,
   refundOutcomeReply,
@@ -19,7 +22,17 @@ import {
   reviewOutcomeReply,
 } from "./merchant-messages.js";
 
-const MERCHANT_COMMANDS = new Set(["pending", "confirm", "reject", "orders", "refund", "fulfil", "fulfill"]);
+const MERCHANT_COMMANDS = new Set([
+  "pending",
+  "confirm",
+  "reject",
+  "orders",
+  "refund",
+  "fulfil",
+  "fulfill",
+  "orphans",
+  "attach",
+]);
 const ORDER_STATUSES = Object.keys(ORDER_TRANSITIONS) as OrderStatus[];
 const OVERRIDE = /\s+override\s*$/i;
 
@@ -45,6 +58,8 @@ export function createMerchantCommands(deps: {
   store: Store;
   review: ProofReview;
   refunds: Refunds;
+  /** Paybill/Till money that matched no order: `/orphans`, `/attach`. */
+  receivedMoney: Pick<ReceivedMoney, "orphans" | "attach">;
   fulfilment: Fulfilment;
   catalog: Catalog;
   logger: Logger;
@@ -104,6 +119,19 @@ export function createMerchantCommands(deps: {
           );
           return refundOutcomeReply(outcome, locale);
         });
+      case "orphans":
+        return orphanList(await deps.receivedMoney.orphans(tenantId, 20), locale);
+      case "attach": {
+        const [transId = "", orderRef = "", ...extra] = args.trim().split(/\s+/);
+        if (!transId || !orderRef || extra.length > 0)
+          return { text: "Which payment and order? Use /attach UL3XDEMO7Q DK-7F3K2" };
+        const outcome = await deps.receivedMoney.attach(tenantId, transId, orderRef, actorOf(message));
+        deps.logger.info(
+          { transId, orderRef, outcome: outcome.kind, actor: actorOf(message) },
+          "merchant attach",
+        );
+        return attachOutcomeReply(outcome, locale);
+      }
       case "fulfil":
       case "fulfill":
         return withReference(args, "/fulfil DK-7F3K2", async (ref) => {

@@ -2,12 +2,14 @@ import type { Catalog } from "../catalog/types.js";
 import type { Reply } from "../domain/channel.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
+import type { ReceivedMoneyNotifier } from "../payments/received-money.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
 import type { OutboxLane, OutboxMessage } from "../store/types.js";
 import type { ConversationRunner } from "./conversation-runner.js";
 import {
+  orphanNotice,
   paymentFlaggedNotice,
   paymentSettledLine,
   paymentSettledNotice,
@@ -17,7 +19,7 @@ import {
   settledDigestGroup,
 } from "./merchant-messages.js";
 
-export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier {
+export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier, ReceivedMoneyNotifier {
   /** An instance turned unhealthy or recovered; sent once per change. */
   providerHealthChanged(instance: ProviderInstance): Promise<void>;
 }
@@ -71,6 +73,12 @@ export function createMerchantNotifier(deps: {
       toMerchants(
         ["flagged", payment._id, payment.flag?.reason ?? ""],
         paymentFlaggedNotice(order, payment, locale, deps.providerLabel(payment.provider)),
+        "urgent",
+      ),
+    orphanReceived: (received) =>
+      toMerchants(
+        ["orphan", received._id],
+        orphanNotice(received, locale, deps.providerLabel(received.provider)),
         "urgent",
       ),
     providerHealthChanged: (instance) =>

@@ -15,6 +15,7 @@ import { z } from "zod";
 import { createLogger } from "../../../src/log/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
+import { createReceivedMoney } from "../../../src/payments/received-money.js";
 import { createRefunds } from "../../../src/payments/refunds.js";
 import { createProviderAdmin } from "../../../src/payments/registry/admin.js";
 import { createHealthMonitor } from "../../../src/payments/registry/health.js";
@@ -27,6 +28,7 @@ import { createSecretBox } from "../../../src/payments/registry/secrets.js";
 import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
 import type { ChangeFeed, SecretBox } from "../../../src/payments/registry/types.js";
 import { createProviderStats } from "../../../src/payments/routing/provider-stats.js";
+import { createSettlement } from "../../../src/payments/settlement.js";
 import { ADMIN_BASE, createAdminRoutes } from "../../../src/server/admin/index.js";
 import { errorHandler, notFound } from "../../../src/server/errors.js";
 import { createStore } from "../../../src/store/index.js";
@@ -204,13 +206,29 @@ export async function startHarness(): Promise<Harness> {
   });
 
   const app = express();
+  const silentNotifier = {
+    tellShopper: async () => undefined,
+    paymentSettled: async () => undefined,
+    paymentFlagged: async () => undefined,
+    orphanReceived: async () => undefined,
+  };
   const refunds = createRefunds({ store, registry, tellShopper: async () => undefined, logger });
   const stats = createProviderStats({
     instances: store.providers,
     payments: store.payments,
     now: () => STATS_NOW,
   });
-  app.use(ADMIN_BASE, createAdminRoutes(admin, { token: TOKEN, refunds, tenantId: TENANT, stats }));
+  const receivedMoney = createReceivedMoney({
+    store,
+    registry,
+    settlement: createSettlement({ store, notifier: silentNotifier, logger }),
+    notifier: silentNotifier,
+    logger,
+  });
+  app.use(
+    ADMIN_BASE,
+    createAdminRoutes(admin, { token: TOKEN, refunds, tenantId: TENANT, stats, receivedMoney }),
+  );
   app.use(notFound);
   app.use(errorHandler(logger));
   const server = await new Promise<Server>((resolve) => {
