@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { FaultInjector } from "../shared/fault-injector.js";
+import { C2bEngine } from "./c2b/engine.js";
 import { newReceiptNumber } from "./ids.js";
 import type { ResolvedDarajaEmulatorOptions, ResolvedShortcode } from "./options.js";
 import { CallLog } from "./state/call-log.js";
@@ -24,6 +25,8 @@ export interface DarajaContext {
   readonly tokens: TokenStore;
   readonly pushes: PushStore;
   readonly callbacks: CallbackSender;
+  /** Paybill/Till payments (C2B): registered URLs, validations and confirmations. */
+  readonly c2b: C2bEngine;
   shortcode(code: string): ResolvedShortcode | undefined;
   now(): number;
   /** A receipt number no earlier push got. */
@@ -38,6 +41,12 @@ export function createDarajaContext(options: ResolvedDarajaEmulatorOptions): Dar
   internal.setMaxListeners(0);
   const receipts = new Set<string>();
   const shortcodes = new Map(options.shortcodes.map((entry) => [entry.shortcode, entry]));
+  const newReceipt = (now: number) => {
+    let receipt = newReceiptNumber(now);
+    while (receipts.has(receipt)) receipt = newReceiptNumber(now);
+    receipts.add(receipt);
+    return receipt;
+  };
   return {
     options,
     events,
@@ -50,14 +59,15 @@ export function createDarajaContext(options: ResolvedDarajaEmulatorOptions): Dar
       timeoutMs: options.callbackTimeoutMs,
       onDelivery: (delivery) => events.emit("callback", delivery),
     }),
+    c2b: new C2bEngine({
+      now: () => options.clock(),
+      newTransId: newReceipt,
+      validationTimeoutMs: options.c2bValidationTimeoutMs,
+      callbackTimeoutMs: options.callbackTimeoutMs,
+    }),
     shortcode: (code) => shortcodes.get(code),
     now: () => options.clock(),
-    newReceipt(now) {
-      let receipt = newReceiptNumber(now);
-      while (receipts.has(receipt)) receipt = newReceiptNumber(now);
-      receipts.add(receipt);
-      return receipt;
-    },
+    newReceipt,
     closed: false,
   };
 }

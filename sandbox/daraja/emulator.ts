@@ -1,5 +1,12 @@
 import type { HttpServerHandle } from "../shared/http-server.js";
 import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "../shared/wait.js";
+import type {
+  C2bPayment,
+  C2bPayOptions,
+  C2bRegistration,
+  PayBillOptions,
+  PayTillOptions,
+} from "./c2b/types.js";
 import { completePush, deliverCallback, parseDeliveryOptions, parseOutcome } from "./completion.js";
 import { createDarajaContext, type DarajaContext } from "./context.js";
 import { closedError, DarajaEmulatorError } from "./errors.js";
@@ -246,6 +253,77 @@ export class DarajaEmulator {
     return this;
   }
 
+  // ── C2B: Paybill and Till payments made from the SIM menu ──
+
+  /** What Register URL stored for a shortcode (the last registration in sandbox mode). */
+  registeredUrls(shortcode: string): C2bRegistration | undefined {
+    return this.ctx.c2b.registrations.get(shortcode);
+  }
+
+  /** Daraja posts validations for this shortcode (Safaricom switches it on per shortcode; off by default). */
+  enableC2bValidation(shortcode: string, on = true): void {
+    this.ctx.c2b.setValidation(shortcode, on);
+  }
+
+  /**
+   * A shopper pays a Paybill with an account number: validation first when enabled, then the
+   * confirmation as `delivery` says. Resolves when every POST it made was answered.
+   */
+  payBill(options: PayBillOptions): Promise<C2bPayment> {
+    this.assertOpen();
+    const shortcode =
+      options.shortcode ??
+      this.ctx.options.shortcodes.find((entry) => entry.transactionType === "CustomerPayBillOnline")
+        ?.shortcode;
+    if (!shortcode || !this.ctx.shortcode(shortcode)) {
+      throw new DarajaEmulatorError(
+        "invalid_use",
+        `No Paybill shortcode ${options.shortcode ?? "configured"}`,
+      );
+    }
+    return this.ctx.c2b.pay({ ...c2bInput(options), shortcode, kind: "paybill", account: options.account });
+  }
+
+  /** A shopper pays a Till (Buy Goods): no account number; the shortcode whose Till it is gets the callbacks. */
+  payTill(options: PayTillOptions): Promise<C2bPayment> {
+    this.assertOpen();
+    const owner = this.ctx.options.shortcodes.find(
+      (entry) =>
+        entry.transactionType === "CustomerBuyGoodsOnline" &&
+        (entry.partyB === options.till || entry.shortcode === options.till),
+    );
+    if (!owner)
+      throw new DarajaEmulatorError("invalid_use", `No Buy Goods shortcode has Till ${options.till}`);
+    return this.ctx.c2b.pay({ ...c2bInput(options), shortcode: owner.shortcode, kind: "till" });
+  }
+
+  /** C2B payments so far, oldest first, with the POSTs made for each. */
+  c2bPayments(): C2bPayment[] {
+    return this.ctx.c2b.list();
+  }
+
+  /** Sends confirmations held by `delivery: "late"`; resolves with how many when they were answered. */
+  releaseLateConfirmations(): Promise<number> {
+    this.assertOpen();
+    return this.ctx.c2b.releaseLate();
+  }
+
+  /** Transaction Status results POSTed so far, with the receiver's HTTP status. */
+  statusResults(): readonly { transactionId: string; status?: number }[] {
+    return [...this.ctx.c2b.statusResults];
+  }
+
+  /** Resolves when no Transaction Status result is being POSTed. */
+  statusResultsIdle(): Promise<void> {
+    return this.ctx.c2b.statusResultsIdle();
+  }
+
+  /** Sends a completed C2B payment's confirmation once more (a late duplicate). */
+  redeliverConfirmation(transId: string): Promise<C2bPayment> {
+    this.assertOpen();
+    return this.ctx.c2b.redeliver(transId);
+  }
+
   /**
    * Cancels auto-completions and delayed or held callbacks, aborts callback POSTs in progress, rejects
    * pending waits, and closes the server and its connections. Pending pushes stay pending. Idempotent.
@@ -258,6 +336,7 @@ export class DarajaEmulator {
         state.autoCompleteTimer = undefined;
       }
       this.ctx.callbacks.close();
+      this.ctx.c2b.close();
       this.ctx.internal.emit("closed");
       await this.server.close();
     })();
@@ -302,6 +381,24 @@ export class DarajaEmulator {
       ].join("\n"),
     );
   }
+}
+
+/** The engine's input from a shopper's options: defaults for name and delivery, the phone as an MSISDN. */
+function c2bInput(options: C2bPayOptions) {
+  const msisdn = toMsisdn(options.phone);
+  if (!/^254(7|1)\d{8}$/.test(msisdn) || !Number.isSafeInteger(options.amount) || options.amount < 1) {
+    throw new DarajaEmulatorError(
+      "invalid_use",
+      "A C2B payment needs a Kenyan MSISDN and a whole amount ≥ 1",
+    );
+  }
+  return {
+    amount: options.amount,
+    msisdn,
+    firstName: options.firstName ?? "JOHN",
+    delivery: options.delivery ?? "normal",
+    copies: options.copies ?? 2,
+  } as const;
 }
 
 export function createDarajaEmulator(options?: DarajaEmulatorOptions): Promise<DarajaEmulator> {

@@ -6,6 +6,16 @@
  */
 
 export type { WaitOptions } from "../shared/wait.js";
+export { ALREADY_REGISTERED } from "./api/c2b.js";
+export { shownMsisdn } from "./c2b/payload.js";
+export type {
+  C2bDelivery,
+  C2bPayment,
+  C2bPayOptions,
+  C2bRegistration,
+  PayBillOptions,
+  PayTillOptions,
+} from "./c2b/types.js";
 export { basicAuthorization, stkPassword } from "./credentials.js";
 export {
   createDarajaEmulator,

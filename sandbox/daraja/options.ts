@@ -55,6 +55,10 @@ export interface DarajaEmulatorOptions {
   readonly autoComplete?: AutoComplete;
   /** Default: 1000 ms. */
   readonly autoCompleteMs?: number;
+  /** C2B: how long a validation answer is awaited before ResponseType applies (Daraja: ~8 s). Default: 8000. */
+  readonly c2bValidationTimeoutMs?: number;
+  /** C2B: Register URL refuses a second registration of a shortcode, as production does. Default: false (sandbox). */
+  readonly c2bRegisterOnce?: boolean;
 }
 
 export const defaultDarajaEmulatorOptions = {
@@ -74,6 +78,8 @@ export const defaultDarajaEmulatorOptions = {
   queryPendingFirst: 0,
   autoComplete: undefined,
   autoCompleteMs: 1000,
+  c2bValidationTimeoutMs: 8000,
+  c2bRegisterOnce: false,
 } satisfies Omit<Required<DarajaEmulatorOptions>, "autoComplete"> & { autoComplete: undefined };
 
 /** Numeric codes are JSON numbers (as in the callback); strings are for codes like "SFC_IC0003". */
@@ -156,6 +162,8 @@ const schema = z.object({
     .union([outcomeSchema, z.custom<(push: StkPush) => StkOutcome | undefined>(isFunction)])
     .optional(),
   autoCompleteMs: z.number().min(0),
+  c2bValidationTimeoutMs: z.number().positive(),
+  c2bRegisterOnce: z.boolean(),
 });
 
 export interface ResolvedShortcode {

@@ -40,6 +40,7 @@ import {
   playCashOnDelivery,
   playFlutterwavePurchase,
   playMpesaPurchase,
+  playPaybillPurchase,
   playPurchase,
   playReusedSms,
   playStripePurchase,
@@ -95,6 +96,11 @@ async function main(): Promise<void> {
       MPESA_SHORTCODE: SANDBOX_SHORTCODE,
       MPESA_PASSKEY: SANDBOX_PASSKEY,
       MPESA_BASE_URL: daraja.baseUrl,
+      MPESA_C2B_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
+      MPESA_C2B_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
+      MPESA_C2B_SHORTCODE: SANDBOX_SHORTCODE,
+      MPESA_C2B_BASE_URL: daraja.baseUrl,
+      MPESA_C2B_REGISTER_ON_START: "true",
       PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
       PAYSTACK_BASE_URL: paystack.baseUrl,
       STRIPE_SECRET_KEY,
@@ -139,6 +145,7 @@ async function main(): Promise<void> {
           return paid.ref;
         })(),
         await playMpesaPurchase(shopper, merchant),
+        await playPaybillPurchase(shopper, merchant, daraja!),
         await playCardPurchase(shopper, merchant, paystack!),
         await (async () => {
           // A shop offers one card provider at a time: the merchant switches cards to Stripe.
@@ -169,7 +176,7 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (card, Paystack), ${refs[3]} (card, Stripe), ${refs[4]} (card, Flutterwave) and ${refs[5]} (cash on delivery) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (M-Pesa Paybill), ${refs[3]} (card, Paystack), ${refs[4]} (card, Stripe), ${refs[5]} (card, Flutterwave) and ${refs[6]} (cash on delivery) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();

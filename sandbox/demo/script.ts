@@ -1,11 +1,13 @@
 /**
  * The scripted purchases the demo plays on Telegram: one paid by transfer, proven by a pasted
  * M-Pesa SMS that the merchant confirms (and the same SMS pasted again for another order, flagged
- * and rejected), one paid by M-Pesa (the emulated phone approves the prompt), and
+ * and rejected), one paid by M-Pesa (the emulated phone approves the prompt), one paid to the
+ * shop's Paybill from the phone's M-Pesa menu (matched by its account number), and
  * one paid by card on the emulated Paystack checkout page, one on the emulated Stripe Checkout page,
  * and one by M-Pesa on the emulated Flutterwave hosted page; last, one paid in cash on delivery.
  */
 
+import type { DarajaEmulator } from "../daraja/index.js";
 import { kenyaWhen, paybillSms } from "../mpesa-sms.js";
 import type { PaystackEmulator } from "../paystack/index.js";
 import { TEST_CARDS } from "../stripe/index.js";
@@ -92,6 +94,31 @@ export async function playMpesaPurchase(shopper: TelegramUser, merchant: Telegra
   const ref = /DK-[A-Z0-9]{5}/.exec(pushed.text ?? "")?.[0];
   if (!ref) throw new Error(`No order reference in: ${pushed.text}`);
   await shopper.nextMessage(/confirmed/, { timeoutMs: 15_000 });
+  await merchant.nextMessage(new RegExp(`${ref}.*paid`));
+  return ref;
+}
+
+/**
+ * A Paybill payment: the shopper reads the Paybill and account number and pays from the phone's
+ * M-Pesa menu (the emulated phone); Daraja's confirmation is matched to the order by its account.
+ */
+export async function playPaybillPurchase(
+  shopper: TelegramUser,
+  merchant: TelegramUser,
+  daraja: DarajaEmulator,
+): Promise<string> {
+  await quickCheckout(shopper, "avocado", "2", "M-Pesa Paybill");
+  const placed = await shopper.nextMessage(/Pay Bill/);
+  const found = /Pay Bill (\d+), account (DK-[A-Z0-9]{5}), KES ([\d,]+)\.00/.exec(placed.text ?? "");
+  if (!found) throw new Error(`No Paybill instructions in: ${placed.text}`);
+  const [, shortcode, ref, amount] = found as unknown as [string, string, string, string];
+  await daraja.payBill({
+    shortcode,
+    account: ref,
+    amount: Number(amount.replace(/,/g, "")),
+    phone: "0712345678",
+  });
+  await shopper.nextMessage(/confirmed/);
   await merchant.nextMessage(new RegExp(`${ref}.*paid`));
   return ref;
 }

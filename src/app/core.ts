@@ -22,6 +22,7 @@ import { createProofIntake } from "../payments/manual/proof-intake.js";
 import { createProofReview } from "../payments/manual/review.js";
 import { createPaymentService } from "../payments/payment-service.js";
 import { BUILT_IN_PLUGINS } from "../payments/plugins.js";
+import { createReceivedMoney } from "../payments/received-money.js";
 import { createReconciler } from "../payments/reconciler.js";
 import { createRefunds } from "../payments/refunds.js";
 import { createRedisChangeFeed } from "../payments/registry/change-feed.js";
@@ -231,8 +232,15 @@ export async function createCore(options: DukaOptions) {
     logger,
   });
   const enqueueSettle = createSettleEnqueuer(queues.settle);
-  const processInbox = createInboxProcessor({ store, registry, settlement, logger });
-  const intake = createWebhookIntake({ store, registry, enqueueSettle, logger });
+  const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, logger });
+  const processInbox = createInboxProcessor({ store, registry, settlement, receivedMoney, logger });
+  const intake = createWebhookIntake({
+    store,
+    registry,
+    enqueueSettle,
+    lookup: receivedMoney.lookup,
+    logger,
+  });
   const health = createHealthMonitor({
     instances: store.providers,
     clientOf: registry.client,
@@ -250,6 +258,7 @@ export async function createCore(options: DukaOptions) {
       store,
       review,
       refunds,
+      receivedMoney,
       fulfilment: createFulfilment({ store }),
       deliveries,
       catalog,
@@ -264,6 +273,26 @@ export async function createCore(options: DukaOptions) {
     metrics.inbound.inc({ channel: message.from.channel });
     await router.handle(message);
   };
+
+  /**
+   * Instances whose config asks for it tell their provider where to post (Daraja C2B Register URL)
+   * at each start; a refusal is logged for the operator and does not stop the shop.
+   */
+  async function registerWebhooksOnStart(): Promise<void> {
+    for (const instance of await store.providers.list({ tenantId })) {
+      const client = registry.client(instance);
+      if (!instance.active || !client.registersOnStart || !client.registerWebhooks) continue;
+      try {
+        const { message } = await client.registerWebhooks();
+        logger.info({ instanceId: instance._id, message }, "webhook URLs registered with the provider");
+      } catch (error) {
+        logger.warn(
+          { instanceId: instance._id, err: error },
+          "webhook URLs not registered; use the admin API",
+        );
+      }
+    }
+  }
 
   /** Connects Redis, checks the master key, seeds the env-configured providers, follows changes. */
   async function start(): Promise<void> {
@@ -288,6 +317,7 @@ export async function createCore(options: DukaOptions) {
       logger,
       onChanged: (changed) => changes.publish(changed),
     });
+    await registerWebhooksOnStart();
     await changes.subscribe((changed) => registry.invalidate(changed));
     const refresh = setInterval(() => registry.invalidate(), config.providers.refreshSeconds * 1000);
     closers.push(async () => clearInterval(refresh));
@@ -317,6 +347,7 @@ export async function createCore(options: DukaOptions) {
     changes,
     review,
     refunds,
+    receivedMoney,
     deliveries,
     reconciler,
     enqueueSettle,

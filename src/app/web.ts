@@ -67,6 +67,7 @@ export async function startWeb(core: Core): Promise<Server> {
                   token: config.admin.token,
                   refunds: core.refunds,
                   deliveries: core.deliveries,
+                  receivedMoney: core.receivedMoney,
                   tenantId,
                   stats: createProviderStats({ instances: store.providers, payments: store.payments }),
                   // A channel that is off may still answer its admin routes, to say so.

@@ -5,6 +5,7 @@
  * or the method's generic name when no provider offers the method any more.
  */
 import type { Catalog } from "../catalog/types.js";
+import type { Money } from "../domain/money.js";
 import type { PaymentMethod } from "../domain/payment.js";
 import { maskMsisdn } from "../domain/phone.js";
 import {
@@ -207,6 +208,42 @@ const transfer: MethodWording = {
 };
 
 /**
+ * Paid from the shopper's phone to a Paybill or Till (SIM menu, *334#): the provider's instructions
+ * say where and with which account number; the confirmation is matched to the order by itself.
+ */
+const paybill: MethodWording = {
+  generic: "Paybill",
+  placed(catalog, order, provider) {
+    const instructions = order.instructions.trim();
+    return {
+      text: [
+        `📱 To pay ${bold(price(catalog, order.total))} for order ${bold(order.orderRef)} with ${provider}:`,
+        instructions || `Use the shop's ${provider} number with account ${order.orderRef}.`,
+        "",
+        "Pay from the M-Pesa menu on any phone (or dial *334#). I'll message you here when the payment arrives.",
+      ].join("\n"),
+      choices: [cancelOrderRow],
+    };
+  },
+  waits: {
+    for: "provider",
+    reply: (orderRef, provider) => ({
+      text: `Waiting for your ${provider} payment for ${bold(orderRef)}: follow the instructions above. I'll message you here when it arrives.`,
+      choices: [cancelOrderRow],
+    }),
+    reminder: (orderRef, provider) =>
+      `📱 Order ${bold(orderRef)} is waiting for your ${provider} payment (account ${bold(orderRef)}), or /cancel.`,
+    noReceipt: (provider) =>
+      `No receipt is needed for ${provider}: the payment is matched by itself when M-Pesa confirms it.`,
+  },
+  failed: (orderRef, why, provider) =>
+    `❌ The ${provider} payment for ${bold(orderRef)} did not go through: ${why}`,
+  expired: (orderRef, provider) =>
+    `⌛ No ${provider} payment for ${bold(orderRef)} has arrived yet. If you paid, it is matched as soon as M-Pesa confirms it.`,
+  unpaid: () => "Pay another way, or cancel the order.",
+};
+
+/**
  * Paid to the rider on delivery: the order is placed at once, and the merchant marks it paid when
  * the cash is collected. Nothing can fail or be sent again, so only cancelling is offered.
  */
@@ -247,6 +284,7 @@ export const METHODS: Readonly<Record<PaymentMethod, MethodWording>> = {
   mobile_money: mobileMoney,
   card,
   manual: transfer,
+  paybill,
   cash_on_delivery: onDelivery,
 };
 
@@ -282,6 +320,20 @@ export function paymentFailedReply(
   return {
     text: wording.failed(orderRef, sentence(reason, "it was not completed."), provider),
     choices: unpaidRows(wording.retryLabel),
+  };
+}
+
+/** Part of the total arrived; the order stays open for the rest, paid the same way. */
+export function paymentPartialReply(
+  catalog: Catalog,
+  orderRef: string,
+  paid: Money,
+  missing: Money,
+  provider: string,
+): Reply {
+  return {
+    text: `💸 We received ${bold(price(catalog, paid))} for ${bold(orderRef)}, but ${bold(price(catalog, missing))} is still missing. Pay the rest the same way (${provider}, account ${bold(orderRef)}) and the order is complete.`,
+    choices: [cancelOrderRow],
   };
 }
 

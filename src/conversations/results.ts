@@ -12,6 +12,7 @@ import {
   paymentConfirmedReply,
   paymentExpiredReply,
   paymentFailedReply,
+  paymentPartialReply,
   providerName,
 } from "./methods.js";
 import {
@@ -100,6 +101,13 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
           ),
         ],
       });
+    case "payment_partial": {
+      // Still paying: the step stays (it waits for the rest of the money).
+      const provider = providerName(paymentOptions(turn), result.method);
+      return draft(turn, {
+        replies: [paymentPartialReply(catalog, result.orderRef, result.paid, result.missing, provider)],
+      });
+    }
     case "payment_refunded":
       return draft(turn, {
         step: isAbout(result.orderRef) ? BROWSING : step,

@@ -34,6 +34,7 @@ export const PAYMENT_METHODS: readonly PaymentMethod[] = [
   "manual",
   "mobile_money",
   "card",
+  "paybill",
   "cash_on_delivery",
 ];
 

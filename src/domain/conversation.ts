@@ -109,6 +109,14 @@ export type ResultEvent =
     }
   /** No result came in time; the shopper may send the prompt (or get a link) again. */
   | { readonly kind: "payment_expired"; readonly orderRef: string; readonly method: PaymentMethod }
+  /** Less than the total arrived (a Paybill paid short): the order stays open for the rest. */
+  | {
+      readonly kind: "payment_partial";
+      readonly orderRef: string;
+      readonly method: PaymentMethod;
+      readonly paid: Money;
+      readonly missing: Money;
+    }
   /** The merchant refunded a paid order. */
   | { readonly kind: "payment_refunded"; readonly orderRef: string; readonly amount: Money }
   | { readonly kind: "proof_rejected"; readonly orderRef: string; readonly reason: string };

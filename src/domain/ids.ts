@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 /** Prefixes say what an id names, so a stray id in a log explains itself. */
-export type IdPrefix = "ord" | "pay" | "prf" | "aud" | "ob" | "med" | "pi" | "ibx";
+export type IdPrefix = "ord" | "pay" | "prf" | "aud" | "ob" | "med" | "pi" | "ibx" | "rcv";
 
 /** `ord_3f9c…`: a prefix and 96 random bits in hex. */
 export function newId(prefix: IdPrefix): string {

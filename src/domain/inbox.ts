@@ -11,6 +11,15 @@ export interface InboxEventBody {
   readonly receipt?: string;
   readonly reason?: string;
   readonly providerCode?: string;
+  /** Money a payer sent unasked (a Paybill or Till paid): matched to an order by the settle job. */
+  readonly received?: {
+    readonly transId: string;
+    readonly amount: Money;
+    readonly paidAt: Date;
+    readonly account?: string;
+    readonly msisdn?: string;
+    readonly payerName?: string;
+  };
 }
 
 /**

@@ -2,7 +2,11 @@ import type { Money } from "./money.js";
 import type { TransitionTable } from "./transitions.js";
 
 /** How the shopper pays; a provider plugin serves one or more methods. */
-export type PaymentMethod = "manual" | "mobile_money" | "card" | "cash_on_delivery";
+/**
+ * `paybill`: the shopper pays a Paybill or Till from the SIM menu or *334# (M-Pesa C2B) and the
+ * provider's confirmation is matched to the order; nothing is pushed to the phone.
+ */
+export type PaymentMethod = "manual" | "mobile_money" | "card" | "paybill" | "cash_on_delivery";
 
 export type PaymentStatus =
   | "pending"
@@ -72,6 +76,8 @@ export interface Payment {
   readonly refundClaim?: { readonly at: Date; readonly actor: string };
   /** Set when the merchant refunded it through the provider. */
   readonly refund?: { readonly providerRef: string; readonly at: Date; readonly actor: string };
+  /** The payer's phone as the dialogue normalized it, when the plugin asked for one (Till matching). */
+  readonly payerPhone?: string;
   /** The provider's receipt (M-Pesa receipt number), once paid. */
   readonly receipt?: string;
   /** Why the provider said no, in the shopper's words, with its code. */
@@ -81,7 +87,8 @@ export interface Payment {
    * the merchant is alerted and decides.
    */
   readonly flag?: {
-    readonly reason: "amount_mismatch" | "already_paid" | "order_closed" | "unconfirmed";
+    /** `overpaid`: settled, but more arrived than the order's total (the detail says how much). */
+    readonly reason: "amount_mismatch" | "already_paid" | "order_closed" | "unconfirmed" | "overpaid";
     readonly at: Date;
     readonly detail?: string;
   };

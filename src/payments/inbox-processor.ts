@@ -4,6 +4,7 @@ import { type InboxEvent, isReadableInboxEvent } from "../domain/inbox.js";
 import { equals } from "../domain/money.js";
 import { credentialModeOf } from "../domain/payment.js";
 import type { Store } from "../store/types.js";
+import type { ReceivedMoney } from "./received-money.js";
 import { type ManagedProviderRegistry, PluginNotRegisteredError } from "./registry/registry.js";
 import type { Settlement } from "./settlement.js";
 
@@ -23,6 +24,8 @@ export function createInboxProcessor(deps: {
   store: Store;
   registry: ManagedProviderRegistry;
   settlement: Settlement;
+  /** Money payers sent unasked (Paybill, Till): matched to orders there, not by a payment's reference. */
+  receivedMoney: Pick<ReceivedMoney, "settle">;
   logger: Logger;
 }) {
   const { store, settlement, logger } = deps;
@@ -35,6 +38,15 @@ export function createInboxProcessor(deps: {
     if (!deps.registry.plugin(row.provider)) throw new PluginNotRegisteredError(row.provider);
     const inboxId = row._id;
     const { event } = row;
+    if (event.received) {
+      const settled = await deps.receivedMoney.settle({
+        ...row,
+        event: { ...event, received: event.received },
+      });
+      if (settled === "not_confirmed")
+        throw new NotConfirmedYetError(`${row.provider} has not confirmed ${event.received.transId} yet`);
+      return;
+    }
     const payment = event.providerRef
       ? await store.payments.findByProviderRef(row.instanceId, event.providerRef)
       : null;

@@ -130,6 +130,8 @@ export function createPaymentService(deps: {
             instanceId: instance._id,
             amount: order.total,
             status: "pending",
+            // Kept for matching money the payer sends unasked (a Till payment names no order).
+            ...(options.payer.phone ? { payerPhone: options.payer.phone } : {}),
             // The registry built `client` from this mode's credentials.
             ...(instance.testMode ? { testMode: true } : {}),
             createdAt: now,

@@ -75,6 +75,37 @@ export interface WebhookEvent {
   readonly reason?: string;
   /** The provider's own result code, for the record. */
   readonly providerCode?: string;
+  /**
+   * Money a payer sent unasked (M-Pesa C2B: a Paybill or Till paid from the SIM menu): no payment
+   * of ours names it, so the settle job matches it to an order or keeps it as an orphan.
+   */
+  readonly received?: ReceivedMoney;
+}
+
+/** What a provider says arrived, as `WebhookEvent.received` carries it. */
+export interface ReceivedMoney {
+  /** The provider's transaction id (M-Pesa TransID): the money is counted once per id. */
+  readonly transId: string;
+  readonly amount: Money;
+  readonly paidAt: Date;
+  /** What the payer typed as the account number (Paybill); absent for a Till. */
+  readonly account?: string;
+  /** The payer's number as the provider shows it: full, masked or hashed. */
+  readonly msisdn?: string;
+  readonly payerName?: string;
+}
+
+/** Our records, as a plugin answering a provider at once (`answerWebhook`) may read them. */
+export interface PaymentLookup {
+  /**
+   * The order an account number names, in the instance's tenant: `unknown` (no such order),
+   * `closed` (paid, cancelled: no money is due) or what is still `due` on it.
+   */
+  dueFor(
+    account: string,
+  ): Promise<
+    { readonly kind: "unknown" } | { readonly kind: "closed" } | { readonly kind: "due"; readonly due: Money }
+  >;
 }
 
 export interface HealthResult {
@@ -91,6 +122,30 @@ export interface ProviderClient {
   verify(payment: Payment): Promise<VerifyResult>;
   /** Verifies authenticity first; throws ProviderError (code `unauthorized`) on a forged request. */
   parseWebhook(request: WebhookRequest): Promise<WebhookEvent>;
+  /**
+   * For a request the provider wants answered from our records before anything happens (Daraja
+   * C2B validation: accept or refuse a payment before money moves): the JSON to answer with, and
+   * nothing is recorded. Undefined: an event, for `parseWebhook`. Authenticates like it.
+   */
+  answerWebhook?(
+    request: WebhookRequest,
+    lookup: PaymentLookup,
+  ): Promise<{ readonly body: unknown } | undefined>;
+  /**
+   * Tells the provider where to send this instance's events (Daraja C2B Register URL), for the
+   * admin API; `message` says what the provider answered, in words an operator can act on.
+   */
+  registerWebhooks?(): Promise<{ readonly message: string }>;
+  /**
+   * Asks the provider whether money a payer sent unasked really arrived, before it is given value
+   * (Daraja Transaction Status): `pending` when the answer comes later (the settle job retries).
+   * Absent: the confirmation is taken as it is (its path token authenticated it).
+   */
+  confirmReceived?(
+    received: ReceivedMoney,
+  ): Promise<{ readonly outcome: "confirmed" | "pending" | "refuted"; readonly reason?: string }>;
+  /** True when `registerWebhooks` should also run at each start (the instance's config says so). */
+  readonly registersOnStart?: boolean;
   healthCheck(): Promise<HealthResult>;
   refund?(payment: Payment, amount: Money): Promise<{ readonly providerRef: string }>;
   /**

@@ -6,6 +6,7 @@ import { cashOnDeliveryPlugin } from "./cash-on-delivery/index.js";
 import { flutterwavePlugin } from "./flutterwave/index.js";
 import { manualPlugin } from "./manual/plugin.js";
 import { mpesaPlugin } from "./mpesa/index.js";
+import { mpesaC2bPlugin } from "./mpesa-c2b/index.js";
 import { paystackPlugin } from "./paystack/index.js";
 import type { PaymentPlugin } from "./plugin.js";
 import { stripePlugin } from "./stripe/index.js";
@@ -16,5 +17,6 @@ export const BUILT_IN_PLUGINS: readonly PaymentPlugin[] = [
   paystackPlugin,
   stripePlugin,
   flutterwavePlugin,
+  mpesaC2bPlugin,
   cashOnDeliveryPlugin,
 ];

@@ -118,6 +118,11 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       return won ? "settled" : "already_settled";
     },
 
+    /** Settled, but more arrived than the total (a Paybill paid twice): the merchant refunds the rest. */
+    async flagOverpaid(payment: Payment, detail: string): Promise<void> {
+      await flag(payment, "overpaid", detail);
+    },
+
     /** A callback said paid but the provider's own record does not: the merchant decides. */
     async dispute(payment: Payment, detail: string): Promise<void> {
       await flag(payment, "unconfirmed", detail);

@@ -8,7 +8,13 @@ import { DukaError } from "../domain/errors.js";
 import { deterministicId } from "../domain/ids.js";
 import { crashPoint } from "../faults.js";
 import type { Store } from "../store/types.js";
-import { type PaymentPlugin, type ProviderClient, ProviderError, type WebhookRequest } from "./plugin.js";
+import {
+  type PaymentLookup,
+  type PaymentPlugin,
+  type ProviderClient,
+  ProviderError,
+  type WebhookRequest,
+} from "./plugin.js";
 import { MissingCredentialsError } from "./registry/credential-sets.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
 import type { ProviderInstance } from "./registry/types.js";
@@ -18,6 +24,8 @@ export function createWebhookIntake(deps: {
   registry: ManagedProviderRegistry;
   /** Queues the settle job; when Redis is down the inbox row waits for the sweeper. */
   enqueueSettle: (inboxId: string) => Promise<void>;
+  /** Our records for plugins that answer from them (`answerWebhook`), in an instance's tenant. */
+  lookup: (tenantId: string) => PaymentLookup;
   logger: Logger;
 }) {
   const { store, logger } = deps;
@@ -56,15 +64,24 @@ export function createWebhookIntake(deps: {
   return {
     /**
      * The plugin's webhook declaration says how to answer a request failing authentication: a
-     * wrong path token is "no such webhook" (404); a bad signature is 401.
+     * wrong path token is "no such webhook" (404); a bad signature is 401. Returns the plugin's own
+     * answer when it gave one (`answerWebhook`); undefined: answer with its acknowledgement.
      */
-    async receive(plugin: PaymentPlugin, instanceId: string, request: WebhookRequest): Promise<void> {
+    async receive(
+      plugin: PaymentPlugin,
+      instanceId: string,
+      request: WebhookRequest,
+    ): Promise<{ readonly body: unknown } | undefined> {
       const instance = await deps.registry.instance(instanceId);
       // The same answer for an unknown instance and a wrong token: nothing to learn by probing.
       if (instance?.plugin !== plugin.name || !plugin.webhook)
         throw new DukaError("not_found", "No such webhook");
       let event: Awaited<ReturnType<ReturnType<ManagedProviderRegistry["client"]>["parseWebhook"]>>;
       try {
+        const answer = await deps.registry
+          .client(instance)
+          .answerWebhook?.(request, deps.lookup(instance.tenantId));
+        if (answer) return answer;
         event = await parse(instance, request);
       } catch (error) {
         if (error instanceof ProviderError && error.code === "unauthorized") {
@@ -100,16 +117,17 @@ export function createWebhookIntake(deps: {
           ...(event.receipt ? { receipt: event.receipt } : {}),
           ...(event.reason ? { reason: event.reason } : {}),
           ...(event.providerCode ? { providerCode: event.providerCode } : {}),
+          ...(event.received ? { received: event.received } : {}),
         },
         // Events no plugin acts on (refund notices, disputes…) are kept for the record only.
         status: event.outcome === "not_handled" ? "ignored" : "received",
         ...(event.outcome === "not_handled" ? { note: "not an event Duka acts on" } : {}),
         receivedAt: new Date(),
       });
-      if (stored.status === "ignored") return;
+      if (stored.status === "ignored") return undefined;
       if (!recorded) {
         logger.info({ instanceId, eventKey: event.eventKey }, "duplicate webhook acknowledged");
-        return;
+        return undefined;
       }
       crashPoint("after-inbox-write-before-enqueue");
       await deps
@@ -120,6 +138,7 @@ export function createWebhookIntake(deps: {
             "settle job not queued; the sweeper will queue it",
           ),
         );
+      return undefined;
     },
   };
 }

@@ -6,14 +6,17 @@ import { ORDER_TRANSITIONS } from "../domain/order.js";
 import { parseOrderReference } from "../domain/reference.js";
 import type { Deliveries } from "../payments/cash-on-delivery/index.js";
 import type { ProofReview, ReviewOutcome } from "../payments/manual/review.js";
+import type { ReceivedMoney } from "../payments/received-money.js";
 import type { Refunds } from "../payments/refunds.js";
 import type { Store } from "../store/types.js";
 import { deliveryCancelOutcomeReply, paidOutcomeReply } from "./delivery-messages.js";
 import type { Fulfilment } from "./fulfilment.js";
 import {
+  attachOutcomeReply,
   fulfilOutcomeReply,
   MERCHANT_HELP,
   orderList,
+  orphanList,
   pendingList,
   REJECT_REASONS,
   refundOutcomeReply,
@@ -29,6 +32,8 @@ const MERCHANT_COMMANDS = new Set([
   "refund",
   "fulfil",
   "fulfill",
+  "orphans",
+  "attach",
   "paid",
 ]);
 const SHARED_COMMANDS = new Set(["orders", "cancel"]);
@@ -59,6 +64,8 @@ export function createMerchantCommands(deps: {
   store: Store;
   review: ProofReview;
   refunds: Refunds;
+  /** Paybill/Till money that matched no order: `/orphans`, `/attach`. */
+  receivedMoney: Pick<ReceivedMoney, "orphans" | "attach">;
   fulfilment: Fulfilment;
   deliveries: Deliveries;
   catalog: Catalog;
@@ -119,6 +126,19 @@ export function createMerchantCommands(deps: {
           );
           return refundOutcomeReply(outcome, locale);
         });
+      case "orphans":
+        return orphanList(await deps.receivedMoney.orphans(tenantId, 20), locale);
+      case "attach": {
+        const [transId = "", orderRef = "", ...extra] = args.trim().split(/\s+/);
+        if (!transId || !orderRef || extra.length > 0)
+          return { text: "Which payment and order? Use /attach UL3XDEMO7Q DK-7F3K2" };
+        const outcome = await deps.receivedMoney.attach(tenantId, transId, orderRef, actorOf(message));
+        deps.logger.info(
+          { transId, orderRef, outcome: outcome.kind, actor: actorOf(message) },
+          "merchant attach",
+        );
+        return attachOutcomeReply(outcome, locale);
+      }
       case "fulfil":
       case "fulfill":
         return withReference(args, "/fulfil DK-7F3K2", async (ref) => {

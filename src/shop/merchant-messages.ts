@@ -2,6 +2,7 @@
  * What merchants read. Pure: data in, channel-neutral replies out. Buttons carry compact data
  * (`m:ok:<REF>`) that the merchant commands understand; typed commands work the same way.
  */
+
 import { METHODS } from "../conversations/methods.js";
 import { TEST_PAYMENT_NOTE } from "../conversations/prompts.js";
 import type { Choice, Reply } from "../domain/channel.js";
@@ -9,7 +10,9 @@ import { formatMoney } from "../domain/money.js";
 import type { Order, OrderStatus } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
+import type { ReceivedPayment } from "../domain/received-payment.js";
 import type { ReviewOutcome } from "../payments/manual/review.js";
+import type { AttachOutcome } from "../payments/received-money.js";
 import type { RefundOutcome } from "../payments/refunds.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { FulfilOutcome } from "./fulfilment.js";
@@ -32,6 +35,8 @@ export const MERCHANT_HELP = [
   "/cancel DK-7F3K2: a cash on delivery order that will not be delivered",
   "/fulfil DK-7F3K2: the order was delivered (test orders cannot be)",
   "/refund DK-7F3K2: give a card payment back to the shopper",
+  "/orphans: Paybill/Till payments that matched no order",
+  "/attach UL3XDEMO7Q DK-7F3K2: settle an order with one of them",
 ].join("\n");
 
 export function shopperLabel(order: Order): string {
@@ -269,6 +274,7 @@ const FLAG_WORDS: Record<NonNullable<Payment["flag"]>["reason"], string> = {
   already_paid: "the order was already paid another way: refund one of the payments",
   order_closed: "the order was cancelled before the money arrived: refund it or reopen the order",
   unconfirmed: "the provider did not confirm the payment",
+  overpaid: "more was paid than the order total: refund the difference",
 };
 
 /** Money that could not simply settle: the merchant decides. */
@@ -281,9 +287,77 @@ export function paymentFlaggedNotice(
   const by = paidBy(payment, providerLabel);
   const reason = payment.flag ? FLAG_WORDS[payment.flag.reason] : "it needs a look";
   const detail = payment.flag?.detail ? ` (${payment.flag.detail})` : "";
+  // An overpaid order is paid and settled: only the difference needs the merchant.
+  if (payment.flag?.reason === "overpaid") {
+    return {
+      text: `⚠️ *${order.ref}* is paid (${formatMoney(payment.amount, locale)} by ${by}), but ${reason}${detail}. Check it in your ${by} statement.`,
+    };
+  }
   return {
     text: `⚠️ Payment for *${order.ref}* (${formatMoney(payment.amount, locale)} by ${by}) was not settled: ${reason}${detail}. Check it in your ${by} statement.`,
   };
+}
+
+/** Money that matched no order: who sent what, and how to attach it. */
+export function orphanNotice(
+  received: ReceivedPayment,
+  locale: string,
+  providerLabel: string | undefined,
+): Reply {
+  return {
+    text: [
+      `💰 ${formatMoney(received.amount, locale)} arrived${providerLabel ? ` by ${providerLabel}` : ""} but matches no order.`,
+      orphanLine(received, locale),
+      `If you know the order, reply /attach ${received.transId} DK-XXXXX. /orphans lists all such payments.`,
+    ].join("\n"),
+  };
+}
+
+/** One orphan: transaction, amount, when, the account typed and the payer as the provider shows them. */
+export function orphanLine(received: ReceivedPayment, locale: string): string {
+  const account = received.account?.trim()
+    ? `account "${received.account.trim().slice(0, 20)}"`
+    : "no account";
+  const payer = [received.payerName, received.msisdn].filter(Boolean).join(" ");
+  return `*${received.transId}* ${formatMoney(received.amount, locale)}, ${account}${payer ? `, from ${payer}` : ""}, ${received.paidAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** `/orphans`: what arrived for no order, oldest first. */
+export function orphanList(orphans: readonly ReceivedPayment[], locale: string): Reply {
+  if (orphans.length === 0)
+    return { text: "No unmatched payments: every payment received matched an order." };
+  return {
+    text: [
+      `💰 ${orphans.length} payment${orphans.length === 1 ? "" : "s"} matched no order:`,
+      ...orphans.map((item) => `• ${orphanLine(item, locale)}`),
+      "",
+      "Reply /attach TRANSACTION DK-XXXXX to settle an order with one.",
+    ].join("\n"),
+  };
+}
+
+/** `/attach`'s answer. */
+export function attachOutcomeReply(outcome: AttachOutcome, locale: string): Reply {
+  switch (outcome.kind) {
+    case "attached":
+      return {
+        text: `📎 ${outcome.received.transId} (${formatMoney(outcome.received.amount, locale)}) attached to *${outcome.order.ref}*, now ${outcome.order.status.replace("_", " ")}.`,
+      };
+    case "no_transaction":
+      return {
+        text: `No payment received with transaction ${outcome.transId.slice(0, 20)}. /orphans lists them.`,
+      };
+    case "already_matched":
+      return {
+        text: `${outcome.received.transId} is already attached to ${outcome.received.orderRef ?? "an order"}.`,
+      };
+    case "no_order":
+      return {
+        text: `There is no order ${outcome.orderRef.slice(0, 20)}. Check the reference (like DK-7F3K2).`,
+      };
+    case "not_payable":
+      return { text: `${outcome.order.ref} cannot take this payment: ${outcome.why}.` };
+  }
 }
 
 export function refundOutcomeReply(outcome: RefundOutcome, locale: string): Reply {

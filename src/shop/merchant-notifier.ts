@@ -2,6 +2,7 @@ import type { Catalog } from "../catalog/types.js";
 import type { Reply } from "../domain/channel.js";
 import type { ChatAddress } from "../domain/order.js";
 import type { ManualPaymentNotifier } from "../payments/manual/notifications.js";
+import type { ReceivedMoneyNotifier } from "../payments/received-money.js";
 import type { ProviderInstance } from "../payments/registry/types.js";
 import type { SettlementNotifier } from "../payments/settlement.js";
 import { type Outbox, outboxId } from "../queue/outbox.js";
@@ -9,6 +10,7 @@ import type { OutboxLane, OutboxMessage } from "../store/types.js";
 import type { ConversationRunner } from "./conversation-runner.js";
 import { deliveryCancelledNotice, deliveryOrderNotice } from "./delivery-messages.js";
 import {
+  orphanNotice,
   paymentFlaggedNotice,
   paymentSettledLine,
   paymentSettledNotice,
@@ -19,7 +21,11 @@ import {
 } from "./merchant-messages.js";
 import type { DeliveryNotifier } from "./orders.js";
 
-export interface MerchantNotifier extends ManualPaymentNotifier, SettlementNotifier, DeliveryNotifier {
+export interface MerchantNotifier
+  extends ManualPaymentNotifier,
+    SettlementNotifier,
+    ReceivedMoneyNotifier,
+    DeliveryNotifier {
   /** An instance turned unhealthy or recovered; sent once per change. */
   providerHealthChanged(instance: ProviderInstance): Promise<void>;
 }
@@ -73,6 +79,12 @@ export function createMerchantNotifier(deps: {
       toMerchants(
         ["flagged", payment._id, payment.flag?.reason ?? ""],
         paymentFlaggedNotice(order, payment, locale, deps.providerLabel(payment.provider)),
+        "urgent",
+      ),
+    orphanReceived: (received) =>
+      toMerchants(
+        ["orphan", received._id],
+        orphanNotice(received, locale, deps.providerLabel(received.provider)),
         "urgent",
       ),
     deliveryOrderPlaced: (order) =>

@@ -6,6 +6,7 @@ import type { ChannelName, Order } from "../domain/order.js";
 import type { Payment } from "../domain/payment.js";
 import type { Proof } from "../domain/proof.js";
 import type { ProviderInstance } from "../domain/provider-instance.js";
+import type { ReceivedPayment } from "../domain/received-payment.js";
 import { type CollectionName, schemas } from "./schemas.js";
 import type { Collection, OutboxMessage } from "./types.js";
 
@@ -30,6 +31,7 @@ export interface StoredDocuments {
   readonly audit: AuditEntry;
   readonly providerInstances: ProviderInstance;
   readonly inbox: InboxEvent;
+  readonly receivedPayments: ReceivedPayment;
 }
 
 export type Collections = { readonly [N in CollectionName]: Collection<StoredDocuments[N]> };

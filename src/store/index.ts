@@ -17,6 +17,7 @@ import { createOutboxRepository } from "./repositories/outbox-repository.js";
 import { createPaymentRepository } from "./repositories/payment-repository.js";
 import { createProofRepository } from "./repositories/proof-repository.js";
 import { createProviderInstanceRepository } from "./repositories/provider-instance-repository.js";
+import { createReceivedPaymentRepository } from "./repositories/received-payment-repository.js";
 import type { Filter, MediaStore, Store } from "./types.js";
 
 export interface StoreOptions {
@@ -85,6 +86,7 @@ function assemble(
     audit: createAuditRepository(collections.audit),
     providers: createProviderInstanceRepository(collections.providerInstances),
     inbox: createInboxRepository(collections.inbox),
+    receivedPayments: createReceivedPaymentRepository(collections.receivedPayments),
     media,
     ...lifecycle,
   };

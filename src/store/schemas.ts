@@ -14,7 +14,7 @@ import { OUTBOX_LANES } from "./types.js";
 
 const PROOF_STATUSES = ["pending", "confirmed", "rejected"] as const;
 const OUTBOX_STATUSES = ["pending", "sent", "failed"] as const;
-const PAYMENT_METHODS = ["manual", "mobile_money", "card", "cash_on_delivery"] as const;
+const PAYMENT_METHODS = ["manual", "mobile_money", "card", "paybill", "cash_on_delivery"] as const;
 const HEALTH_STATUSES = ["unknown", "healthy", "unhealthy"] as const;
 
 // Documents are keyed by our own prefixed string ids and never carry mongoose's `__v`.
@@ -136,6 +136,7 @@ export const paymentSchema = new Schema(
     routing: paymentRoutingSchema,
     action: Schema.Types.Mixed,
     receipt: String,
+    payerPhone: String,
     refund: Schema.Types.Mixed,
     refundClaim: Schema.Types.Mixed,
     failure: Schema.Types.Mixed,
@@ -169,6 +170,36 @@ export const inboxSchema = new Schema(
 // The guard against settling twice: a provider's event is recorded once, however often it comes.
 inboxSchema.index({ provider: 1, eventKey: 1 }, { unique: true });
 inboxSchema.index({ status: 1, receivedAt: 1 });
+
+export const receivedPaymentSchema = new Schema(
+  {
+    _id: String,
+    tenantId: { type: String, required: true },
+    provider: { type: String, required: true },
+    instanceId: { type: String, required: true },
+    transId: { type: String, required: true },
+    amount: { type: moneySchema, required: true },
+    paidAt: { type: Date, required: true },
+    receivedAt: { type: Date, required: true },
+    account: String,
+    msisdn: String,
+    payerName: String,
+    status: { type: String, enum: ["orphan", "matched"], required: true },
+    paymentId: String,
+    orderRef: String,
+    matchedBy: { type: String, enum: ["account", "phone", "merchant"] },
+    matchedAt: Date,
+    attachedBy: String,
+  },
+  options,
+);
+// A transaction is money once, however often its confirmation comes.
+receivedPaymentSchema.index({ instanceId: 1, transId: 1 }, { unique: true });
+// The merchant names a transaction by its id (/attach), and lists the orphans oldest first.
+receivedPaymentSchema.index({ tenantId: 1, transId: 1 });
+receivedPaymentSchema.index({ tenantId: 1, status: 1, receivedAt: 1 });
+// What an order's payment received so far (a short payment completed by a second one).
+receivedPaymentSchema.index({ tenantId: 1, paymentId: 1 });
 
 export const proofSchema = new Schema(
   {
@@ -315,6 +346,7 @@ export const schemas = {
   audit: auditSchema,
   providerInstances: providerInstanceSchema,
   inbox: inboxSchema,
+  receivedPayments: receivedPaymentSchema,
 } as const;
 
 export type CollectionName = keyof typeof schemas;

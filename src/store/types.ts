@@ -18,6 +18,7 @@ import type {
   InstanceHealth,
   ProviderInstance,
 } from "../domain/provider-instance.js";
+import type { ReceivedPayment } from "../domain/received-payment.js";
 
 export type Filter = Record<string, unknown>;
 export type Update = Record<string, unknown>;
@@ -96,6 +97,26 @@ export interface InboxRepository {
   finish(id: string, status: Exclude<InboxEvent["status"], "received">, note?: string): Promise<boolean>;
   /** Events still `received` that arrived before `before`, oldest first: the sweeper's list. */
   listReceived(before: Date, limit: number): Promise<InboxEvent[]>;
+}
+
+/** Money received at a Paybill or Till (M-Pesa C2B), matched to an order or kept as an orphan. */
+export interface ReceivedPaymentRepository {
+  /** Stores a confirmation; `recorded: false` with the stored one when it was stored already. */
+  record(received: ReceivedPayment): Promise<{ recorded: boolean; received: ReceivedPayment }>;
+  findById(tenantId: string, id: string): Promise<ReceivedPayment | null>;
+  /** By the provider's transaction id, as a merchant types it. */
+  findByTransId(tenantId: string, transId: string): Promise<ReceivedPayment | null>;
+  /** Orphans, oldest first: the merchant's list. */
+  listOrphans(tenantId: string, limit: number): Promise<ReceivedPayment[]>;
+  /** What was received for a payment, oldest first. */
+  listByPayment(tenantId: string, paymentId: string): Promise<ReceivedPayment[]>;
+  /** Compare-and-set from `orphan`: null when it was matched already. */
+  match(
+    tenantId: string,
+    id: string,
+    match: Required<Pick<ReceivedPayment, "paymentId" | "orderRef" | "matchedBy" | "matchedAt">> &
+      Pick<ReceivedPayment, "attachedBy">,
+  ): Promise<ReceivedPayment | null>;
 }
 
 export interface ProofRepository {
@@ -227,6 +248,7 @@ export interface Store {
   /** Payment provider instances, across tenants (see payments/registry/types.ts). */
   readonly providers: ProviderInstanceRepository;
   readonly inbox: InboxRepository;
+  readonly receivedPayments: ReceivedPaymentRepository;
   readonly media: MediaStore;
   /**
    * Deletes what a TTL index would have deleted by `now` and returns how many documents went.

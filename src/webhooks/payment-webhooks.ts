@@ -42,11 +42,11 @@ export function paymentWebhookRoutes(deps: {
     async (request, response) => {
       const plugin = response.locals.plugin as PaymentPlugin;
       const webhookRequest = toWebhookRequest(request);
-      await deps.intake.receive(plugin, String(request.params.instanceId), {
+      const answer = await deps.intake.receive(plugin, String(request.params.instanceId), {
         ...webhookRequest,
         params: { instanceId: String(request.params.instanceId), ...response.locals.pathParams },
       });
-      response.json(plugin.webhook!.acknowledgement);
+      response.json(answer ? answer.body : plugin.webhook!.acknowledgement);
     },
   );
   return router;

@@ -14,6 +14,7 @@ import type { InboxEvent } from "../../src/domain/inbox.js";
 import { createLogger } from "../../src/log/index.js";
 import { createInboxProcessor } from "../../src/payments/inbox-processor.js";
 import { mpesaPlugin } from "../../src/payments/mpesa/plugin.js";
+import { createReceivedMoney } from "../../src/payments/received-money.js";
 import { splitConfig } from "../../src/payments/registry/instance-config.js";
 import { createProviderRegistry } from "../../src/payments/registry/registry.js";
 import { createSecretBox } from "../../src/payments/registry/secrets.js";
@@ -57,9 +58,11 @@ beforeEach(async () => {
     tellShopper: async () => {},
     paymentSettled: async () => {},
     paymentFlagged: async () => {},
+    orphanReceived: async () => {},
   };
   const settlement = createSettlement({ store, notifier, logger });
-  const processInbox = createInboxProcessor({ store, registry, settlement, logger });
+  const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, logger });
+  const processInbox = createInboxProcessor({ store, registry, settlement, receivedMoney, logger });
   worker = createJobWorker("settle", (job) => processInbox(job.data.inboxId), {
     connection: workerConnection,
     prefix,

@@ -711,7 +711,8 @@ describe("F. security: the edge, payloads, merchants, uploads, secrets", () => {
     }
 
     const [instance] = await rel.shop.duka.store.providers.list({ plugin: "paystack" });
-    const stored = instance!.secrets.secretKey!;
+    // A test key (sk_test_…) is seeded into the instance's test credential set.
+    const stored = instance!.test!.secrets.secretKey!;
     const box = createSecretBox({ current: MASTER_KEY });
     const opened = box.decrypt(stored);
     const problemOf = (attempt: () => unknown) => {

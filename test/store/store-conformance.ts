@@ -9,6 +9,7 @@ import { z } from "zod";
 import { DukaError, DuplicateKeyError } from "../../src/domain/errors.js";
 import { newId } from "../../src/domain/ids.js";
 import type { Order, OrderLine } from "../../src/domain/order.js";
+import type { ReceivedPayment } from "../../src/domain/received-payment.js";
 import { splitConfig } from "../../src/payments/registry/instance-config.js";
 import { createSecretBox } from "../../src/payments/registry/secrets.js";
 import type { Store } from "../../src/store/types.js";
@@ -446,6 +447,65 @@ export function storeConformance(backend: StoreBackend): void {
       expect(await store.inbox.finish(old._id, "ignored", "again")).toBe(false);
       expect(await store.inbox.findById(old._id)).toMatchObject({ status: "processed" });
       expect((await store.inbox.listReceived(at(5), 10)).map((item) => item.eventKey)).toEqual(["b"]);
+    });
+  });
+
+  describe("received payments (Paybill / Till)", () => {
+    const received = (overrides: Partial<ReceivedPayment> = {}): ReceivedPayment => ({
+      _id: newId("ibx"),
+      tenantId: "t1",
+      provider: "mpesa-c2b",
+      instanceId: "pi_c",
+      transId: "UL3XDEMO7Q",
+      amount: { amount: 6000, currency: "KES" },
+      paidAt: at(1),
+      receivedAt: at(1),
+      account: "dk 4zte5",
+      status: "orphan",
+      ...overrides,
+    });
+
+    it("records a transaction once per instance, however often its confirmation comes", async () => {
+      const results = await Promise.all([
+        store.receivedPayments.record(received()),
+        store.receivedPayments.record(received()),
+      ]);
+      expect(results.filter((result) => result.recorded)).toHaveLength(1);
+      const kept = results.find((result) => result.recorded)!.received;
+      for (const result of results) expect(result.received._id).toBe(kept._id);
+      expect(await store.receivedPayments.findByTransId("t1", "UL3XDEMO7Q")).toEqual(kept);
+      expect(await store.receivedPayments.findByTransId("t2", "UL3XDEMO7Q")).toBeNull();
+      // The same id at another shortcode is another transaction.
+      expect((await store.receivedPayments.record(received({ instanceId: "pi_d" }))).recorded).toBe(true);
+    });
+
+    it("matches an orphan once, and lists orphans oldest first and an order's payments", async () => {
+      const late = received({ transId: "T2", receivedAt: at(5) });
+      const early = received({ transId: "T1", receivedAt: at(2) });
+      for (const item of [late, early]) await store.receivedPayments.record(item);
+      expect((await store.receivedPayments.listOrphans("t1", 10)).map((item) => item.transId)).toEqual([
+        "T1",
+        "T2",
+      ]);
+      const match = {
+        paymentId: "pay_1",
+        orderRef: "DK-4ZTE5",
+        matchedBy: "merchant",
+        matchedAt: at(6),
+      } as const;
+      expect(await store.receivedPayments.match("t1", early._id, match)).toMatchObject({
+        status: "matched",
+        paymentId: "pay_1",
+      });
+      expect(
+        await store.receivedPayments.match("t1", early._id, { ...match, paymentId: "pay_2" }),
+      ).toBeNull();
+      expect((await store.receivedPayments.listOrphans("t1", 10)).map((item) => item.transId)).toEqual([
+        "T2",
+      ]);
+      expect((await store.receivedPayments.listByPayment("t1", "pay_1")).map((item) => item.transId)).toEqual(
+        ["T1"],
+      );
     });
   });
 

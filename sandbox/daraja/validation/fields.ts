@@ -86,26 +86,26 @@ export function amountField(body: Record<string, unknown>): number {
 }
 
 /** An absolute http(s) URL with no whitespace and none of `FORBIDDEN_CALLBACK_WORDS`. */
-export function callbackUrlField(body: Record<string, unknown>): string {
-  const value = body.CallBackURL;
-  if (typeof value !== "string" || value === "" || /\s/.test(value)) throw invalidField("CallBackURL");
+export function callbackUrlField(body: Record<string, unknown>, name = "CallBackURL"): string {
+  const value = body[name];
+  if (typeof value !== "string" || value === "" || /\s/.test(value)) throw invalidField(name);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw invalidField("CallBackURL");
+    throw invalidField(name);
   }
   if ((url.protocol !== "https:" && url.protocol !== "http:") || url.hostname === "") {
-    throw invalidField("CallBackURL");
+    throw invalidField(name);
   }
   let rest = `${url.host}${url.pathname}${url.search}`;
   try {
     rest = decodeURIComponent(rest);
   } catch {
-    throw invalidField("CallBackURL");
+    throw invalidField(name);
   }
   rest = rest.toLowerCase();
-  if (FORBIDDEN_CALLBACK_WORDS.some((word) => rest.includes(word))) throw invalidField("CallBackURL");
+  if (FORBIDDEN_CALLBACK_WORDS.some((word) => rest.includes(word))) throw invalidField(name);
   return value;
 }
 

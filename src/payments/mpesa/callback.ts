@@ -34,6 +34,29 @@ export function isCallbackTokenValid(given: string | undefined, expected: string
   return timingSafeEqual(digest(given ?? ""), digest(expected)) && given !== undefined;
 }
 
+/**
+ * What proves a Daraja callback came from the URL we gave Daraja: the path token (Daraja signs
+ * nothing), and the sender's address when an allowlist is set. Throws `unauthorized` / `forbidden`.
+ */
+export function assertDarajaOrigin(
+  request: WebhookRequest,
+  callbackToken: string,
+  allowedIps?: readonly string[],
+): void {
+  if (!isCallbackTokenValid(request.params.token, callbackToken)) {
+    throw new ProviderError("unauthorized", "The Daraja callback token does not match", {
+      retryable: false,
+      shopperMessage: "",
+    });
+  }
+  if (allowedIps?.length && !allowedIps.includes(request.sourceIp ?? "")) {
+    throw new ProviderError("forbidden", "The Daraja callback came from an address not on the allowlist", {
+      retryable: false,
+      shopperMessage: "",
+    });
+  }
+}
+
 function malformed(detail: string, cause?: unknown): ProviderError {
   return new ProviderError("malformed", `The Daraja callback is not an STK result: ${detail}`, {
     retryable: false,
@@ -52,18 +75,7 @@ export function parseStkCallback(
   callbackToken: string,
   allowedIps?: readonly string[],
 ): WebhookEvent {
-  if (!isCallbackTokenValid(request.params.token, callbackToken)) {
-    throw new ProviderError("unauthorized", "The Daraja callback token does not match", {
-      retryable: false,
-      shopperMessage: "",
-    });
-  }
-  if (allowedIps?.length && !allowedIps.includes(request.sourceIp ?? "")) {
-    throw new ProviderError("forbidden", "The Daraja callback came from an address not on the allowlist", {
-      retryable: false,
-      shopperMessage: "",
-    });
-  }
+  assertDarajaOrigin(request, callbackToken, allowedIps);
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody.toString("utf8"));

@@ -17,13 +17,13 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 const DOCUMENTED_EXPIRES_IN = 3599;
 
 export interface DarajaClientOptions {
-  readonly config: MpesaConfig;
+  /** The Daraja app (shared by the STK and C2B plugins: one app may hold both products). */
+  readonly config: Pick<MpesaConfig, "consumerKey" | "consumerSecret" | "baseUrl">;
   readonly shared: SharedCache;
   /** Per HTTP call, body included. Default: 10 000 ms. */
   readonly timeoutMs?: number;
 }
 
-/** A Daraja answer: 2xx with its JSON, or the failure with Daraja's error body when there is one. */
 /** A Daraja answer: 2xx with its JSON, or the failure with Daraja's error body when there is one. */
 export type DarajaAnswer = ProviderAnswer<DarajaErrorBody>;
 

@@ -13,11 +13,26 @@ export const FORBIDDEN_CALLBACK_WORDS = [
   "query",
 ];
 
-const hasForbiddenWord = (value: string) =>
+export const hasForbiddenWord = (value: string) =>
   FORBIDDEN_CALLBACK_WORDS.some((word) => value.toLowerCase().includes(word));
 
 const digits = (min: number, max: number, what: string) =>
   z.string().regex(new RegExp(`^\\d{${min},${max}}$`), `${what} must be ${min}–${max} digits`);
+
+/** The unguessable path token of a Daraja callback URL, as every Daraja plugin stores it. */
+export const callbackTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{24,128}$/, "callbackToken must be 24–128 characters of A-Z, a-z, 0-9, _ or -")
+  .refine((token) => !hasForbiddenWord(token), {
+    message: `callbackToken must not contain ${FORBIDDEN_CALLBACK_WORDS.join(", ")} (Daraja rejects such URLs); generate another`,
+  })
+  .meta({ secret: true });
+
+/** Safaricom's callback addresses, when an operator restricts callbacks to them. */
+export const allowedIpsSchema = z
+  .array(z.union([z.ipv4(), z.ipv6()]))
+  .max(64)
+  .optional();
 
 /**
  * One Daraja app and shortcode. Secrets (`consumerKey`, `consumerSecret`, `passkey`, `callbackToken`)
@@ -52,21 +67,12 @@ export const mpesaConfigSchema = z.strictObject({
    * The unguessable token in the callback path (Daraja signs nothing, so this is what proves a
    * callback came from the URL we gave Daraja). Generate it with `generateCallbackToken()`.
    */
-  callbackToken: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{24,128}$/, "callbackToken must be 24–128 characters of A-Z, a-z, 0-9, _ or -")
-    .refine((token) => !hasForbiddenWord(token), {
-      message: `callbackToken must not contain ${FORBIDDEN_CALLBACK_WORDS.join(", ")} (Daraja rejects such URLs); generate another`,
-    })
-    .meta({ secret: true }),
+  callbackToken: callbackTokenSchema,
   /**
    * Where callbacks may come from (Safaricom's published addresses). Unset: any address, the
    * token and the STK Query confirmation being the real checks; an allowlist is defence in depth.
    */
-  allowedIps: z
-    .array(z.union([z.ipv4(), z.ipv6()]))
-    .max(64)
-    .optional(),
+  allowedIps: allowedIpsSchema,
 });
 
 export type MpesaConfig = z.output<typeof mpesaConfigSchema>;

@@ -25,6 +25,7 @@ import {
   splitSets,
 } from "./instance-config.js";
 import { type PluginView, toPluginView } from "./plugin-view.js";
+import type { ManagedProviderRegistry } from "./registry.js";
 import { SecretKeyError } from "./secrets.js";
 import type {
   ChangeFeed,
@@ -32,12 +33,12 @@ import type {
   InstanceHealth,
   ProviderInstance,
   ProviderInstanceRepository,
-  ProviderRegistry,
   SecretBox,
 } from "./types.js";
 
 export interface ProviderAdminDeps {
-  readonly registry: ProviderRegistry;
+  /** Managed: registering webhook URLs calls an instance's own client. */
+  readonly registry: ManagedProviderRegistry;
   readonly instances: ProviderInstanceRepository;
   readonly secrets: SecretBox;
   readonly changes: ChangeFeed;
@@ -138,6 +139,11 @@ export interface ProviderAdmin {
   remove(id: string): Promise<void>;
   /** Runs the health check now and stores the result. Throws not_found. */
   checkNow(id: string): Promise<ProviderView>;
+  /**
+   * Tells the provider where to post this instance's events (Daraja C2B Register URL). Throws
+   * not_found, or conflict when its plugin registers nothing; a provider's refusal is a ProviderError.
+   */
+  registerWebhooks(id: string): Promise<{ readonly message: string }>;
   /** Checks a config before it is saved; stores nothing. Throws not_found (plugin) or invalid. */
   testConnection(
     pluginName: string,
@@ -155,7 +161,8 @@ export type AuditAction =
   | "provider.deleted"
   | "provider.activated"
   | "provider.deactivated"
-  | "provider.health_checked";
+  | "provider.health_checked"
+  | "provider.webhooks_registered";
 
 export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
   const { registry, instances, secrets: box } = deps;
@@ -483,6 +490,25 @@ export function createProviderAdmin(deps: ProviderAdminDeps): ProviderAdmin {
         values: { status: stored.health.status, previousStatus: instance.health.status },
       });
       return toView(stored);
+    },
+
+    async registerWebhooks(id) {
+      const instance = await requireInstance(id);
+      const client = registry.client(instance);
+      if (!client.registerWebhooks) {
+        throw new DukaError("conflict", `The ${instance.plugin} plugin has no webhook URLs to register`);
+      }
+      const result = await client.registerWebhooks();
+      await deps.audit.append({
+        _id: newId("aud"),
+        tenantId: instance.tenantId,
+        at: now(),
+        actor: "admin",
+        action: "provider.webhooks_registered",
+        subjectId: instance._id,
+        detail: { plugin: instance.plugin, displayName: instance.displayName, message: result.message },
+      });
+      return result;
     },
 
     async testConnection(pluginName, config, testMode) {

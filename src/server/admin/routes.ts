@@ -2,15 +2,18 @@ import express, { type ErrorRequestHandler, type Request, Router } from "express
 import { DukaError } from "../../domain/errors.js";
 import { parseOrderReference } from "../../domain/reference.js";
 import type { Deliveries, PaidOutcome } from "../../payments/cash-on-delivery/index.js";
+import type { AttachOutcome, ReceivedMoney } from "../../payments/received-money.js";
 import type { RefundOutcome, Refunds } from "../../payments/refunds.js";
 import type { ProviderAdmin, ProviderView } from "../../payments/registry/admin.js";
 import type { ProviderStats } from "../../payments/routing/provider-stats.js";
 import { errorBody } from "../errors.js";
 import { bearerAuth } from "./auth.js";
 import {
+  attachBody,
   createProviderBody,
   emptyBody,
   listQuery,
+  orphansQuery,
   parseInput,
   statsQuery,
   testConnectionBody,
@@ -35,7 +38,17 @@ export interface AdminRoutesOptions {
   readonly tenantId: string;
   /** Each instance's success rate, time to settle and failure reasons (GET /providers/:id/stats). */
   readonly stats: ProviderStats;
+  /** Paybill/Till money that matched no order (GET /orphans, POST /orphans/:transId/attach). */
+  readonly receivedMoney: Pick<ReceivedMoney, "orphans" | "attach">;
 }
+
+const ATTACH_STATUS: Record<AttachOutcome["kind"], number> = {
+  attached: 200,
+  no_transaction: 404,
+  no_order: 404,
+  already_matched: 409,
+  not_payable: 409,
+};
 
 const REFUND_STATUS: Record<RefundOutcome["kind"], number> = {
   refunded: 200,
@@ -140,6 +153,51 @@ export function createAdminRoutes(admin: ProviderAdmin, options: AdminRoutesOpti
   router.post("/providers/:id/health", async (request, response) => {
     noBody(request);
     response.json(await admin.checkNow(id(request)));
+  });
+
+  router.post("/providers/:id/register-urls", async (request, response) => {
+    noBody(request);
+    response.json(await admin.registerWebhooks(id(request)));
+  });
+
+  router.get("/orphans", async (request, response) => {
+    const { limit } = parseInput(orphansQuery, request.query, "query");
+    response.json({ orphans: await options.receivedMoney.orphans(options.tenantId, limit ?? 50) });
+  });
+
+  router.post("/orphans/:transId/attach", async (request, response) => {
+    const { orderRef } = parseInput(attachBody, request.body, "body");
+    const outcome = await options.receivedMoney.attach(
+      options.tenantId,
+      String(request.params.transId),
+      orderRef,
+      "admin",
+    );
+    const body =
+      outcome.kind === "attached"
+        ? {
+            attached: true,
+            received: outcome.received,
+            order: { ref: outcome.order.ref, status: outcome.order.status },
+          }
+        : outcome.kind === "already_matched"
+          ? {
+              error: {
+                code: "conflict",
+                message: `Already attached to ${outcome.received.orderRef ?? "an order"}`,
+              },
+            }
+          : outcome.kind === "not_payable"
+            ? { error: { code: "conflict", message: `${outcome.order.ref} cannot take it: ${outcome.why}` } }
+            : outcome.kind === "no_order"
+              ? { error: { code: "not_found", message: `No order ${outcome.orderRef.slice(0, 20)}` } }
+              : {
+                  error: {
+                    code: "not_found",
+                    message: `No payment received with transaction ${outcome.transId.slice(0, 20)}`,
+                  },
+                };
+    response.status(ATTACH_STATUS[outcome.kind]).json(body);
   });
 
   for (const channelRoutes of options.channelRoutes ?? []) router.use(channelRoutes);

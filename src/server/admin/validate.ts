@@ -127,6 +127,21 @@ export const listQuery = z.strictObject({
   tenantId: z.string().min(1).max(100).optional(),
 });
 
+/** GET /orphans?limit=: how many unmatched payments to list (1–200, default 50). */
+export const orphansQuery = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "Must be a whole number from 1 to 200")
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= 200, "Must be a whole number from 1 to 200")
+    .optional(),
+});
+
+/** POST /orphans/:transId/attach: the order the money pays. */
+export const attachBody = z.strictObject({
+  orderRef: z.string().trim().min(1, "orderRef is required (like DK-7F3K2)").max(40),
+});
+
 /** The window of an instance's statistics, in days back from now. Default 30. */
 export const statsQuery = z.strictObject({
   days: z

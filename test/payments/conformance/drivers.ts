@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from "node:url";
 import {
+  basicAuthorization,
+  DARAJA_PATHS,
   DEFAULT_CONSUMER_KEY,
   DEFAULT_CONSUMER_SECRET,
   SANDBOX_PASSKEY,
@@ -15,10 +17,12 @@ import { DEFAULT_SECRET_KEY, paystackSignature, TEST_CARDS } from "../../../sand
 import { signatureHeader } from "../../../sandbox/stripe/index.js";
 import { type Money, toMajor } from "../../../src/domain/money.js";
 import type { Payment } from "../../../src/domain/payment.js";
+import { REFERENCE_ALPHABET } from "../../../src/domain/reference.js";
 import { cashOnDeliveryPlugin } from "../../../src/payments/cash-on-delivery/index.js";
 import { flutterwavePlugin } from "../../../src/payments/flutterwave/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import { generateCallbackToken, mpesaPlugin } from "../../../src/payments/mpesa/index.js";
+import { mpesaC2bPlugin } from "../../../src/payments/mpesa-c2b/index.js";
 import { paystackPlugin } from "../../../src/payments/paystack/index.js";
 import type { InitiateRequest, PaymentPlugin, WebhookRequest } from "../../../src/payments/plugin.js";
 import { loadPluginModules } from "../../../src/payments/registry/plugin-loader.js";
@@ -44,6 +48,11 @@ export interface Capabilities {
   readonly refund: boolean;
   /** Verify's success carries the amount and a receipt (Daraja's STK Query carries neither). */
   readonly verifyReportsPayment: boolean;
+  /**
+   * Verify can ask the provider about an initiated payment. Daraja C2B cannot: nothing identifies
+   * a Paybill payment to Daraja before its confirmation brings the transaction id.
+   */
+  readonly verifies: boolean;
 }
 
 export interface PaymentDriver {
@@ -143,7 +152,13 @@ function withHeader(request: WebhookRequest, name: string, value: string): Webho
 
 const manual: PaymentDriver = {
   name: "manual",
-  capabilities: { provider: false, webhooks: false, refund: false, verifyReportsPayment: false },
+  capabilities: {
+    provider: false,
+    webhooks: false,
+    refund: false,
+    verifyReportsPayment: false,
+    verifies: false,
+  },
   plugin: async () => manualPlugin,
   async start() {
     const redis = mpesa.createTestRedis();
@@ -166,7 +181,13 @@ const manual: PaymentDriver = {
 
 const cashOnDelivery: PaymentDriver = {
   name: "cash-on-delivery",
-  capabilities: { provider: false, webhooks: false, refund: false, verifyReportsPayment: false },
+  capabilities: {
+    provider: false,
+    webhooks: false,
+    refund: false,
+    verifyReportsPayment: false,
+    verifies: false,
+  },
   plugin: async () => cashOnDeliveryPlugin,
   async start() {
     const redis = mpesa.createTestRedis();
@@ -195,7 +216,13 @@ const cashOnDelivery: PaymentDriver = {
 
 const mpesaDriver: PaymentDriver = {
   name: "mpesa",
-  capabilities: { provider: true, webhooks: true, refund: false, verifyReportsPayment: false },
+  capabilities: {
+    provider: true,
+    webhooks: true,
+    refund: false,
+    verifyReportsPayment: false,
+    verifies: true,
+  },
   plugin: async () => mpesaPlugin,
   async start() {
     const redis = mpesa.createTestRedis();
@@ -260,9 +287,118 @@ const mpesaDriver: PaymentDriver = {
   },
 };
 
+/** Distinct order references, so a webhook is told apart by its account number. */
+let c2bOrders = 0;
+function nextC2bRef(): string {
+  c2bOrders += 1;
+  const alphabet = REFERENCE_ALPHABET;
+  return `DK-C2${alphabet[c2bOrders % alphabet.length]}${alphabet[Math.floor(c2bOrders / alphabet.length) % alphabet.length]}B`;
+}
+
+/** Registers the receiver's confirmation URL for the shortcode, as the plugin's registerWebhooks would. */
+async function registerC2bReceiver(baseUrl: string, confirmationUrl: string): Promise<void> {
+  const tokenAnswer = await fetch(`${baseUrl}${DARAJA_PATHS.oauth}?grant_type=client_credentials`, {
+    headers: { authorization: basicAuthorization(DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET) },
+  });
+  const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+  const answer = await fetch(`${baseUrl}${DARAJA_PATHS.c2bRegisterV2}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      ShortCode: SANDBOX_SHORTCODE,
+      ResponseType: "Completed",
+      ConfirmationURL: confirmationUrl,
+    }),
+  });
+  if (answer.status !== 200) throw new Error(`C2B registration failed: ${await answer.text()}`);
+}
+
+const mpesaC2bDriver: PaymentDriver = {
+  name: "mpesa-c2b",
+  capabilities: {
+    provider: true,
+    webhooks: true,
+    refund: false,
+    verifyReportsPayment: false,
+    verifies: false,
+  },
+  plugin: async () => mpesaC2bPlugin,
+  async start() {
+    const redis = mpesa.createTestRedis();
+    const emulator = await mpesa.startEmulator();
+    const receiver = await mpesa.startCallbackReceiver();
+    const config = {
+      consumerKey: DEFAULT_CONSUMER_KEY,
+      consumerSecret: DEFAULT_CONSUMER_SECRET,
+      shortcode: SANDBOX_SHORTCODE,
+      baseUrl: emulator.baseUrl,
+      callbackToken: generateCallbackToken(),
+    };
+    const params = { instanceId: "pi_conformance", token: config.callbackToken, kind: "confirmation" };
+    await registerC2bReceiver(
+      emulator.baseUrl,
+      `${receiver.publicUrl}/webhooks/daraja-c2b/${params.instanceId}/${params.token}/${params.kind}`,
+    );
+    // The confirmation as the webhook route hands it over: the path parts as named params.
+    const confirmationAbout = async (payment: Payment) => ({
+      ...(await nextAbout(receiver.next, referenceOf(payment))),
+      params,
+    });
+    return {
+      config,
+      badConfigs: {
+        "a 4-digit shortcode": { ...config, shortcode: "1234" },
+        "a callback token Daraja would refuse": { ...config, callbackToken: `${"a".repeat(30)}Safaricom` },
+        "an unknown type": { ...config, type: "buygoods" },
+      },
+      secretFields: ["consumerKey", "consumerSecret", "securityCredential", "callbackToken"],
+      // The callback token is in the URLs registered with Daraja: one per instance, whatever the mode.
+      perModeFields: [
+        "consumerKey",
+        "consumerSecret",
+        "shortcode",
+        "type",
+        "tillNumber",
+        "baseUrl",
+        "apiVersion",
+        "initiatorName",
+        "securityCredential",
+      ],
+      publicUrl: receiver.publicUrl,
+      shared: redis.shared,
+      payment: () => mpesa.testPayment({ method: "paybill", provider: "mpesa-c2b", orderRef: nextC2bRef() }),
+      initiateRequest: (payment) => mpesa.initiateRequest(payment, undefined),
+      provider: {
+        // The shopper pays the Paybill with the order's reference as the account number.
+        pay: async (payment, reported) =>
+          void (await emulator.payBill({
+            account: referenceOf(payment),
+            amount: toMajor(reported ?? payment.amount),
+            phone: mpesa.nextPhone(),
+          })),
+        // Nothing fails at Daraja for a Paybill: a payment is made or never happens.
+        fail: async () => undefined,
+        webhookAbout: confirmationAbout,
+        redeliver: async (payment) => {
+          const paid = emulator
+            .c2bPayments()
+            .findLast((candidate) => candidate.account === referenceOf(payment));
+          if (!paid) throw new Error(`No C2B payment for ${referenceOf(payment)}`);
+          await emulator.redeliverConfirmation(paid.transId);
+        },
+        authentic: (rawBody) => ({ rawBody, headers: {}, params }),
+        forge: (request) => ({ ...request, params: { ...request.params, token: generateCallbackToken() } }),
+        refusedConfig: { ...config, consumerSecret: "Sup3rSecretButWrong" },
+        downConfig: async () => ({ ...config, baseUrl: await downEmulator(() => mpesa.startEmulator()) }),
+      },
+      close: () => closeDriver(emulator, receiver, redis),
+    };
+  },
+};
+
 const paystackDriver: PaymentDriver = {
   name: "paystack",
-  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true },
+  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true, verifies: true },
   plugin: async () => paystackPlugin,
   async start() {
     const redis = mpesa.createTestRedis();
@@ -321,7 +457,7 @@ const paystackDriver: PaymentDriver = {
 
 const stripeDriver: PaymentDriver = {
   name: "stripe",
-  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true },
+  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true, verifies: true },
   plugin: async () => stripePlugin,
   async start() {
     const redis = mpesa.createTestRedis();
@@ -383,7 +519,7 @@ const stripeDriver: PaymentDriver = {
 
 const flutterwaveDriver: PaymentDriver = {
   name: "flutterwave",
-  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true },
+  capabilities: { provider: true, webhooks: true, refund: true, verifyReportsPayment: true, verifies: true },
   plugin: async () => flutterwavePlugin,
   async start() {
     const redis = mpesa.createTestRedis();
@@ -439,7 +575,7 @@ const TRANSFER_API_KEY = "tk_test_0123456789";
 /** The third-party example, loaded from its file the way PAYMENT_PLUGINS loads plugins. */
 const transfer: PaymentDriver = {
   name: "test-transfer",
-  capabilities: { provider: true, webhooks: true, refund: false, verifyReportsPayment: true },
+  capabilities: { provider: true, webhooks: true, refund: false, verifyReportsPayment: true, verifies: true },
   async plugin() {
     const [plugin] = await loadPluginModules([TRANSFER_PLUGIN]);
     if (!plugin) throw new Error("The transfer plugin module exports no plugin");
@@ -493,6 +629,7 @@ export const PAYMENT_DRIVERS: readonly PaymentDriver[] = [
   manual,
   cashOnDelivery,
   mpesaDriver,
+  mpesaC2bDriver,
   paystackDriver,
   stripeDriver,
   flutterwaveDriver,

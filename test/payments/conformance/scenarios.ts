@@ -143,7 +143,7 @@ export function paymentConformance(driver: PaymentDriver): void {
       expect(result.amount).toBeUndefined();
     });
 
-    needs("provider", "reports a paid payment as succeeded", async () => {
+    needs("verifies", "reports a paid payment as succeeded", async () => {
       const payment = await initiated();
       await provider().pay(payment);
       expect((await client.verify(payment)).outcome).toBe("succeeded");
@@ -162,7 +162,7 @@ export function paymentConformance(driver: PaymentDriver): void {
       },
     );
 
-    needs("provider", "reports a failed payment with the reason in the shopper's words", async () => {
+    needs("verifies", "reports a failed payment with the reason in the shopper's words", async () => {
       const payment = await initiated();
       await provider().fail(payment);
       const result = await client.verify(payment);

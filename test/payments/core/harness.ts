@@ -12,6 +12,7 @@ import type { Money } from "../../../src/domain/money.js";
 import type { Order } from "../../../src/domain/order.js";
 import type { Payment } from "../../../src/domain/payment.js";
 import type { Proof } from "../../../src/domain/proof.js";
+import type { ReceivedPayment } from "../../../src/domain/received-payment.js";
 import { createLogger } from "../../../src/log/index.js";
 import type {
   PaymentPlugin,
@@ -20,6 +21,7 @@ import type {
   WebhookEvent,
   WebhookRequest,
 } from "../../../src/payments/plugin.js";
+import type { ReceivedMoneyNotifier } from "../../../src/payments/received-money.js";
 import { createProviderRegistry } from "../../../src/payments/registry/registry.js";
 import { createSecretBox } from "../../../src/payments/registry/secrets.js";
 import { createRedisSharedCache } from "../../../src/payments/registry/shared-cache.js";
@@ -38,6 +40,8 @@ export interface ProviderScript {
   refund?: (payment: Payment, amount: Money) => Promise<{ providerRef: string }>;
   /** The provider's record of a refund for the payment, for the refund reconciler. */
   findRefund?: (payment: Payment) => Promise<{ providerRef: string } | null>;
+  /** What the provider says about money received unasked; unset: the client has no such check. */
+  confirmReceived?: Awaited<ReturnType<NonNullable<ProviderClient["confirmReceived"]>>>;
   readonly verifyCalls: Payment[];
   readonly refundCalls: { payment: Payment; amount: Money }[];
 }
@@ -74,6 +78,8 @@ function scriptedClient(instanceId: string): ProviderClient {
       if (!script.findRefund) throw new Error("findRefund not scripted");
       return script.findRefund(payment);
     },
+    // Unscripted: confirmed, as a client without the check would take it.
+    confirmReceived: async () => scriptOf(instanceId).confirmReceived ?? { outcome: "confirmed" },
   };
 }
 
@@ -193,15 +199,18 @@ export function recordingNotifier() {
   const flagged: { order: Order; payment: Payment }[] = [];
   const reminded: { order: Order; proof: Proof }[] = [];
   const submitted: { order: Order; proof: Proof }[] = [];
-  const notifier: SettlementNotifier & {
-    proofReminder(order: Order, proof: Proof): Promise<void>;
-    proofSubmitted(order: Order, proof: Proof): Promise<void>;
-  } = {
+  const orphans: ReceivedPayment[] = [];
+  const notifier: SettlementNotifier &
+    ReceivedMoneyNotifier & {
+      proofReminder(order: Order, proof: Proof): Promise<void>;
+      proofSubmitted(order: Order, proof: Proof): Promise<void>;
+    } = {
     tellShopper: async (order, result, key) => void told.push({ order, result, key }),
     paymentSettled: async (order, payment) => void settled.push({ order, payment }),
     paymentFlagged: async (order, payment) => void flagged.push({ order, payment }),
     proofReminder: async (order, proof) => void reminded.push({ order, proof }),
     proofSubmitted: async (order, proof) => void submitted.push({ order, proof }),
+    orphanReceived: async (received) => void orphans.push(received),
   };
-  return { notifier, told, settled, flagged, reminded, submitted };
+  return { notifier, told, settled, flagged, reminded, submitted, orphans };
 }

@@ -9,6 +9,7 @@ import type { InboxEvent, InboxEventBody } from "../../../src/domain/inbox.js";
 import type { Payment } from "../../../src/domain/payment.js";
 import { createInboxProcessor, NotConfirmedYetError } from "../../../src/payments/inbox-processor.js";
 import { ProviderError } from "../../../src/payments/plugin.js";
+import { createReceivedMoney } from "../../../src/payments/received-money.js";
 import { PluginNotRegisteredError } from "../../../src/payments/registry/registry.js";
 import { createSettlement } from "../../../src/payments/settlement.js";
 import { at } from "../../store/fixtures.js";
@@ -24,7 +25,20 @@ beforeEach(async () => {
   core = await openCore();
   notes = recordingNotifier();
   const settlement = createSettlement({ store: core.store, notifier: notes.notifier, logger });
-  processInbox = createInboxProcessor({ store: core.store, registry: core.registry, settlement, logger });
+  const receivedMoney = createReceivedMoney({
+    store: core.store,
+    registry: core.registry,
+    settlement,
+    notifier: notes.notifier,
+    logger,
+  });
+  processInbox = createInboxProcessor({
+    store: core.store,
+    registry: core.registry,
+    settlement,
+    receivedMoney,
+    logger,
+  });
   ({ instanceId, script } = await core.instance());
 });
 

@@ -29,7 +29,13 @@ beforeEach(async () => {
     if (queueDown) throw new Error("Redis is down");
     enqueued.push(inboxId);
   };
-  intake = createWebhookIntake({ store: core.store, registry: core.registry, enqueueSettle, logger });
+  intake = createWebhookIntake({
+    store: core.store,
+    registry: core.registry,
+    enqueueSettle,
+    lookup: () => ({ dueFor: async () => ({ kind: "unknown" }) }),
+    logger,
+  });
 });
 
 afterEach(() => core.close());

@@ -17,6 +17,7 @@ import { createLogger } from "../../../src/log/index.js";
 import { createDeliveries } from "../../../src/payments/cash-on-delivery/index.js";
 import { manualPlugin } from "../../../src/payments/manual/plugin.js";
 import type { PaymentPlugin } from "../../../src/payments/plugin.js";
+import { createReceivedMoney } from "../../../src/payments/received-money.js";
 import { createRefunds } from "../../../src/payments/refunds.js";
 import { createProviderAdmin } from "../../../src/payments/registry/admin.js";
 import { createHealthMonitor } from "../../../src/payments/registry/health.js";
@@ -212,6 +213,12 @@ export async function startHarness(): Promise<Harness> {
   });
 
   const app = express();
+  const silentNotifier = {
+    tellShopper: async () => undefined,
+    paymentSettled: async () => undefined,
+    paymentFlagged: async () => undefined,
+    orphanReceived: async () => undefined,
+  };
   const refunds = createRefunds({ store, registry, tellShopper: async () => undefined, logger });
   const stats = createProviderStats({
     instances: store.providers,
@@ -231,9 +238,16 @@ export async function startHarness(): Promise<Harness> {
     }),
     tellShopper,
   });
+  const receivedMoney = createReceivedMoney({
+    store,
+    registry,
+    settlement: createSettlement({ store, notifier: silentNotifier, logger }),
+    notifier: silentNotifier,
+    logger,
+  });
   app.use(
     ADMIN_BASE,
-    createAdminRoutes(admin, { token: TOKEN, refunds, deliveries, tenantId: TENANT, stats }),
+    createAdminRoutes(admin, { token: TOKEN, refunds, deliveries, tenantId: TENANT, stats, receivedMoney }),
   );
   app.use(notFound);
   app.use(errorHandler(logger));

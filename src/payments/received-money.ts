@@ -1,0 +1,250 @@
+/**
+ * Money payers sent unasked (M-Pesa C2B: a Paybill or Till paid from the SIM menu). The settle job
+ * records each transaction once, matches it to an order by the account number (Paybill) or by
+ * amount and phone (Till), and settles the order through the same settlement as any payment when
+ * what arrived covers it. What matches nothing stays an orphan until the merchant attaches it:
+ * money is never lost or silently ignored.
+ */
+import type { Logger } from "pino";
+import { deterministicId } from "../domain/ids.js";
+import type { InboxEvent } from "../domain/inbox.js";
+import { formatMoney } from "../domain/money.js";
+import type { Order } from "../domain/order.js";
+import type { Payment } from "../domain/payment.js";
+import {
+  accountReference,
+  coverage,
+  type ReceivedPayment,
+  TILL_MATCH_WINDOW_MS,
+  tillMatch,
+} from "../domain/received-payment.js";
+import { parseOrderReference } from "../domain/reference.js";
+import type { Store } from "../store/types.js";
+import type { PaymentLookup } from "./plugin.js";
+import type { ManagedProviderRegistry } from "./registry/registry.js";
+import type { Settlement, SettlementNotifier } from "./settlement.js";
+
+/** Tells the merchant about money that matched no order. */
+export interface ReceivedMoneyNotifier extends Pick<SettlementNotifier, "tellShopper"> {
+  orphanReceived(received: ReceivedPayment): Promise<void>;
+}
+
+/** The merchant's attach, as the chat command and the admin API report it. */
+export type AttachOutcome =
+  | { readonly kind: "attached"; readonly received: ReceivedPayment; readonly order: Order }
+  | { readonly kind: "no_transaction"; readonly transId: string }
+  | { readonly kind: "already_matched"; readonly received: ReceivedPayment }
+  | { readonly kind: "no_order"; readonly orderRef: string }
+  | { readonly kind: "not_payable"; readonly order: Order; readonly why: string };
+
+/** Open payments an instance took at most this many of, looked through for a Till match. */
+const TILL_CANDIDATES = 200;
+
+export function createReceivedMoney(deps: {
+  store: Store;
+  /** To ask the instance's provider before giving value (`confirmReceived`). */
+  registry: Pick<ManagedProviderRegistry, "instance" | "client">;
+  settlement: Settlement;
+  notifier: ReceivedMoneyNotifier;
+  logger: Logger;
+}) {
+  const { store, settlement, notifier, logger } = deps;
+
+  /** The payment a confirmation is for, by its account number or, without one, amount and phone. */
+  async function matchOf(
+    received: ReceivedPayment,
+  ): Promise<{ payment: Payment; by: "account" | "phone" } | null> {
+    if (received.account?.trim()) {
+      // A Paybill payment names its order: a wrong account is an orphan, never a guess by amount.
+      const ref = accountReference(received.account);
+      const order = ref ? await store.orders.findByRef(received.tenantId, ref) : null;
+      const payment = order?.paymentId
+        ? await store.payments.findById(received.tenantId, order.paymentId)
+        : null;
+      // The order's payment at this Paybill, or the same money already settled under this receipt
+      // (an STK payment to the shortcode may be confirmed to the C2B URL too): never an orphan.
+      return payment?.instanceId === received.instanceId || payment?.receipt === received.transId
+        ? { payment, by: "account" }
+        : null;
+    }
+    const since = new Date(received.paidAt.getTime() - TILL_MATCH_WINDOW_MS);
+    const open = await store.payments.listTriedByInstance(
+      received.tenantId,
+      received.instanceId,
+      since,
+      TILL_CANDIDATES,
+    );
+    const payment = tillMatch(
+      received,
+      open.filter((candidate) => candidate.instanceId === received.instanceId),
+    );
+    return payment ? { payment, by: "phone" } : null;
+  }
+
+  /**
+   * Settles `payment` when what was received for it covers the total: exact settles; more settles
+   * and flags the difference for the merchant; less tells the shopper what is still missing.
+   */
+  async function settleWhatArrived(payment: Payment, actor: string): Promise<void> {
+    const received = await store.receivedPayments.listByPayment(payment.tenantId, payment._id);
+    const covered = coverage(
+      payment.amount,
+      received.map((item) => item.amount),
+    );
+    if (covered.kind === "short") {
+      const order = await store.orders.findById(payment.tenantId, payment.orderId);
+      if (order?.status !== "awaiting_payment") return;
+      await notifier.tellShopper(
+        order,
+        {
+          kind: "payment_partial",
+          orderRef: order.ref,
+          method: payment.method,
+          paid: covered.paid,
+          missing: covered.missing,
+        },
+        `partial:${payment._id}:${covered.paid.amount}`,
+      );
+      return;
+    }
+    // The amount is the order's: what was paid too much is flagged below, not a mismatch.
+    await settlement.succeed(payment, {
+      amount: payment.amount,
+      receipt: received.map((item) => item.transId).join(" + "),
+      actor,
+    });
+    if (covered.kind === "over") {
+      await settlement.flagOverpaid(
+        payment,
+        `received ${formatMoney(covered.paid)} for ${formatMoney(payment.amount)}: ${formatMoney(covered.extra)} too much`,
+      );
+    }
+  }
+
+  async function paymentOf(received: ReceivedPayment): Promise<Payment | null> {
+    return received.paymentId ? store.payments.findById(received.tenantId, received.paymentId) : null;
+  }
+
+  return {
+    /**
+     * The settle job for an inbox row carrying `received`; safe to run again after a crash.
+     * `not_confirmed`: the provider was asked and has not answered yet (retry later).
+     */
+    async settle(
+      row: InboxEvent & { event: { received: NonNullable<InboxEvent["event"]["received"]> } },
+    ): Promise<"done" | "not_confirmed"> {
+      const { received: money } = row.event;
+      const instance = await deps.registry.instance(row.instanceId);
+      const client = instance ? deps.registry.client(instance) : undefined;
+      const checked = await client?.confirmReceived?.({ ...money, paidAt: new Date(money.paidAt) });
+      if (checked?.outcome === "pending") return "not_confirmed";
+      if (checked?.outcome === "refuted") {
+        // A confirmation on our secret path that the provider denies: the path token may have leaked.
+        logger.error(
+          { transId: money.transId, instanceId: row.instanceId, reason: checked.reason },
+          "confirmation refuted by the provider; not recorded as money",
+        );
+        await store.inbox.finish(row._id, "ignored", `refuted: ${checked.reason ?? "not confirmed"}`);
+        return "done";
+      }
+      const { received } = await store.receivedPayments.record({
+        _id: deterministicId("rcv", row.instanceId, money.transId),
+        tenantId: row.tenantId,
+        provider: row.provider,
+        instanceId: row.instanceId,
+        transId: money.transId,
+        amount: money.amount,
+        paidAt: new Date(money.paidAt),
+        receivedAt: row.receivedAt,
+        ...(money.account === undefined ? {} : { account: money.account }),
+        ...(money.msisdn === undefined ? {} : { msisdn: money.msisdn }),
+        ...(money.payerName === undefined ? {} : { payerName: money.payerName }),
+        status: "orphan",
+      });
+      let current = received;
+      if (current.status === "orphan") {
+        const match = await matchOf(current);
+        if (!match) {
+          logger.warn(
+            { transId: current.transId, instanceId: row.instanceId },
+            "money received for no order: orphan",
+          );
+          await notifier.orphanReceived(current);
+          await store.inbox.finish(row._id, "processed", "orphan: the merchant attaches it");
+          return "done";
+        }
+        current =
+          (await store.receivedPayments.match(current.tenantId, current._id, {
+            paymentId: match.payment._id,
+            orderRef: match.payment.orderRef,
+            matchedBy: match.by,
+            matchedAt: new Date(),
+          })) ?? ((await store.receivedPayments.findById(current.tenantId, current._id)) as ReceivedPayment);
+      }
+      const payment = await paymentOf(current);
+      if (payment) await settleWhatArrived(payment, `provider:${row.provider}`);
+      await store.inbox.finish(row._id, "processed");
+      return "done";
+    },
+
+    /** The merchant says which order an orphan pays; it then settles like a matched payment. */
+    async attach(
+      tenantId: string,
+      transId: string,
+      orderRefText: string,
+      actor: string,
+    ): Promise<AttachOutcome> {
+      const received = await store.receivedPayments.findByTransId(tenantId, transId.trim().toUpperCase());
+      if (!received) return { kind: "no_transaction", transId };
+      if (received.status !== "orphan") return { kind: "already_matched", received };
+      const orderRef = parseOrderReference(orderRefText) ?? orderRefText.trim();
+      const order = await store.orders.findByRef(tenantId, orderRef);
+      if (!order) return { kind: "no_order", orderRef };
+      const payment = order.paymentId ? await store.payments.findById(tenantId, order.paymentId) : null;
+      // The money settles the order's own Paybill/Till payment at the shortcode it arrived at.
+      if (payment?.instanceId !== received.instanceId) {
+        return { kind: "not_payable", order, why: "it is not waiting for a payment to this Paybill or Till" };
+      }
+      const matched = await store.receivedPayments.match(tenantId, received._id, {
+        paymentId: payment._id,
+        orderRef: order.ref,
+        matchedBy: "merchant",
+        matchedAt: new Date(),
+        attachedBy: actor,
+      });
+      if (!matched) {
+        const now = await store.receivedPayments.findById(tenantId, received._id);
+        return { kind: "already_matched", received: now ?? received };
+      }
+      logger.info({ transId: matched.transId, orderRef: order.ref, actor }, "orphan attached to an order");
+      await settleWhatArrived(payment, actor);
+      return {
+        kind: "attached",
+        received: matched,
+        order: (await store.orders.findById(tenantId, order._id)) ?? order,
+      };
+    },
+
+    orphans: (tenantId: string, limit: number) => store.receivedPayments.listOrphans(tenantId, limit),
+
+    /** What an account number still owes, for a plugin validating a payment before it happens. */
+    lookup(tenantId: string): PaymentLookup {
+      return {
+        async dueFor(account) {
+          const ref = accountReference(account);
+          const order = ref ? await store.orders.findByRef(tenantId, ref) : null;
+          if (!order) return { kind: "unknown" };
+          if (order.status !== "awaiting_payment" || !order.paymentId) return { kind: "closed" };
+          const received = await store.receivedPayments.listByPayment(tenantId, order.paymentId);
+          const covered = coverage(
+            order.total,
+            received.map((item) => item.amount),
+          );
+          return covered.kind === "short" ? { kind: "due", due: covered.missing } : { kind: "closed" };
+        },
+      };
+    },
+  };
+}
+
+export type ReceivedMoney = ReturnType<typeof createReceivedMoney>;
