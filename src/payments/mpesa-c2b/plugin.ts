@@ -3,7 +3,7 @@ import { formatMoney } from "../../domain/money.js";
 import type { PayerRequest } from "../../domain/payment-option.js";
 import { accountReference } from "../../domain/received-payment.js";
 import { assertDarajaOrigin } from "../mpesa/callback.js";
-import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "../mpesa/client.js";
+import { createDarajaClient, DEFAULT_TIMEOUT_MS, darajaHealthCheck } from "../mpesa/client.js";
 import { toWholeShillings } from "../mpesa/stk.js";
 import { type PaymentPlugin, ProviderError, type ReceivedMoney } from "../plugin.js";
 import { parseC2bPayload, toReceivedMoney } from "./callbacks.js";
@@ -144,16 +144,7 @@ export function createMpesaC2bPlugin(
           : {}),
         registerWebhooks: () => registerC2bUrls(client, config, webhookUrl),
         registersOnStart: config.registerOnStart,
-        async healthCheck() {
-          const started = performance.now();
-          try {
-            await client.token();
-            return { ok: true, latencyMs: Math.round(performance.now() - started) };
-          } catch (error) {
-            const message = error instanceof ProviderError ? error.message : "Daraja could not be reached";
-            return { ok: false, message, latencyMs: Math.round(performance.now() - started) };
-          }
-        },
+        healthCheck: () => darajaHealthCheck(client),
       };
     },
   };

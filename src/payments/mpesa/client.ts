@@ -1,4 +1,4 @@
-import type { SharedCache } from "../plugin.js";
+import { type HealthResult, ProviderError, type SharedCache } from "../plugin.js";
 import { createProviderHttp, type ProviderAnswer } from "../provider-http.js";
 import type { MpesaConfig } from "./config.js";
 import {
@@ -83,4 +83,17 @@ export function createDarajaClient(options: DarajaClientOptions): DarajaClient {
       return postWith(await tokens.get(token), path, body, what);
     },
   };
+}
+
+/** Daraja is healthy when it issues this app a token; how long that took is the latency. */
+export async function darajaHealthCheck(client: Pick<DarajaClient, "token">): Promise<HealthResult> {
+  const started = performance.now();
+  try {
+    await client.token();
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    // ProviderError messages name codes and statuses, never a key, secret or token.
+    const message = error instanceof ProviderError ? error.message : "Daraja could not be reached";
+    return { ok: false, message, latencyMs: Math.round(performance.now() - started) };
+  }
 }

@@ -2,7 +2,7 @@ import { ConfigError } from "../../domain/errors.js";
 import type { PayerRequest } from "../../domain/payment-option.js";
 import { type PaymentPlugin, ProviderError } from "../plugin.js";
 import { parseStkCallback } from "./callback.js";
-import { createDarajaClient, DEFAULT_TIMEOUT_MS } from "./client.js";
+import { createDarajaClient, DEFAULT_TIMEOUT_MS, darajaHealthCheck } from "./client.js";
 import { mpesaConfigSchema } from "./config.js";
 import { mpesaEnvironment } from "./environment.js";
 import { initiateStkPush, queryStkPush, toStkPushRequest } from "./stk.js";
@@ -85,17 +85,7 @@ export function createMpesaPlugin(options: MpesaPluginOptions = {}): PaymentPlug
           return queryStkPush(client, config, payment.providerRef, clock());
         },
         parseWebhook: async (request) => parseStkCallback(request, config.callbackToken, config.allowedIps),
-        async healthCheck() {
-          const started = performance.now();
-          try {
-            await client.token();
-            return { ok: true, latencyMs: Math.round(performance.now() - started) };
-          } catch (error) {
-            // ProviderError messages name codes and statuses, never a key, secret or token.
-            const message = error instanceof ProviderError ? error.message : "Daraja could not be reached";
-            return { ok: false, message, latencyMs: Math.round(performance.now() - started) };
-          }
-        },
+        healthCheck: () => darajaHealthCheck(client),
       };
     },
   };
