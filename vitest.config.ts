@@ -7,8 +7,9 @@ export default defineConfig({
     exclude: ["test/reliability/**", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Integration suites share one Redis and one CPU pair: keep parallelism modest.
-    maxWorkers: 2,
+    // Integration suites share one Redis and one CPU pair. The end-to-end files mostly wait (a
+    // chat gets one message a second, as Telegram allows), so a third worker uses that time.
+    maxWorkers: 3,
     setupFiles: ["test/setup.ts"],
   },
 });
