@@ -135,7 +135,8 @@ describe.skipIf(!multiProcessStoreAvailable())(`many processes (${NEEDS_MONGODB}
     const rotated = await fetch(`http://127.0.0.1:${webPorts[0]}/admin/api/providers/${paystack!.id}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify({ config: { secretKey: SECOND_ACCOUNT.secretKey } }),
+      // The rig's key is a test key (sk_test_…): it is in the instance's test set, which test mode uses.
+      body: JSON.stringify({ testConfig: { secretKey: SECOND_ACCOUNT.secretKey } }),
     });
     expect(rotated.status).toBe(200);
     const swappedAt = Date.now();
