@@ -75,6 +75,8 @@ async function prepare(duka: Duka, paystack: Paystack, telegram: TelegramEmulato
       amount: { amount: 12_000, currency: "KES" },
       status: "pending",
       instanceId: instance!._id,
+      // As the payment service records it: checked and settled with that mode's keys.
+      testMode: instance!.testMode,
       providerRef: reference,
       createdAt: now,
       updatedAt: now,
