@@ -308,7 +308,7 @@ export function orphanNotice(
     text: [
       `💰 ${formatMoney(received.amount, locale)} arrived${providerLabel ? ` by ${providerLabel}` : ""} but matches no order.`,
       orphanLine(received, locale),
-      `If you know the order, reply /attach ${received.transId} DK-XXXXX. /orphans lists all such payments.`,
+      `If you know the order, reply /attach ${received.transId} and its reference (DK-…). /orphans lists all such payments.`,
     ].join("\n"),
   };
 }
@@ -331,7 +331,7 @@ export function orphanList(orphans: readonly ReceivedPayment[], locale: string):
       `💰 ${orphans.length} payment${orphans.length === 1 ? "" : "s"} matched no order:`,
       ...orphans.map((item) => `• ${orphanLine(item, locale)}`),
       "",
-      "Reply /attach TRANSACTION DK-XXXXX to settle an order with one.",
+      "Reply /attach, a transaction and an order's reference (DK-…) to settle that order with it.",
     ].join("\n"),
   };
 }
