@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { formatMoney } from "../../domain/money.js";
 import type { Payment } from "../../domain/payment.js";
 import type { InitiateRequest, InitiateResult, VerifyResult } from "../plugin.js";
-import type { StripeConfig } from "./config.js";
+import { SESSION_MINUTES_MAX, SESSION_MINUTES_MIN, type StripeConfig } from "./config.js";
 import { fromStripeAmount, toChargeAmount } from "./currency.js";
 import { toProviderError, unexpectedAnswer } from "./errors.js";
 
@@ -21,6 +21,19 @@ export function amountOf(session: { amount_total: number | null; currency: strin
   return session.amount_total === null || session.currency === null
     ? undefined
     : fromStripeAmount(session.amount_total, session.currency);
+}
+
+/**
+ * Seconds kept between a session's lifetime and Stripe's 30 min / 24 h bounds: Stripe measures them
+ * from its own clock when the request arrives, a moment (and maybe a second boundary) after ours.
+ */
+export const SESSION_CLOCK_SLACK_S = 60;
+
+/** The session's lifetime in seconds: the configured minutes, kept inside Stripe's window by the slack. */
+function sessionLifetimeSeconds(config: StripeConfig): number {
+  const shortest = SESSION_MINUTES_MIN * 60 + SESSION_CLOCK_SLACK_S;
+  const longest = SESSION_MINUTES_MAX * 60 - SESSION_CLOCK_SLACK_S;
+  return Math.min(longest, Math.max(shortest, config.sessionMinutes * 60));
 }
 
 /** The create body (providers-2 §1.2): one line for the whole order, our ids in both places Stripe keeps them. */
@@ -50,7 +63,7 @@ export function toSessionParams(
     metadata,
     payment_intent_data: { metadata },
     success_url: config.successUrl ?? publicUrl,
-    expires_at: Math.floor(now / 1000) + config.sessionMinutes * 60,
+    expires_at: Math.floor(now / 1000) + sessionLifetimeSeconds(config),
   };
 }
 

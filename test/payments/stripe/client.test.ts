@@ -43,10 +43,19 @@ describe("initiate", () => {
       client_reference_id: payment._id,
       metadata: { tenant_id: "ten_test", order_id: payment.orderId, payment_id: payment._id },
     });
-    // Stripe's floor is 30 minutes, whatever our payment's own expiry.
-    expect(session.expires_at - started).toBeGreaterThanOrEqual(30 * 60);
-    expect(session.expires_at - started).toBeLessThan(31 * 60);
+    // Stripe's floor is 30 minutes, whatever our payment's own expiry, measured on Stripe's clock a
+    // moment later: the session keeps a minute's slack above it.
+    expect(session.expires_at - started).toBeGreaterThanOrEqual(31 * 60);
+    expect(session.expires_at - started).toBeLessThan(32 * 60);
     expect(emulator.calls("sessions.create").at(-1)?.idempotencyKey).toBe(checkoutKey(payment._id));
+  });
+
+  it("keeps a session configured for Stripe's whole 24 hours inside the window Stripe accepts", async () => {
+    const longest = createTestClient(testConfig(emulator.baseUrl, { sessionMinutes: 24 * 60 }));
+    const started = Math.floor(Date.now() / 1000);
+    const session = sessionOf((await longest.initiate(initiateRequest(stripePayment()))).providerRef);
+    expect(session.expires_at - started).toBeLessThanOrEqual(24 * 60 * 60 - 60);
+    expect(session.expires_at - started).toBeGreaterThan(24 * 60 * 60 - 120);
   });
 
   it("gets the same session back when the create is retried (Idempotency-Key)", async () => {
