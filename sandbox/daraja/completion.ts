@@ -62,8 +62,13 @@ export function toCallbackBody(
  * Records the final result of a pending push (Query answers it from now on, the phone is unlocked)
  * and schedules its callback as `outcome.delivery` says.
  */
-export function completePush(ctx: DarajaContext, state: PushState, outcome: StkOutcome): StkPush {
-  if (state.result !== undefined) {
+export function completePush(
+  ctx: DarajaContext,
+  state: PushState,
+  outcome: StkOutcome,
+  { correcting = false } = {},
+): StkPush {
+  if (state.result !== undefined && !correcting) {
     throw new DarajaEmulatorError(
       "invalid_use",
       `STK push ${state.checkoutRequestId} was already completed with ResultCode ${String(state.result.resultCode)}; use redeliver() to send its callback again`,

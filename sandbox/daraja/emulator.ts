@@ -157,6 +157,24 @@ export class DarajaEmulator {
   }
 
   /**
+   * The shopper pays a push M-Pesa already reported failed (a phone that was unreachable comes
+   * back and the PIN is entered late): the new result replaces the old one for Query and its
+   * callback is sent too. **[emulator's choice]**: whether Daraja sends a second callback or only
+   * Query changes is [unconfirmed]; either way the money moved. Throws ("invalid_use") unless the
+   * push failed before.
+   */
+  payLate(checkoutRequestId: string, outcome: Omit<StkOutcome, "resultCode"> = {}): StkPush {
+    const state = this.state(checkoutRequestId);
+    if (state.result === undefined || state.result.resultCode === 0) {
+      throw new DarajaEmulatorError(
+        "invalid_use",
+        `STK push ${checkoutRequestId} did not fail; payLate() follows a failed result`,
+      );
+    }
+    return completePush(this.ctx, state, parseOutcome({ ...outcome, resultCode: 0 }), { correcting: true });
+  }
+
+  /**
    * Sends the recorded callback of a completed push again (a duplicate that arrives later, e.g. after
    * the client settled through Query). Copies are numbered on from the earlier POSTs.
    */

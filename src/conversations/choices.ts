@@ -7,7 +7,7 @@
  */
 import { addToCart, changeQuantity, findProduct, priceCart, quantityOf } from "./cart.js";
 import { cancel } from "./commands.js";
-import { choosePayment, payAnotherWay, retryPayment, useKnownPayer } from "./paying.js";
+import { choosePayment, payAnotherWay, payByLink, retryPayment, useKnownPayer } from "./paying.js";
 import { addedReply, NOTICES, proofReminderReply, withNotice } from "./prompts.js";
 import { type ChoiceIntent, parseChoiceData } from "./tokens.js";
 import { type Draft, draft, type Turn } from "./turn.js";
@@ -56,7 +56,7 @@ export function runIntent(turn: Turn, intent: ChoiceIntent): Draft {
     case "clear":
       return showCatalog(turn, { cart: [], notice: NOTICES.cartEmptied });
     case "pay":
-      return choosePayment(turn, intent.method);
+      return intent.linkOnly ? payByLink(turn, intent.method) : choosePayment(turn, intent.method);
     case "use_known":
       return useKnownPayer(turn);
     case "retry":

@@ -8,6 +8,7 @@ import type { Catalog } from "../catalog/types.js";
 import type { Money } from "../domain/money.js";
 import type { PaymentMethod } from "../domain/payment.js";
 import { maskMsisdn } from "../domain/phone.js";
+import type { NextWay } from "./next-way.js";
 import {
   bold,
   cancelOrderRow,
@@ -302,24 +303,41 @@ export function paymentConfirmedReply(
   receipt: string | undefined,
   option: PaymentOption | undefined,
   testMode = false,
+  insteadOf?: string,
 ): Reply {
   const shown = typeof receipt === "string" ? maskContacts(receipt.replace(/\*/g, "")).trim() : "";
   const note = shown ? ` (${option?.receiptLabel ?? "reference"} ${bold(shown)})` : "";
-  const text = `✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`;
-  return { text: testMode ? `${text}\n${TEST_PAYMENT_NOTE}` : text, choices: [seeCatalogRow] };
+  const lines = [`✅ Payment for ${bold(orderRef)} confirmed${note}. Thank you!`];
+  if (insteadOf) lines.push(`It went through after all, so do not pay by ${insteadOf}: nothing more is due.`);
+  if (testMode) lines.push(TEST_PAYMENT_NOTE);
+  return { text: lines.join("\n"), choices: [seeCatalogRow] };
 }
 
-/** The provider says the payment did not happen. */
+/** The provider says the payment did not happen; `next`: the way to offer first, one tap away. */
 export function paymentFailedReply(
   orderRef: string,
   reason: string,
   method: PaymentMethod,
   provider: string,
+  next?: NextWay,
 ): Reply {
   const wording = METHODS[method];
+  return offeringNextWay(
+    {
+      text: wording.failed(orderRef, sentence(reason, "it was not completed."), provider),
+      choices: unpaidRows(wording.retryLabel),
+    },
+    next,
+  );
+}
+
+/** The reply with the next way to pay said last and its button first. */
+function offeringNextWay(reply: Reply, next: NextWay | undefined): Reply {
+  if (!next) return reply;
   return {
-    text: wording.failed(orderRef, sentence(reason, "it was not completed."), provider),
-    choices: unpaidRows(wording.retryLabel),
+    ...reply,
+    text: `${reply.text}\n\n👉 ${next.text}`,
+    choices: [[next.button], ...(reply.choices ?? [])],
   };
 }
 
@@ -337,10 +355,18 @@ export function paymentPartialReply(
   };
 }
 
-/** No result came in time. */
-export function paymentExpiredReply(orderRef: string, method: PaymentMethod, provider: string): Reply {
+/** No result came in time; `next` as for a failure. */
+export function paymentExpiredReply(
+  orderRef: string,
+  method: PaymentMethod,
+  provider: string,
+  next?: NextWay,
+): Reply {
   const wording = METHODS[method];
-  return { text: wording.expired(orderRef, provider), choices: unpaidRows(wording.retryLabel) };
+  return offeringNextWay(
+    { text: wording.expired(orderRef, provider), choices: unpaidRows(wording.retryLabel) },
+    next,
+  );
 }
 
 /** The `payment_failed` step's prompt, when it is shown again. */

@@ -93,12 +93,40 @@ function placeOrder(turn: Turn, method: PaymentMethod, payer: PayerDetails): Dra
 }
 
 /** Asks the runtime to pay an existing order; `order_placed` or `order_failed` comes back. */
-function payOrder(turn: Turn, orderRef: string, method: PaymentMethod, payer: PayerDetails): Draft {
+function payOrder(
+  turn: Turn,
+  orderRef: string,
+  method: PaymentMethod,
+  payer: PayerDetails,
+  linkOnly = false,
+): Draft {
   if (!optionFor(turn, method)) return showOrderPayment(turn, { orderRef, method }, NOTICES.methodGone);
   return draft(turn, {
     step: { name: "choosing_payment", orderRef, method },
-    actions: [{ kind: "pay_order", key: `pay:${turn.seq}`, orderRef, method, payer }],
+    actions: [
+      {
+        kind: "pay_order",
+        key: `pay:${turn.seq}`,
+        orderRef,
+        method,
+        payer,
+        ...(linkOnly ? { linkOnly: true as const } : {}),
+      },
+    ],
   });
+}
+
+/**
+ * The step's order paid through a provider's page for the method (offered after a prompt to the
+ * phone failed): the page asks for what it needs, so nothing is asked here; a known number goes along.
+ */
+export function payByLink(turn: Turn, method: PaymentMethod): Draft {
+  const orderRef = orderRefOf(turn.state.step);
+  if (!orderRef) return showCurrent(turn, NOTICES.staleButton);
+  if (!optionFor(turn, method)?.linkLabel)
+    return showOrderPayment(turn, { orderRef, method }, NOTICES.methodGone);
+  const phone = rememberedPayer(turn, "phone");
+  return payOrder(turn, orderRef, method, phone ? { phone } : {}, true);
 }
 
 /** A usable answer in `entering_payer`: remembered, and used for the step's order or the cart. */

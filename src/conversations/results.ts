@@ -15,6 +15,7 @@ import {
   paymentPartialReply,
   providerName,
 } from "./methods.js";
+import { nextWayToPay } from "./next-way.js";
 import {
   cancelRefusedNotice,
   limitedNotice,
@@ -98,6 +99,7 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
             result.receipt,
             optionFor(turn, result.method),
             result.testMode === true,
+            result.insteadOf ? providerName(paymentOptions(turn), result.insteadOf) : undefined,
           ),
         ],
       });
@@ -117,13 +119,15 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "payment_expired": {
       // The reply offers retry / another way / cancel for this order, so the step must take them.
       const { orderRef, method } = result;
-      const provider = providerName(paymentOptions(turn), method);
+      const options = paymentOptions(turn);
+      const provider = providerName(options, method);
+      const next = result.offerNextWay ? nextWayToPay(options, method, orderRef) : undefined;
       return draft(turn, {
         step: { name: "payment_failed", orderRef, method },
         replies: [
           result.kind === "payment_failed"
-            ? paymentFailedReply(orderRef, result.reason, method, provider)
-            : paymentExpiredReply(orderRef, method, provider),
+            ? paymentFailedReply(orderRef, result.reason, method, provider, next)
+            : paymentExpiredReply(orderRef, method, provider, next),
         ],
       });
     }

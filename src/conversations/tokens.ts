@@ -4,6 +4,7 @@
  *   p:<SKU>        pick a product            q:<SKU>:<n>   add n of a product
  *   inc:<SKU>      one more in the cart      dec:<SKU>     one fewer (at 1: remove the line)
  *   pay:<method>   pay with a method         receipt:<ref> send a receipt for an open order
+ *   paylink:<method>  pay with a method through a provider's page, not a prompt to the phone
  *   phone:use      pay with the detail already known (the number to charge)
  *   retry          pay the step's order again the same way (the step names the method)
  *   other          pay the step's order another way
@@ -47,7 +48,8 @@ export type ChoiceIntent =
   | { readonly kind: "quantity"; readonly sku: string; readonly quantity: number }
   | { readonly kind: "increase"; readonly sku: string }
   | { readonly kind: "decrease"; readonly sku: string }
-  | { readonly kind: "pay"; readonly method: PaymentMethod }
+  /** `linkOnly`: through a provider's page (which sends the prompt itself), never a prompt from us. */
+  | { readonly kind: "pay"; readonly method: PaymentMethod; readonly linkOnly?: true }
   | { readonly kind: "receipt"; readonly orderRef: string }
   | { readonly kind: "use_known" }
   /** Pay the step's order again the same way. */
@@ -70,7 +72,7 @@ export function toChoiceData(intent: ChoiceIntent): string {
     case "decrease":
       return `dec:${intent.sku}`;
     case "pay":
-      return `pay:${intent.method}`;
+      return `${intent.linkOnly ? "paylink" : "pay"}:${intent.method}`;
     case "receipt":
       return `receipt:${intent.orderRef}`;
     case "use_known":
@@ -119,6 +121,8 @@ export function parseChoiceData(data: unknown): ChoiceIntent | null {
     }
     case "pay":
       return isPaymentMethod(rest) ? { kind: "pay", method: rest } : null;
+    case "paylink":
+      return isPaymentMethod(rest) ? { kind: "pay", method: rest, linkOnly: true } : null;
     case "receipt":
       return parseOrderReference(rest) === rest ? { kind: "receipt", orderRef: rest } : null;
     case "phone":

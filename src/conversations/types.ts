@@ -54,6 +54,8 @@ export type Action =
       readonly orderRef: string;
       readonly method: PaymentMethod;
       readonly payer: PayerDetails;
+      /** Only through a provider's page for the method, never a prompt to the phone. */
+      readonly linkOnly?: true;
     }
   | {
       readonly kind: "submit_proof";

@@ -99,6 +99,8 @@ export type ResultEvent =
       readonly method: PaymentMethod;
       /** Paid with test credentials: the shopper is told no money moved. */
       readonly testMode?: boolean;
+      /** The way the shopper had moved on to, closed now: nothing more is to be paid that way. */
+      readonly insteadOf?: PaymentMethod;
     }
   /** The provider says the payment did not happen; `reason` is worded for the shopper. */
   | {
@@ -106,9 +108,17 @@ export type ResultEvent =
       readonly orderRef: string;
       readonly reason: string;
       readonly method: PaymentMethod;
+      /** Trying this way again will not help: the next way to pay is offered first, one tap away. */
+      readonly offerNextWay?: boolean;
     }
   /** No result came in time; the shopper may send the prompt (or get a link) again. */
-  | { readonly kind: "payment_expired"; readonly orderRef: string; readonly method: PaymentMethod }
+  | {
+      readonly kind: "payment_expired";
+      readonly orderRef: string;
+      readonly method: PaymentMethod;
+      /** As for payment_failed: this way timed out before on the order. */
+      readonly offerNextWay?: boolean;
+    }
   /** Less than the total arrived (a Paybill paid short): the order stays open for the rest. */
   | {
       readonly kind: "payment_partial";

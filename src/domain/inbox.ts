@@ -11,6 +11,8 @@ export interface InboxEventBody {
   readonly receipt?: string;
   readonly reason?: string;
   readonly providerCode?: string;
+  /** The failure is one the payer cannot fix by trying the same way again. */
+  readonly retryWontHelp?: boolean;
   /** Money a payer sent unasked (a Paybill or Till paid): matched to an order by the settle job. */
   readonly received?: {
     readonly transId: string;

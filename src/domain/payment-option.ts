@@ -35,4 +35,9 @@ export interface PaymentOption {
   readonly testInstructions?: string;
   /** What the shopper must give before paying; absent: nothing. */
   readonly payer?: PayerRequest;
+  /**
+   * The method's first provider prompts the phone and another serves it with a page (which sends
+   * the prompt itself): that one's name, offered when a prompt cannot reach the phone.
+   */
+  readonly linkLabel?: string;
 }

@@ -21,8 +21,10 @@ export type PaymentStatus =
   | "refunded";
 
 /**
- * Provider payments: pending → succeeded | failed | cancelled | expired (a late success after
- * expiry still settles). Manual payments: awaiting_proof → under_review → succeeded | rejected;
+ * Provider payments: pending → succeeded | failed | cancelled | expired. Money the provider
+ * confirms after that (a late M-Pesa PIN after a timeout or a failure, a page paid after the shopper
+ * moved on) is never ignored: expired, failed and cancelled may still become succeeded, which
+ * settles an open order or is flagged for the merchant to refund. Manual payments: awaiting_proof → under_review → succeeded | rejected;
  * a rejected proof leaves room for a new receipt (rejected → under_review). Cash on delivery:
  * awaiting_delivery → succeeded only by the merchant's word that the cash was collected, never by
  * a provider or the reconciler (it never expires), or → cancelled before delivery.
@@ -36,8 +38,8 @@ export const PAYMENT_TRANSITIONS: TransitionTable<PaymentStatus> = {
   awaiting_delivery: ["succeeded", "cancelled"],
   succeeded: ["refunded"],
   refunded: [],
-  failed: [],
-  cancelled: [],
+  failed: ["succeeded"],
+  cancelled: ["succeeded"],
 };
 
 export interface Payment {

@@ -85,6 +85,7 @@ export function createInboxProcessor(deps: {
         cancelled: event.outcome === "cancelled",
         reason: event.reason ?? "The payment did not go through.",
         ...(event.providerCode ? { code: event.providerCode } : {}),
+        ...(event.retryWontHelp ? { retryWontHelp: true } : {}),
       });
     } else {
       await store.inbox.finish(inboxId, "ignored", `outcome ${event.outcome}`);

@@ -29,6 +29,11 @@ export interface StartOptions {
    * payment it already started; a new key (a retry) starts a new one.
    */
   readonly attemptKey: string;
+  /**
+   * Only instances that hand the shopper a page (which prompts the phone itself), never one that
+   * prompts the phone from here: the way offered after prompts failed to reach it.
+   */
+  readonly linkOnly?: boolean;
 }
 
 export interface PaymentService {
@@ -107,7 +112,9 @@ export function createPaymentService(deps: {
       const id = deterministicId("pay", order._id, method, options.attemptKey);
       let payment = await store.payments.findById(order.tenantId, id);
       if (!payment?.action) {
-        const candidates = await registry.candidates(order.tenantId, method);
+        const candidates = (await registry.candidates(order.tenantId, method)).filter(
+          (candidate) => !options.linkOnly || !candidate.plugin.promptsPayer,
+        );
         if (candidates.length === 0) throw new PaymentMethodUnavailableError(method);
         const route = deps.router ? await deps.router.route(order, method, candidates) : { candidates };
         const attempts: PaymentAttempt[] = [];

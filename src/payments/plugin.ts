@@ -50,6 +50,11 @@ export interface VerifyResult {
   /** Why it failed, in words a shopper understands. */
   readonly reason?: string;
   readonly providerCode?: string;
+  /**
+   * A failure the payer cannot fix by trying the same way again (the phone cannot show a prompt,
+   * the account takes none): the shopper is offered the next way to pay at once.
+   */
+  readonly retryWontHelp?: boolean;
 }
 
 export interface WebhookRequest {
@@ -75,6 +80,8 @@ export interface WebhookEvent {
   readonly reason?: string;
   /** The provider's own result code, for the record. */
   readonly providerCode?: string;
+  /** As VerifyResult.retryWontHelp. */
+  readonly retryWontHelp?: boolean;
   /**
    * Money a payer sent unasked (M-Pesa C2B: a Paybill or Till paid from the SIM menu): no payment
    * of ours names it, so the settle job matches it to an order or keeps it as an orphan.

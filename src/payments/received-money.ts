@@ -58,14 +58,14 @@ export function createReceivedMoney(deps: {
       // A Paybill payment names its order: a wrong account is an orphan, never a guess by amount.
       const ref = accountReference(received.account);
       const order = ref ? await store.orders.findByRef(received.tenantId, ref) : null;
-      const payment = order?.paymentId
-        ? await store.payments.findById(received.tenantId, order.paymentId)
-        : null;
-      // The order's payment at this Paybill, or the same money already settled under this receipt
-      // (an STK payment to the shortcode may be confirmed to the C2B URL too): never an orphan.
-      return payment?.instanceId === received.instanceId || payment?.receipt === received.transId
-        ? { payment, by: "account" }
-        : null;
+      const attempts = order ? await store.payments.listByOrder(received.tenantId, order._id) : [];
+      // The same money already settled under this receipt (an STK payment to the shortcode may be
+      // confirmed to the C2B URL too), else the order's attempt at this Paybill, even one closed
+      // because another way paid first: that money is then flagged as paid twice, never an orphan.
+      const payment =
+        attempts.find((attempt) => attempt.receipt === received.transId) ??
+        attempts.find((attempt) => attempt.instanceId === received.instanceId);
+      return payment ? { payment, by: "account" } : null;
     }
     const since = new Date(received.paidAt.getTime() - TILL_MATCH_WINDOW_MS);
     const open = await store.payments.listTriedByInstance(
@@ -93,7 +93,13 @@ export function createReceivedMoney(deps: {
     );
     if (covered.kind === "short") {
       const order = await store.orders.findById(payment.tenantId, payment.orderId);
-      if (order?.status !== "awaiting_payment") return;
+      if (order?.status !== "awaiting_payment") {
+        await settlement.flagPartForClosedOrder(
+          payment,
+          `received ${formatMoney(covered.paid)} of ${formatMoney(payment.amount)}`,
+        );
+        return;
+      }
       await notifier.tellShopper(
         order,
         {

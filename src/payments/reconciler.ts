@@ -55,6 +55,7 @@ export function createReconciler(deps: {
           cancelled: verified.outcome === "cancelled",
           reason: verified.reason ?? "The payment did not go through.",
           ...(verified.providerCode ? { code: verified.providerCode } : {}),
+          ...(verified.retryWontHelp ? { retryWontHelp: true } : {}),
         });
       } else if (job.last) {
         await settlement.expire(payment);

@@ -23,6 +23,9 @@ export interface SettlementNotifier {
   paymentFlagged(order: Order, payment: Payment): Promise<void>;
 }
 
+/** Attempts that may still take money or a receipt, and can be cancelled. */
+const OPEN_ATTEMPT: ReadonlySet<Payment["status"]> = new Set(["pending", "awaiting_proof", "rejected"]);
+
 export type SettleOutcome = "settled" | "already_settled" | "flagged" | "not_pending";
 
 export function createSettlement(deps: { store: Store; notifier: SettlementNotifier; logger: Logger }) {
@@ -43,6 +46,39 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       "payment flagged for the merchant",
     );
     await notifier.paymentFlagged(await orderOf(flagged), flagged);
+  }
+
+  /** Money for an order another payment settled (paid twice), or one cancelled meanwhile: a refund decision. */
+  async function flagClosedOrder(payment: Payment, order: Order, arrived?: string) {
+    const paidByOther = order.status === "paid" || order.status === "fulfilled";
+    const why = paidByOther ? `order was already paid by ${order.paymentId}` : `order is ${order.status}`;
+    await flag(payment, paidByOther ? "already_paid" : "order_closed", arrived ? `${arrived}; ${why}` : why);
+  }
+
+  /**
+   * Cancels the order's other attempts still open once one settled it, so no second payment is
+   * asked for; money that still arrives for one is flagged as paid twice. Returns those it closed.
+   */
+  async function closeOtherAttempts(settled: Payment): Promise<Payment[]> {
+    const attempts = await store.payments.listByOrder(settled.tenantId, settled.orderId);
+    const closed: Payment[] = [];
+    for (const attempt of attempts) {
+      if (attempt._id === settled._id || !OPEN_ATTEMPT.has(attempt.status)) continue;
+      const cancelled = await store.payments.transition(attempt.tenantId, attempt._id, "cancelled");
+      if (cancelled) closed.push(cancelled);
+    }
+    return closed;
+  }
+
+  /** Whether an earlier attempt of the order, the same way, failed or timed out too (a repeat). */
+  async function failedBefore(payment: Payment): Promise<boolean> {
+    const attempts = await store.payments.listByOrder(payment.tenantId, payment.orderId);
+    return attempts.some(
+      (other) =>
+        other._id !== payment._id &&
+        other.method === payment.method &&
+        (other.status === "failed" || other.status === "expired"),
+    );
   }
 
   return {
@@ -75,7 +111,7 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       settled ??= await store.payments.findById(payment.tenantId, payment._id);
       if (settled?.status !== "succeeded") return "not_pending";
       const order = await orderOf(settled);
-      // A late success after expiry still settles: the shopper's money moved.
+      // A late success after expiry or a failure still settles: the shopper's money moved.
       const paid = await store.orders.transition(order.tenantId, order._id, "paid", {
         paidAt: settled.settledAt ?? new Date(),
         paymentId: settled._id,
@@ -84,15 +120,12 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       });
       const current = paid ?? (await orderOf(settled));
       if (current.paymentId !== settled._id || current.status !== "paid") {
-        // Money for an order another payment settled, or one cancelled meanwhile: a refund decision.
-        const paidByOther = current.status === "paid" || current.status === "fulfilled";
-        await flag(
-          settled,
-          paidByOther ? "already_paid" : "order_closed",
-          paidByOther ? `order was already paid by ${current.paymentId}` : `order is ${current.status}`,
-        );
+        await flagClosedOrder(settled, current);
         return "flagged";
       }
+      // The shopper may have moved on to another way meanwhile (a Paybill after a failed prompt).
+      const closed = await closeOtherAttempts(settled);
+      const insteadOf = closed.find((attempt) => attempt._id === order.paymentId)?.method;
       await recordAudit(store, {
         _id: deterministicId("aud", settled._id, "settled"),
         tenantId: settled.tenantId,
@@ -111,11 +144,17 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
           method: settled.method,
           ...(settled.receipt ? { receipt: settled.receipt } : {}),
           ...(settled.testMode ? { testMode: true } : {}),
+          ...(insteadOf && insteadOf !== settled.method ? { insteadOf } : {}),
         },
         `paid:${current._id}`,
       );
       await notifier.paymentSettled(current, settled);
       return won ? "settled" : "already_settled";
+    },
+
+    /** Part of a total arrived for an order no longer waiting for it: flagged, like a whole payment. */
+    async flagPartForClosedOrder(payment: Payment, arrived: string): Promise<void> {
+      await flagClosedOrder(payment, await orderOf(payment), arrived);
     },
 
     /** Settled, but more arrived than the total (a Paybill paid twice): the merchant refunds the rest. */
@@ -128,10 +167,14 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       await flag(payment, "unconfirmed", detail);
     },
 
-    /** The provider said no (cancelled by the shopper, wrong PIN, no funds…). */
+    /**
+     * The provider said no (cancelled by the shopper, wrong PIN, no funds…). When trying the same
+     * way again will not help (the provider says so, or this way failed on the order before), the
+     * shopper's message offers the next way to pay.
+     */
     async fail(
       payment: Payment,
-      failure: { cancelled: boolean; reason: string; code?: string },
+      failure: { cancelled: boolean; reason: string; code?: string; retryWontHelp?: boolean },
     ): Promise<boolean> {
       const to = failure.cancelled ? "cancelled" : "failed";
       const failed =
@@ -142,16 +185,26 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       const order = await orderOf(failed);
       // Only news while this payment is the order's current one and the order still waits.
       if (order.status === "awaiting_payment" && order.paymentId === failed._id) {
+        const offerNextWay = failure.retryWontHelp === true || (await failedBefore(failed));
         await notifier.tellShopper(
           order,
-          { kind: "payment_failed", orderRef: order.ref, reason: failure.reason, method: failed.method },
+          {
+            kind: "payment_failed",
+            orderRef: order.ref,
+            reason: failure.reason,
+            method: failed.method,
+            ...(offerNextWay ? { offerNextWay: true } : {}),
+          },
           `failed:${failed._id}`,
         );
       }
       return true;
     },
 
-    /** No result in time: the payment expires; the order stays open for another try. */
+    /**
+     * No result in time: the payment expires; the order stays open for another try. A second
+     * timeout the same way offers the next way to pay.
+     */
     async expire(payment: Payment): Promise<boolean> {
       const expired =
         (await store.payments.transition(payment.tenantId, payment._id, "expired")) ??
@@ -161,7 +214,12 @@ export function createSettlement(deps: { store: Store; notifier: SettlementNotif
       if (order.status === "awaiting_payment" && order.paymentId === expired._id) {
         await notifier.tellShopper(
           order,
-          { kind: "payment_expired", orderRef: order.ref, method: expired.method },
+          {
+            kind: "payment_expired",
+            orderRef: order.ref,
+            method: expired.method,
+            ...((await failedBefore(expired)) ? { offerNextWay: true } : {}),
+          },
           `expired:${expired._id}`,
         );
       }

@@ -117,6 +117,7 @@ export function createWebhookIntake(deps: {
           ...(event.receipt ? { receipt: event.receipt } : {}),
           ...(event.reason ? { reason: event.reason } : {}),
           ...(event.providerCode ? { providerCode: event.providerCode } : {}),
+          ...(event.retryWontHelp ? { retryWontHelp: true } : {}),
           ...(event.received ? { received: event.received } : {}),
         },
         // Events no plugin acts on (refund notices, disputes…) are kept for the record only.

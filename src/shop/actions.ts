@@ -13,7 +13,11 @@ export function createActionPerformer(deps: {
       case "place_order":
         return deps.orders.place(from, action.lines, action.method, { key, payer: action.payer });
       case "pay_order":
-        return deps.orders.pay(from, action.orderRef, action.method, { key, payer: action.payer });
+        return deps.orders.pay(from, action.orderRef, action.method, {
+          key,
+          payer: action.payer,
+          ...(action.linkOnly ? { linkOnly: true } : {}),
+        });
       case "submit_proof":
         return deps.proofs.submit({
           tenantId: deps.tenantId,

@@ -271,7 +271,7 @@ export function merchantDigest(group: string, lines: readonly string[]): Reply {
 
 const FLAG_WORDS: Record<NonNullable<Payment["flag"]>["reason"], string> = {
   amount_mismatch: "the amount paid is not the order total",
-  already_paid: "the order was already paid another way: refund one of the payments",
+  already_paid: "the order was already paid another way, so it is paid twice: refund this payment",
   order_closed: "the order was cancelled before the money arrived: refund it or reopen the order",
   unconfirmed: "the provider did not confirm the payment",
   overpaid: "more was paid than the order total: refund the difference",

@@ -24,6 +24,8 @@ export type Customer = ChatAddress & { readonly name?: string };
 export interface PaymentDetails {
   readonly key: string;
   readonly payer: PayerDetails;
+  /** Only through a provider's page, never a prompt to the phone (see StartOptions.linkOnly). */
+  readonly linkOnly?: boolean;
 }
 
 /** Who delivers (the merchants): told of each order placed for cash on delivery, and of its cancel. */
@@ -131,6 +133,7 @@ export function createOrderService(deps: {
       const { payment, action } = await deps.payments.start(order, method, {
         attemptKey: options.key,
         payer: options.payer,
+        ...(options.linkOnly ? { linkOnly: true } : {}),
       });
       if (payment.status === "awaiting_delivery") await placeForDelivery(order);
       return {

@@ -86,6 +86,8 @@ describe("PAYMENT_TRANSITIONS", () => {
         ["pending", "cancelled"],
         ["pending", "expired"],
         ["expired", "succeeded"],
+        ["failed", "succeeded"],
+        ["cancelled", "succeeded"],
         ["awaiting_proof", "under_review"],
         ["awaiting_proof", "cancelled"],
         ["awaiting_proof", "expired"],
@@ -105,8 +107,8 @@ describe("PAYMENT_TRANSITIONS", () => {
     ["succeeded", "failed"],
     ["succeeded", "pending"],
     ["succeeded", "rejected"],
-    ["failed", "succeeded"],
-    ["cancelled", "succeeded"],
+    ["failed", "pending"],
+    ["cancelled", "expired"],
     ["pending", "under_review"],
     ["awaiting_proof", "succeeded"],
     ["under_review", "awaiting_proof"],
@@ -120,15 +122,19 @@ describe("PAYMENT_TRANSITIONS", () => {
     expect(canTransition(PAYMENT_TRANSITIONS, from, to)).toBe(false);
   });
 
-  it("never leaves a terminal status; money taken only leaves by a refund", () => {
-    for (const terminal of ["refunded", "failed", "cancelled"] as const) {
-      expect(PAYMENT_TRANSITIONS[terminal]).toEqual([]);
-    }
+  it("never leaves refunded; money taken only leaves by a refund", () => {
+    expect(PAYMENT_TRANSITIONS.refunded).toEqual([]);
     expect(PAYMENT_TRANSITIONS.succeeded).toEqual(["refunded"]);
   });
 
+  it("lets a failed or cancelled payment only become succeeded: money confirmed late is never ignored", () => {
+    for (const closed of ["failed", "cancelled"] as const) {
+      expect(PAYMENT_TRANSITIONS[closed]).toEqual(["succeeded"]);
+    }
+  });
+
   it.each<[PaymentStatus, PaymentStatus[]]>([
-    ["succeeded", ["pending", "expired", "under_review", "awaiting_delivery"]],
+    ["succeeded", ["pending", "expired", "under_review", "awaiting_delivery", "failed", "cancelled"]],
     ["under_review", ["awaiting_proof", "rejected"]],
     ["expired", ["pending", "awaiting_proof", "rejected"]],
     ["cancelled", ["pending", "awaiting_proof", "rejected", "awaiting_delivery"]],

@@ -96,6 +96,7 @@ export function parseStkCallback(
     ...(amount === undefined ? {} : { amount }),
     ...(receipt === undefined || receipt === null || receipt === "" ? {} : { receipt: String(receipt) }),
     ...(meaning.reason === undefined ? {} : { reason: meaning.reason }),
+    ...(meaning.retryWontHelp ? { retryWontHelp: true } : {}),
     providerCode: String(callback.ResultCode),
   };
 }

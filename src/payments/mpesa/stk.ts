@@ -173,6 +173,7 @@ export async function queryStkPush(
   return {
     outcome: meaning.outcome,
     ...(meaning.reason === undefined ? {} : { reason: meaning.reason }),
+    ...(meaning.retryWontHelp ? { retryWontHelp: true } : {}),
     providerCode: code,
   };
 }

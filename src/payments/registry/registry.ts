@@ -160,9 +160,16 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
 
     async options(tenantId: string): Promise<PaymentOption[]> {
       const offered = new Map<PaymentMethod, PaymentOption>();
+      const firstPrompts = new Set<PaymentMethod>();
       for (const { plugin, instance } of await active(tenantId)) {
         for (const method of plugin.methods) {
-          if (offered.has(method)) continue;
+          const first = offered.get(method);
+          // A page for a method whose first provider prompts the phone: the way after a failed prompt.
+          if (first && firstPrompts.has(method) && !plugin.promptsPayer && !first.linkLabel) {
+            offered.set(method, { ...first, linkLabel: plugin.methodLabels?.[method] ?? plugin.label });
+          }
+          if (first) continue;
+          if (plugin.promptsPayer) firstPrompts.add(method);
           const payer = plugin.payer?.(instance.config);
           offered.set(method, {
             method,

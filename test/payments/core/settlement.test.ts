@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InternalError } from "../../../src/domain/errors.js";
 import { deterministicId } from "../../../src/domain/ids.js";
 import { createSettlement, type Settlement } from "../../../src/payments/settlement.js";
+import { makePayment } from "../../store/fixtures.js";
 import { type Core, logger, openCore, recordingNotifier } from "./harness.js";
 
 let core: Core;
@@ -157,7 +158,69 @@ describe("succeed", () => {
     expect(notes.settled).toHaveLength(1);
   });
 
-  it.each(["failed", "cancelled", "refunded"] as const)("a %s payment is not settled", async (status) => {
+  it.each(["failed", "cancelled"] as const)(
+    "a %s payment the provider confirms late settles the still open order: the money moved",
+    async (status) => {
+      const { order, payment } = await core.purchase(instanceId, { payment: { status } });
+      expect(await settlement.succeed(payment, { amount: KES(90100), actor: "w" })).toBe("settled");
+      const after = await stateOf(order.tenantId, order._id, payment._id);
+      expect(after.payment?.status).toBe("succeeded");
+      expect(after.order).toMatchObject({ status: "paid", paymentId: payment._id });
+      expect(notes.settled).toHaveLength(1);
+    },
+  );
+
+  it("closes the order's other open attempts, and tells the shopper the one they moved on to is not due", async () => {
+    const { order, payment: first } = await core.purchase(instanceId, { payment: { status: "failed" } });
+    const paybill = makePayment({
+      tenantId: order.tenantId,
+      orderId: order._id,
+      orderRef: order.ref,
+      method: "paybill",
+      status: "pending",
+      amount: order.total,
+    });
+    const receipt = makePayment({
+      tenantId: order.tenantId,
+      orderId: order._id,
+      orderRef: order.ref,
+      method: "manual",
+      status: "awaiting_proof",
+      amount: order.total,
+    });
+    await core.store.payments.create(paybill);
+    await core.store.payments.create(receipt);
+    await core.store.orders.setPayment(order.tenantId, order._id, paybill._id);
+
+    expect(await settlement.succeed(first, { amount: KES(90100), actor: "w" })).toBe("settled");
+    const attempts = await core.store.payments.listByOrder(order.tenantId, order._id);
+    expect(Object.fromEntries(attempts.map((attempt) => [attempt.method, attempt.status]))).toEqual({
+      mobile_money: "succeeded",
+      paybill: "cancelled",
+      manual: "cancelled",
+    });
+    expect(notes.told.map((note) => note.result)).toEqual([
+      { kind: "payment_confirmed", orderRef: order.ref, method: "mobile_money", insteadOf: "paybill" },
+    ]);
+  });
+
+  it("names no other way when the settled payment was the order's current one", async () => {
+    const { order, payment } = await core.purchase(instanceId);
+    const older = makePayment({
+      tenantId: order.tenantId,
+      orderId: order._id,
+      orderRef: order.ref,
+      method: "manual",
+      status: "awaiting_proof",
+      amount: order.total,
+    });
+    await core.store.payments.create(older);
+    await settlement.succeed(payment, { actor: "w" });
+    expect((await core.store.payments.findById(order.tenantId, older._id))?.status).toBe("cancelled");
+    expect(notes.told[0]?.result).not.toHaveProperty("insteadOf");
+  });
+
+  it.each(["refunded"] as const)("a %s payment is not settled", async (status) => {
     const { order, payment } = await core.purchase(instanceId, { payment: { status } });
     expect(await settlement.succeed(payment, { amount: KES(90100), actor: "w" })).toBe("not_pending");
     const after = await stateOf(order.tenantId, order._id, payment._id);
@@ -261,6 +324,28 @@ describe("fail", () => {
     ]);
   });
 
+  it("offers the next way to pay when the provider says retrying will not help", async () => {
+    const { payment } = await core.purchase(instanceId);
+    await settlement.fail(payment, { cancelled: false, reason: "Unreachable.", retryWontHelp: true });
+    expect(notes.told[0]?.result).toMatchObject({ kind: "payment_failed", offerNextWay: true });
+  });
+
+  it("offers the next way to pay when this way already failed or timed out on the order", async () => {
+    const { order, payment } = await core.purchase(instanceId);
+    const second = makePayment({ ...payment, _id: `${payment._id}-2`, providerRef: "ref-2" });
+    await core.store.payments.create(second);
+    await core.store.payments.transition(order.tenantId, payment._id, "expired");
+    await core.store.orders.setPayment(order.tenantId, order._id, second._id);
+    await settlement.fail(second, { cancelled: false, reason: "Timed out." });
+    expect(notes.told[0]?.result).toMatchObject({ kind: "payment_failed", offerNextWay: true });
+  });
+
+  it("offers no other way after a first failure the shopper can fix", async () => {
+    const { payment } = await core.purchase(instanceId);
+    await settlement.fail(payment, { cancelled: false, reason: "Wrong PIN." });
+    expect(notes.told[0]?.result).not.toHaveProperty("offerNextWay");
+  });
+
   it("fails without a code when the provider gave none", async () => {
     const { order, payment } = await core.purchase(instanceId);
     expect(await settlement.fail(payment, { cancelled: false, reason: "No funds." })).toBe(true);
@@ -316,6 +401,20 @@ describe("expire", () => {
         key: `expired:${payment._id}`,
       },
     ]);
+  });
+
+  it("offers the next way to pay on a second timeout the same way", async () => {
+    const { order, payment } = await core.purchase(instanceId, { payment: { status: "failed" } });
+    const second = makePayment({
+      ...payment,
+      _id: `${payment._id}-2`,
+      providerRef: "ref-2",
+      status: "pending",
+    });
+    await core.store.payments.create(second);
+    await core.store.orders.setPayment(order.tenantId, order._id, second._id);
+    await settlement.expire(second);
+    expect(notes.told[0]?.result).toMatchObject({ kind: "payment_expired", offerNextWay: true });
   });
 
   it("never expires a settled payment", async () => {

@@ -50,3 +50,19 @@ describe("toResultMeaning", () => {
     }
   });
 });
+
+describe("failures no new prompt fixes", () => {
+  it("marks an unreachable phone, a prompt the SIM never showed and a shortcode refusing pushes", () => {
+    const noRetry = Object.entries(RESULT_CODES)
+      .filter(([, meaning]) => meaning.retryWontHelp)
+      .map(([code]) => code)
+      .sort();
+    expect(noRetry).toEqual(["1025", "1037", "2028", "8", "SFC_IC0003"]);
+  });
+
+  it("leaves failures the shopper can fix by trying again unmarked", () => {
+    for (const code of [1, 17, 26, 1001, 1019, 1032, 2001, 9999]) {
+      expect(toResultMeaning(code).retryWontHelp).toBeUndefined();
+    }
+  });
+});

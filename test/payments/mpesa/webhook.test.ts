@@ -115,6 +115,8 @@ describe("parseWebhook (STK callback)", () => {
         outcome,
         reason,
         providerCode: String(resultCode),
+        // An unreachable phone is a failure no new prompt fixes: the shopper is offered another way.
+        ...(resultCode === 1037 ? { retryWontHelp: true } : {}),
       });
     },
   );

@@ -115,3 +115,33 @@ describe("registry.options", () => {
     });
   });
 });
+
+describe("a page for a method whose first provider prompts the phone", () => {
+  const plugin = (name: string, promptsPayer: boolean): PaymentPlugin => ({
+    ...phoneCard,
+    name,
+    methods: ["mobile_money"],
+    label: name === "push" ? "M-Pesa" : "M-Pesa (Page)",
+    ...(promptsPayer ? { promptsPayer: true } : {}),
+  });
+  const push = plugin("push", true);
+  const page = plugin("page", false);
+  const instance = (id: string, name: string, priority: number) =>
+    store.providers.create(makeInstance({ _id: id, plugin: name, displayName: name, config: {}, priority }));
+
+  it("is named on the option, as the way to offer when a prompt cannot reach the phone", async () => {
+    await instance("pi_push", "push", 0);
+    await instance("pi_page", "page", 1);
+    expect(await registry([push, page]).options("t1")).toMatchObject([
+      { method: "mobile_money", label: "M-Pesa", linkLabel: "M-Pesa (Page)" },
+    ]);
+  });
+
+  it("is not named when the page is itself the first provider, or when none prompts", async () => {
+    await instance("pi_page", "page", 0);
+    await instance("pi_push", "push", 1);
+    const [option] = await registry([push, page]).options("t1");
+    expect(option?.label).toBe("M-Pesa (Page)");
+    expect(option).not.toHaveProperty("linkLabel");
+  });
+});
