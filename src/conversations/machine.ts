@@ -33,8 +33,8 @@ import { parseChoiceData } from "./tokens.js";
 import { beginTurn, type Draft, draft, finalize, type Turn } from "./turn.js";
 import type { ConversationEvent, ConversationState, StepContext, StepOutcome } from "./types.js";
 import {
-  optionFor,
   orderRefOf,
+  payerRequestFor,
   paymentOptions,
   showCatalog,
   showCurrent,
@@ -177,7 +177,10 @@ function onText(turn: Turn, text: string): Draft {
     case "choosing_quantity":
       return onQuantity(turn, current.sku, text);
     case "entering_payer":
-      return showCurrent(turn, invalidNotice(optionFor(turn, current.method)?.payer, current.field));
+      return showCurrent(
+        turn,
+        invalidNotice(payerRequestFor(turn, current.method, current.linkOnly), current.field),
+      );
     default:
       return showCurrent(
         turn,

@@ -29,7 +29,7 @@ export function nextWayToPay(
     if (!option) continue;
     if (method !== failed) return wayOf(option, orderRef);
     // The same method again only through another provider's page.
-    if (option.linkLabel) return pageOf(method, option.linkLabel);
+    if (option.page) return pageOf(method, option.page.label);
   }
   return undefined;
 }

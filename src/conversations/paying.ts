@@ -25,6 +25,7 @@ import {
   optionFor,
   orderPaymentOf,
   orderRefOf,
+  payerRequestFor,
   rememberedPayer,
   showCheckout,
   showCurrent,
@@ -118,15 +119,27 @@ function payOrder(
 
 /**
  * The step's order paid through a provider's page for the method (offered after a prompt to the
- * phone failed): the page asks for what it needs, so nothing is asked here; a known number goes along.
+ * phone failed): what the page's provider needs is asked for unless known; a known number goes along.
  */
 export function payByLink(turn: Turn, method: PaymentMethod): Draft {
   const orderRef = orderRefOf(turn.state.step);
   if (!orderRef) return showCurrent(turn, NOTICES.staleButton);
-  if (!optionFor(turn, method)?.linkLabel)
-    return showOrderPayment(turn, { orderRef, method }, NOTICES.methodGone);
+  const page = optionFor(turn, method)?.page;
+  if (!page) return showOrderPayment(turn, { orderRef, method }, NOTICES.methodGone);
   const phone = rememberedPayer(turn, "phone");
-  return payOrder(turn, orderRef, method, phone ? { phone } : {}, true);
+  const given: PayerDetails = phone ? { phone } : {};
+  const request = page.payer;
+  const remembered = request ? rememberedPayer(turn, request.field) : undefined;
+  if (!request || request.optional || remembered) {
+    return payOrder(
+      turn,
+      orderRef,
+      method,
+      remembered && request ? { ...given, [request.field]: remembered } : given,
+      true,
+    );
+  }
+  return showPayerPrompt(turn, { method, field: request.field, orderRef, linkOnly: true });
 }
 
 /** A usable answer in `entering_payer`: remembered, and used for the step's order or the cart. */
@@ -134,6 +147,13 @@ export function submitPayer(turn: Turn, field: PayerField, value: string): Draft
   const step = turn.state.step;
   if (step.name !== "entering_payer" || step.field !== field) return showCurrent(turn);
   const payer = { [field]: value };
+  if (step.linkOnly && step.orderRef) {
+    const phone = rememberedPayer(turn, "phone");
+    return {
+      ...payOrder(turn, step.orderRef, step.method, { ...(phone ? { phone } : {}), ...payer }, true),
+      payer,
+    };
+  }
   return { ...pay(turn, step.method, step.orderRef, payer), payer };
 }
 
@@ -154,7 +174,7 @@ export function onContact(turn: Turn, phone: string, own: boolean): Draft {
   if (!own) return showCurrent(turn, NOTICES.foreignContact);
   const msisdn = PAYER_FIELDS.phone.normalize(phone);
   if (msisdn) return submitPayer(turn, "phone", msisdn);
-  return showCurrent(turn, invalidNotice(optionFor(turn, step.method)?.payer, "phone"));
+  return showCurrent(turn, invalidNotice(payerRequestFor(turn, step.method, step.linkOnly), "phone"));
 }
 
 /** A retry button: the step's order, paid again the same way. */

@@ -42,7 +42,12 @@ export function isStep(value: unknown): value is Step {
       : isOrderRef(value.orderRef) && isPaymentMethod(value.method);
   }
   if (value.name === "entering_payer") {
-    return isPaymentMethod(value.method) && isPayerField(value.field) && isOptionalOrderRef(value.orderRef);
+    return (
+      isPaymentMethod(value.method) &&
+      isPayerField(value.field) &&
+      isOptionalOrderRef(value.orderRef) &&
+      (value.linkOnly === undefined || (value.linkOnly === true && isOrderRef(value.orderRef)))
+    );
   }
   if (PAYMENT_STEPS.has(value.name)) return isPaymentMethod(value.method) && isOrderRef(value.orderRef);
   if (PROOF_STEPS.has(value.name)) return isOrderRef(value.orderRef);

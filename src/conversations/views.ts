@@ -23,7 +23,7 @@ import {
   withNotice,
 } from "./prompts.js";
 import { type Draft, draft, type Turn } from "./turn.js";
-import type { CartLine, PayerField, PaymentOption, Step } from "./types.js";
+import type { CartLine, PayerField, PayerRequest, PaymentOption, Step } from "./types.js";
 
 const BROWSING: Step = { name: "browsing" };
 
@@ -180,17 +180,32 @@ export function optionFor(turn: Turn, method: PaymentMethod): PaymentOption | un
   return paymentOptions(turn).find((option) => option.method === method);
 }
 
+/** What the provider asks of the shopper: the method's page's provider when paying by its page. */
+export function payerRequestFor(
+  turn: Turn,
+  method: PaymentMethod,
+  linkOnly: boolean | undefined,
+): PayerRequest | undefined {
+  const option = optionFor(turn, method);
+  return linkOnly ? option?.page?.payer : option?.payer;
+}
+
 /**
  * Asks for what the method's provider needs, for the cart's order or for an existing one; with the
  * method no longer offered (nobody to word the question), back to the ways to pay.
  */
 export function showPayerPrompt(
   turn: Turn,
-  payment: { readonly method: PaymentMethod; readonly field: PayerField; readonly orderRef?: string },
+  payment: {
+    readonly method: PaymentMethod;
+    readonly field: PayerField;
+    readonly orderRef?: string;
+    readonly linkOnly?: true;
+  },
   notice?: string,
 ): Draft {
-  const { method, field, orderRef } = payment;
-  const request = optionFor(turn, method)?.payer;
+  const { method, field, orderRef, linkOnly } = payment;
+  const request = payerRequestFor(turn, method, linkOnly);
   if (request?.field !== field) {
     return orderRef
       ? showOrderPayment(turn, { orderRef, method }, NOTICES.methodGone)
@@ -198,7 +213,13 @@ export function showPayerPrompt(
   }
   const known = knownPayer(turn, field);
   return draft(turn, {
-    step: { name: "entering_payer", method, field, ...(orderRef ? { orderRef } : {}) },
+    step: {
+      name: "entering_payer",
+      method,
+      field,
+      ...(orderRef ? { orderRef } : {}),
+      ...(linkOnly ? { linkOnly } : {}),
+    },
     replies: [
       withNotice(
         notice,

@@ -36,6 +36,8 @@ export type Step =
       readonly method: PaymentMethod;
       readonly field: PayerField;
       readonly orderRef?: string;
+      /** Asked for the method's page (PaymentOption.page), not its first provider. */
+      readonly linkOnly?: true;
     }
   /** The payment started (a prompt on the phone, a payment link); waits for the provider's result. */
   | { readonly name: "awaiting_payment"; readonly orderRef: string; readonly method: PaymentMethod }

@@ -37,7 +37,7 @@ export interface PaymentOption {
   readonly payer?: PayerRequest;
   /**
    * The method's first provider prompts the phone and another serves it with a page (which sends
-   * the prompt itself): that one's name, offered when a prompt cannot reach the phone.
+   * the prompt itself): that one's name and what it needs, offered when a prompt cannot reach the phone.
    */
-  readonly linkLabel?: string;
+  readonly page?: { readonly label: string; readonly payer?: PayerRequest };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { nextWayToPay } from "../../src/conversations/next-way.js";
 import type { StepContext } from "../../src/conversations/types.js";
 import type { ResultEvent } from "../../src/domain/conversation.js";
+import { flutterwavePlugin } from "../../src/payments/flutterwave/plugin.js";
 import { manualPlugin } from "../../src/payments/manual/plugin.js";
 import { mpesaPlugin } from "../../src/payments/mpesa/plugin.js";
 import { mpesaC2bPlugin } from "../../src/payments/mpesa-c2b/index.js";
@@ -22,12 +23,13 @@ import {
   reach,
   result,
   scripts,
+  text,
 } from "./fixtures.js";
 
 const mpesa = optionOf(mpesaPlugin);
 const paybill = optionOf(mpesaC2bPlugin);
 const manual = optionOf(manualPlugin);
-const mpesaWithPage = { ...mpesa, linkLabel: "M-Pesa (Flutterwave)" };
+const mpesaWithPage = { ...mpesa, page: { label: "M-Pesa (Flutterwave)" } };
 
 const unreachable: ResultEvent = {
   kind: "payment_failed",
@@ -125,6 +127,33 @@ describe("the method through a provider's page", () => {
         orderRef: REF,
         method: "mobile_money",
         payer: { phone: PHONE },
+        linkOnly: true,
+      },
+    ]);
+  });
+
+  it("asks for what the page's provider needs (an e-mail address), then pays by the page", () => {
+    const emailPage = contextWith([
+      { ...mpesa, page: { label: "M-Pesa (Flutterwave)", payer: optionOf(flutterwavePlugin).payer! } },
+      manual,
+    ]);
+    const failed = play([result(unreachable)], reach(scripts.awaitingPush, emailPage), emailPage);
+    const asked = play([choice("paylink:mobile_money")], failed.state, emailPage);
+    expect(asked.state.step).toEqual({
+      name: "entering_payer",
+      method: "mobile_money",
+      field: "email",
+      orderRef: REF,
+      linkOnly: true,
+    });
+    expect(lastReply(asked.outcomes[0]!).text).toContain("e-mail");
+    const { outcomes } = play([text("wanjiku@example.com")], asked.state, emailPage);
+    expect(outcomes[0]?.actions).toMatchObject([
+      {
+        kind: "pay_order",
+        orderRef: REF,
+        method: "mobile_money",
+        payer: { phone: PHONE, email: "wanjiku@example.com" },
         linkOnly: true,
       },
     ]);

@@ -14,6 +14,12 @@ import {
   SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
 } from "../../sandbox/daraja/index.js";
+import {
+  createFlutterwaveEmulator,
+  DEFAULT_SECRET_HASH as FLUTTERWAVE_HASH,
+  DEFAULT_SECRET_KEY as FLUTTERWAVE_KEY,
+  type FlutterwaveEmulator,
+} from "../../sandbox/flutterwave/index.js";
 import { freePort } from "../../sandbox/free-port.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import {
@@ -165,5 +171,55 @@ describe("an STK push that cannot reach the phone", () => {
     daraja.complete(push.checkoutRequestId, { resultCode: 2001 });
     const failure = await shopper.nextMessage(/PIN was wrong/);
     expect(failure.buttons.map((b) => b.text)).not.toContain("📱 Pay by M-Pesa Paybill instead");
+  });
+});
+
+describe("M-Pesa through a provider's page, where no Paybill is offered", () => {
+  let pageShop: TestShop;
+  let flutterwave: FlutterwaveEmulator;
+
+  beforeAll(async () => {
+    flutterwave = await createFlutterwaveEmulator({ webhookRetryDelaysMs: [] });
+    const port = await freePort();
+    pageShop = await startTestShop({
+      env: {
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
+        MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
+        MPESA_SHORTCODE: SANDBOX_SHORTCODE,
+        MPESA_PASSKEY: SANDBOX_PASSKEY,
+        MPESA_BASE_URL: daraja.baseUrl,
+        FLUTTERWAVE_SECRET_KEY: FLUTTERWAVE_KEY,
+        FLUTTERWAVE_SECRET_HASH: FLUTTERWAVE_HASH,
+        FLUTTERWAVE_BASE_URL: flutterwave.baseUrl,
+      },
+      reconcileDelaysMs: [120_000],
+    });
+  });
+  afterAll(async () => {
+    await pageShop.stop();
+    await flutterwave.close();
+  });
+
+  it("offers the page after an unreachable phone, asks only for the e-mail it needs, and sends its link, never a second prompt", async () => {
+    const shopper = pageShop.shopper(9711, "Otieno");
+    await checkoutWith(shopper, "Sukuma", 2, "M-Pesa");
+    await shopper.nextMessage(/Which M-Pesa number/);
+    shopper.sendText("0712 345 711");
+    const ref = referenceIn(await shopper.nextMessage(/Check your phone/));
+    const push = await daraja.nextPush({ phone: "254712345711" });
+    daraja.complete(push.checkoutRequestId, { resultCode: 1037 });
+    const failure = await shopper.nextMessage(/could not reach your phone/);
+    expect(failure.buttons[0]?.text).toBe("📲 Pay with M-Pesa (Flutterwave) instead");
+
+    shopper.pressButton(failure, button(failure, "M-Pesa (Flutterwave) instead"));
+    await shopper.nextMessage(/e-mail/);
+    shopper.sendText("otieno@example.com");
+    const link = await shopper.nextMessage((message) => message.buttons.some((b) => b.url !== undefined));
+    expect(link.buttons.find((b) => b.url)?.url).toContain(flutterwave.baseUrl);
+    expect(daraja.pushes({ phone: "254712345711" })).toHaveLength(1);
+    const { payment } = await orderOf(pageShop, ref);
+    expect(payment).toMatchObject({ provider: "flutterwave", method: "mobile_money", status: "pending" });
   });
 });

@@ -165,8 +165,10 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Manage
         for (const method of plugin.methods) {
           const first = offered.get(method);
           // A page for a method whose first provider prompts the phone: the way after a failed prompt.
-          if (first && firstPrompts.has(method) && !plugin.promptsPayer && !first.linkLabel) {
-            offered.set(method, { ...first, linkLabel: plugin.methodLabels?.[method] ?? plugin.label });
+          if (first && firstPrompts.has(method) && !plugin.promptsPayer && !first.page) {
+            const payer = plugin.payer?.(instance.config);
+            const label = plugin.methodLabels?.[method] ?? plugin.label;
+            offered.set(method, { ...first, page: { label, ...(payer ? { payer } : {}) } });
           }
           if (first) continue;
           if (plugin.promptsPayer) firstPrompts.add(method);

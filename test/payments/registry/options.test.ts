@@ -133,7 +133,14 @@ describe("a page for a method whose first provider prompts the phone", () => {
     await instance("pi_push", "push", 0);
     await instance("pi_page", "page", 1);
     expect(await registry([push, page]).options("t1")).toMatchObject([
-      { method: "mobile_money", label: "M-Pesa", linkLabel: "M-Pesa (Page)" },
+      {
+        method: "mobile_money",
+        label: "M-Pesa",
+        page: {
+          label: "M-Pesa (Page)",
+          payer: { field: "phone", prompt: "Which phone number is on your card?" },
+        },
+      },
     ]);
   });
 
@@ -142,6 +149,6 @@ describe("a page for a method whose first provider prompts the phone", () => {
     await instance("pi_push", "push", 1);
     const [option] = await registry([push, page]).options("t1");
     expect(option?.label).toBe("M-Pesa (Page)");
-    expect(option).not.toHaveProperty("linkLabel");
+    expect(option).not.toHaveProperty("page");
   });
 });
