@@ -174,6 +174,37 @@ describe("received money", () => {
     });
   });
 
+  it("flags money for an attempt closed because another way paid the order first: paid twice, never an orphan", async () => {
+    const { order, payment } = await purchase();
+    // Another attempt settled the order (a late STK success) and closed this Paybill attempt.
+    await core.store.payments.transition("t1", payment._id, "cancelled");
+    await core.store.orders.transition("t1", order._id, "paid", { paymentId: "pay_stk", paidAt: at(1) });
+
+    await confirm({ transId: "TX1", amount: KES(100), account: order.ref });
+    expect(await core.store.payments.findById("t1", payment._id)).toMatchObject({
+      status: "succeeded",
+      flag: { reason: "already_paid" },
+    });
+    expect(notes.orphans).toEqual([]);
+    expect(await core.store.orders.findById("t1", order._id)).toMatchObject({
+      status: "paid",
+      paymentId: "pay_stk",
+    });
+  });
+
+  it("flags part of a total arrived for an order already paid another way, rather than asking the shopper for the rest", async () => {
+    const { order, payment } = await purchase();
+    await core.store.payments.transition("t1", payment._id, "cancelled");
+    await core.store.orders.transition("t1", order._id, "paid", { paymentId: "pay_stk", paidAt: at(1) });
+
+    await confirm({ transId: "TX1", amount: KES(40), account: order.ref });
+    const flagged = await core.store.payments.findById("t1", payment._id);
+    expect(flagged?.flag).toMatchObject({ reason: "already_paid" });
+    expect(flagged?.flag?.detail).toContain("received KES 40.00 of KES 100.00");
+    expect(notes.told).toEqual([]);
+    expect(notes.flagged).toHaveLength(1);
+  });
+
   it("does not match an order whose payment is at another instance", async () => {
     const other = await core.instance();
     const { order } = await purchase({ instance: other.instanceId });
