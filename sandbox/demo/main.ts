@@ -36,11 +36,12 @@ import { createTelegramEmulator, type TelegramEmulator } from "../telegram/index
 import { createConversationPrinter } from "./printer.js";
 import { ensureRedis, RedisMissingError } from "./redis.js";
 import {
+  FEATURE_PHONE,
   playCardPurchase,
   playCashOnDelivery,
   playFlutterwavePurchase,
   playMpesaPurchase,
-  playPaybillPurchase,
+  playPaybillAfterFailedPrompt,
   playPurchase,
   playReusedSms,
   playStripePurchase,
@@ -75,7 +76,11 @@ async function main(): Promise<void> {
   try {
     emulator = await createTelegramEmulator();
     // The shopper's phone approves every M-Pesa prompt a moment after it arrives.
-    daraja = await createDarajaEmulator({ autoComplete: { resultCode: 0 }, autoCompleteMs: 1_500 });
+    // Every prompt is paid, except to a feature phone, which it cannot reach (1037).
+    daraja = await createDarajaEmulator({
+      autoComplete: (push) => ({ resultCode: push.phoneNumber === FEATURE_PHONE ? 1037 : 0 }),
+      autoCompleteMs: 1_500,
+    });
     paystack = await createPaystackEmulator();
     stripe = await createStripeEmulator();
     flutterwave = await createFlutterwaveEmulator();
@@ -145,7 +150,10 @@ async function main(): Promise<void> {
           return paid.ref;
         })(),
         await playMpesaPurchase(shopper, merchant),
-        await playPaybillPurchase(shopper, merchant, daraja!),
+        await (async () => {
+          write("\n📵 The next M-Pesa prompt goes to a feature phone that cannot show it.\n");
+          return playPaybillAfterFailedPrompt(shopper, merchant, daraja!);
+        })(),
         await playCardPurchase(shopper, merchant, paystack!),
         await (async () => {
           // A shop offers one card provider at a time: the merchant switches cards to Stripe.
@@ -176,7 +184,7 @@ async function main(): Promise<void> {
       if (order?.status !== "paid") throw new Error(`Order ${ref} ended ${order?.status}, not paid`);
     }
     write(
-      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (M-Pesa Paybill), ${refs[3]} (card, Paystack), ${refs[4]} (card, Stripe), ${refs[5]} (card, Flutterwave) and ${refs[6]} (cash on delivery) are paid: every purchase ran end to end.`,
+      `\n✅ Orders ${refs[0]} (transfer, pasted M-Pesa SMS), ${refs[1]} (M-Pesa), ${refs[2]} (M-Pesa Paybill, one tap after the prompt could not reach the phone), ${refs[3]} (card, Paystack), ${refs[4]} (card, Stripe), ${refs[5]} (card, Flutterwave) and ${refs[6]} (cash on delivery) are paid: every purchase ran end to end.`,
     );
   } finally {
     await duka?.stop();

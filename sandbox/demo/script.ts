@@ -98,16 +98,27 @@ export async function playMpesaPurchase(shopper: TelegramUser, merchant: Telegra
   return ref;
 }
 
+/** A phone that cannot show M-Pesa prompts (a feature phone): the demo's Daraja answers its pushes with 1037. */
+export const FEATURE_PHONE = "254733000111";
+
 /**
- * A Paybill payment: the shopper reads the Paybill and account number and pays from the phone's
- * M-Pesa menu (the emulated phone); Daraja's confirmation is matched to the order by its account.
+ * Rail fallback, then a Paybill payment: the M-Pesa prompt cannot reach a feature phone, and the
+ * failure message offers the shop's Paybill for the same order in one tap. The shopper reads the
+ * Paybill and account number and pays from the phone's M-Pesa menu (the emulated phone); Daraja's
+ * confirmation is matched to the order by its account.
  */
-export async function playPaybillPurchase(
+export async function playPaybillAfterFailedPrompt(
   shopper: TelegramUser,
   merchant: TelegramUser,
   daraja: DarajaEmulator,
 ): Promise<string> {
-  await quickCheckout(shopper, "avocado", "2", "M-Pesa Paybill");
+  await quickCheckout(shopper, "avocado", "2", "M-Pesa");
+  await shopper.nextMessage(/Which M-Pesa number/);
+  shopper.sendText(`0${FEATURE_PHONE.slice(3)}`);
+  const failed = await shopper.nextMessage(/could not reach your phone/, { timeoutMs: 15_000 });
+  const paybill = failed.buttons.find((candidate) => candidate.text.includes("Paybill instead"));
+  if (!paybill?.callback_data) throw new Error(`No Paybill offered in: ${failed.text}`);
+  shopper.pressButton(failed, paybill.callback_data);
   const placed = await shopper.nextMessage(/Pay Bill/);
   const found = /Pay Bill (\d+), account (DK-[A-Z0-9]{5}), KES ([\d,]+)\.00/.exec(placed.text ?? "");
   if (!found) throw new Error(`No Paybill instructions in: ${placed.text}`);
