@@ -11,9 +11,15 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** `*bold*` (the replies' one piece of markup) becomes `<b>bold</b>`; everything else is escaped. */
+/**
+ * `*bold*` (the replies' one piece of markup) becomes `<b>bold</b>`; everything else is escaped.
+ * As WhatsApp reads it, the text inside touches both asterisks: a literal one (a USSD code like
+ * `*334#`) never pairs with the next bold's opening asterisk across a space.
+ */
+const BOLD = /(?<![\p{L}\p{N}_*])\*(?=\S)([^*\n]*?\S)\*(?![\p{L}\p{N}_*])/gu;
+
 export function toTelegramHtml(text: string): string {
-  return escapeHtml(text).replace(/\*([^*\n]+)\*/g, "<b>$1</b>");
+  return escapeHtml(text).replace(BOLD, "<b>$1</b>");
 }
 
 export function toInlineKeyboard(reply: Reply): InlineKeyboardMarkup | undefined {

@@ -15,6 +15,11 @@ describe("toTelegramHtml", () => {
     ["*<b>*", "<b>&lt;b&gt;</b>"],
     ["2 * 3 = 6", "2 * 3 = 6"],
     ["*not\nbold*", "*not\nbold*"],
+    // A literal asterisk (a USSD code) stays as typed beside a bold reference on the same line.
+    ["dial *334#: account *DK-7F3K2* here", "dial *334#: account <b>DK-7F3K2</b> here"],
+    ["*DK-7F3K2* or dial *334#.", "<b>DK-7F3K2</b> or dial *334#."],
+    ["* spaced *", "* spaced *"],
+    ["*a*", "<b>a</b>"],
   ])("%j → %j", (input, expected) => {
     expect(toTelegramHtml(input)).toBe(expected);
   });
