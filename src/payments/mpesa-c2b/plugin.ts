@@ -140,7 +140,10 @@ export function createMpesaC2bPlugin(
           };
         },
         ...(statusCheck
-          ? { confirmReceived: (received: ReceivedMoney) => statusCheck.confirm(received) }
+          ? {
+              confirmReceived: (received: ReceivedMoney) => statusCheck.confirm(received),
+              findReceived: (transId: string) => statusCheck.find(transId),
+            }
           : {}),
         registerWebhooks: () => registerC2bUrls(client, config, webhookUrl),
         registersOnStart: config.registerOnStart,
