@@ -40,6 +40,11 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
         },
       ),
       createJobWorker("reconcile", (job) => core.reconciler.check(job.data), jobOptions),
+      createJobWorker(
+        "codes",
+        (job) => core.pastedCodes.check(job.data, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+        jobOptions,
+      ),
       await startMaintenance({
         tasks: {
           "sweep-outbox": outboxSweepTask({ store, outbox: core.outbox, logger, ...sweep }),
