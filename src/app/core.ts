@@ -20,6 +20,7 @@ import { createDeliveries } from "../payments/cash-on-delivery/index.js";
 import { createInboxProcessor } from "../payments/inbox-processor.js";
 import { createProofIntake } from "../payments/manual/proof-intake.js";
 import { createProofReview } from "../payments/manual/review.js";
+import { createPastedCodes } from "../payments/pasted-codes.js";
 import { createPaymentService } from "../payments/payment-service.js";
 import { BUILT_IN_PLUGINS } from "../payments/plugins.js";
 import { createReceivedMoney } from "../payments/received-money.js";
@@ -39,6 +40,7 @@ import { createRedisStickyRoutes } from "../payments/routing/sticky-routes.js";
 import { createSettlement } from "../payments/settlement.js";
 import { createWebhookIntake } from "../payments/webhook-intake.js";
 import { createChatOrder } from "../queue/chat-order.js";
+import { createCodeCheckScheduler } from "../queue/code-checks.js";
 import { createRedis, evictionPolicyProblem, persistenceProblem, waitForRedis } from "../queue/connection.js";
 import { createOutbox } from "../queue/outbox.js";
 import { createQueues, RECONCILE_JOB_OPTIONS } from "../queue/queues.js";
@@ -214,6 +216,11 @@ export async function createCore(options: DukaOptions) {
       queues,
       options.reminderDelayMs ?? config.proofs.reminderMinutes * 60_000,
     ),
+    // Built further down (they need the received money); only called once the service runs.
+    pastedCodes: {
+      wants: (tenantId, sms) => pastedCodes.wants(tenantId, sms),
+      schedule: createCodeCheckScheduler(queues),
+    },
   });
   perform = createActionPerformer({ tenantId, orders, proofs });
   const review = createProofReview({ store, notifier });
@@ -233,6 +240,14 @@ export async function createCore(options: DukaOptions) {
   });
   const enqueueSettle = createSettleEnqueuer(queues.settle);
   const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, logger });
+  const pastedCodes = createPastedCodes({
+    store,
+    registry,
+    receivedMoney,
+    payments,
+    handOver: proofs.handOver,
+    logger,
+  });
   const processInbox = createInboxProcessor({ store, registry, settlement, receivedMoney, logger });
   const intake = createWebhookIntake({
     store,
@@ -348,6 +363,7 @@ export async function createCore(options: DukaOptions) {
     review,
     refunds,
     receivedMoney,
+    pastedCodes,
     deliveries,
     reconciler,
     enqueueSettle,

@@ -5,7 +5,7 @@ import { startMaintenance } from "../queue/maintenance.js";
 import { createOutboundWorker } from "../queue/outbound-worker.js";
 import { createPacer } from "../queue/pacing.js";
 import { expiryTask, inboxSweepTask, outboxSweepTask } from "../queue/sweeper.js";
-import { createJobWorker } from "../queue/worker.js";
+import { createJobWorker, isLastAttempt } from "../queue/worker.js";
 import { merchantDigest } from "../shop/merchant-messages.js";
 import type { Core, DukaOptions } from "./core.js";
 
@@ -40,6 +40,7 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
         },
       ),
       createJobWorker("reconcile", (job) => core.reconciler.check(job.data), jobOptions),
+      createJobWorker("codes", (job) => core.pastedCodes.check(job.data, isLastAttempt(job)), jobOptions),
       await startMaintenance({
         tasks: {
           "sweep-outbox": outboxSweepTask({ store, outbox: core.outbox, logger, ...sweep }),

@@ -14,7 +14,11 @@ export type SmsProofFlag =
   /** Its Paybill account is another order's reference. */
   | "account_names_other_order"
   /** It tells of money the shopper received, not money they paid. */
-  | "not_a_payment";
+  | "not_a_payment"
+  /** M-Pesa confirmed its code to the shop's Paybill or Till, and that money paid another order. */
+  | "code_paid_other_order"
+  /** Asked about its code, M-Pesa has no completed payment with it at the Paybill or Till Duka watches. */
+  | "not_received";
 
 /**
  * A receipt a shopper sent for a manual payment, and the merchant's verdict: an image or PDF

@@ -3,6 +3,7 @@
  * for it, so it must be matched to an order. The rules here are pure; the settle job applies them.
  */
 import { createHash } from "node:crypto";
+import { deterministicId } from "./ids.js";
 import { type Money, money, sum } from "./money.js";
 import type { Payment } from "./payment.js";
 import { parseOrderReference } from "./reference.js";
@@ -30,11 +31,46 @@ export interface ReceivedPayment {
   readonly status: "orphan" | "matched";
   readonly paymentId?: string;
   readonly orderRef?: string;
-  /** How it was matched: the account number, amount and phone (Till), or by the merchant. */
-  readonly matchedBy?: "account" | "phone" | "merchant";
+  /**
+   * How it was matched: the account number, amount and phone (Till), by the merchant, or by the
+   * transaction code the shopper pasted from M-Pesa's SMS.
+   */
+  readonly matchedBy?: "account" | "phone" | "merchant" | "code";
   readonly matchedAt?: Date;
   /** Who attached it, when a person did. */
   readonly attachedBy?: string;
+}
+
+/** Where a report of money received came from: the instance that received it, and when we heard. */
+export interface ReceivedOrigin {
+  readonly tenantId: string;
+  readonly provider: string;
+  readonly instanceId: string;
+  readonly receivedAt: Date;
+}
+
+/**
+ * The record kept of money a provider reports, still an orphan: its id is the instance's and the
+ * transaction's, so a confirmation and a status query reporting one payment make one record.
+ */
+export function receivedPaymentOf(
+  origin: ReceivedOrigin,
+  money: Pick<ReceivedPayment, "transId" | "amount" | "paidAt" | "account" | "msisdn" | "payerName">,
+): ReceivedPayment {
+  return {
+    _id: deterministicId("rcv", origin.instanceId, money.transId),
+    tenantId: origin.tenantId,
+    provider: origin.provider,
+    instanceId: origin.instanceId,
+    transId: money.transId,
+    amount: money.amount,
+    paidAt: money.paidAt,
+    receivedAt: origin.receivedAt,
+    ...(money.account === undefined ? {} : { account: money.account }),
+    ...(money.msisdn === undefined ? {} : { msisdn: money.msisdn }),
+    ...(money.payerName === undefined ? {} : { payerName: money.payerName }),
+    status: "orphan",
+  };
 }
 
 /** How far back a Till payment may match an order placed before it (Till has no account field). */
@@ -45,6 +81,19 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** The order reference the payer meant with the account number they typed, case and spaces aside. */
 export function accountReference(account: string | undefined): string | null {
   return account === undefined ? null : parseOrderReference(account);
+}
+
+/**
+ * What a shopper pasting the code of money received can do with it for their order: claim an
+ * `orphan`, see money already matched to `this_order` settle, or nothing when it paid `other_order`
+ * (one payment never pays two orders).
+ */
+export function pastedCodeClaim(
+  received: Pick<ReceivedPayment, "status" | "orderRef">,
+  orderRef: string,
+): "orphan" | "this_order" | "other_order" {
+  if (received.status === "orphan") return "orphan";
+  return received.orderRef === orderRef ? "this_order" : "other_order";
 }
 
 export type Coverage =

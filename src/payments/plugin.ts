@@ -151,6 +151,19 @@ export interface ProviderClient {
   confirmReceived?(
     received: ReceivedMoney,
   ): Promise<{ readonly outcome: "confirmed" | "pending" | "refuted"; readonly reason?: string }>;
+  /**
+   * Asks the provider about a transaction by its id alone, one a payer says they made (a pasted
+   * M-Pesa code) whose confirmation never came (Daraja Transaction Status): `found` with the money
+   * as a confirmation would report it (no account number), `pending` while the answer is on its
+   * way (ask again later), `not_found` when no completed payment with that id reached this instance.
+   */
+  findReceived?(
+    transId: string,
+  ): Promise<
+    | { readonly outcome: "found"; readonly received: ReceivedMoney }
+    | { readonly outcome: "pending" }
+    | { readonly outcome: "not_found"; readonly reason: string }
+  >;
   /** True when `registerWebhooks` should also run at each start (the instance's config says so). */
   readonly registersOnStart?: boolean;
   healthCheck(): Promise<HealthResult>;

@@ -6,7 +6,6 @@
  * money is never lost or silently ignored.
  */
 import type { Logger } from "pino";
-import { deterministicId } from "../domain/ids.js";
 import type { InboxEvent } from "../domain/inbox.js";
 import { formatMoney } from "../domain/money.js";
 import type { Order } from "../domain/order.js";
@@ -14,7 +13,9 @@ import type { Payment } from "../domain/payment.js";
 import {
   accountReference,
   coverage,
+  pastedCodeClaim,
   type ReceivedPayment,
+  receivedPaymentOf,
   TILL_MATCH_WINDOW_MS,
   tillMatch,
 } from "../domain/received-payment.js";
@@ -153,20 +154,9 @@ export function createReceivedMoney(deps: {
         await store.inbox.finish(row._id, "ignored", `refuted: ${checked.reason ?? "not confirmed"}`);
         return "done";
       }
-      const { received } = await store.receivedPayments.record({
-        _id: deterministicId("rcv", row.instanceId, money.transId),
-        tenantId: row.tenantId,
-        provider: row.provider,
-        instanceId: row.instanceId,
-        transId: money.transId,
-        amount: money.amount,
-        paidAt: new Date(money.paidAt),
-        receivedAt: row.receivedAt,
-        ...(money.account === undefined ? {} : { account: money.account }),
-        ...(money.msisdn === undefined ? {} : { msisdn: money.msisdn }),
-        ...(money.payerName === undefined ? {} : { payerName: money.payerName }),
-        status: "orphan",
-      });
+      const { received } = await store.receivedPayments.record(
+        receivedPaymentOf(row, { ...money, paidAt: new Date(money.paidAt) }),
+      );
       let current = received;
       if (current.status === "orphan") {
         const match = await matchOf(current);
@@ -229,6 +219,36 @@ export function createReceivedMoney(deps: {
         received: matched,
         order: (await store.orders.findById(tenantId, order._id)) ?? order,
       };
+    },
+
+    /**
+     * Money whose code a shopper pasted for order `orderRef`: an orphan is matched to the payment
+     * `paymentAt` gives for its instance (that order's), then the payment the money is matched to
+     * settles like any. Returns the record as it stands: still an orphan (no payment could take it)
+     * or matched to another order, it settled nothing.
+     */
+    async settlePasted(
+      received: ReceivedPayment,
+      orderRef: string,
+      paymentAt: (instanceId: string) => Promise<Payment | null>,
+      actor: string,
+    ): Promise<ReceivedPayment> {
+      let current = received;
+      if (current.status === "orphan") {
+        const payment = await paymentAt(current.instanceId);
+        if (!payment) return current;
+        current =
+          (await store.receivedPayments.match(current.tenantId, current._id, {
+            paymentId: payment._id,
+            orderRef: payment.orderRef,
+            matchedBy: "code",
+            matchedAt: new Date(),
+          })) ?? ((await store.receivedPayments.findById(current.tenantId, current._id)) as ReceivedPayment);
+      }
+      if (pastedCodeClaim(current, orderRef) !== "this_order") return current;
+      const payment = await paymentOf(current);
+      if (payment) await settleWhatArrived(payment, actor);
+      return current;
     },
 
     orphans: (tenantId: string, limit: number) => store.receivedPayments.listOrphans(tenantId, limit),

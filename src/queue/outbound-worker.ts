@@ -11,7 +11,7 @@ import { whileStoreUnavailable } from "../store/while-unavailable.js";
 import { type ChatOrder, IN_ORDER_WINDOW_MS } from "./chat-order.js";
 import type { Pacer } from "./pacing.js";
 import { type JobDataMap, outboundQueueName } from "./queues.js";
-import { crashRecoveryOptions, failingAtOnce } from "./worker.js";
+import { crashRecoveryOptions, failingAtOnce, isLastAttempt } from "./worker.js";
 
 export interface OutboundWorkerOptions {
   readonly channel: ChannelAdapter;
@@ -267,8 +267,4 @@ export function createOutboundWorker(options: OutboundWorkerOptions): Worker<Job
 /** A one-reply message of a digest group, nothing of it sent yet. */
 function isDigestible(message: OutboxMessage): boolean {
   return message.digest !== undefined && message.replies.length === 1 && message.sentCount === 0;
-}
-
-function isLastAttempt(job: Job): boolean {
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }

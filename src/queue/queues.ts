@@ -17,6 +17,8 @@ export interface JobDataMap {
   settle: { inboxId: string };
   /** Ask the provider about a pending payment. */
   reconcile: { tenantId: string; paymentId: string; last: boolean };
+  /** Check the M-Pesa code of a pasted SMS proof against the money received (see pasted-codes.ts). */
+  codes: { tenantId: string; proofId: string };
 }
 
 export type QueueName = keyof JobDataMap;
@@ -34,6 +36,7 @@ export const JOB_DATA_SCHEMAS = {
   maintenance: z.object({}),
   settle: z.object({ inboxId: id }),
   reconcile: z.object({ tenantId: id, paymentId: id, last: z.boolean() }),
+  codes: z.object({ tenantId: id, proofId: id }),
 } satisfies { readonly [Name in QueueName]: z.ZodType<JobDataMap[Name]> };
 
 /** BullMQ queue names may not contain ":"; one outbound queue per channel. */
@@ -82,6 +85,12 @@ export const RECONCILE_JOB_OPTIONS: JobsOptions = {
   backoff: { type: "exponential", delay: 5_000, jitter: 0.3 },
 };
 
+/**
+ * A pasted code waits for M-Pesa's Transaction Status result like a confirmation does (settle);
+ * the last attempt hands the receipt to the merchant instead of waiting longer.
+ */
+export const CODE_CHECK_JOB_OPTIONS: JobsOptions = SETTLE_JOB_OPTIONS;
+
 export interface QueueOptions {
   readonly connection: Redis;
   /** Redis key prefix; tests use their own so they never see each other's jobs. */
@@ -94,6 +103,7 @@ export interface Queues {
   readonly maintenance: Queue<JobDataMap["maintenance"]>;
   readonly settle: Queue<JobDataMap["settle"]>;
   readonly reconcile: Queue<JobDataMap["reconcile"]>;
+  readonly codes: Queue<JobDataMap["codes"]>;
   close(): Promise<void>;
 }
 
@@ -104,7 +114,8 @@ export function createQueues(options: QueueOptions): Queues {
   const maintenance = new Queue<JobDataMap["maintenance"]>("maintenance", base);
   const settle = new Queue<JobDataMap["settle"]>("settle", base);
   const reconcile = new Queue<JobDataMap["reconcile"]>("reconcile", base);
-  for (const queue of [reminders, maintenance, settle, reconcile]) quietOnConnectionErrors(queue);
+  const codes = new Queue<JobDataMap["codes"]>("codes", base);
+  for (const queue of [reminders, maintenance, settle, reconcile, codes]) quietOnConnectionErrors(queue);
   return {
     outbound(channel) {
       let queue = outbound.get(channel);
@@ -118,9 +129,12 @@ export function createQueues(options: QueueOptions): Queues {
     maintenance,
     settle,
     reconcile,
+    codes,
     async close() {
       await Promise.all(
-        [...outbound.values(), reminders, maintenance, settle, reconcile].map((queue) => queue.close()),
+        [...outbound.values(), reminders, maintenance, settle, reconcile, codes].map((queue) =>
+          queue.close(),
+        ),
       );
     },
   };

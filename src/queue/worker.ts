@@ -60,6 +60,11 @@ export function createJobWorker<Name extends Exclude<QueueName, "outbound">>(
   return worker;
 }
 
+/** Whether a failure of this run leaves BullMQ no retry: the job's last chance to finish otherwise. */
+export function isLastAttempt(job: Pick<Job, "attemptsMade" | "opts">): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
 /** BullMQ's lock and stalled check: its defaults (30 s), or the short test timings (src/faults.ts). */
 export function crashRecoveryOptions(): { lockDuration?: number; stalledInterval?: number } {
   const timings = testTimings();

@@ -6,7 +6,7 @@ import type { OrderService } from "./orders.js";
 export function createActionPerformer(deps: {
   tenantId: string;
   orders: OrderService;
-  proofs: ProofIntake;
+  proofs: Pick<ProofIntake, "submit" | "submitSms">;
 }): ActionPerformer {
   return async (action, from, key) => {
     switch (action.kind) {

@@ -28,6 +28,10 @@ function flagLine(flag: SmsProofFlag, order: Order, proof: Proof, sms: MpesaSms,
       return `⚠️ The Paybill account is ${accountOrderRef(sms.account) ?? sms.account}, not ${order.ref}.`;
     case "not_a_payment":
       return "⚠️ The SMS tells of money the shopper received, not money they paid.";
+    case "code_paid_other_order":
+      return `⚠️ M-Pesa confirmed code ${sms.code} to your Paybill or Till, and that money already paid order ${proof.reusedFromOrderRef ?? "another order"}.`;
+    case "not_received":
+      return `⚠️ M-Pesa has no completed payment with code ${sms.code} at the Paybill or Till Duka watches: check where it was paid.`;
   }
 }
 

@@ -187,7 +187,7 @@ export const receivedPaymentSchema = new Schema(
     status: { type: String, enum: ["orphan", "matched"], required: true },
     paymentId: String,
     orderRef: String,
-    matchedBy: { type: String, enum: ["account", "phone", "merchant"] },
+    matchedBy: { type: String, enum: ["account", "phone", "merchant", "code"] },
     matchedAt: Date,
     attachedBy: String,
   },

@@ -131,13 +131,14 @@ export interface ProofRepository {
   /** Proofs of pasted SMS texts with this M-Pesa transaction code (upper case), oldest first, at most `limit`. */
   listByTransactionCode(tenantId: string, code: string, limit: number): Promise<Proof[]>;
   /**
-   * Sets a pending SMS proof's flags (and the order its code was first pasted for, once known);
+   * Sets a pending SMS proof's flags (and the order its code was first pasted for, once known;
+   * and the transfer it now proves, when it waited for M-Pesa before going to the merchant);
    * null when the proof is not pending.
    */
   setFlags(
     tenantId: string,
     id: string,
-    review: { flags: readonly SmsProofFlag[]; reusedFromOrderRef?: string },
+    review: { flags: readonly SmsProofFlag[]; reusedFromOrderRef?: string; paymentId?: string },
   ): Promise<Proof | null>;
   /** Compare-and-set from `pending`. */
   review(

@@ -5,6 +5,8 @@ import {
   accountReference,
   coverage,
   msisdnMatches,
+  pastedCodeClaim,
+  receivedPaymentOf,
   TILL_MATCH_WINDOW_MS,
   tillMatch,
 } from "../../src/domain/received-payment.js";
@@ -36,6 +38,35 @@ describe("accountReference", () => {
   });
   it.each([undefined, "", "DK-4ZTE", "invoice 12", "DK-4ZTE55"])("finds no order in %j", (typed) => {
     expect(accountReference(typed)).toBeNull();
+  });
+});
+
+describe("receivedPaymentOf", () => {
+  const origin = { tenantId: "t1", provider: "mpesa-c2b", instanceId: "pi_1", receivedAt: new Date(T0) };
+  const money = { transId: "UL3XDEMO7Q", amount: kes(60), paidAt: new Date(T0 - 1000) };
+
+  it("keeps an orphan under an id of the instance and transaction, whoever reports it", () => {
+    const fromStatus = receivedPaymentOf(origin, money);
+    const fromConfirmation = receivedPaymentOf(
+      { ...origin, receivedAt: new Date(T0 + 60_000) },
+      { ...money, account: "DK-4ZTE5", msisdn: "2547 ***** 126", payerName: "WANJIKU" },
+    );
+    expect(fromStatus).toEqual({ ...origin, ...money, _id: fromStatus._id, status: "orphan" });
+    expect(fromConfirmation).toMatchObject({
+      account: "DK-4ZTE5",
+      msisdn: "2547 ***** 126",
+      payerName: "WANJIKU",
+    });
+    expect(fromConfirmation._id).toBe(fromStatus._id);
+    expect(receivedPaymentOf({ ...origin, instanceId: "pi_2" }, money)._id).not.toBe(fromStatus._id);
+  });
+});
+
+describe("pastedCodeClaim", () => {
+  it("lets a pasted code claim an orphan, or money already on the same order, never another order's", () => {
+    expect(pastedCodeClaim({ status: "orphan" }, "DK-4ZTE5")).toBe("orphan");
+    expect(pastedCodeClaim({ status: "matched", orderRef: "DK-4ZTE5" }, "DK-4ZTE5")).toBe("this_order");
+    expect(pastedCodeClaim({ status: "matched", orderRef: "DK-7F3K2" }, "DK-4ZTE5")).toBe("other_order");
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MpesaSms } from "../../src/domain/mpesa-sms.js";
-import { smsProofFlags } from "../../src/domain/sms-proof.js";
+import { paidToBusiness, smsProofFlags } from "../../src/domain/sms-proof.js";
 
 const order = {
   _id: "ord_1",
@@ -32,6 +32,23 @@ describe("smsProofFlags", () => {
       flags: ["code_reused"],
       reusedFromOrderRef: "DK-77777",
     });
+  });
+
+  it("flags a code whose money M-Pesa confirmed for another order, naming it so only an override confirms", () => {
+    expect(smsProofFlags(sms, order, [], { kind: "paid_other_order", orderRef: "DK-7F3K2" })).toEqual({
+      flags: ["code_paid_other_order"],
+      reusedFromOrderRef: "DK-7F3K2",
+    });
+    // The first order it was pasted for is the one named, when there is one.
+    const pasted = [{ orderId: "ord_7", orderRef: "DK-77777" }];
+    expect(smsProofFlags(sms, order, pasted, { kind: "paid_other_order", orderRef: "DK-7F3K2" })).toEqual({
+      flags: ["code_reused", "code_paid_other_order"],
+      reusedFromOrderRef: "DK-77777",
+    });
+  });
+
+  it("flags a code M-Pesa says never reached the shop", () => {
+    expect(smsProofFlags(sms, order, [], { kind: "not_received" })).toEqual({ flags: ["not_received"] });
   });
 
   it("does not count a paste on the same order again as a reuse", () => {
@@ -80,5 +97,17 @@ describe("smsProofFlags", () => {
       ],
       reusedFromOrderRef: "DK-22222",
     });
+  });
+});
+
+describe("paidToBusiness", () => {
+  it.each([
+    ["paybill", true],
+    ["till", true],
+    ["send_money", false],
+    ["received", false],
+    ["unknown", false],
+  ] as const)("says whether a %s SMS could have reached a Paybill or Till: %s", (kind, expected) => {
+    expect(paidToBusiness({ kind })).toBe(expected);
   });
 });

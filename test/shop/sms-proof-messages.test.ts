@@ -71,6 +71,20 @@ describe("the merchant's alert for a pasted SMS", () => {
     ]);
   });
 
+  it("says what M-Pesa answered about the code, when it was asked", () => {
+    const proof = smsProof(SMS.paybill, {
+      flags: ["code_paid_other_order", "not_received"],
+      reusedFromOrderRef: "DK-7F3K2",
+    });
+    const warnings = proofNotification(order, proof, "en")
+      .text.split("\n")
+      .filter((line) => line.startsWith("⚠️"));
+    expect(warnings).toEqual([
+      "⚠️ M-Pesa confirmed code UL3XDEMO7Q to your Paybill or Till, and that money already paid order DK-7F3K2.",
+      "⚠️ M-Pesa has no completed payment with code UL3XDEMO7Q at the Paybill or Till Duka watches: check where it was paid.",
+    ]);
+  });
+
   it("leaves a photo receipt's alert as it was: the photo attached", () => {
     const photo = makeProof({ orderId: order._id, orderRef: order.ref });
     const reply = proofNotification(order, photo, "en");

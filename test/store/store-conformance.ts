@@ -729,10 +729,17 @@ export function storeConformance(backend: StoreBackend): void {
       });
       const reused = { flags: ["code_reused" as const], reusedFromOrderRef: "DK-22222" };
       expect(await store.proofs.setFlags("t1", proof._id, reused)).toEqual({ ...proof, ...reused });
+      // Handed to the merchant after waiting for M-Pesa: it now proves the transfer started then.
+      const handedOver = { flags: ["not_received" as const], paymentId: "pay_transfer" };
+      expect(await store.proofs.setFlags("t1", proof._id, handedOver)).toEqual({
+        ...proof,
+        ...reused,
+        ...handedOver,
+      });
       expect(await store.proofs.setFlags("t2", proof._id, { flags: [] })).toBeNull();
       await store.proofs.review("t1", proof._id, "rejected", { reviewedBy: "telegram:1", reviewedAt: at(9) });
       expect(await store.proofs.setFlags("t1", proof._id, { flags: [] })).toBeNull();
-      expect((await store.proofs.findById("t1", proof._id))?.flags).toEqual(["code_reused"]);
+      expect((await store.proofs.findById("t1", proof._id))?.flags).toEqual(["not_received"]);
     });
 
     it("takes one verdict per proof", async () => {

@@ -1,4 +1,5 @@
 import { DarajaEmulatorError } from "../errors.js";
+import { toDarajaTimestamp } from "../time.js";
 import { c2bBody } from "./payload.js";
 import type { C2bDelivery, C2bPayment, C2bRegistration } from "./types.js";
 
@@ -47,6 +48,8 @@ export class C2bEngine {
   private readonly validating = new Set<string>();
   private readonly held: { payment: PaymentState; url: string; body: Record<string, string> }[] = [];
   private readonly balances = new Map<string, number>();
+  /** Each completed payment's confirmation body, sent or not (a dropped one can come later). */
+  private readonly confirmations = new Map<string, Record<string, string>>();
   private readonly stopper = new AbortController();
 
   constructor(private readonly deps: C2bEngineDeps) {}
@@ -104,6 +107,7 @@ export class C2bEngine {
     // No URLs registered: the payment completes silently (providers-2.md §3.1).
     if (!registration) return this.snapshot(payment);
     const confirmation = body(balance.toFixed(2));
+    this.confirmations.set(transId, confirmation);
     if (input.delivery === "late") {
       this.held.push({ payment, url: registration.confirmationUrl, body: confirmation });
     } else if (input.delivery !== "drop") {
@@ -155,6 +159,7 @@ export class C2bEngine {
                   { Key: "DebitPartyName", Value: `${payment.msisdn} - JOHN` },
                   { Key: "CreditPartyName", Value: `${payment.shortcode} - Duka Shop` },
                   { Key: "ReasonType", Value: payment.kind === "till" ? "Buy Goods" : "Pay Bill Online" },
+                  { Key: "FinalisedTime", Value: toDarajaTimestamp(Date.parse(payment.transTime)) },
                 ],
               },
             }
@@ -214,12 +219,15 @@ export class C2bEngine {
     return this.held.length;
   }
 
-  /** Sends a completed payment's confirmation again (a duplicate that comes later). */
+  /**
+   * Sends a completed payment's confirmation again (a duplicate that comes later), or at last when
+   * it was dropped.
+   */
   async redeliver(transId: string): Promise<C2bPayment> {
     const payment = this.find(transId);
     const registration = this.registrations.get(payment.shortcode);
-    const first = payment.deliveries.find((delivery) => delivery.kind === "confirmation");
-    if (payment.status !== "completed" || !registration || !first) {
+    const confirmation = this.confirmations.get(transId);
+    if (payment.status !== "completed" || !registration || !confirmation) {
       throw new DarajaEmulatorError(
         "invalid_use",
         `C2B payment ${transId} has no confirmation to send again`,
@@ -230,7 +238,7 @@ export class C2bEngine {
       payment,
       "confirmation",
       registration.confirmationUrl,
-      first.body,
+      confirmation,
       copy,
       this.deps.callbackTimeoutMs,
     );

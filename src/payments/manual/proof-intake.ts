@@ -6,7 +6,7 @@ import type { MpesaSms } from "../../domain/mpesa-sms.js";
 import type { ChatAddress, Order } from "../../domain/order.js";
 import type { Payment } from "../../domain/payment.js";
 import type { Proof } from "../../domain/proof.js";
-import { smsProofFlags } from "../../domain/sms-proof.js";
+import { type CodeCheck, smsProofFlags } from "../../domain/sms-proof.js";
 import { recordAudit } from "../../store/audit-log.js";
 import type { Store } from "../../store/types.js";
 import { PaymentMethodUnavailableError, type PaymentService } from "../payment-service.js";
@@ -22,6 +22,15 @@ export interface ProofIntakeOptions {
   readonly scheduleReminder: (tenantId: string, proofId: string) => Promise<void>;
   /** Starts a transfer for an order paid another way until now, when the shopper pastes an M-Pesa SMS. */
   readonly payments: Pick<PaymentService, "start">;
+  /**
+   * Checks a pasted SMS's code against the money the shop's Paybills and Tills received before the
+   * merchant is asked (src/payments/pasted-codes.ts): `wants` says whether it can; `schedule`
+   * queues the check, which settles the order or calls `handOver`. Absent: every SMS goes to the merchant.
+   */
+  readonly pastedCodes?: {
+    wants(tenantId: string, sms: MpesaSms): Promise<boolean>;
+    schedule(tenantId: string, proofId: string): Promise<void>;
+  };
 }
 
 export interface ProofSubmission {
@@ -139,13 +148,8 @@ export function createProofIntake(options: ProofIntakeOptions) {
   }
 
   /** The stored proof goes to review: the payment waits for the merchant, who is told. */
-  async function accept(
-    submission: Omit<ProofSubmission, "media">,
-    order: Order,
-    payment: Payment,
-    proofId: string,
-  ): Promise<ResultEvent> {
-    const { tenantId, orderRef } = submission;
+  async function accept(order: Order, payment: Payment, proofId: string): Promise<void> {
+    const { tenantId, ref: orderRef } = order;
     if (payment.status !== "under_review") {
       await store.payments.transition(tenantId, payment._id, "under_review");
     }
@@ -159,7 +163,7 @@ export function createProofIntake(options: ProofIntakeOptions) {
       _id: deterministicId("aud", proofId, "submitted"),
       tenantId,
       at: proof.submittedAt,
-      actor: `${submission.from.channel}:${submission.from.chatId}`,
+      actor: `${proof.submittedBy.channel}:${proof.submittedBy.chatId}`,
       action: "proof.submitted",
       orderRef,
       subjectId: proofId,
@@ -167,7 +171,41 @@ export function createProofIntake(options: ProofIntakeOptions) {
     });
     await notifier.proofSubmitted(order, proof);
     await options.scheduleReminder(tenantId, proofId);
-    return { kind: "proof_received", orderRef };
+  }
+
+  /**
+   * Flags a stored SMS proof, from a fresh read of the code's uses: of two shoppers pasting one
+   * code at the same moment, at least the later reader sees the other's proof.
+   */
+  async function flagSms(
+    order: Order,
+    proofId: string,
+    sms: MpesaSms,
+    after?: { checked?: CodeCheck; paymentId: string },
+  ): Promise<void> {
+    const uses = await store.proofs.listByTransactionCode(order.tenantId, sms.code, CODE_USES_READ);
+    const others = uses.filter((use) => use._id !== proofId);
+    await store.proofs.setFlags(order.tenantId, proofId, {
+      ...smsProofFlags(sms, order, others, after?.checked),
+      ...(after ? { paymentId: after.paymentId } : {}),
+    });
+  }
+
+  function smsProof(submission: SmsProofSubmission, order: Order, paymentId: string, proofId: string): Proof {
+    const { sms, from } = submission;
+    return {
+      _id: proofId,
+      tenantId: submission.tenantId,
+      paymentId,
+      orderId: order._id,
+      orderRef: order.ref,
+      sha256: createHash("sha256").update(sms.code).digest("hex"),
+      sms,
+      transactionCode: sms.code,
+      submittedBy: { channel: from.channel, chatId: from.chatId },
+      submittedAt: new Date(),
+      status: "pending",
+    };
   }
 
   async function create(proof: Proof): Promise<void> {
@@ -188,7 +226,8 @@ export function createProofIntake(options: ProofIntakeOptions) {
         const problem = await storeProof(submission, order, payment, proofId);
         if (problem) return refused(orderRef, problem);
       }
-      return accept(submission, order, payment, proofId);
+      await accept(order, payment, proofId);
+      return { kind: "proof_received", orderRef };
     },
 
     /**
@@ -205,29 +244,51 @@ export function createProofIntake(options: ProofIntakeOptions) {
         (use) => use.orderId === order._id && use.status === "pending" && use._id !== proofId,
       );
       if (waiting) return { kind: "proof_received", orderRef };
+      const { pastedCodes } = options;
+      if (order.paymentId && (await pastedCodes?.wants(tenantId, sms))) {
+        // Held for M-Pesa's word, on the payment the order has now: the check runs after this
+        // turn (settling tells the shopper in this same conversation) and may need no merchant.
+        if (!(await store.proofs.findById(tenantId, proofId))) {
+          await create(smsProof(submission, order, order.paymentId, proofId));
+        }
+        await flagSms(order, proofId, sms);
+        await pastedCodes?.schedule(tenantId, proofId);
+        return { kind: "proof_received", orderRef };
+      }
       const payment = await transferFor(order, submission.key);
       if (typeof payment === "string") return refused(orderRef, payment);
       if (!(await store.proofs.findById(tenantId, proofId))) {
-        await create({
-          _id: proofId,
-          tenantId,
-          paymentId: payment._id,
-          orderId: order._id,
-          orderRef: order.ref,
-          sha256: createHash("sha256").update(sms.code).digest("hex"),
-          sms,
-          transactionCode: sms.code,
-          submittedBy: { channel: submission.from.channel, chatId: submission.from.chatId },
-          submittedAt: new Date(),
-          status: "pending",
-        });
+        await create(smsProof(submission, order, payment._id, proofId));
       }
-      // Flagged after storing, from a fresh read: of two shoppers pasting one code at the same
-      // moment, at least the later reader sees the other's proof.
-      const uses = await store.proofs.listByTransactionCode(tenantId, sms.code, CODE_USES_READ);
-      const others = uses.filter((use) => use._id !== proofId);
-      await store.proofs.setFlags(tenantId, proofId, smsProofFlags(sms, order, others));
-      return accept(submission, order, payment, proofId);
+      await flagSms(order, proofId, sms);
+      await accept(order, payment, proofId);
+      return { kind: "proof_received", orderRef };
+    },
+
+    /**
+     * A pasted SMS held for M-Pesa's word goes on to the merchant like any (on a transfer started
+     * for it when the order was paid another way), flagged with what M-Pesa said. The shopper
+     * heard at once that the receipt is with the merchant; nothing new is said, unless the shop
+     * takes no transfers, so nobody could confirm it.
+     */
+    async handOver(tenantId: string, proofId: string, checked?: CodeCheck): Promise<void> {
+      const proof = await store.proofs.findById(tenantId, proofId);
+      if (proof?.status !== "pending" || !proof.sms) return;
+      const order = await store.orders.findById(tenantId, proof.orderId);
+      if (order?.status !== "awaiting_payment") return;
+      const payment = await transferFor(order, proofId);
+      if (typeof payment === "string") {
+        const reason = payment;
+        await store.proofs.review(tenantId, proofId, "rejected", {
+          reviewedBy: "duka",
+          reviewedAt: new Date(),
+          reason,
+        });
+        await notifier.tellShopper(order, refused(order.ref, reason), `refused:${proofId}`);
+        return;
+      }
+      await flagSms(order, proofId, proof.sms, { ...(checked ? { checked } : {}), paymentId: payment._id });
+      await accept(order, payment, proofId);
     },
   };
 }

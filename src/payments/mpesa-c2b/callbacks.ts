@@ -52,15 +52,20 @@ export function amountOf(payload: C2bPayload): Money {
   return fromMajor(Number(payload.TransAmount), "KES");
 }
 
-/** `TransTime` read as Kenya time; an impossible date is malformed. */
-export function paidAtOf(payload: C2bPayload): Date {
-  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(payload.TransTime) ?? [];
+/** Daraja's `yyyyMMddHHmmss` read as Kenya time; null when it is not a real date. */
+export function kenyaTimeOf(text: string): Date | null {
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text) ?? [];
   const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   const back = new Date(utc);
-  if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d) || Number(h) > 23) {
-    throw malformed(`TransTime ${payload.TransTime} is not a date`);
-  }
+  if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d) || Number(h) > 23) return null;
   return new Date(utc - EAT_OFFSET_MS);
+}
+
+/** `TransTime` read as Kenya time; an impossible date is malformed. */
+export function paidAtOf(payload: C2bPayload): Date {
+  const paidAt = kenyaTimeOf(payload.TransTime);
+  if (!paidAt) throw malformed(`TransTime ${payload.TransTime} is not a date`);
+  return paidAt;
 }
 
 /** The confirmation as the money it reports (empty fields left out). */

@@ -43,7 +43,8 @@ function unauthorized(): ProviderError {
  * menu or *334#; Daraja asks us to validate (when Safaricom enabled it) and confirms each payment
  * to our URLs, and the settle job matches it to the order. Nothing is pushed and nothing can be
  * asked by order: without a transaction id there is no Daraja query (see the README). With an
- * initiator configured, each confirmation is checked with Transaction Status before it settles.
+ * initiator configured, each confirmation is checked with Transaction Status before it settles,
+ * and a code a shopper pasted from M-Pesa's SMS can be asked about (`findReceived`).
  */
 export function createMpesaC2bPlugin(
   options: { readonly timeoutMs?: number } = {},
@@ -140,7 +141,10 @@ export function createMpesaC2bPlugin(
           };
         },
         ...(statusCheck
-          ? { confirmReceived: (received: ReceivedMoney) => statusCheck.confirm(received) }
+          ? {
+              confirmReceived: (received: ReceivedMoney) => statusCheck.confirm(received),
+              findReceived: (transId: string) => statusCheck.find(transId),
+            }
           : {}),
         registerWebhooks: () => registerC2bUrls(client, config, webhookUrl),
         registersOnStart: config.registerOnStart,

@@ -9,6 +9,7 @@ import { equals, formatMoney, fromMajor } from "../../domain/money.js";
 import type { DarajaClient } from "../mpesa/client.js";
 import { UNAVAILABLE } from "../mpesa/errors.js";
 import { ProviderError, type ReceivedMoney, type SharedCache, type WebhookRequest } from "../plugin.js";
+import { kenyaTimeOf } from "./callbacks.js";
 import type { C2bConfig } from "./config.js";
 import type { callbackUrls } from "./urls.js";
 
@@ -37,6 +38,19 @@ interface StatusResult {
   /** Whole shillings, when given. */
   readonly amount?: number;
   readonly reason: string;
+  /** `DebitPartyName`'s parts ("254712345678 - JANE"): who paid. */
+  readonly msisdn?: string;
+  readonly payerName?: string;
+  /** `FinalisedTime` (Kenya time), as ISO text: when the money moved. */
+  readonly finishedAt?: string;
+}
+
+/** `DebitPartyName` as Daraja writes it: "<number> - <NAME>". */
+function payerOf(debitParty: unknown): Pick<StatusResult, "msisdn" | "payerName"> {
+  const [number = "", ...name] = String(debitParty ?? "").split(" - ");
+  const msisdn = number.trim();
+  const payerName = name.join(" - ").trim();
+  return { ...(msisdn ? { msisdn } : {}), ...(payerName ? { payerName } : {}) };
 }
 
 const resultKey = (transId: string) => `status:${transId.toUpperCase()}`;
@@ -73,12 +87,15 @@ export function parseStatusResult(request: WebhookRequest): { transId: string; r
   const status = String(parameters.get("TransactionStatus") ?? "");
   const amount = Number(parameters.get("Amount"));
   const completed = String(Result.ResultCode) === "0" && status === "Completed";
+  const finishedAt = kenyaTimeOf(String(parameters.get("FinalisedTime") ?? ""));
   return {
     transId: Result.TransactionID,
     result: {
       completed,
       ...(Number.isFinite(amount) && amount > 0 ? { amount } : {}),
       reason: completed ? "Completed" : `${Result.ResultCode} ${Result.ResultDesc ?? status}`.trim(),
+      ...payerOf(parameters.get("DebitPartyName")),
+      ...(finishedAt ? { finishedAt: finishedAt.toISOString() } : {}),
     },
   };
 }
@@ -91,20 +108,31 @@ export function createStatusCheck(deps: {
 }) {
   const { client, config, shared, urls } = deps;
 
-  async function ask(received: ReceivedMoney): Promise<void> {
+  /** The stored result, or asks Daraja (at most once a minute) and null until the result is in. */
+  async function resultOf(transId: string, occasion: string): Promise<StatusResult | null> {
+    const stored = await shared.get(resultKey(transId));
+    if (stored !== null) return JSON.parse(stored) as StatusResult;
+    if ((await shared.get(askedKey(transId))) === null) {
+      await ask(transId, occasion);
+      await shared.set(askedKey(transId), "1", ASK_AGAIN_AFTER_MS);
+    }
+    return null;
+  }
+
+  async function ask(transId: string, occasion: string): Promise<void> {
     const answer = await client.post(
       TRANSACTION_STATUS_PATH,
       {
         Initiator: config.initiatorName,
         SecurityCredential: config.securityCredential,
         CommandID: "TransactionStatusQuery",
-        TransactionID: received.transId,
+        TransactionID: transId,
         PartyA: config.shortcode,
         IdentifierType: "4",
         ResultURL: urls.result,
         QueueTimeOutURL: urls.timeout,
         Remarks: "Payment check",
-        Occasion: (received.account ?? "").slice(0, 100),
+        Occasion: occasion.slice(0, 100),
       },
       "Transaction Status",
     );
@@ -128,23 +156,45 @@ export function createStatusCheck(deps: {
     async confirm(
       received: ReceivedMoney,
     ): Promise<{ outcome: "confirmed" | "pending" | "refuted"; reason?: string }> {
-      const stored = await shared.get(resultKey(received.transId));
-      if (stored !== null) {
-        const result = JSON.parse(stored) as StatusResult;
-        if (!result.completed) return { outcome: "refuted", reason: `Daraja says ${result.reason}` };
-        if (result.amount !== undefined && !equals(fromMajor(result.amount, "KES"), received.amount)) {
-          return {
-            outcome: "refuted",
-            reason: `Daraja says KES ${result.amount} was paid, the confirmation said ${formatMoney(received.amount)}`,
-          };
-        }
-        return { outcome: "confirmed" };
+      const result = await resultOf(received.transId, received.account ?? "");
+      if (!result) return { outcome: "pending" };
+      if (!result.completed) return { outcome: "refuted", reason: `Daraja says ${result.reason}` };
+      if (result.amount !== undefined && !equals(fromMajor(result.amount, "KES"), received.amount)) {
+        return {
+          outcome: "refuted",
+          reason: `Daraja says KES ${result.amount} was paid, the confirmation said ${formatMoney(received.amount)}`,
+        };
       }
-      if ((await shared.get(askedKey(received.transId))) === null) {
-        await ask(received);
-        await shared.set(askedKey(received.transId), "1", ASK_AGAIN_AFTER_MS);
+      return { outcome: "confirmed" };
+    },
+
+    /**
+     * A transaction known by its id alone (a pasted code): the money Daraja reports, once the
+     * result is in. Without an amount it is no money we could count.
+     */
+    async find(
+      transId: string,
+    ): Promise<
+      | { outcome: "found"; received: ReceivedMoney }
+      | { outcome: "pending" }
+      | { outcome: "not_found"; reason: string }
+    > {
+      const result = await resultOf(transId, "");
+      if (!result) return { outcome: "pending" };
+      if (!result.completed || result.amount === undefined) {
+        return { outcome: "not_found", reason: `Daraja says ${result.reason}` };
       }
-      return { outcome: "pending" };
+      return {
+        outcome: "found",
+        received: {
+          transId: transId.toUpperCase(),
+          amount: fromMajor(result.amount, "KES"),
+          // Daraja may leave the time out: the moment we learnt of it stands in.
+          paidAt: result.finishedAt ? new Date(result.finishedAt) : new Date(),
+          ...(result.msisdn ? { msisdn: result.msisdn } : {}),
+          ...(result.payerName ? { payerName: result.payerName } : {}),
+        },
+      };
     },
   };
 }

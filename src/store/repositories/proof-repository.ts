@@ -23,6 +23,7 @@ export function createProofRepository(proofs: Collection<Proof>): ProofRepositor
             ...(review.reusedFromOrderRef === undefined
               ? {}
               : { reusedFromOrderRef: review.reusedFromOrderRef }),
+            ...(review.paymentId === undefined ? {} : { paymentId: review.paymentId }),
           },
         },
       ),

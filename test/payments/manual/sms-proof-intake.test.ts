@@ -19,6 +19,9 @@ let notes: ReturnType<typeof recordingNotifier>;
 let intake: ProofIntake;
 let transfersStarted: { order: Order; options: StartOptions }[];
 let transfersOffered: boolean;
+/** Codes the shop's Paybill could vouch for (received, or askable), and the checks queued. */
+let vouched: Set<string>;
+let checksQueued: string[];
 
 /** Orders are placed on 1 Jan 2026 at 00:00 UTC (03:00 in Kenya): `at` is a later Kenya time. */
 function smsFor(options: { code?: string; shillings?: number; when?: string } = {}): MpesaSms {
@@ -40,12 +43,18 @@ beforeEach(async () => {
   notes = recordingNotifier();
   transfersStarted = [];
   transfersOffered = true;
+  vouched = new Set();
+  checksQueued = [];
   intake = createProofIntake({
     store: core.store,
     channels: {},
     notifier: { ...notes.notifier },
     maxBytes: 1_000_000,
     scheduleReminder: async () => undefined,
+    pastedCodes: {
+      wants: async (_tenantId, sms) => vouched.has(sms.code),
+      schedule: async (_tenantId, proofId) => void checksQueued.push(proofId),
+    },
     // The payment service, as far as starting a transfer goes: a manual payment awaiting proof.
     payments: {
       async start(order, method, options) {
@@ -208,6 +217,64 @@ describe("submitSms", () => {
     await core.store.orders.transition("t1", cancelled.order._id, "cancelled");
     expect(await submit(cancelled.order, smsFor(), "m2")).toMatchObject({ kind: "proof_refused" });
     expect(await core.store.proofs.listByTransactionCode("t1", "UA1XDEMO7Q", 10)).toEqual([]);
+    expect(notes.submitted).toEqual([]);
+  });
+});
+
+describe("a code M-Pesa can vouch for", () => {
+  async function paybillOrder() {
+    vouched.add("UA1XDEMO7Q");
+    return core.purchase("pi_c2b", {
+      payment: { method: "paybill", provider: "mpesa-c2b", status: "pending" },
+    });
+  }
+
+  it("holds the SMS for the check, on the payment the order has, without a transfer or the merchant", async () => {
+    const { order, payment } = await paybillOrder();
+    expect(await submit(order, smsFor(), "m1")).toEqual({ kind: "proof_received", orderRef: order.ref });
+    const [proof] = await core.store.proofs.listByTransactionCode("t1", "UA1XDEMO7Q", 10);
+    expect(proof).toMatchObject({ paymentId: payment._id, status: "pending", flags: [] });
+    expect(checksQueued).toEqual([proof?._id]);
+    expect(transfersStarted).toEqual([]);
+    expect((await paymentOf(order))?.status).toBe("pending");
+    expect(notes.submitted).toEqual([]);
+
+    // Pasted again while held: the same receipt, checked once.
+    expect(await submit(order, smsFor(), "m2")).toEqual({ kind: "proof_received", orderRef: order.ref });
+    expect(checksQueued).toHaveLength(1);
+  });
+
+  it("hands a held SMS on to the merchant as a transfer's receipt, flagged with M-Pesa's answer; safe to repeat", async () => {
+    const { order } = await paybillOrder();
+    await submit(order, smsFor(), "m1");
+    const [held] = await core.store.proofs.listByTransactionCode("t1", "UA1XDEMO7Q", 10);
+    await intake.handOver("t1", held!._id, { kind: "not_received" });
+    await intake.handOver("t1", held!._id, { kind: "not_received" });
+
+    const transfer = await paymentOf(order);
+    expect(transfer).toMatchObject({ method: "manual", status: "under_review" });
+    expect(await core.store.proofs.findById("t1", held!._id)).toMatchObject({
+      paymentId: transfer?._id,
+      flags: ["not_received"],
+      status: "pending",
+    });
+    // Each alert is keyed by the proof: the merchant reads it once however often it is handed over.
+    expect(notes.submitted.map(({ proof }) => proof._id)).toEqual([held!._id, held!._id]);
+    expect(notes.submitted[0]?.proof.flags).toEqual(["not_received"]);
+    // The shopper heard at once that the receipt is with the merchant: nothing more.
+    expect(notes.told).toEqual([]);
+  });
+
+  it("tells the shopper a held SMS cannot be used when the shop takes no transfers", async () => {
+    const { order } = await paybillOrder();
+    await submit(order, smsFor(), "m1");
+    const [held] = await core.store.proofs.listByTransactionCode("t1", "UA1XDEMO7Q", 10);
+    transfersOffered = false;
+    await intake.handOver("t1", held!._id);
+    expect(await core.store.proofs.findById("t1", held!._id)).toMatchObject({ status: "rejected" });
+    expect(notes.told.map(({ result }) => result)).toEqual([
+      expect.objectContaining({ kind: "proof_refused", orderRef: order.ref }),
+    ]);
     expect(notes.submitted).toEqual([]);
   });
 });

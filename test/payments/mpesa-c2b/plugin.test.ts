@@ -387,6 +387,48 @@ describe("Transaction Status (verify before value)", () => {
     expect(await client.confirmReceived!(money60("TS00000003"))).toMatchObject({ outcome: "refuted" });
   });
 
+  it("finds money by its transaction id alone (a pasted code): who paid, how much and when, once Daraja answers", async () => {
+    expect(clientOf(configOf()).client.findReceived).toBeUndefined();
+    const config = configOf({ initiatorName: "testapi", securityCredential: "c2VjcmV0Q3JlZGVudGlhbA==" });
+    const { client } = clientOf(config);
+    const asked = () => daraja.calls("/mpesa/transactionstatus/v1/query");
+    const before = asked().length;
+    expect(await client.findReceived!("ts00000011")).toEqual({ outcome: "pending" });
+    expect(asked().length).toBe(before + 1);
+    expect(asked().at(-1)?.body).toMatchObject({ TransactionID: "ts00000011", Occasion: "" });
+
+    const completed = statusResult("TS00000011");
+    completed.Result.ResultParameters.ResultParameter.push(
+      { Key: "DebitPartyName", Value: "254712345678 - JANE W DOE" },
+      // Kenya time: 10:15:12 EAT is 07:15:12 UTC.
+      { Key: "FinalisedTime", Value: 20261203101512 as unknown as string },
+    );
+    await client.answerWebhook!(request(config, "result", completed), lookup({ kind: "unknown" }).service);
+    expect(await client.findReceived!("TS00000011")).toEqual({
+      outcome: "found",
+      received: {
+        transId: "TS00000011",
+        amount: money(6_000, "KES"),
+        paidAt: new Date("2026-12-03T07:15:12Z"),
+        msisdn: "254712345678",
+        payerName: "JANE W DOE",
+      },
+    });
+
+    await client.answerWebhook!(
+      request(
+        config,
+        "result",
+        statusResult("TS00000012", { ResultCode: "R000001", ResultParameters: undefined }),
+      ),
+      lookup({ kind: "unknown" }).service,
+    );
+    expect(await client.findReceived!("TS00000012")).toMatchObject({
+      outcome: "not_found",
+      reason: expect.stringContaining("R000001"),
+    });
+  });
+
   it("authenticates result callbacks like the others, and refuses one that is no result", async () => {
     const config = configOf({ initiatorName: "testapi", securityCredential: "cred" });
     const { client } = clientOf(config);

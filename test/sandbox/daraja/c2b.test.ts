@@ -242,6 +242,11 @@ describe("Daraja emulator: C2B payments", () => {
 
     await daraja.redeliverConfirmation(late.transId);
     expect(receiver.posts.filter((post) => post.body.TransID === late.transId)).toHaveLength(2);
+    // A dropped confirmation can still come at last, with the payment's own body.
+    await daraja.redeliverConfirmation(dropped.transId);
+    expect(receiver.posts.filter((post) => post.body.TransID === dropped.transId)).toEqual([
+      expect.objectContaining({ body: expect.objectContaining({ BillRefNumber: "C", TransAmount: "1.00" }) }),
+    ]);
   });
 
   it("simulates a payment over HTTP (sandbox) and validates the request", async () => {
@@ -314,6 +319,7 @@ describe("Daraja emulator: Transaction Status", () => {
         { Key: "TransactionStatus", Value: "Completed" },
         { Key: "Amount", Value: 60 },
         { Key: "ReceiptNo", Value: paid.transId },
+        { Key: "FinalisedTime", Value: paid.deliveries[0]?.body.TransTime },
       ]),
     });
     expect(body.Result.ReferenceData).toEqual({ ReferenceItem: { Key: "Occasion", Value: "DK-4ZTE5" } });
