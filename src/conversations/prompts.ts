@@ -268,6 +268,14 @@ export function proofReceivedReply(orderRef: string): Reply {
   };
 }
 
+/** A pasted M-Pesa SMS whose code M-Pesa itself can confirm: no merchant needed unless it cannot. */
+export function codeCheckingReply(orderRef: string): Reply {
+  return {
+    text: `🔎 Thanks! I'm checking that M-Pesa payment for ${bold(orderRef)} with M-Pesa and will message you here in a moment.`,
+    choices: [seeCatalogRow],
+  };
+}
+
 export function proofRefusedReply(orderRef: string, reason: string): Reply {
   return {
     text: [

@@ -18,6 +18,7 @@ import {
 import { nextWayToPay } from "./next-way.js";
 import {
   cancelRefusedNotice,
+  codeCheckingReply,
   limitedNotice,
   orderCancelledReply,
   orderFailedNotice,
@@ -73,7 +74,7 @@ export function onResult(turn: Turn, result: ResultEvent): Draft {
     case "proof_received":
       return draft(turn, {
         step: isAbout(result.orderRef) ? { name: "proof_under_review", orderRef: result.orderRef } : step,
-        replies: [proofReceivedReply(result.orderRef)],
+        replies: [result.checking ? codeCheckingReply(result.orderRef) : proofReceivedReply(result.orderRef)],
       });
     case "proof_refused":
       // A refused second receipt leaves the first one under review.

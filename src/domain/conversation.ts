@@ -88,7 +88,8 @@ export type ResultEvent =
    * from a chat. Nothing was placed or sent; the shopper may try after `retryInMinutes`.
    */
   | { readonly kind: "limited"; readonly what: "payment_prompts" | "orders"; readonly retryInMinutes: number }
-  | { readonly kind: "proof_received"; readonly orderRef: string }
+  /** `checking`: a pasted M-Pesa code is being checked with M-Pesa first; the merchant only if that fails. */
+  | { readonly kind: "proof_received"; readonly orderRef: string; readonly checking?: true }
   | { readonly kind: "proof_refused"; readonly orderRef: string; readonly reason: string }
   | { readonly kind: "orders_listed"; readonly orders: readonly OrderSummary[] }
   | { readonly kind: "order_cancelled"; readonly orderRef: string }

@@ -121,6 +121,16 @@ describe("receipt results", () => {
     expect(lastReply(outcome).text).toContain(`Thanks! Your receipt for *${REF}* is with the merchant`);
   });
 
+  it("proof_received while M-Pesa is asked about a pasted code says so, not that the merchant has it", () => {
+    const outcome = step(
+      awaiting,
+      result({ kind: "proof_received", orderRef: REF, checking: true }),
+      context,
+    );
+    expect(outcome.state.step).toEqual({ name: "proof_under_review", orderRef: REF });
+    expect(lastReply(outcome).text).toContain(`checking that M-Pesa payment for *${REF}* with M-Pesa`);
+  });
+
   it("proof_received about another order keeps the step", () => {
     const state = reach(scripts.cart);
     const outcome = step(state, result({ kind: "proof_received", orderRef: OTHER_REF }), context);

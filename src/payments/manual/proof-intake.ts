@@ -253,7 +253,7 @@ export function createProofIntake(options: ProofIntakeOptions) {
         }
         await flagSms(order, proofId, sms);
         await pastedCodes?.schedule(tenantId, proofId);
-        return { kind: "proof_received", orderRef };
+        return { kind: "proof_received", orderRef, checking: true };
       }
       const payment = await transferFor(order, submission.key);
       if (typeof payment === "string") return refused(orderRef, payment);
@@ -267,9 +267,9 @@ export function createProofIntake(options: ProofIntakeOptions) {
 
     /**
      * A pasted SMS held for M-Pesa's word goes on to the merchant like any (on a transfer started
-     * for it when the order was paid another way), flagged with what M-Pesa said. The shopper
-     * heard at once that the receipt is with the merchant; nothing new is said, unless the shop
-     * takes no transfers, so nobody could confirm it.
+     * for it when the order was paid another way), flagged with what M-Pesa said. The shopper,
+     * told at first that M-Pesa is being asked, hears that the merchant checks it now, or why
+     * nobody can when the shop takes no transfers.
      */
     async handOver(tenantId: string, proofId: string, checked?: CodeCheck): Promise<void> {
       const proof = await store.proofs.findById(tenantId, proofId);
@@ -289,6 +289,7 @@ export function createProofIntake(options: ProofIntakeOptions) {
       }
       await flagSms(order, proofId, proof.sms, { ...(checked ? { checked } : {}), paymentId: payment._id });
       await accept(order, payment, proofId);
+      await notifier.tellShopper(order, { kind: "proof_received", orderRef: order.ref }, `handed:${proofId}`);
     },
   };
 }

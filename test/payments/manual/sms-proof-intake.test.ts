@@ -231,7 +231,12 @@ describe("a code M-Pesa can vouch for", () => {
 
   it("holds the SMS for the check, on the payment the order has, without a transfer or the merchant", async () => {
     const { order, payment } = await paybillOrder();
-    expect(await submit(order, smsFor(), "m1")).toEqual({ kind: "proof_received", orderRef: order.ref });
+    // The shopper hears that M-Pesa is being asked, not that the merchant has it.
+    expect(await submit(order, smsFor(), "m1")).toEqual({
+      kind: "proof_received",
+      orderRef: order.ref,
+      checking: true,
+    });
     const [proof] = await core.store.proofs.listByTransactionCode("t1", "UA1XDEMO7Q", 10);
     expect(proof).toMatchObject({ paymentId: payment._id, status: "pending", flags: [] });
     expect(checksQueued).toEqual([proof?._id]);
@@ -261,8 +266,11 @@ describe("a code M-Pesa can vouch for", () => {
     // Each alert is keyed by the proof: the merchant reads it once however often it is handed over.
     expect(notes.submitted.map(({ proof }) => proof._id)).toEqual([held!._id, held!._id]);
     expect(notes.submitted[0]?.proof.flags).toEqual(["not_received"]);
-    // The shopper heard at once that the receipt is with the merchant: nothing more.
-    expect(notes.told).toEqual([]);
+    // Told M-Pesa was being asked, the shopper hears the merchant checks it now, once per proof.
+    expect(notes.told.map(({ result, key }) => [result, key])).toEqual([
+      [{ kind: "proof_received", orderRef: order.ref }, `handed:${held!._id}`],
+      [{ kind: "proof_received", orderRef: order.ref }, `handed:${held!._id}`],
+    ]);
   });
 
   it("tells the shopper a held SMS cannot be used when the shop takes no transfers", async () => {
