@@ -239,12 +239,11 @@ export async function createCore(options: DukaOptions) {
     logger,
   });
   const enqueueSettle = createSettleEnqueuer(queues.settle);
-  const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, logger });
+  const receivedMoney = createReceivedMoney({ store, registry, settlement, notifier, payments, logger });
   const pastedCodes = createPastedCodes({
     store,
     registry,
     receivedMoney,
-    payments,
     handOver: proofs.handOver,
     logger,
   });

@@ -9,13 +9,10 @@
  */
 import type { Logger } from "pino";
 import type { MpesaSms } from "../domain/mpesa-sms.js";
-import type { Payment } from "../domain/payment.js";
-import type { Proof } from "../domain/proof.js";
 import { pastedCodeClaim, type ReceivedPayment, receivedPaymentOf } from "../domain/received-payment.js";
 import { type CodeCheck, paidToBusiness } from "../domain/sms-proof.js";
 import type { Store } from "../store/types.js";
 import { NotConfirmedYetError } from "./inbox-processor.js";
-import { PaymentMethodUnavailableError, type PaymentService } from "./payment-service.js";
 import type { ReceivedMoney } from "./received-money.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
 
@@ -23,8 +20,6 @@ export function createPastedCodes(deps: {
   store: Store;
   registry: Pick<ManagedProviderRegistry, "client">;
   receivedMoney: Pick<ReceivedMoney, "settlePasted">;
-  /** To open a Paybill attempt at the instance the money reached, when the order is paid another way. */
-  payments: Pick<PaymentService, "start">;
   /** Sends a held SMS proof on to the merchant, flagged with what M-Pesa said (proof intake). */
   handOver(tenantId: string, proofId: string, checked?: CodeCheck): Promise<void>;
   logger: Logger;
@@ -63,22 +58,6 @@ export function createPastedCodes(deps: {
       return received;
     }
     return pending ? "pending" : null;
-  }
-
-  /** The order's payment at the instance the money reached: its current one, or a new Paybill attempt there. */
-  async function paymentAt(proof: Proof, instanceId: string): Promise<Payment | null> {
-    const order = await store.orders.findById(proof.tenantId, proof.orderId);
-    if (order?.status !== "awaiting_payment") return null;
-    const current = order.paymentId ? await store.payments.findById(order.tenantId, order.paymentId) : null;
-    if (current?.instanceId === instanceId) return current;
-    try {
-      const { payment } = await deps.payments.start(order, "paybill", { attemptKey: proof._id, payer: {} });
-      // With several Paybills the router may pick another one: that one did not receive this money.
-      return payment.instanceId === instanceId ? payment : null;
-    } catch (error) {
-      if (error instanceof PaymentMethodUnavailableError) return null;
-      throw error;
-    }
   }
 
   return {
@@ -121,7 +100,7 @@ export function createPastedCodes(deps: {
       const after = await deps.receivedMoney.settlePasted(
         received,
         proof.orderRef,
-        (instanceId) => paymentAt(proof, instanceId),
+        proof._id,
         `provider:${received.provider}`,
       );
       const claim = pastedCodeClaim(after, proof.orderRef);

@@ -21,6 +21,7 @@ import {
 } from "../domain/received-payment.js";
 import { parseOrderReference } from "../domain/reference.js";
 import type { Store } from "../store/types.js";
+import { PaymentMethodUnavailableError, type PaymentService } from "./payment-service.js";
 import type { PaymentLookup } from "./plugin.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
 import type { Settlement, SettlementNotifier } from "./settlement.js";
@@ -43,6 +44,11 @@ const TILL_CANDIDATES = 200;
 
 export function createReceivedMoney(deps: {
   store: Store;
+  /**
+   * Opens a Paybill attempt for an order being paid another way when its money reached the shop's
+   * Paybill (an attach, a pasted code); unset: only an order's own attempt there takes money.
+   */
+  payments?: Pick<PaymentService, "start">;
   /** To ask the instance's provider before giving value (`confirmReceived`). */
   registry: Pick<ManagedProviderRegistry, "instance" | "client">;
   settlement: Settlement;
@@ -128,6 +134,26 @@ export function createReceivedMoney(deps: {
     }
   }
 
+  /**
+   * The payment of `order` that money reaching `instanceId` settles: its current one when it is at
+   * that Paybill or Till, else a Paybill attempt opened there (named by `attemptKey`, so a retry
+   * finds it). Null when the order no longer waits, or no attempt can be opened at that instance.
+   */
+  async function payableAt(order: Order, instanceId: string, attemptKey: string): Promise<Payment | null> {
+    if (order.status !== "awaiting_payment") return null;
+    const current = order.paymentId ? await store.payments.findById(order.tenantId, order.paymentId) : null;
+    if (current?.instanceId === instanceId) return current;
+    if (!deps.payments) return null;
+    try {
+      const { payment } = await deps.payments.start(order, "paybill", { attemptKey, payer: {} });
+      // With several Paybills the router may pick another one: that one did not receive this money.
+      return payment.instanceId === instanceId ? payment : null;
+    } catch (error) {
+      if (error instanceof PaymentMethodUnavailableError) return null;
+      throw error;
+    }
+  }
+
   async function paymentOf(received: ReceivedPayment): Promise<Payment | null> {
     return received.paymentId ? store.payments.findById(received.tenantId, received.paymentId) : null;
   }
@@ -196,10 +222,14 @@ export function createReceivedMoney(deps: {
       const orderRef = parseOrderReference(orderRefText) ?? orderRefText.trim();
       const order = await store.orders.findByRef(tenantId, orderRef);
       if (!order) return { kind: "no_order", orderRef };
-      const payment = order.paymentId ? await store.payments.findById(tenantId, order.paymentId) : null;
-      // The money settles the order's own Paybill/Till payment at the shortcode it arrived at.
-      if (payment?.instanceId !== received.instanceId) {
-        return { kind: "not_payable", order, why: "it is not waiting for a payment to this Paybill or Till" };
+      // The money settles the order's payment at the shortcode it arrived at, opened there if need be.
+      const payment = await payableAt(order, received.instanceId, `attach:${received._id}`);
+      if (!payment) {
+        const why =
+          order.status === "awaiting_payment"
+            ? "it cannot take a payment to this Paybill or Till"
+            : `it is ${order.status.replace("_", " ")}`;
+        return { kind: "not_payable", order, why };
       }
       const matched = await store.receivedPayments.match(tenantId, received._id, {
         paymentId: payment._id,
@@ -222,20 +252,21 @@ export function createReceivedMoney(deps: {
     },
 
     /**
-     * Money whose code a shopper pasted for order `orderRef`: an orphan is matched to the payment
-     * `paymentAt` gives for its instance (that order's), then the payment the money is matched to
-     * settles like any. Returns the record as it stands: still an orphan (no payment could take it)
-     * or matched to another order, it settled nothing.
+     * Money whose code a shopper pasted for order `orderRef` (in a message named `attemptKey`): an
+     * orphan is matched to that order's payment at its instance, then the payment the money is
+     * matched to settles like any. Returns the record as it stands: still an orphan (no payment
+     * could take it) or matched to another order, it settled nothing.
      */
     async settlePasted(
       received: ReceivedPayment,
       orderRef: string,
-      paymentAt: (instanceId: string) => Promise<Payment | null>,
+      attemptKey: string,
       actor: string,
     ): Promise<ReceivedPayment> {
       let current = received;
       if (current.status === "orphan") {
-        const payment = await paymentAt(current.instanceId);
+        const order = await store.orders.findByRef(current.tenantId, orderRef);
+        const payment = order ? await payableAt(order, current.instanceId, attemptKey) : null;
         if (!payment) return current;
         current =
           (await store.receivedPayments.match(current.tenantId, current._id, {

@@ -161,6 +161,22 @@ describe("an STK push that cannot reach the phone", () => {
     expect(await confirmedAndSettled(shop, shopper, ref)).toEqual({ confirmations: 1, settlements: 1 });
   });
 
+  it("takes Paybill money the merchant attaches to an order that was being paid by the prompt", async () => {
+    const shopper = shop.shopper(9704, "Akinyi");
+    const { ref } = await pushThatCannotReach(shopper, "0712 345 704");
+    // The shopper knows the shop's Paybill and pays it without tapping, mistyping the account.
+    const paid = await daraja.payBill({ account: "DK 12345", amount: 60, phone: "0712345704" });
+    await shop.merchant.nextMessage(new RegExp(`matches no order[\\s\\S]*${paid.transId}`));
+    shop.merchant.sendText(`/attach ${paid.transId} ${ref}`);
+    expect((await shop.merchant.nextMessage(/attached to/)).text).toContain(ref);
+    expect((await shopper.nextMessage(/confirmed/)).text).toContain(paid.transId);
+    // A Paybill attempt was opened for the order at the shortcode the money reached.
+    expect((await attemptsOf(ref)).map((attempt) => [attempt.method, attempt.status])).toEqual([
+      ["paybill", "succeeded"],
+      ["mobile_money", "failed"],
+    ]);
+  });
+
   it("offers nothing more than a retry for a failure the shopper can fix (a wrong PIN)", async () => {
     const shopper = shop.shopper(9703);
     await checkoutWith(shopper, "Sukuma", 2, "M-Pesa");

@@ -56,26 +56,26 @@ beforeEach(async () => {
       settlement,
       notifier: notes.notifier,
       logger,
-    }),
-    // The payment service as far as a Paybill attempt goes: a pending payment at the instance.
-    payments: {
-      async start(order, method, options) {
-        paybillsStarted.push(order.ref);
-        const payment = makePayment({
-          _id: deterministicId("pay", order._id, method, options.attemptKey),
-          orderId: order._id,
-          orderRef: order.ref,
-          method,
-          provider: "mpesa-c2b",
-          instanceId,
-          amount: order.total,
-        });
-        if (!(await core.store.payments.findById("t1", payment._id)))
-          await core.store.payments.create(payment);
-        await core.store.orders.setPayment("t1", order._id, payment._id);
-        return { payment, action: { kind: "instructions", text: "Pay Bill 600984" } };
+      // The payment service as far as a Paybill attempt goes: a pending payment at the instance.
+      payments: {
+        async start(order, method, options) {
+          paybillsStarted.push(order.ref);
+          const payment = makePayment({
+            _id: deterministicId("pay", order._id, method, options.attemptKey),
+            orderId: order._id,
+            orderRef: order.ref,
+            method,
+            provider: "mpesa-c2b",
+            instanceId,
+            amount: order.total,
+          });
+          if (!(await core.store.payments.findById("t1", payment._id)))
+            await core.store.payments.create(payment);
+          await core.store.orders.setPayment("t1", order._id, payment._id);
+          return { payment, action: { kind: "instructions", text: "Pay Bill 600984" } };
+        },
       },
-    },
+    }),
     handOver: async (_tenantId, proofId, checked) =>
       void handedOver.push({ proofId, ...(checked ? { checked } : {}) }),
     logger,

@@ -270,4 +270,15 @@ describe("attach", () => {
     });
     expect(await core.store.receivedPayments.findByTransId("t1", "TX1")).toMatchObject({ status: "orphan" });
   });
+
+  it("refuses an order that no longer waits for money, saying why, and leaves the orphan", async () => {
+    const { order } = await purchase();
+    await core.store.orders.transition("t1", order._id, "cancelled");
+    await confirm({ transId: "TX1", amount: KES(100), account: "wrong" });
+    expect(await receivedMoney.attach("t1", "TX1", order.ref, "merchant")).toMatchObject({
+      kind: "not_payable",
+      why: "it is cancelled",
+    });
+    expect(await core.store.receivedPayments.findByTransId("t1", "TX1")).toMatchObject({ status: "orphan" });
+  });
 });
