@@ -55,6 +55,10 @@ describe("migrateState", () => {
       { name: "entering_payer", method: "card", field: "email", orderRef: REF },
     ],
     ["awaiting_link", { name: "awaiting_payment", method: "card", orderRef: REF }],
+    [
+      "entering_email for an order's page",
+      { name: "entering_payer", method: "mobile_money", field: "email", orderRef: REF, linkOnly: true },
+    ],
   ])("accepts step %s", (_name, stepValue) => {
     const state = { ...valid, step: stepValue };
     expect(migrateState(state)).toBe(state);
@@ -114,6 +118,23 @@ describe("migrateState", () => {
     [
       "entering_email with a numeric ref",
       { ...valid, step: { name: "entering_payer", method: "card", field: "email", orderRef: 7 } },
+    ],
+    [
+      "entering_payer for a page with no order",
+      { ...valid, step: { name: "entering_payer", method: "mobile_money", field: "email", linkOnly: true } },
+    ],
+    [
+      "entering_payer with linkOnly other than true",
+      {
+        ...valid,
+        step: {
+          name: "entering_payer",
+          method: "mobile_money",
+          field: "email",
+          orderRef: REF,
+          linkOnly: "yes",
+        },
+      },
     ],
     [
       "entering_phone with a numeric ref",
