@@ -9,11 +9,14 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { freePort } from "../../../sandbox/free-port.js";
 import { waitUntil } from "./wait.js";
 
 export const FERRETDB_BIN = process.env.FERRETDB_BIN ?? join(homedir(), "go", "bin", "ferretdb");
 export const ferretdbAvailable = () => existsSync(FERRETDB_BIN);
+/** How long a stop waits for FerretDB to exit on SIGTERM before killing it. */
+const STOP_GRACE_MS = 5_000;
 /** A store several Duka processes can share: MONGODB_URI, or a FerretDB the test starts. */
 export const multiProcessStoreAvailable = () => Boolean(process.env.MONGODB_URI) || ferretdbAvailable();
 
@@ -21,7 +24,7 @@ export interface OwnFerretDb {
   /** mongodb:// URI of database `name`. */
   uri(name: string): string;
   start(): Promise<void>;
-  /** SIGTERM; resolves once the process exited. */
+  /** SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves once the process exited. */
   stop(): Promise<void>;
   close(): Promise<void>;
 }
@@ -65,6 +68,15 @@ export async function createOwnFerretDb(): Promise<OwnFerretDb> {
     },
     async stop() {
       child?.kill("SIGTERM");
+      // A graceful stop may wait on the clients' open connections (Duka's pool keeps them): after
+      // a bounded wait it is killed, as a crashed store would be.
+      const grace = new AbortController();
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        delay(STOP_GRACE_MS, false, { signal: grace.signal }).catch(() => false),
+      ]);
+      grace.abort();
+      if (!stopped) child?.kill("SIGKILL");
       await exited;
       child = undefined;
     },
