@@ -1,12 +1,11 @@
 import { ConfigError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
 import type { PayerRequest } from "../../domain/payment-option.js";
-import { accountReference } from "../../domain/received-payment.js";
 import { assertDarajaOrigin } from "../mpesa/callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS, darajaHealthCheck } from "../mpesa/client.js";
 import { toWholeShillings } from "../mpesa/stk.js";
 import { type PaymentPlugin, ProviderError, type ReceivedMoney } from "../plugin.js";
-import { parseC2bPayload, toReceivedMoney } from "./callbacks.js";
+import { parseC2bPayload, receivedEvent, toReceivedMoney } from "./callbacks.js";
 import { type C2bConfig, c2bConfigSchema, payNumberOf } from "./config.js";
 import { c2bEnvironment } from "./environment.js";
 import { registerC2bUrls } from "./register.js";
@@ -127,18 +126,7 @@ export function createMpesaC2bPlugin(
         async parseWebhook(request) {
           // Only a confirmation is an event; the other kinds are answered by answerWebhook.
           if (authenticate(request) !== "confirmation") throw unauthorized();
-          const payload = parseC2bPayload(request);
-          const received = toReceivedMoney(payload);
-          const orderRef = accountReference(received.account);
-          return {
-            eventKey: `c2b:${received.transId}`,
-            outcome: "succeeded",
-            // The order the account number names (Paybill), for the record; matching uses `received`.
-            ...(orderRef ? { providerRef: orderRef } : {}),
-            amount: received.amount,
-            receipt: received.transId,
-            received,
-          };
+          return receivedEvent(toReceivedMoney(parseC2bPayload(request)));
         },
         ...(statusCheck
           ? {
