@@ -1,12 +1,7 @@
 import { z } from "zod";
 import { fromMajor, type Money } from "../../domain/money.js";
 import { accountReference } from "../../domain/received-payment.js";
-import {
-  ProviderError,
-  type ReceivedMoney,
-  type WebhookEvent,
-  type WebhookRequest,
-} from "../plugin.js";
+import { ProviderError, type ReceivedMoney, type WebhookEvent, type WebhookRequest } from "../plugin.js";
 
 /** Daraja sends every value as a string; some integrations see numbers: both read as text. */
 const text = z.union([z.string(), z.number()]).transform((value) => String(value).trim());

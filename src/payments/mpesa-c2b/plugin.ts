@@ -8,6 +8,7 @@ import { type PaymentPlugin, ProviderError, type ReceivedMoney } from "../plugin
 import { parseC2bPayload, receivedEvent, toReceivedMoney } from "./callbacks.js";
 import { type C2bConfig, c2bConfigSchema, payNumberOf } from "./config.js";
 import { c2bEnvironment } from "./environment.js";
+import { pullReceived, registerPull } from "./pull.js";
 import { registerC2bUrls } from "./register.js";
 import { createStatusCheck, parseStatusResult } from "./transaction-status.js";
 import { callbackKindOf, callbackUrls } from "./urls.js";
@@ -78,7 +79,7 @@ export function createMpesaC2bPlugin(
       const webhookUrl = instance.webhookUrl;
       if (!webhookUrl) throw new ConfigError(`M-Pesa C2B instance ${instance.id} has no callback URL`);
       const urls = callbackUrls(webhookUrl);
-      const { initiatorName, securityCredential } = config;
+      const { initiatorName, securityCredential, pullNominatedNumber } = config;
       const statusCheck =
         initiatorName && securityCredential
           ? createStatusCheck({
@@ -119,8 +120,8 @@ export function createMpesaC2bPlugin(
             await statusCheck?.record(transId, result);
             return { body: STATUS_ACKNOWLEDGED };
           }
-          // Daraja's queue timed out the query: the settle job asks again.
-          if (kind === "timeout") return { body: STATUS_ACKNOWLEDGED };
+          // Daraja's queue timed out the query: the settle job asks again. Pull: we query instead.
+          if (kind === "timeout" || kind === "pull") return { body: STATUS_ACKNOWLEDGED };
           return undefined;
         },
         async parseWebhook(request) {
@@ -134,7 +135,15 @@ export function createMpesaC2bPlugin(
               findReceived: (transId: string) => statusCheck.find(transId),
             }
           : {}),
-        registerWebhooks: () => registerC2bUrls(client, config, webhookUrl),
+        async registerWebhooks() {
+          const registered = await registerC2bUrls(client, config, webhookUrl);
+          if (!pullNominatedNumber) return registered;
+          const pull = await registerPull(client, { ...config, pullNominatedNumber }, urls.pull);
+          return { message: `${registered.message}; ${pull.message}` };
+        },
+        ...(pullNominatedNumber
+          ? { pullReceived: (since: Date, until: Date) => pullReceived(client, config, since, until) }
+          : {}),
         registersOnStart: config.registerOnStart,
         healthCheck: () => darajaHealthCheck(client),
       };
