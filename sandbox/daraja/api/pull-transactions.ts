@@ -1,7 +1,7 @@
 import type { DarajaContext } from "../context.js";
 import { DarajaApiError, invalidField } from "../errors.js";
 import { newRequestId } from "../ids.js";
-import { EAT_OFFSET_MS } from "../time.js";
+import { EAT_OFFSET_MS, parseDarajaTimestamp } from "../time.js";
 import { callbackUrlField, shortcodeField } from "../validation/fields.js";
 import { asObject } from "./stk-push.js";
 import type { ApiAnswer, ApiRequest } from "./types.js";
@@ -51,20 +51,9 @@ export function registerPull(ctx: DarajaContext, request: ApiRequest): ApiAnswer
 
 /** "2026-12-03 10:00:00" read as Kenya time; undefined when it is not a real date-time. */
 export function kenyaDateTime(value: unknown): number | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(String(value ?? ""));
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const back = new Date(utc);
-  if (back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || hour > 23) return undefined;
-  return utc - EAT_OFFSET_MS;
+  const text = String(value ?? "");
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(text)) return undefined;
+  return parseDarajaTimestamp(text.replace(/\D/g, ""));
 }
 
 /** An instant as Daraja's `trxDate`: ISO 8601 with the Kenya offset [unconfirmed shape]. */

@@ -26,7 +26,7 @@ export const c2bPayloadSchema = z.object({
 export type C2bPayload = z.output<typeof c2bPayloadSchema>;
 
 /** Kenya time, UTC+3 all year. */
-const EAT_OFFSET_MS = 3 * 60 * 60 * 1000;
+export const EAT_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 function malformed(detail: string, cause?: unknown): ProviderError {
   return new ProviderError("malformed", `The Daraja C2B callback is not a payment: ${detail}`, {

@@ -9,7 +9,7 @@ import { fromMajor } from "../../domain/money.js";
 import type { DarajaClient } from "../mpesa/client.js";
 import { UNAVAILABLE } from "../mpesa/errors.js";
 import { ProviderError, type ReceivedMoney, type WebhookEvent } from "../plugin.js";
-import { receivedEvent } from "./callbacks.js";
+import { EAT_OFFSET_MS, kenyaTimeOf, receivedEvent } from "./callbacks.js";
 import type { C2bConfig } from "./config.js";
 
 export const PULL_REGISTER_PATH = "/pulltransactions/v1/register";
@@ -18,9 +18,6 @@ export const PULL_QUERY_PATH = "/pulltransactions/v1/query";
 export const PULL_WINDOW_MS = 48 * 60 * 60 * 1000;
 /** A query answering page after page without end is cut here (100 pages: 10,000 rows at 100 a page). */
 const MAX_PAGES = 100;
-
-/** Kenya time, UTC+3 all year. */
-const EAT_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 /** Production registers once: a repeat is refused, and the registration stays as it was. */
 const ALREADY_REGISTERED = /already registered/i;
@@ -60,11 +57,9 @@ function malformed(detail: string): ProviderError {
 /** `trxDate` with a zone as written; without one, as Kenya wall-clock time. */
 function paidAtOf(trxDate: string): Date {
   const zoneless = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(trxDate);
-  const epochMs = zoneless
-    ? Date.parse(`${trxDate.replace(" ", "T")}Z`) - EAT_OFFSET_MS
-    : Date.parse(trxDate);
-  if (Number.isNaN(epochMs)) throw malformed(`trxDate ${trxDate} is not a date`);
-  return new Date(epochMs);
+  const paidAt = zoneless ? kenyaTimeOf(trxDate.replace(/\D/g, "").slice(0, 14)) : new Date(trxDate);
+  if (!paidAt || Number.isNaN(paidAt.getTime())) throw malformed(`trxDate ${trxDate} is not a date`);
+  return paidAt;
 }
 
 /** A row as the money its confirmation would report (Daraja gives no payer name here). */

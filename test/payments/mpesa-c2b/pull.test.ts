@@ -181,6 +181,7 @@ describe("Daraja's rows", () => {
     for (const bad of [
       { transactionId: "X", trxDate: "2026-12-03 10:00:00", amount: "1" },
       { transactionId: "UL3XDEMO7Q", trxDate: "yesterday", amount: "1" },
+      { transactionId: "UL3XDEMO7Q", trxDate: "2026-02-30 10:00:00", amount: "1" },
       { transactionId: "UL3XDEMO7Q", trxDate: "2026-12-03 10:00:00", amount: "-1" },
     ]) {
       expect(() => rowToReceivedMoney(bad)).toThrow(ProviderError);
