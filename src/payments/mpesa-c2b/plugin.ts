@@ -138,7 +138,16 @@ export function createMpesaC2bPlugin(
         async registerWebhooks() {
           const registered = await registerC2bUrls(client, config, webhookUrl);
           if (!pullNominatedNumber) return registered;
-          const pull = await registerPull(client, { ...config, pullNominatedNumber }, urls.pull);
+          const pull = await registerPull(client, { ...config, pullNominatedNumber }, urls.pull).catch(
+            (error: unknown) => {
+              // The URLs stay registered whatever the pull answer: the operator reads both.
+              if (!(error instanceof ProviderError)) throw error;
+              throw new ProviderError(error.code, `${registered.message}; ${error.message}`, {
+                ...error.options,
+                cause: error,
+              });
+            },
+          );
           return { message: `${registered.message}; ${pull.message}` };
         },
         ...(pullNominatedNumber

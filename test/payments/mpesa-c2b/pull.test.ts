@@ -88,6 +88,27 @@ describe("Pull Transactions", () => {
     ).toEqual({ body: { ResultCode: 0, ResultDesc: "Accepted" } });
   });
 
+  it("reports the URLs registered when Daraja refuses the pull registration (a sandbox shortcode)", async () => {
+    const other = await createDarajaEmulator();
+    try {
+      other.failNext("/pulltransactions/v1/register", {
+        status: 400,
+        errorCode: "400.003.02",
+        errorMessage: "Live shortcodes only",
+      });
+      const client = clientOf(configOf({ baseUrl: other.baseUrl }));
+      const error = await client.registerWebhooks!().catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect((error as ProviderError).message).toMatch(
+        /registered the URLs.*; Daraja refused the Pull Transactions registration.*Live shortcodes only/,
+      );
+      expect(other.registeredUrls(SANDBOX_SHORTCODE)).toBeDefined();
+      expect(other.pullRegistration(SANDBOX_SHORTCODE)).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it("has nothing to pull without a nominated number", () => {
     expect(clientOf(configOf({ pullNominatedNumber: undefined })).pullReceived).toBeUndefined();
     expect(() => configOf({ pullNominatedNumber: "0712345678" })).toThrow(/Safaricom number/);
