@@ -3,6 +3,7 @@ import { DEFAULT_WAIT_MS, type WaitOptions, waitUntil } from "../shared/wait.js"
 import type {
   C2bPayment,
   C2bPayOptions,
+  C2bPullRegistration,
   C2bRegistration,
   PayBillOptions,
   PayTillOptions,
@@ -276,6 +277,11 @@ export class DarajaEmulator {
   /** What Register URL stored for a shortcode (the last registration in sandbox mode). */
   registeredUrls(shortcode: string): C2bRegistration | undefined {
     return this.ctx.c2b.registrations.get(shortcode);
+  }
+
+  /** What Pull Transactions registration stored for a shortcode. */
+  pullRegistration(shortcode: string): C2bPullRegistration | undefined {
+    return this.ctx.c2b.pullRegistrations.get(shortcode);
   }
 
   /** Daraja posts validations for this shortcode (Safaricom switches it on per shortcode; off by default). */

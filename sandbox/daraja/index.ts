@@ -7,11 +7,18 @@
 
 export type { WaitOptions } from "../shared/wait.js";
 export { ALREADY_REGISTERED } from "./api/c2b.js";
+export {
+  PULL_ALREADY_REGISTERED,
+  PULL_NOT_REGISTERED,
+  PULL_PAGE_SIZE,
+  PULL_WINDOW_MS,
+} from "./api/pull-transactions.js";
 export { shownMsisdn } from "./c2b/payload.js";
 export type {
   C2bDelivery,
   C2bPayment,
   C2bPayOptions,
+  C2bPullRegistration,
   C2bRegistration,
   PayBillOptions,
   PayTillOptions,

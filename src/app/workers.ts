@@ -1,6 +1,8 @@
 /** The `worker` role's job workers, and each channel's outbound worker in the role that sends it. */
 import type { Worker } from "bullmq";
 import { crashPoint, testTimings } from "../faults.js";
+import { pullReceivedTask } from "../payments/pull-received.js";
+import { createRedisSharedCache } from "../payments/registry/shared-cache.js";
 import { startMaintenance } from "../queue/maintenance.js";
 import { createOutboundWorker } from "../queue/outbound-worker.js";
 import { createPacer } from "../queue/pacing.js";
@@ -46,6 +48,14 @@ export async function startWorkers(core: Core, options: Pick<DukaOptions, "sweep
           "sweep-outbox": outboxSweepTask({ store, outbox: core.outbox, logger, ...sweep }),
           "sweep-inbox": inboxSweepTask({ store, enqueueSettle: core.enqueueSettle, logger, ...sweep }),
           "provider-health": core.health.task(config.providers.healthIntervalSeconds * 1000),
+          "pull-received": pullReceivedTask({
+            store,
+            registry: core.registry,
+            recordEvent: core.intake.recordEvent,
+            sharedOf: createRedisSharedCache(core.producer, prefix),
+            everyMs: config.providers.pullIntervalSeconds * 1000,
+            logger,
+          }),
           // A refund call lasts seconds; a claim this old lost its answer (a timeout, a crash).
           "reconcile-refunds": {
             everyMs: 60_000,

@@ -30,6 +30,7 @@ export function describeConfig(config: Config): ConfigSummary {
     },
     providers: {
       healthIntervalSeconds: config.providers.healthIntervalSeconds,
+      pullIntervalSeconds: config.providers.pullIntervalSeconds,
       refreshSeconds: config.providers.refreshSeconds,
       pluginModules: [...config.providers.pluginModules],
       splitStickySeconds: config.providers.splitStickySeconds,

@@ -12,8 +12,8 @@ import type { Config } from "./types.js";
  * The environment contract: DESIGN §7's table plus Duka's own variables (NODE_ENV, LOG_LEVEL, LOG_FORMAT,
  * DUKA_DATA_DIR, TENANT_ID, RECEIPT_MAX_BYTES, PROOF_REMINDER_MINUTES, QUEUE_PREFIX, the abuse limits
  * RATE_LIMIT_WINDOW_MINUTES, PAYMENT_PUSH_LIMIT, ORDER_LIMIT and MESSAGE_LIMIT, and the provider
- * registry's DUKA_MASTER_KEY_PREVIOUS, PROVIDER_HEALTH_INTERVAL_SECONDS, PROVIDER_REFRESH_SECONDS,
- * PAYMENT_PLUGINS and PAYMENT_SPLIT_STICKY_HOURS). Each message completes "<VARIABLE> …" and says what a good value looks like.
+ * registry's DUKA_MASTER_KEY_PREVIOUS, PROVIDER_HEALTH_INTERVAL_SECONDS, PROVIDER_PULL_INTERVAL_SECONDS,
+ * PROVIDER_REFRESH_SECONDS, PAYMENT_PLUGINS and PAYMENT_SPLIT_STICKY_HOURS). Each message completes "<VARIABLE> …" and says what a good value looks like.
  */
 
 /** Values never echoed in an error, whatever is wrong with them. */
@@ -173,6 +173,9 @@ const coreObject = z.object({
   PROVIDER_HEALTH_INTERVAL_SECONDS: integer(10, 86400, "must be an integer from 10 to 86400 (a day)").default(
     300,
   ),
+  PROVIDER_PULL_INTERVAL_SECONDS: integer(60, 86400, "must be an integer from 60 to 86400 (a day)").default(
+    600,
+  ),
   PROVIDER_REFRESH_SECONDS: integer(1, 3600, "must be an integer from 1 to 3600 (an hour)").default(30),
   PAYMENT_PLUGINS: pluginModules.default([]),
   PAYMENT_SPLIT_STICKY_HOURS: integer(1, 720, "must be an integer from 1 to 720 (30 days)").default(24),
@@ -260,6 +263,7 @@ function toConfig(env: Env): Config {
     },
     providers: {
       healthIntervalSeconds: env.PROVIDER_HEALTH_INTERVAL_SECONDS,
+      pullIntervalSeconds: env.PROVIDER_PULL_INTERVAL_SECONDS,
       refreshSeconds: env.PROVIDER_REFRESH_SECONDS,
       pluginModules: env.PAYMENT_PLUGINS,
       reconcileDelaysSeconds: env.RECONCILE_DELAYS_SECONDS,

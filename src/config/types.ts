@@ -86,6 +86,11 @@ export interface ProvidersConfig {
   /** PROVIDER_HEALTH_INTERVAL_SECONDS: how often each instance is health-checked. Default 300, 10–86400. */
   readonly healthIntervalSeconds: number;
   /**
+   * PROVIDER_PULL_INTERVAL_SECONDS: how often instances that can list what they received (M-Pesa
+   * C2B with Pull Transactions) are asked, so a dropped webhook still settles. Default 600, 60–86400.
+   */
+  readonly pullIntervalSeconds: number;
+  /**
    * PROVIDER_REFRESH_SECONDS: the registry reloads instances at least this often, a safety net
    * behind the change feed. Default 30, 1–3600.
    */

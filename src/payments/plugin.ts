@@ -164,6 +164,12 @@ export interface ProviderClient {
     | { readonly outcome: "pending" }
     | { readonly outcome: "not_found"; readonly reason: string }
   >;
+  /**
+   * Money the provider received between `since` and `until`, as the events its webhooks would
+   * have sent (the same `eventKey`s): how a dropped webhook is recovered (Daraja Pull
+   * Transactions). A scheduled job feeds them into the inbox, where a delivered one is a duplicate.
+   */
+  pullReceived?(since: Date, until: Date): Promise<readonly WebhookEvent[]>;
   /** True when `registerWebhooks` should also run at each start (the instance's config says so). */
   readonly registersOnStart?: boolean;
   healthCheck(): Promise<HealthResult>;

@@ -1,7 +1,8 @@
 /**
  * The short webhook path (DESIGN §4): find the instance, let its plugin verify and normalize the
  * request, record the event in the inbox, queue its settlement, answer. Anything slow happens
- * in the settle job. A duplicate is answered like the first and queued nothing.
+ * in the settle job. A duplicate is answered like the first and queued nothing. Events a provider
+ * reports later on request (`pullReceived`) go through the same `recordEvent`.
  */
 import type { Logger } from "pino";
 import { DukaError } from "../domain/errors.js";
@@ -13,6 +14,7 @@ import {
   type PaymentPlugin,
   type ProviderClient,
   ProviderError,
+  type WebhookEvent,
   type WebhookRequest,
 } from "./plugin.js";
 import { MissingCredentialsError } from "./registry/credential-sets.js";
@@ -61,7 +63,50 @@ export function createWebhookIntake(deps: {
     }
   }
 
+  /**
+   * Records the event in the instance's inbox (its tenant) and queues its settlement; a duplicate
+   * (the same provider event again) and an event no plugin acts on queue nothing.
+   */
+  async function recordEvent(instance: ProviderInstance, event: WebhookEvent): Promise<void> {
+    const instanceId = instance._id;
+    crashPoint("before-inbox-write");
+    const { recorded, event: stored } = await store.inbox.record({
+      _id: deterministicId("ibx", instance.plugin, event.eventKey),
+      tenantId: instance.tenantId,
+      provider: instance.plugin,
+      instanceId,
+      eventKey: event.eventKey,
+      event: {
+        outcome: event.outcome,
+        ...(event.providerRef ? { providerRef: event.providerRef } : {}),
+        ...(event.paymentId ? { paymentId: event.paymentId } : {}),
+        ...(event.amount ? { amount: event.amount } : {}),
+        ...(event.receipt ? { receipt: event.receipt } : {}),
+        ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.providerCode ? { providerCode: event.providerCode } : {}),
+        ...(event.retryWontHelp ? { retryWontHelp: true } : {}),
+        ...(event.received ? { received: event.received } : {}),
+      },
+      // Events no plugin acts on (refund notices, disputes…) are kept for the record only.
+      status: event.outcome === "not_handled" ? "ignored" : "received",
+      ...(event.outcome === "not_handled" ? { note: "not an event Duka acts on" } : {}),
+      receivedAt: new Date(),
+    });
+    if (stored.status === "ignored") return;
+    if (!recorded) {
+      logger.info({ instanceId, eventKey: event.eventKey }, "duplicate event: already in the inbox");
+      return;
+    }
+    crashPoint("after-inbox-write-before-enqueue");
+    await deps
+      .enqueueSettle(stored._id)
+      .catch((error: unknown) =>
+        logger.warn({ err: error, inboxId: stored._id }, "settle job not queued; the sweeper will queue it"),
+      );
+  }
+
   return {
+    recordEvent,
     /**
      * The plugin's webhook declaration says how to answer a request failing authentication: a
      * wrong path token is "no such webhook" (404); a bad signature is 401. Returns the plugin's own
@@ -102,43 +147,7 @@ export function createWebhookIntake(deps: {
         }
         throw error;
       }
-      crashPoint("before-inbox-write");
-      const { recorded, event: stored } = await store.inbox.record({
-        _id: deterministicId("ibx", plugin.name, event.eventKey),
-        tenantId: instance.tenantId,
-        provider: plugin.name,
-        instanceId,
-        eventKey: event.eventKey,
-        event: {
-          outcome: event.outcome,
-          ...(event.providerRef ? { providerRef: event.providerRef } : {}),
-          ...(event.paymentId ? { paymentId: event.paymentId } : {}),
-          ...(event.amount ? { amount: event.amount } : {}),
-          ...(event.receipt ? { receipt: event.receipt } : {}),
-          ...(event.reason ? { reason: event.reason } : {}),
-          ...(event.providerCode ? { providerCode: event.providerCode } : {}),
-          ...(event.retryWontHelp ? { retryWontHelp: true } : {}),
-          ...(event.received ? { received: event.received } : {}),
-        },
-        // Events no plugin acts on (refund notices, disputes…) are kept for the record only.
-        status: event.outcome === "not_handled" ? "ignored" : "received",
-        ...(event.outcome === "not_handled" ? { note: "not an event Duka acts on" } : {}),
-        receivedAt: new Date(),
-      });
-      if (stored.status === "ignored") return undefined;
-      if (!recorded) {
-        logger.info({ instanceId, eventKey: event.eventKey }, "duplicate webhook acknowledged");
-        return undefined;
-      }
-      crashPoint("after-inbox-write-before-enqueue");
-      await deps
-        .enqueueSettle(stored._id)
-        .catch((error: unknown) =>
-          logger.warn(
-            { err: error, inboxId: stored._id },
-            "settle job not queued; the sweeper will queue it",
-          ),
-        );
+      await recordEvent(instance, event);
       return undefined;
     },
   };

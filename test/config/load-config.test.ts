@@ -50,6 +50,7 @@ describe("loadConfig defaults", () => {
       security: { previousKeys: [] },
       providers: {
         healthIntervalSeconds: 300,
+        pullIntervalSeconds: 600,
         refreshSeconds: 30,
         pluginModules: [],
         reconcileDelaysSeconds: [45, 120, 300],
@@ -76,6 +77,7 @@ describe("loadConfig defaults", () => {
     ["DUKA_MASTER_KEY", (c) => c.security.masterKey, undefined],
     ["DUKA_MASTER_KEY_PREVIOUS", (c) => c.security.previousKeys, []],
     ["PROVIDER_HEALTH_INTERVAL_SECONDS", (c) => c.providers.healthIntervalSeconds, 300],
+    ["PROVIDER_PULL_INTERVAL_SECONDS", (c) => c.providers.pullIntervalSeconds, 600],
     ["PROVIDER_REFRESH_SECONDS", (c) => c.providers.refreshSeconds, 30],
     ["PAYMENT_PLUGINS", (c) => c.providers.pluginModules, []],
     ["PAYMENT_SPLIT_STICKY_HOURS", (c) => c.providers.splitStickySeconds, 86_400],
@@ -167,6 +169,7 @@ describe("loadConfig values", () => {
       DUKA_MASTER_KEY: MASTER_KEY,
       DUKA_MASTER_KEY_PREVIOUS: OLD_KEY,
       PROVIDER_HEALTH_INTERVAL_SECONDS: "60",
+      PROVIDER_PULL_INTERVAL_SECONDS: "120",
       PROVIDER_REFRESH_SECONDS: "5",
       PAYMENT_PLUGINS: "duka-plugin-mtn",
       RECONCILE_DELAYS_SECONDS: "30, 90",
@@ -206,6 +209,7 @@ describe("loadConfig values", () => {
       security: { masterKey: Buffer.alloc(32, 7), previousKeys: [Buffer.alloc(32, 6)] },
       providers: {
         healthIntervalSeconds: 60,
+        pullIntervalSeconds: 120,
         refreshSeconds: 5,
         pluginModules: ["duka-plugin-mtn"],
         reconcileDelaysSeconds: [30, 90],
@@ -275,6 +279,16 @@ describe("provider registry variables", () => {
     expect(low.providers).toMatchObject({ healthIntervalSeconds: 10, refreshSeconds: 1 });
     const high = loadConfig({ PROVIDER_HEALTH_INTERVAL_SECONDS: "86400", PROVIDER_REFRESH_SECONDS: "3600" });
     expect(high.providers).toMatchObject({ healthIntervalSeconds: 86400, refreshSeconds: 3600 });
+  });
+
+  it("reads the pull interval from a minute to a day", () => {
+    expect(loadConfig({ PROVIDER_PULL_INTERVAL_SECONDS: "60" }).providers.pullIntervalSeconds).toBe(60);
+    expect(loadConfig({ PROVIDER_PULL_INTERVAL_SECONDS: "86400" }).providers.pullIntervalSeconds).toBe(86400);
+    for (const value of ["59", "86401", "ten"]) {
+      expect(() => loadConfig({ PROVIDER_PULL_INTERVAL_SECONDS: value })).toThrow(
+        /PROVIDER_PULL_INTERVAL_SECONDS/,
+      );
+    }
   });
 
   it("reads PAYMENT_PLUGINS as package names and paths, blanks and duplicates dropped", () => {

@@ -1,7 +1,7 @@
 import { DarajaEmulatorError } from "../errors.js";
 import { toDarajaTimestamp } from "../time.js";
 import { c2bBody } from "./payload.js";
-import type { C2bDelivery, C2bPayment, C2bRegistration } from "./types.js";
+import type { C2bDelivery, C2bPayment, C2bPullRegistration, C2bRegistration } from "./types.js";
 
 export interface C2bEngineDeps {
   now(): number;
@@ -44,6 +44,8 @@ interface PaymentState extends Omit<C2bPayment, "deliveries"> {
  */
 export class C2bEngine {
   readonly registrations = new Map<string, C2bRegistration>();
+  /** Shortcodes registered for Pull Transactions (the reconciliation query). */
+  readonly pullRegistrations = new Map<string, C2bPullRegistration>();
   private readonly payments: PaymentState[] = [];
   private readonly validating = new Set<string>();
   private readonly held: { payment: PaymentState; url: string; body: Record<string, string> }[] = [];

@@ -9,6 +9,13 @@ export interface C2bRegistration {
   readonly validationUrl?: string;
 }
 
+/** What Pull Transactions registration stored for a shortcode. */
+export interface C2bPullRegistration {
+  readonly shortcode: string;
+  readonly nominatedNumber: string;
+  readonly callbackUrl: string;
+}
+
 /** A shopper paying from the SIM menu: the amount in whole shillings, from `phone` ("07…" or "254…"). */
 export interface C2bPayOptions {
   readonly amount: number;

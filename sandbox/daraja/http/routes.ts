@@ -1,5 +1,6 @@
 import { registerUrl, simulate } from "../api/c2b.js";
 import { generateToken } from "../api/oauth.js";
+import { queryPull, registerPull } from "../api/pull-transactions.js";
 import { processRequest } from "../api/stk-push.js";
 import { queryPush } from "../api/stk-query.js";
 import { transactionStatus } from "../api/transaction-status.js";
@@ -16,6 +17,8 @@ export const DARAJA_PATHS = {
   c2bSimulateV1: "/mpesa/c2b/v1/simulate",
   c2bSimulateV2: "/mpesa/c2b/v2/simulate",
   transactionStatus: "/mpesa/transactionstatus/v1/query",
+  pullRegister: "/pulltransactions/v1/register",
+  pullQuery: "/pulltransactions/v1/query",
 } as const;
 
 export interface Route {
@@ -34,4 +37,6 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   [DARAJA_PATHS.c2bSimulateV1, { method: "POST", auth: "bearer", handle: simulate }],
   [DARAJA_PATHS.c2bSimulateV2, { method: "POST", auth: "bearer", handle: simulate }],
   [DARAJA_PATHS.transactionStatus, { method: "POST", auth: "bearer", handle: transactionStatus }],
+  [DARAJA_PATHS.pullRegister, { method: "POST", auth: "bearer", handle: registerPull }],
+  [DARAJA_PATHS.pullQuery, { method: "POST", auth: "bearer", handle: queryPull }],
 ]);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fromMajor, type Money } from "../../domain/money.js";
-import { ProviderError, type ReceivedMoney, type WebhookRequest } from "../plugin.js";
+import { accountReference } from "../../domain/received-payment.js";
+import { ProviderError, type ReceivedMoney, type WebhookEvent, type WebhookRequest } from "../plugin.js";
 
 /** Daraja sends every value as a string; some integrations see numbers: both read as text. */
 const text = z.union([z.string(), z.number()]).transform((value) => String(value).trim());
@@ -25,7 +26,7 @@ export const c2bPayloadSchema = z.object({
 export type C2bPayload = z.output<typeof c2bPayloadSchema>;
 
 /** Kenya time, UTC+3 all year. */
-const EAT_OFFSET_MS = 3 * 60 * 60 * 1000;
+export const EAT_OFFSET_MS = 3 * 60 * 60 * 1000;
 
 function malformed(detail: string, cause?: unknown): ProviderError {
   return new ProviderError("malformed", `The Daraja C2B callback is not a payment: ${detail}`, {
@@ -78,5 +79,22 @@ export function toReceivedMoney(payload: C2bPayload): ReceivedMoney {
     ...(payload.BillRefNumber ? { account: payload.BillRefNumber } : {}),
     ...(payload.MSISDN ? { msisdn: payload.MSISDN } : {}),
     ...(name ? { payerName: name } : {}),
+  };
+}
+
+/**
+ * Money received as the inbox records it. The key is the TransID alone, so a confirmation and the
+ * same transaction found by Pull Transactions are one event: whichever comes first counts.
+ */
+export function receivedEvent(received: ReceivedMoney): WebhookEvent {
+  const orderRef = accountReference(received.account);
+  return {
+    eventKey: `c2b:${received.transId}`,
+    outcome: "succeeded",
+    // The order the account number names (Paybill), for the record; matching uses `received`.
+    ...(orderRef ? { providerRef: orderRef } : {}),
+    amount: received.amount,
+    receipt: received.transId,
+    received,
   };
 }

@@ -48,6 +48,16 @@ export const c2bConfigSchema = z.strictObject({
    */
   initiatorName: z.string().trim().min(1).max(64).optional().meta({ perMode: true }),
   securityCredential: z.string().trim().min(1).max(2048).optional().meta({ secret: true, perMode: true }),
+  /**
+   * The Safaricom number nominated for Daraja's Pull Transactions (2547… or 2541…): set, the
+   * shortcode is registered for it with the URLs, and the payments of the last hours are pulled
+   * regularly so a confirmation Daraja never sent still settles. Live shortcodes only.
+   */
+  pullNominatedNumber: z
+    .string()
+    .regex(/^254(7|1)\d{8}$/, "pullNominatedNumber must be a Safaricom number like 254712345678")
+    .optional()
+    .meta({ perMode: true }),
   /** The unguessable token in the callback paths (Daraja signs nothing). */
   callbackToken: callbackTokenSchema,
   /** Where callbacks may come from (Safaricom's addresses); unset: any address. */

@@ -18,6 +18,7 @@ interface C2bSettings {
   readonly allowedIps?: readonly string[];
   readonly initiatorName?: string;
   readonly securityCredential?: string;
+  readonly pullNominatedNumber?: string;
 }
 
 /** MPESA_C2B_*: the app's key and secret and the shortcode make the default tenant's Paybill/Till instance. */
@@ -43,6 +44,10 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
     MPESA_C2B_SECURITY_CREDENTIAL: pattern(
       /^\S{1,2048}$/,
       "must be the portal's security credential (no spaces)",
+    ).optional(),
+    MPESA_C2B_PULL_NOMINATED_NUMBER: pattern(
+      /^254(7|1)\d{8}$/,
+      "must be the Safaricom number nominated for Pull Transactions, like 254712345678",
     ).optional(),
   },
   secretVariables: ["MPESA_C2B_CONSUMER_KEY", "MPESA_C2B_CONSUMER_SECRET", "MPESA_C2B_SECURITY_CREDENTIAL"],
@@ -80,6 +85,9 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
       ...(env.MPESA_C2B_SECURITY_CREDENTIAL
         ? { securityCredential: env.MPESA_C2B_SECURITY_CREDENTIAL as string }
         : {}),
+      ...(env.MPESA_C2B_PULL_NOMINATED_NUMBER
+        ? { pullNominatedNumber: env.MPESA_C2B_PULL_NOMINATED_NUMBER as string }
+        : {}),
     };
   },
   describe: (settings) => ({
@@ -93,6 +101,7 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
     registerOnStart: settings.registerOnStart,
     ...(settings.initiatorName ? { initiatorName: settings.initiatorName } : {}),
     ...(settings.securityCredential ? { securityCredential: maskSecret(settings.securityCredential) } : {}),
+    ...(settings.pullNominatedNumber ? { pullNominatedNumber: settings.pullNominatedNumber } : {}),
   }),
   summary: (settings) => (settings.type === "till" ? "M-Pesa Buy Goods Till (C2B)" : "M-Pesa Paybill (C2B)"),
   setupHint: { variables: REQUIRED.join(", "), takes: "M-Pesa Paybill/Till" },
@@ -111,6 +120,7 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
       ...(settings.allowedIps ? { allowedIps: settings.allowedIps } : {}),
       ...(settings.initiatorName ? { initiatorName: settings.initiatorName } : {}),
       ...(settings.securityCredential ? { securityCredential: settings.securityCredential } : {}),
+      ...(settings.pullNominatedNumber ? { pullNominatedNumber: settings.pullNominatedNumber } : {}),
     },
     // Made once: Daraja keeps the URLs it was given, so a restart must not change them.
     createOnly: { callbackToken: generateCallbackToken() },
@@ -126,6 +136,7 @@ export const c2bEnvironment = pluginEnvironment<C2bSettings>({
       allowedIps: "MPESA_C2B_CALLBACK_IPS",
       initiatorName: "MPESA_C2B_INITIATOR_NAME",
       securityCredential: "MPESA_C2B_SECURITY_CREDENTIAL",
+      pullNominatedNumber: "MPESA_C2B_PULL_NOMINATED_NUMBER",
     },
   }),
 });

@@ -1,14 +1,14 @@
 import { ConfigError } from "../../domain/errors.js";
 import { formatMoney } from "../../domain/money.js";
 import type { PayerRequest } from "../../domain/payment-option.js";
-import { accountReference } from "../../domain/received-payment.js";
 import { assertDarajaOrigin } from "../mpesa/callback.js";
 import { createDarajaClient, DEFAULT_TIMEOUT_MS, darajaHealthCheck } from "../mpesa/client.js";
 import { toWholeShillings } from "../mpesa/stk.js";
 import { type PaymentPlugin, ProviderError, type ReceivedMoney } from "../plugin.js";
-import { parseC2bPayload, toReceivedMoney } from "./callbacks.js";
+import { parseC2bPayload, receivedEvent, toReceivedMoney } from "./callbacks.js";
 import { type C2bConfig, c2bConfigSchema, payNumberOf } from "./config.js";
 import { c2bEnvironment } from "./environment.js";
+import { pullReceived, registerPull } from "./pull.js";
 import { registerC2bUrls } from "./register.js";
 import { createStatusCheck, parseStatusResult } from "./transaction-status.js";
 import { callbackKindOf, callbackUrls } from "./urls.js";
@@ -79,7 +79,7 @@ export function createMpesaC2bPlugin(
       const webhookUrl = instance.webhookUrl;
       if (!webhookUrl) throw new ConfigError(`M-Pesa C2B instance ${instance.id} has no callback URL`);
       const urls = callbackUrls(webhookUrl);
-      const { initiatorName, securityCredential } = config;
+      const { initiatorName, securityCredential, pullNominatedNumber } = config;
       const statusCheck =
         initiatorName && securityCredential
           ? createStatusCheck({
@@ -120,25 +120,14 @@ export function createMpesaC2bPlugin(
             await statusCheck?.record(transId, result);
             return { body: STATUS_ACKNOWLEDGED };
           }
-          // Daraja's queue timed out the query: the settle job asks again.
-          if (kind === "timeout") return { body: STATUS_ACKNOWLEDGED };
+          // Daraja's queue timed out the query: the settle job asks again. Pull: we query instead.
+          if (kind === "timeout" || kind === "pull") return { body: STATUS_ACKNOWLEDGED };
           return undefined;
         },
         async parseWebhook(request) {
           // Only a confirmation is an event; the other kinds are answered by answerWebhook.
           if (authenticate(request) !== "confirmation") throw unauthorized();
-          const payload = parseC2bPayload(request);
-          const received = toReceivedMoney(payload);
-          const orderRef = accountReference(received.account);
-          return {
-            eventKey: `c2b:${received.transId}`,
-            outcome: "succeeded",
-            // The order the account number names (Paybill), for the record; matching uses `received`.
-            ...(orderRef ? { providerRef: orderRef } : {}),
-            amount: received.amount,
-            receipt: received.transId,
-            received,
-          };
+          return receivedEvent(toReceivedMoney(parseC2bPayload(request)));
         },
         ...(statusCheck
           ? {
@@ -146,7 +135,24 @@ export function createMpesaC2bPlugin(
               findReceived: (transId: string) => statusCheck.find(transId),
             }
           : {}),
-        registerWebhooks: () => registerC2bUrls(client, config, webhookUrl),
+        async registerWebhooks() {
+          const registered = await registerC2bUrls(client, config, webhookUrl);
+          if (!pullNominatedNumber) return registered;
+          const pull = await registerPull(client, { ...config, pullNominatedNumber }, urls.pull).catch(
+            (error: unknown) => {
+              // The URLs stay registered whatever the pull answer: the operator reads both.
+              if (!(error instanceof ProviderError)) throw error;
+              throw new ProviderError(error.code, `${registered.message}; ${error.message}`, {
+                ...error.options,
+                cause: error,
+              });
+            },
+          );
+          return { message: `${registered.message}; ${pull.message}` };
+        },
+        ...(pullNominatedNumber
+          ? { pullReceived: (since: Date, until: Date) => pullReceived(client, config, since, until) }
+          : {}),
         registersOnStart: config.registerOnStart,
         healthCheck: () => darajaHealthCheck(client),
       };

@@ -3,7 +3,7 @@
  * webhook declaration (`…/<token>/confirmation`); the others differ in their last part only, so
  * all share the instance's unguessable token.
  */
-export const CALLBACK_KINDS = ["confirmation", "validation", "result", "timeout"] as const;
+export const CALLBACK_KINDS = ["confirmation", "validation", "result", "timeout", "pull"] as const;
 export type CallbackKind = (typeof CALLBACK_KINDS)[number];
 
 export function callbackUrls(webhookUrl: string): Record<CallbackKind, string> {
@@ -14,6 +14,8 @@ export function callbackUrls(webhookUrl: string): Record<CallbackKind, string> {
     // Transaction Status: its result, and Daraja's notice that the query timed out in its queue.
     result: `${base}/result`,
     timeout: `${base}/timeout`,
+    // Pull Transactions registration wants a callback URL; we query, so anything sent there is only acknowledged.
+    pull: `${base}/pull`,
   };
 }
 

@@ -362,6 +362,7 @@ const mpesaC2bDriver: PaymentDriver = {
         "baseUrl",
         "apiVersion",
         "initiatorName",
+        "pullNominatedNumber",
         "securityCredential",
       ],
       publicUrl: receiver.publicUrl,

@@ -42,6 +42,20 @@ describe("MPESA_C2B_* variables", () => {
     expect(c2bEnvironment.describe(settings as never)).not.toMatchObject({ consumerSecret: "secret123" });
   });
 
+  it("switch Pull Transactions on with a nominated Safaricom number, refusing anything else", () => {
+    const settings = sectionSettings(
+      testConfig({ ...C2B, MPESA_C2B_PULL_NOMINATED_NUMBER: "254722000111" }),
+      c2bEnvironment,
+    );
+    expect(settings).toMatchObject({ pullNominatedNumber: "254722000111" });
+    expect(c2bEnvironment.seed(settings, { paymentInstructions: "" }).config).toMatchObject({
+      pullNominatedNumber: "254722000111",
+    });
+    expect(configErrorOf({ ...C2B, MPESA_C2B_PULL_NOMINATED_NUMBER: "0722000111" })).toContain(
+      "MPESA_C2B_PULL_NOMINATED_NUMBER must be the Safaricom number nominated for Pull Transactions",
+    );
+  });
+
   it("leave the plugin off when unset, and ask for all three credentials once one is set", () => {
     expect(sectionSettings(testConfig({}), c2bEnvironment)).toBeUndefined();
     expect(configErrorOf({ MPESA_C2B_SHORTCODE: "600100" })).toContain(
