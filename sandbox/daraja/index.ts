@@ -24,6 +24,7 @@ export type {
   PayTillOptions,
 } from "./c2b/types.js";
 export { basicAuthorization, stkPassword } from "./credentials.js";
+export { c2bEnv, stkPushEnv } from "./duka-env.js";
 export {
   createDarajaEmulator,
   DarajaEmulator,

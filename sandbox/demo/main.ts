@@ -10,14 +10,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { createDuka, type Duka } from "../../src/app.js";
 import { loadConfig } from "../../src/config/index.js";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../daraja/index.js";
+import { c2bEnv, createDarajaEmulator, type DarajaEmulator, stkPushEnv } from "../daraja/index.js";
 import {
   createFlutterwaveEmulator,
   DEFAULT_SECRET_HASH as FLUTTERWAVE_SECRET_HASH,
@@ -96,16 +89,8 @@ async function main(): Promise<void> {
       PROOF_REMINDER_MINUTES: "0",
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_C2B_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_C2B_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_C2B_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_REGISTER_ON_START: "true",
+      ...stkPushEnv(daraja),
+      ...c2bEnv(daraja),
       PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
       PAYSTACK_BASE_URL: paystack.baseUrl,
       STRIPE_SECRET_KEY,

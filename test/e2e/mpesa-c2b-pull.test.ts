@@ -8,10 +8,9 @@ import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  c2bEnv,
   createDarajaEmulator,
   type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
   SANDBOX_SHORTCODE,
 } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
@@ -38,11 +37,7 @@ beforeAll(async () => {
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MPESA_C2B_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_C2B_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_C2B_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_C2B_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_REGISTER_ON_START: "true",
+      ...c2bEnv(daraja),
       MPESA_C2B_PULL_NOMINATED_NUMBER: NOMINATED,
     },
     reconcileDelaysMs: [120_000],

@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  c2bEnv,
   createDarajaEmulator,
   DARAJA_PATHS,
   type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
   SANDBOX_SHORTCODE,
 } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
@@ -35,10 +34,7 @@ async function startC2bShop(env: Record<string, string>): Promise<TestShop> {
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MPESA_C2B_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_C2B_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_C2B_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_REGISTER_ON_START: "true",
+      ...c2bEnv(daraja),
       ADMIN_TOKEN,
       ...env,
     },

@@ -4,14 +4,7 @@
  * the test Redis, and the confirmation back in the chat.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../sandbox/daraja/index.js";
+import { createDarajaEmulator, type DarajaEmulator, stkPushEnv } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
 import type { TelegramUser } from "../../sandbox/telegram/index.js";
 import {
@@ -34,11 +27,7 @@ beforeAll(async () => {
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
+      ...stkPushEnv(daraja),
       ADMIN_TOKEN,
     },
     // Long enough that reconciliation never races the callbacks these tests send…

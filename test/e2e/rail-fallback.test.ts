@@ -7,12 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  c2bEnv,
   createDarajaEmulator,
   type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
   SANDBOX_SHORTCODE,
+  stkPushEnv,
 } from "../../sandbox/daraja/index.js";
 import {
   createFlutterwaveEmulator,
@@ -42,16 +41,8 @@ beforeAll(async () => {
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_C2B_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_C2B_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_C2B_REGISTER_ON_START: "true",
+      ...stkPushEnv(daraja),
+      ...c2bEnv(daraja),
     },
     // Nothing expires while these tests pay: each outcome comes from the emulator when the test says.
     reconcileDelaysMs: [120_000],
@@ -201,11 +192,7 @@ describe("M-Pesa through a provider's page, where no Paybill is offered", () => 
       env: {
         PORT: String(port),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
-        MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-        MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-        MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-        MPESA_PASSKEY: SANDBOX_PASSKEY,
-        MPESA_BASE_URL: daraja.baseUrl,
+        ...stkPushEnv(daraja),
         FLUTTERWAVE_SECRET_KEY: FLUTTERWAVE_KEY,
         FLUTTERWAVE_SECRET_HASH: FLUTTERWAVE_HASH,
         FLUTTERWAVE_BASE_URL: flutterwave.baseUrl,

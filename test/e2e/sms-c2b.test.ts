@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  c2bEnv,
   createDarajaEmulator,
   DARAJA_PATHS,
   type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
   SANDBOX_SHORTCODE,
 } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
@@ -39,11 +38,7 @@ beforeAll(async () => {
     env: {
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      MPESA_C2B_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_C2B_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_C2B_BASE_URL: daraja.baseUrl,
-      MPESA_C2B_REGISTER_ON_START: "true",
-      MPESA_C2B_SHORTCODE: SANDBOX_SHORTCODE,
+      ...c2bEnv(daraja),
       MPESA_C2B_INITIATOR_NAME: "testapi",
       MPESA_C2B_SECURITY_CREDENTIAL: "c2VjdXJpdHlDcmVkZW50aWFs",
     },

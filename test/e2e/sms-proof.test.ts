@@ -5,14 +5,7 @@
  * order whose M-Pesa prompt failed becomes a transfer proven by the SMS.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../sandbox/daraja/index.js";
+import { createDarajaEmulator, type DarajaEmulator, stkPushEnv } from "../../sandbox/daraja/index.js";
 import { freePort } from "../../sandbox/free-port.js";
 import { kenyaWhen, paybillSms } from "../fixtures/mpesa-sms.js";
 import {
@@ -99,11 +92,7 @@ describe("a pasted M-Pesa SMS after a failed M-Pesa prompt", () => {
       env: {
         PORT: String(port),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
-        MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-        MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-        MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-        MPESA_PASSKEY: SANDBOX_PASSKEY,
-        MPESA_BASE_URL: daraja.baseUrl,
+        ...stkPushEnv(daraja),
       },
     });
   });

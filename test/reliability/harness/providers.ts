@@ -2,14 +2,7 @@
  * The payment providers' emulators every reliability shop talks to (sandbox/paystack,
  * sandbox/daraja), and the environment that points Duka's plugins at them.
  */
-import {
-  createDarajaEmulator,
-  type DarajaEmulator,
-  DEFAULT_CONSUMER_KEY,
-  DEFAULT_CONSUMER_SECRET,
-  SANDBOX_PASSKEY,
-  SANDBOX_SHORTCODE,
-} from "../../../sandbox/daraja/index.js";
+import { createDarajaEmulator, type DarajaEmulator, stkPushEnv } from "../../../sandbox/daraja/index.js";
 import {
   createPaystackEmulator,
   DEFAULT_SECRET_KEY,
@@ -38,11 +31,7 @@ export async function startProviderEmulators(
     env: {
       PAYSTACK_SECRET_KEY: DEFAULT_SECRET_KEY,
       PAYSTACK_BASE_URL: paystack.baseUrl,
-      MPESA_CONSUMER_KEY: DEFAULT_CONSUMER_KEY,
-      MPESA_CONSUMER_SECRET: DEFAULT_CONSUMER_SECRET,
-      MPESA_SHORTCODE: SANDBOX_SHORTCODE,
-      MPESA_PASSKEY: SANDBOX_PASSKEY,
-      MPESA_BASE_URL: daraja.baseUrl,
+      ...stkPushEnv(daraja),
     },
     close: async () => {
       await Promise.all([paystack.close(), daraja.close()]);
