@@ -7,7 +7,6 @@
  */
 import type { Logger } from "pino";
 import type { ProviderInstance } from "../domain/provider-instance.js";
-import type { MaintenanceTask } from "../queue/maintenance.js";
 import type { Store } from "../store/types.js";
 import type { SharedCache, WebhookEvent } from "./plugin.js";
 import type { ManagedProviderRegistry } from "./registry/registry.js";
@@ -27,7 +26,7 @@ export function pullReceivedTask(deps: {
   everyMs: number;
   logger: Logger;
   now?: () => Date;
-}): MaintenanceTask {
+}): { readonly everyMs: number; run(): Promise<void> } {
   const { logger, now = () => new Date() } = deps;
 
   async function pull(instance: ProviderInstance): Promise<void> {
