@@ -62,7 +62,7 @@ const MAX_FIELD_LENGTH = 100;
 const EAT_OFFSET_HOURS = 3;
 
 const HEADER = /^(?:congratulations!?\s+)?([a-z0-9]{9,10})\s+(confirmed|imethibitishwa)\b\.?\s*/i;
-const AMOUNT = String.raw`\bk(?:sh|es)\.?\s?(\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+(?:\.\d{2})?)(?![\d,]|\.\d)`;
+const AMOUNT = String.raw`\bk(?:sh|es)\.?\s?(\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+(?:\.\d{2})?)(?![\d,]|\.[\d,])`;
 const WHEN = String.raw`(?:on|tarehe)\s+(\d{1,2})\/(\d{1,2})\/(\d{2})\s+(?:at|saa)\s+(\d{1,2}):(\d{2})(?:\s?([ap])\.?m\b\.?)?`;
 /** A Kenyan mobile number as SMS texts write it, or a shortcode/paybill number. */
 const NUMBER = String.raw`(\+?254\d{9}|0\d{3}\s?\d{3}\s?\d{3}|\d{5,7})`;
