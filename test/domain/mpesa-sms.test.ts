@@ -176,7 +176,11 @@ describe("parseMpesaSms refuses what is not a confirmation", () => {
     ["a zero amount", SMS.paybill.replace("Ksh1,250.00", "Ksh0.00"), "no_amount"],
     ["a misgrouped amount", SMS.paybill.replace("Ksh1,250.00", "Ksh1,2500.00"), "no_amount"],
     // Found by the fuzz test: "7,500." then more digits is a garbled number, not KES 7,500.00.
-    ["an amount broken by a stray point", SMS.paybill.replace("Ksh1,250.00", "Ksh1,250.,250.00"), "no_amount"],
+    [
+      "an amount broken by a stray point",
+      SMS.paybill.replace("Ksh1,250.00", "Ksh1,250.,250.00"),
+      "no_amount",
+    ],
     [
       "a Swahili amount broken by a stray point",
       "UM1XDEMO3S Imethibitishwa. Ksh7,500.,500.00 imetumwa kwa PETER DEMO 0700000003 tarehe 12/9/26 saa 2:15 PM. Salio lako jipya la M-PESA ni Ksh58,100.00.",
